@@ -1,0 +1,87 @@
+// Accounts: users, login sessions with opaque bearer tokens, throttling.
+// Tokens are 256-bit random values shown to the client once; only their SHA-256
+// is stored. Every write (user created/disabled, login, logout) is audited in the
+// same transaction. Thread-safe: the store and the throttle are.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/roles.h"
+#include "auth/throttle.h"
+#include "base/status.h"
+#include "base/time.h"
+#include "store/store.h"
+
+namespace tc::auth {
+
+struct AccountsOptions {
+  Millis token_ttl_ms = 12LL * 3600 * 1000;
+  ThrottleOptions throttle;
+};
+
+// Who is acting, for the audit log.
+struct Actor {
+  std::string name;        // username or "cli:root"
+  std::string request_id;  // "" outside HTTP
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string password;
+  std::string role;       // RoleName, validated here
+  std::string area_code;  // must exist (the caller resolved it)
+  std::string area_path;  // the area's materialised path
+};
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kResident;
+  std::string area_code;
+  std::string area_path;
+  bool disabled = false;
+  Millis created_at = 0;
+};
+
+struct LoginResult {
+  std::string token;
+  Principal principal;  // expires_at is the token's expiry
+};
+
+class Accounts {
+ public:
+  Accounts(store::Store& store, const Clock& clock, AccountsOptions options);
+
+  // InvalidArgument (with field errors) for bad fields, Conflict if the username is taken.
+  Result<User> CreateUser(const NewUser& user, const Actor& by);
+  // Users whose area lies under `under_path`, by username.
+  Result<std::vector<User>> ListUsers(std::string_view under_path);
+  Result<User> FindUser(std::string_view username);
+  // Disables the account and revokes its sessions. NotFound if no such user.
+  Status DisableUser(std::string_view username, const Actor& by);
+
+  // Unauthenticated for an unknown user, wrong password or disabled account (one
+  // message for all three); ResourceExhausted while throttled (message says how long).
+  Result<LoginResult> Login(std::string_view username, std::string_view password, std::string_view address,
+                            std::string_view request_id);
+  // Revokes the session of this token. Unauthenticated if it is not a live session.
+  Status Logout(std::string_view token, std::string_view request_id);
+  // The principal of a live session; Unauthenticated saying why not (invalid, expired, revoked).
+  Result<Principal> Authenticate(std::string_view token);
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  const AccountsOptions options_;
+  LoginThrottle throttle_;
+};
+
+// InvalidArgument naming "username" unless 3–32 of [a-z0-9_.-], starting with a letter or digit.
+Status ValidateUsername(std::string_view username);
+
+}  // namespace tc::auth

@@ -1,0 +1,73 @@
+#include "auth/roles.h"
+
+#include <algorithm>
+#include <array>
+
+namespace tc::auth {
+namespace {
+
+struct RoleInfo {
+  Role role;
+  std::string_view name;
+  std::vector<std::string_view> permissions;
+};
+
+const std::vector<RoleInfo>& Table() {
+  using namespace perm;
+  static const std::vector<RoleInfo> kTable = {
+      {Role::kAdmin, "admin",
+       {kAreaRead, kAreaWrite, kAreaMode, kUserRead, kUserWrite, kAuditRead, kPersonalRead, kPersonalUnmask}},
+      {Role::kCommander, "commander", {kAreaRead, kAreaMode, kUserRead, kPersonalRead, kPersonalUnmask}},
+      {Role::kAreaOperator, "area_operator", {kAreaRead, kAreaWrite, kUserRead, kPersonalRead, kPersonalUnmask}},
+      {Role::kGridWorker, "grid_worker", {kAreaRead, kPersonalRead, kPersonalUnmask}},
+      {Role::kHotlineAgent, "hotline_agent", {kAreaRead, kPersonalRead}},
+      {Role::kDepartmentHandler, "department_handler", {kAreaRead}},
+      {Role::kEnterpriseUser, "enterprise_user", {}},
+      {Role::kResident, "resident", {}},
+  };
+  return kTable;
+}
+
+const RoleInfo& Info(Role role) {
+  for (const auto& r : Table()) {
+    if (r.role == role) return r;
+  }
+  return Table().back();
+}
+
+}  // namespace
+
+std::span<const Role> AllRoles() {
+  static const std::array kRoles = {Role::kAdmin,        Role::kCommander,         Role::kAreaOperator,
+                                    Role::kGridWorker,   Role::kHotlineAgent,      Role::kDepartmentHandler,
+                                    Role::kEnterpriseUser, Role::kResident};
+  return kRoles;
+}
+
+std::string_view RoleName(Role role) { return Info(role).name; }
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (const auto& r : Table()) {
+    if (r.name == name) return r.role;
+  }
+  return std::nullopt;
+}
+
+bool RoleHas(Role role, std::string_view permission) {
+  const auto& p = Info(role).permissions;
+  return std::find(p.begin(), p.end(), permission) != p.end();
+}
+
+std::vector<std::string_view> RolePermissions(Role role) { return Info(role).permissions; }
+
+std::vector<std::string_view> AllPermissions() {
+  std::vector<std::string_view> all;
+  for (const auto& r : Table()) {
+    for (auto p : r.permissions) {
+      if (std::find(all.begin(), all.end(), p) == all.end()) all.push_back(p);
+    }
+  }
+  return all;
+}
+
+}  // namespace tc::auth

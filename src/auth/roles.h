@@ -1,0 +1,61 @@
+// Roles and permissions. A user holds one role, bound to one area node (their
+// jurisdiction); the role says what they may do, the node says where.
+// Permissions are strings ("area.read") so the API and OpenAPI document can name them.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/time.h"
+
+namespace tc::auth {
+
+enum class Role {
+  kAdmin,              // 系统管理员: accounts, audit, everything in the jurisdiction
+  kCommander,          // 指挥部: watches, declares, switches peacetime/wartime mode
+  kAreaOperator,       // 区/街道/社区 operator: keeps the registry and areas true
+  kGridWorker,         // 网格员 / 三长: door-to-door work, calls, registry upkeep
+  kHotlineAgent,       // 12345 agent: takes and routes requests
+  kDepartmentHandler,  // 承办部门: handles routed requests
+  kEnterpriseUser,     // 企业: its own enterprise only
+  kResident,           // 居民: themselves only
+};
+
+namespace perm {
+inline constexpr std::string_view kAreaRead = "area.read";
+inline constexpr std::string_view kAreaWrite = "area.write";
+inline constexpr std::string_view kAreaMode = "area.mode";          // switch peacetime/wartime
+inline constexpr std::string_view kUserRead = "user.read";
+inline constexpr std::string_view kUserWrite = "user.write";
+inline constexpr std::string_view kAuditRead = "audit.read";
+inline constexpr std::string_view kPersonalRead = "personal.read";      // masked personal data
+inline constexpr std::string_view kPersonalUnmask = "personal.unmask";  // full ID/phone, audited
+}  // namespace perm
+
+std::span<const Role> AllRoles();
+std::string_view RoleName(Role role);  // "area_operator"
+std::optional<Role> ParseRole(std::string_view name);
+bool RoleHas(Role role, std::string_view permission);
+std::vector<std::string_view> RolePermissions(Role role);
+// Every permission any role can hold.
+std::vector<std::string_view> AllPermissions();
+
+// The authenticated caller of a request.
+struct Principal {
+  int64_t user_id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kResident;
+  std::string area_code;  // jurisdiction node
+  std::string area_path;  // its materialised path, "/220100000000/220102000000/"
+  Millis expires_at = 0;  // of the session
+
+  bool Can(std::string_view permission) const { return RoleHas(role, permission); }
+  // True if the node with materialised path `path` lies in this principal's jurisdiction.
+  bool Covers(std::string_view path) const { return path.starts_with(area_path); }
+};
+
+}  // namespace tc::auth

@@ -1,0 +1,39 @@
+// Time in Tongchou: instants are Unix milliseconds (int64, UTC). Civil time is
+// Asia/Shanghai, which has been a fixed UTC+08:00 without daylight saving since
+// 1991, so formatting needs no tz database. Thread-safe; pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace tc {
+
+using Millis = int64_t;  // Unix epoch milliseconds
+
+constexpr Millis kShanghaiOffsetMs = 8LL * 3600 * 1000;
+
+// Wall clock now. Tests that need control inject a Clock instead.
+Millis NowMillis();
+
+// A replaceable clock; the default reads the system clock. Thread-safe.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Millis Now() const { return NowMillis(); }
+  static const Clock& System();
+};
+
+// "2026-11-23T20:50:35.123+08:00"
+std::string FormatShanghai(Millis t);
+// "2026-11-23" (the civil date in Shanghai)
+std::string DateShanghai(Millis t);
+// Parses RFC 3339 ("2026-11-23T20:50:35+08:00", "...Z", fractional seconds allowed).
+// A string without an offset is read as Shanghai civil time.
+Result<Millis> ParseTime(std::string_view s);
+// Days since 1970-01-01 for a proleptic Gregorian date; validates the date.
+Result<int64_t> DaysFromCivil(int year, int month, int day);
+
+}  // namespace tc

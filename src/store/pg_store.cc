@@ -1,0 +1,195 @@
+// PostgreSQL backend over libpq: a pool of connections, text-format parameters
+// ($n rewritten from ?), results converted by column type. A connection that
+// breaks is discarded and a fresh one opened on the next borrow.
+#include <libpq-fe.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "store/internal/backends.h"
+#include "store/internal/pool.h"
+
+namespace tc::store::internal {
+namespace {
+
+// Type OIDs from pg_type.h (stable across PostgreSQL versions).
+constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700,
+              kFloat8Oid = 701, kOidOid = 26;
+
+std::string FirstWords(std::string_view sql) {
+  std::string s(sql.substr(0, 60));
+  for (char& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+std::string Redact(const std::string& url) {
+  // postgresql://user:secret@host/db → postgresql://user:***@host/db
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+class PgConn final : public Conn {
+ public:
+  explicit PgConn(PGconn* conn) : conn_(conn) {}
+  ~PgConn() override { PQfinish(conn_); }
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+  Result<Rows> Query(std::string_view sql, const Params& params) override {
+    const std::string text = RewritePlaceholders(sql);
+    std::vector<std::string> storage(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (auto p = std::get_if<int64_t>(&v)) {
+        storage[i] = std::to_string(*p);
+      } else if (auto p = std::get_if<double>(&v)) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", *p);
+        storage[i] = buf;
+      } else if (auto p = std::get_if<std::string>(&v)) {
+        storage[i] = *p;
+      } else {
+        continue;  // NULL
+      }
+      values[i] = storage[i].c_str();
+    }
+    PGresult* res = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0);
+    std::unique_ptr<PGresult, decltype(&PQclear)> guard(res, &PQclear);
+    const ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return Error(res, sql);
+    Rows out;
+    const int ncol = PQnfields(res);
+    const int nrow = PQntuples(res);
+    std::vector<Oid> types(ncol);
+    for (int c = 0; c < ncol; ++c) {
+      out.columns.emplace_back(PQfname(res, c));
+      types[c] = PQftype(res, c);
+    }
+    out.rows.reserve(nrow);
+    for (int r = 0; r < nrow; ++r) {
+      Row row;
+      row.cells.reserve(ncol);
+      for (int c = 0; c < ncol; ++c) {
+        if (PQgetisnull(res, r, c)) {
+          row.cells.emplace_back(std::monostate{});
+          continue;
+        }
+        const char* v = PQgetvalue(res, r, c);
+        switch (types[c]) {
+          case kInt8Oid:
+          case kInt4Oid:
+          case kInt2Oid:
+          case kOidOid: row.cells.emplace_back(int64_t{std::strtoll(v, nullptr, 10)}); break;
+          case kFloat4Oid:
+          case kFloat8Oid: row.cells.emplace_back(std::strtod(v, nullptr)); break;
+          case kBoolOid: row.cells.emplace_back(int64_t{v[0] == 't' ? 1 : 0}); break;
+          default: row.cells.emplace_back(std::string(v, PQgetlength(res, r, c)));
+        }
+      }
+      out.rows.push_back(std::move(row));
+    }
+    const char* affected = PQcmdTuples(res);
+    out.affected = affected && *affected ? std::strtoll(affected, nullptr, 10) : 0;
+    return out;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    PGresult* res = PQexec(conn_, std::string(sql).c_str());
+    std::unique_ptr<PGresult, decltype(&PQclear)> guard(res, &PQclear);
+    const ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return Error(res, sql);
+    return Status::Ok();
+  }
+
+ private:
+  Status Error(PGresult* res, std::string_view sql) {
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string msg = PQerrorMessage(conn_);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    msg += " [in: " + FirstWords(sql) + "]";
+    if (broken()) return Unavailable(msg);
+    const std::string code = state ? state : "";
+    if (code == "23505" || code == "23503") return Conflict(msg);
+    if (code == "P0001") return PermissionDenied(msg);  // RAISE EXCEPTION from a trigger
+    if (code.starts_with("23") || code.starts_with("22")) return InvalidArgument(msg);
+    if (code.starts_with("08") || code == "57P01") return Unavailable(msg);
+    return Internal(msg);
+  }
+
+  PGconn* conn_;
+};
+
+class PgStore final : public Store {
+ public:
+  PgStore(std::string url, const OpenOptions& options)
+      : url_(std::move(url)), pool_(options.pool_size, [this] { return Connect(); }) {}
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  std::string Describe() const override { return Redact(url_); }
+
+  Result<std::unique_ptr<PgConn>> Connect() {
+    PGconn* conn = PQconnectdb(url_.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      PQfinish(conn);
+      return Unavailable("cannot connect to PostgreSQL " + Redact(url_) + ": " + msg);
+    }
+    auto c = std::make_unique<PgConn>(conn);
+    TC_RETURN_IF_ERROR(c->ExecScript("SET client_min_messages = warning; SET TIME ZONE 'Asia/Shanghai'"));
+    return c;
+  }
+
+  Status Tx(const std::function<Status(Conn&)>& fn) override { return Run("BEGIN", fn); }
+  Status Read(const std::function<Status(Conn&)>& fn) override {
+    return Run("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
+  }
+
+ private:
+  Status Run(const char* begin, const std::function<Status(Conn&)>& fn) {
+    TC_ASSIGN_OR_RETURN(auto lease, pool_.Acquire());
+    Status b = lease->ExecScript(begin);
+    if (!b.ok()) {
+      if (lease->broken()) lease.Discard();
+      return b;
+    }
+    Status s;
+    try {
+      s = fn(*lease);
+    } catch (...) {
+      (void)lease->ExecScript("ROLLBACK");
+      throw;
+    }
+    if (!s.ok()) {
+      if (!lease->ExecScript("ROLLBACK").ok() || lease->broken()) lease.Discard();
+      return s;
+    }
+    Status c = lease->ExecScript("COMMIT");
+    if (!c.ok() && lease->broken()) lease.Discard();
+    return c;
+  }
+
+  std::string url_;
+  Pool<PgConn> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgres(const std::string& url, const OpenOptions& options) {
+  auto store = std::make_unique<PgStore>(url, options);
+  Status s = store->Read([](Conn&) { return Status::Ok(); });
+  if (!s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace tc::store::internal

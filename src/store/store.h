@@ -1,0 +1,109 @@
+// The store: one SQL interface, two backends — SQLite (one file, WAL) and PostgreSQL.
+//
+//   TC_ASSIGN_OR_RETURN(auto store, Store::Open("sqlite:./tongchou.db"));
+//   TC_RETURN_IF_ERROR(store->Migrate());
+//   Status s = store->Tx([&](Conn& c) -> Status {
+//     TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT name FROM areas WHERE code = ?", {code}));
+//     return c.Exec("UPDATE areas SET name = ? WHERE code = ?", {name, code}).status();
+//   });
+//
+// SQL is written once with `?` placeholders in the common subset of both dialects;
+// the PostgreSQL backend rewrites `?` to `$n`. Where the dialects differ, ask
+// Conn::dialect(). A Store is thread-safe: it owns a pool of connections and each
+// Tx()/Read() borrows one for its duration. A Conn is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/status.h"
+
+namespace tc::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A bound parameter or a result cell. PostgreSQL results arrive as text and are
+// converted by column type: integers → int64_t, floating → double, else string.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+struct Row {
+  std::vector<Value> cells;
+  bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(cells.at(i)); }
+  int64_t Int(size_t i) const;        // 0 for NULL; parses text if needed
+  double Double(size_t i) const;      // 0 for NULL
+  std::string Text(size_t i) const;   // "" for NULL; formats numbers
+  std::optional<std::string> OptText(size_t i) const;
+};
+
+struct Rows {
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+  int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
+  bool empty() const { return rows.empty(); }
+  size_t size() const { return rows.size(); }
+  const Row& operator[](size_t i) const { return rows[i]; }
+};
+
+// Parameters: a small helper so call sites read `{code, name, int64_t{3}}`.
+using Params = std::vector<Value>;
+
+class Conn {
+ public:
+  virtual ~Conn() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one statement with `?` parameters and returns its rows (if any).
+  // Unique/foreign-key violations return Conflict; other SQL errors Internal,
+  // a lost connection Unavailable. The message names the statement's first words.
+  virtual Result<Rows> Query(std::string_view sql, const Params& params = {}) = 0;
+  Result<Rows> Exec(std::string_view sql, const Params& params = {}) { return Query(sql, params); }
+  // Runs several statements without parameters (schema scripts).
+  virtual Status ExecScript(std::string_view sql) = 0;
+};
+
+struct OpenOptions {
+  int pool_size = 4;            // connections kept open
+  int busy_timeout_ms = 10'000; // SQLite: wait for the write lock this long
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // url: "sqlite:PATH" (PATH may be relative; ":memory:" for a private in-memory
+  // database, tests only), "postgresql://..." or "postgres://..." (libpq URI).
+  // InvalidArgument for an unknown scheme; Unavailable if the database cannot be opened.
+  static Result<std::unique_ptr<Store>> Open(std::string_view url, const OpenOptions& options = {});
+
+  virtual Dialect dialect() const = 0;
+  // The URL with any password removed, for logs.
+  virtual std::string Describe() const = 0;
+
+  // Runs fn in a read-write transaction; commits if fn returns Ok, rolls back
+  // otherwise (and on exceptions, rethrown). SQLite takes the write lock at BEGIN
+  // (BEGIN IMMEDIATE) so transactions never fail half-way on lock upgrades.
+  virtual Status Tx(const std::function<Status(Conn&)>& fn) = 0;
+  // Runs fn on a connection in a read-only transaction (a consistent snapshot).
+  virtual Status Read(const std::function<Status(Conn&)>& fn) = 0;
+
+  // Applies pending schema migrations (see migrations.h); idempotent.
+  Status Migrate();
+  // Highest applied migration version (0 for an empty database).
+  Result<int> SchemaVersion();
+};
+
+// The smallest string greater than every string that starts with `prefix`, for an
+// index-friendly prefix match `col >= prefix AND col < PrefixEnd(prefix)` on a column
+// with byte-order collation (areas.path, *.area_path). `prefix` must not end in 0xFF.
+std::string PrefixEnd(std::string_view prefix);
+
+// Rewrites `?` placeholders to `$1..$n`, leaving quoted literals alone.
+std::string RewritePlaceholders(std::string_view sql);
+
+}  // namespace tc::store

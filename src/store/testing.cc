@@ -1,0 +1,71 @@
+#include "store/testing.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "base/crypto.h"
+#include "store/store.h"
+
+namespace tc::store::testing {
+
+Result<std::string> PgAdminUrl() {
+  const char* env = std::getenv("TC_PG_ENV");
+  if (!env || !*env) return Unavailable("TC_PG_ENV is not set: run the tests through ctest (make test)");
+  std::ifstream in(env);
+  if (!in) return Unavailable(std::string("no test PostgreSQL server: cannot read ") + env);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("TC_PG_URL=")) {
+      std::string v = line.substr(10);
+      if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
+      return v;
+    }
+  }
+  return Unavailable(std::string("no TC_PG_URL line in ") + env);
+}
+
+Result<std::string> CreatePgDatabase(std::string_view prefix) {
+  TC_ASSIGN_OR_RETURN(std::string admin, PgAdminUrl());
+  TC_RETURN_IF_ERROR(InitCrypto());
+  std::string name = std::string(prefix) + "_" + std::to_string(getpid()) + "_" + RandomHex(4);
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  {
+    OpenOptions one;
+    one.pool_size = 1;
+    TC_ASSIGN_OR_RETURN(auto store, Store::Open(admin, one));
+    // CREATE DATABASE cannot run inside a transaction block: commit the one Read opened first.
+    TC_RETURN_IF_ERROR(store->Read([&](Conn& c) -> Status {
+      TC_RETURN_IF_ERROR(c.ExecScript("COMMIT"));
+      Status s = c.ExecScript("CREATE DATABASE " + name);
+      TC_RETURN_IF_ERROR(c.ExecScript("BEGIN"));
+      return s;
+    }));
+  }
+  const auto at = admin.find("/postgres?");
+  if (at == std::string::npos) return Internal("unexpected test admin URL " + admin);
+  return admin.substr(0, at) + "/" + name + admin.substr(at + 9);
+}
+
+std::string TempSqlitePath(std::string_view prefix) {
+  static std::atomic<int> counter{0};
+  (void)InitCrypto();
+  auto dir = std::filesystem::temp_directory_path() /
+             ("tc-" + std::string(prefix) + "-" + std::to_string(getpid()) + "-" +
+              std::to_string(counter++) + "-" + RandomHex(3));
+  std::filesystem::create_directories(dir);
+  return (dir / "test.db").string();
+}
+
+Result<std::string> FreshDatabaseUrl(std::string_view backend, std::string_view prefix) {
+  if (backend == "sqlite") return "sqlite:" + TempSqlitePath(prefix);
+  if (backend == "postgres") return CreatePgDatabase(prefix);
+  return InvalidArgument("unknown backend " + std::string(backend));
+}
+
+}  // namespace tc::store::testing
