@@ -19,6 +19,13 @@
 
 namespace tc::audit {
 
+// Who is acting: a username (or "cli:<login>" for the command line) and the
+// HTTP request id ("" outside HTTP).
+struct Actor {
+  std::string name;
+  std::string request_id;
+};
+
 struct Record {
   std::string actor;       // username, or "cli:<user>" for command-line actions
   std::string action;      // "area.create", "resident.unmask", "auth.login", ...

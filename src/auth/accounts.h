@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/audit.h"
 #include "auth/roles.h"
 #include "auth/throttle.h"
 #include "base/status.h"
@@ -22,11 +23,7 @@ struct AccountsOptions {
   ThrottleOptions throttle;
 };
 
-// Who is acting, for the audit log.
-struct Actor {
-  std::string name;        // username or "cli:root"
-  std::string request_id;  // "" outside HTTP
-};
+using audit::Actor;
 
 struct NewUser {
   std::string username;

@@ -88,15 +88,16 @@ struct Client::Impl {
   error_code WriteBytes(beast::tcp_stream& stream, std::string_view bytes) {
     error_code ec;
     stream.expires_after(timeout);
-    asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), [&ec](error_code e, size_t) { ec = e; });
+    asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()),
+                      [&ec](error_code e, size_t) { ec = e; });
     RunUntilDone();
     return ec;
   }
 
   // Reads one response into `out`; `keep_alive` says whether the server keeps the
   // connection open. `head`: the request was HEAD, so the response has no body.
-  error_code ReadResponse(beast::tcp_stream& stream, beast::flat_buffer& buffer, bool head, ClientResponse& out,
-                          bool& keep_alive) {
+  error_code ReadResponse(beast::tcp_stream& stream, beast::flat_buffer& buffer, bool head,
+                          ClientResponse& out, bool& keep_alive) {
     bhttp::response_parser<bhttp::string_body> parser;
     parser.header_limit(kMaxResponseHeader);
     parser.body_limit(kMaxResponseBody);
@@ -109,7 +110,9 @@ struct Client::Impl {
     bhttp::response<bhttp::string_body> message = parser.release();
     out.status = static_cast<int>(message.result_int());
     out.body = std::move(message.body());
-    for (const auto& field : message) out.headers.emplace_back(ToLower(ToStd(field.name_string())), std::string(field.value()));
+    for (const auto& field : message) {
+      out.headers.emplace_back(ToLower(ToStd(field.name_string())), std::string(field.value()));
+    }
     keep_alive = message.keep_alive();
     return {};
   }
@@ -125,7 +128,8 @@ struct Client::Impl {
   }
 
   Status Fail(std::string_view what, const error_code& ec) const {
-    return Unavailable("http " + host + ":" + std::to_string(port) + ": " + std::string(what) + ": " + ec.message());
+    return Unavailable("http " + host + ":" + std::to_string(port) + ": " + std::string(what) + ": " +
+                       ec.message());
   }
 
   const std::string host;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -29,9 +30,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using beast::error_code;
-
-// Beast 1.74 speaks boost::string_view.
-std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
 using Millis = std::chrono::milliseconds;
 
 // Bytes asked for per read while a connection waits for a request or is drained.
@@ -44,18 +42,20 @@ constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr size_t kLingerMaxBytes = 1024 * 1024;
 constexpr char kServerName[] = "tongchou";
 
+// Beast 1.74 speaks boost::string_view.
+std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
+
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::transform(out.begin(), out.end(), out.begin(), LowerAscii);
   return out;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) == (y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y);
-         });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return LowerAscii(x) == LowerAscii(y); });
 }
 
 int HexValue(char c) {
@@ -115,12 +115,12 @@ class Session;
 
 // State shared by the acceptor and all sessions of one Server.
 //
-// Locking: `mu` guards `sessions` and `stop_time`, and every write of `stopping`
-// and `running` (so condition-variable waits on them do not miss a wake-up).
-// `stopping` is atomic so sessions may read it without `mu`. Everything else a
-// session touches is its own and is used only on its strand; the acceptor and the
-// signal set are used only on the acceptor's strand (or before/after the I/O
-// threads run). Never call into a Session while holding `mu`: its destructor takes `mu`.
+// Locking: `mu` guards `sessions`, `stop_time` and `running`, and every write of
+// `stopping` (so condition-variable waits on it do not miss a wake-up); `stopping`
+// is atomic so sessions may read it without `mu`. Everything else a session touches
+// is its own and is used only on its strand; the acceptor and the signal set are
+// used only on the acceptor's strand (or while no I/O thread runs). Never drop the
+// last reference to a Session while holding `mu`: its destructor takes `mu`.
 struct ServerCore {
   ServerCore(ServerOptions o, Handler h, ErrorRenderer r)
       : options(std::move(o)),
@@ -212,7 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return ReplyError(413, "request body exceeds " + std::to_string(core_.options.body_limit) + " bytes");
     }
     if (ec == bhttp::error::header_limit) {
-      return ReplyError(431, "request header exceeds " + std::to_string(core_.options.header_limit) + " bytes");
+      return ReplyError(431,
+                        "request header exceeds " + std::to_string(core_.options.header_limit) + " bytes");
     }
     if (ec) {
       if (IsBadInput(ec)) return ReplyError(400, "malformed HTTP request: " + ec.message());
@@ -283,8 +284,11 @@ class Session : public std::enable_shared_from_this<Session> {
     close_after_write_ = close;
     linger_after_write_ = linger;
     state_ = State::kWriting;
+    // There is no separate write timeout: a client too slow to take the response
+    // within read_timeout_ms is dropped.
     stream_.expires_after(Millis(core_.options.read_timeout_ms));
-    bhttp::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWritten, shared_from_this()));
+    bhttp::async_write(stream_, response_,
+                       beast::bind_front_handler(&Session::OnWritten, shared_from_this()));
   }
 
   void OnWritten(error_code ec, size_t /*bytes*/) {
@@ -429,6 +433,9 @@ void Server::Run() {
     });
   }
 
+  // Keeps run() going while nothing is pending, so work that Stop() posts after the
+  // last operation ended still runs; the threads end only at ioc.stop() below.
+  auto work = asio::make_work_guard(core.ioc);
   std::vector<std::thread> threads;
   for (int i = 0; i < std::max(1, core.options.threads); ++i) {
     threads.emplace_back([&core] { core.ioc.run(); });

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -41,15 +42,16 @@ ServerOptions TestOptions() {
 Response Echo(const Request& r) {
   Response response;
   response.content_type = "text/plain";
-  response.body = r.method + "|" + r.path + "|" + r.query + "|" + r.body + "|" + std::string(r.Header("X-Test")) +
-                  "|" + r.remote_addr;
+  response.body = r.method + "|" + r.path + "|" + r.query + "|" + r.body + "|" +
+                  std::string(r.Header("X-Test")) + "|" + r.remote_addr;
   return response;
 }
 
 // A Server started on a free port with Run() on a background thread.
 class TestServer {
  public:
-  explicit TestServer(Handler handler, ServerOptions options = TestOptions(), ErrorRenderer renderer = nullptr)
+  explicit TestServer(Handler handler, ServerOptions options = TestOptions(),
+                      ErrorRenderer renderer = nullptr)
       : server_(options, std::move(handler), std::move(renderer)) {
     const Status started = server_.Start();
     EXPECT_TRUE(started.ok()) << started.ToString();
@@ -146,7 +148,8 @@ class RawConnection {
 TEST(HttpServerTest, EchoesRequestFields) {
   TestServer ts(Echo);
   Client client("127.0.0.1", ts.port());
-  Result<ClientResponse> r = client.Send("POST", "/api/v1/areas?parent=22&x=%20", "hello", {{"X-Test", "v1"}});
+  Result<ClientResponse> r =
+      client.Send("POST", "/api/v1/areas?parent=22&x=%20", "hello", {{"X-Test", "v1"}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "POST|/api/v1/areas|parent=22&x=%20|hello|v1|127.0.0.1");
@@ -250,9 +253,9 @@ TEST(HttpServerTest, BodyOverLimitGets413FromRendererAndServerKeepsServing) {
   }
 
   // A chunked body is only found too large while it is being read.
-  Result<ClientResponse> chunked = client.SendRaw(
-      "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" + std::string(2000, 'y') +
-      "\r\n0\r\n\r\n");
+  Result<ClientResponse> chunked =
+      client.SendRaw("POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n" +
+                     std::string(2000, 'y') + "\r\n0\r\n\r\n");
   ASSERT_TRUE(chunked.ok()) << chunked.status().ToString();
   EXPECT_EQ(chunked->status, 413);
 
@@ -452,6 +455,30 @@ TEST(HttpServerTest, StopFromInsideHandler) {
   EXPECT_EQ(r->body, "bye");
   EXPECT_EQ(r->Header("connection"), "close");
   ts.Join();
+}
+
+TEST(HttpServerTest, SigtermStopsRun) {
+  ServerOptions options = TestOptions();
+  options.handle_signals = true;
+  TestServer ts(Echo, options);
+  // Run() installs the signal handler before its I/O threads start, so once a request
+  // has been served the handler is in place.
+  Client client("127.0.0.1", ts.port());
+  ASSERT_TRUE(client.Send("GET", "/").ok());
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  ts.Join();
+  EXPECT_FALSE(RawConnection(ts.port()).connected());
+}
+
+TEST(HttpServerTest, DestroyedWithoutRunReleasesPort) {
+  uint16_t port = 0;
+  {
+    Server server(TestOptions(), Echo);
+    ASSERT_TRUE(server.Start().ok());
+    port = server.port();
+    EXPECT_TRUE(RawConnection(port).connected());
+  }
+  EXPECT_FALSE(RawConnection(port).connected());
 }
 
 TEST(HttpClientTest, ReconnectsWhenServerClosedKeptAliveConnection) {

@@ -1,0 +1,139 @@
+#include "api/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "api/context.h"
+#include "api/problem.h"
+#include "base/crypto.h"
+
+namespace tc::api {
+namespace {
+
+bool IsGoodRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+std::string_view BearerToken(const http::Request& r) {
+  std::string_view h = r.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (h.size() > kBearer.size() && h.substr(0, kBearer.size()) == kBearer) return h.substr(kBearer.size());
+  return {};
+}
+
+http::Response ToResponse(Reply reply) {
+  http::Response r;
+  r.status = reply.status;
+  r.body = std::move(reply.body);
+  r.content_type = std::move(reply.content_type);
+  r.headers = std::move(reply.headers);
+  return r;
+}
+
+void LogAccess(const http::Request& req, const http::Response& resp, std::string_view request_id,
+               std::string_view user, double ms) {
+  nlohmann::json line = {{"ts", FormatShanghai(NowMillis())},
+                         {"request_id", request_id},
+                         {"remote", req.remote_addr},
+                         {"method", req.method},
+                         {"path", req.path},
+                         {"status", resp.status},
+                         {"bytes", resp.body.size()},
+                         {"ms", std::round(ms * 100) / 100},
+                         {"user", user}};
+  auto logger = spdlog::get("access");
+  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (logger) logger->info(text);
+}
+
+}  // namespace
+
+Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
+  AddSystemRoutes();
+  AddAuthRoutes();
+  AddUserRoutes();
+  AddAreaRoutes();
+  AddAuditRoutes();
+  openapi_ = OpenApiJson();
+}
+
+http::Response Api::Handle(const http::Request& req) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string request_id =
+      IsGoodRequestId(req.Header("x-request-id")) ? std::string(req.Header("x-request-id")) : RandomHex(8);
+  std::string user = "-";
+  http::Response resp = [&]() -> http::Response {
+    const Match m = router_.Find(req.method, req.path);
+    if (!m.route) {
+      if (m.path_exists) {
+        std::string allow;
+        for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+        auto r = ProblemResponse(405, "method " + req.method + " is not allowed here (allowed: " + allow + ")",
+                                 req.path, request_id);
+        r.headers.emplace_back("Allow", allow);
+        return r;
+      }
+      return ProblemResponse(404, "no such endpoint: " + req.path + " (see /api/v1/openapi.json)", req.path,
+                             request_id);
+    }
+    const Route& route = *m.route;
+    Context ctx(req, m.params, request_id);
+    if (route.doc.access != Access::kPublic) {
+      const std::string_view token = BearerToken(req);
+      if (token.empty()) {
+        return ProblemResponse(401, "this endpoint needs 'Authorization: Bearer <token>' (POST /api/v1/auth/login)",
+                               req.path, request_id);
+      }
+      auto principal = deps_.accounts.Authenticate(token);
+      if (!principal.ok()) return ProblemFromStatus(principal.status(), req.path, request_id);
+      user = principal->username;
+      ctx.set_principal(std::move(principal).value());
+      if (route.doc.access == Access::kPermission) {
+        Status s = ctx.RequirePermission(route.doc.permission);
+        if (!s.ok()) return ProblemFromStatus(s, req.path, request_id);
+      }
+    }
+    Result<Reply> reply = [&]() -> Result<Reply> {
+      try {
+        return route.handler(ctx);
+      } catch (const std::exception& e) {
+        return Internal(std::string("handler threw: ") + e.what());
+      }
+    }();
+    if (!reply.ok()) {
+      if (reply.status().code() == StatusCode::kInternal || reply.status().code() == StatusCode::kUnavailable) {
+        spdlog::error("request {} {} {} failed: {}", request_id, req.method, req.path, reply.status().ToString());
+      }
+      return ProblemFromStatus(reply.status(), req.path, request_id);
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+      // The write committed; hand its events to in-process subscribers now.
+      Status s = deps_.bus.Deliver();
+      if (!s.ok()) spdlog::warn("event delivery after {} {}: {}", req.method, req.path, s.ToString());
+    }
+    return ToResponse(std::move(reply).value());
+  }();
+  resp.headers.emplace_back("X-Request-Id", request_id);
+  resp.headers.emplace_back("Cache-Control", "no-store");
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  LogAccess(req, resp, request_id, user, ms);
+  return resp;
+}
+
+http::Response Api::RenderServerError(const http::Request& partial, int status, std::string detail) {
+  const std::string request_id = RandomHex(8);
+  http::Response resp = ProblemResponse(status, detail, partial.path.empty() ? partial.target : partial.path,
+                                        request_id);
+  resp.headers.emplace_back("X-Request-Id", request_id);
+  LogAccess(partial, resp, request_id, "-", 0);
+  return resp;
+}
+
+}  // namespace tc::api

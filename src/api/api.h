@@ -1,0 +1,54 @@
+// The HTTP API of Tongchou: one dispatcher in front of every module's routes.
+// For each request it assigns a request id, finds the route (404/405), enforces
+// the route's access policy (401 without a live token, 403 without the permission),
+// runs the handler, maps a non-ok Status to RFC 9457 problem+json (one place:
+// problem.cc), delivers committed domain events after writes, and writes one
+// structured access-log line. Thread-safe once constructed.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <memory>
+#include <string>
+
+#include "api/router.h"
+#include "auth/accounts.h"
+#include "base/time.h"
+#include "events/events.h"
+#include "http/server.h"
+#include "registry/areas.h"
+#include "store/store.h"
+
+namespace tc::api {
+
+struct ApiDeps {
+  store::Store& store;
+  auth::Accounts& accounts;
+  registry::Areas& areas;
+  events::Bus& bus;
+  const Clock& clock;
+  std::string version;  // build version, shown by /health
+};
+
+class Api {
+ public:
+  explicit Api(ApiDeps deps);
+  http::Response Handle(const http::Request& request);
+  // For errors the HTTP server detects before routing (400/413/431).
+  http::Response RenderServerError(const http::Request& partial, int status, std::string detail);
+  const Router& router() const { return router_; }
+  // The OpenAPI 3.0 document of every route.
+  std::string OpenApiJson() const;
+
+ private:
+  void AddSystemRoutes();
+  void AddAuthRoutes();
+  void AddUserRoutes();
+  void AddAreaRoutes();
+  void AddAuditRoutes();
+
+  ApiDeps deps_;
+  Router router_;
+  std::string openapi_;  // built once after all routes are added
+};
+
+}  // namespace tc::api

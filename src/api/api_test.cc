@@ -1,0 +1,134 @@
+#include "api/api.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "api/context.h"
+#include "api/problem.h"
+#include "base/crypto.h"
+#include "store/testing.h"
+
+namespace tc::api {
+namespace {
+
+using nlohmann::json;
+
+class ApiUnit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitCrypto().ok());
+    auto s = store::Store::Open("sqlite:" + store::testing::TempSqlitePath("api-unit"));
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(s).value();
+    ASSERT_TRUE(store_->Migrate().ok());
+    accounts_ = std::make_unique<auth::Accounts>(*store_, Clock::System(), auth::AccountsOptions{});
+    areas_ = std::make_unique<registry::Areas>(*store_, Clock::System());
+    bus_ = std::make_unique<events::Bus>(*store_);
+    api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *bus_, Clock::System(), "test"});
+  }
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<registry::Areas> areas_;
+  std::unique_ptr<events::Bus> bus_;
+  std::unique_ptr<Api> api_;
+};
+
+TEST_F(ApiUnit, OpenApiDocumentsExactlyTheRoutes) {
+  const json doc = json::parse(api_->OpenApiJson());
+  std::set<std::pair<std::string, std::string>> routes, documented;
+  std::set<std::string> operation_ids;
+  const auto perms = auth::AllPermissions();
+  for (const Route& r : api_->router().routes()) {
+    std::string m = r.method;
+    for (auto& c : m) c = static_cast<char>(std::tolower(c));
+    routes.insert({m, r.pattern});
+    EXPECT_FALSE(r.doc.summary.empty()) << r.pattern;
+    EXPECT_FALSE(r.doc.tag.empty()) << r.pattern;
+    if (r.doc.access == Access::kPermission) {
+      EXPECT_NE(std::find(perms.begin(), perms.end(), r.doc.permission), perms.end())
+          << r.pattern << " names unknown permission '" << r.doc.permission << "'";
+    }
+  }
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) {
+      documented.insert({method, path});
+      EXPECT_TRUE(operation_ids.insert(op["operationId"].get<std::string>()).second) << op["operationId"];
+      EXPECT_TRUE(op["responses"].contains("default")) << path;
+    }
+  }
+  EXPECT_EQ(routes, documented);
+}
+
+TEST_F(ApiUnit, UnknownPathIs404AndWrongMethodIs405WithAllow) {
+  http::Request req;
+  req.method = "DELETE";
+  req.path = "/api/v1/health";
+  auto r = api_->Handle(req);
+  EXPECT_EQ(r.status, 405);
+  bool allow = false;
+  for (const auto& [k, v] : r.headers) allow = allow || (k == "Allow" && v == "GET");
+  EXPECT_TRUE(allow);
+  req.method = "GET";
+  req.path = "/api/v2/nothing";
+  EXPECT_EQ(api_->Handle(req).status, 404);
+}
+
+TEST(Router, MatchesParametersAndPrefersExactMethod) {
+  Router router;
+  router.Add("GET", "/a/{id}", {.summary = "get"}, [](Context&) -> Result<Reply> { return Reply{}; });
+  router.Add("PUT", "/a/{id}/mode", {.summary = "put"}, [](Context&) -> Result<Reply> { return Reply{}; });
+  auto m = router.Find("GET", "/a/42");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params["id"], "42");
+  EXPECT_EQ(router.Find("HEAD", "/a/42").route, m.route);
+  auto wrong = router.Find("POST", "/a/42/mode");
+  EXPECT_EQ(wrong.route, nullptr);
+  EXPECT_TRUE(wrong.path_exists);
+  EXPECT_FALSE(router.Find("GET", "/a/").path_exists);
+  EXPECT_FALSE(router.Find("GET", "/a/1/2").path_exists);
+}
+
+TEST(Problem, MapsCodesAndListsFieldErrorsAsPointers) {
+  Status s = InvalidArgument("bad");
+  s.AddFieldError("items[2].name", "is required");
+  auto r = ProblemFromStatus(s, "/x", "rid");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  const json body = json::parse(r.body);
+  EXPECT_EQ(body["errors"][0]["pointer"], "/items/2/name");
+  EXPECT_EQ(body["request_id"], "rid");
+  EXPECT_EQ(HttpStatusFor(StatusCode::kMalformed), 400);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kResourceExhausted), 429);
+  // Internal details are not leaked to the client.
+  auto internal = ProblemFromStatus(Internal("SELECT secret FROM x failed"), "/x", "rid");
+  EXPECT_EQ(json::parse(internal.body)["detail"].get<std::string>().find("secret"), std::string::npos);
+}
+
+TEST(FieldReader, CollectsTypeRequiredAndUnknownFieldErrors) {
+  const json body = {{"name", 5}, {"flag", "yes"}, {"extra", 1}};
+  FieldReader f(body);
+  f.String("name", {.required = true});
+  f.String("code", {.required = true});
+  f.Bool("flag", false);
+  Status s = f.Finish({"name", "code", "flag"});
+  ASSERT_FALSE(s.ok());
+  std::set<std::string> fields;
+  for (const auto& fe : s.field_errors()) fields.insert(fe.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"name", "code", "flag", "extra"}));
+}
+
+TEST(ContextQuery, DecodesPercentAndPlus) {
+  http::Request req;
+  req.query = "q=%E9%95%BF%E6%98%A5+x&limit=5&empty";
+  Context ctx(req, {}, "r");
+  EXPECT_EQ(ctx.Query("q").value(), "长春 x");
+  EXPECT_EQ(ctx.QueryInt("limit", 1, 1, 10).value(), 5);
+  EXPECT_FALSE(ctx.QueryInt("limit", 1, 1, 4).ok());
+  EXPECT_EQ(ctx.Query("empty").value(), "");
+  EXPECT_FALSE(ctx.Query("missing").has_value());
+}
+
+}  // namespace
+}  // namespace tc::api

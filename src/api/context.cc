@@ -1,0 +1,174 @@
+#include "api/context.h"
+
+#include <nlohmann/json.hpp>
+
+#include "api/router.h"
+
+namespace tc::api {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string DecodeQueryComponent(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+const char* JsonTypeName(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::null: return "null";
+    case nlohmann::json::value_t::boolean: return "a boolean";
+    case nlohmann::json::value_t::string: return "a string";
+    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::object: return "an object";
+    default: return "a number";
+  }
+}
+
+}  // namespace
+
+std::string_view Context::Param(const std::string& name) const {
+  auto it = params_.find(name);
+  return it == params_.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+std::optional<std::string> Context::Query(std::string_view name) const {
+  std::string_view q = request_.query;
+  while (!q.empty()) {
+    const size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (DecodeQueryComponent(pair.substr(0, eq)) == name) {
+      return eq == std::string_view::npos ? std::string() : DecodeQueryComponent(pair.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    q.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+Result<int64_t> Context::QueryInt(std::string_view name, int64_t fallback, int64_t min, int64_t max) const {
+  auto v = Query(name);
+  if (!v) return fallback;
+  int64_t n = 0;
+  size_t used = 0;
+  try {
+    n = std::stoll(*v, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used == 0 || used != v->size() || n < min || n > max) {
+    return FieldInvalid(std::string(name), "must be an integer from " + std::to_string(min) + " to " +
+                                               std::to_string(max));
+  }
+  return n;
+}
+
+Result<bool> Context::QueryBool(std::string_view name, bool fallback) const {
+  auto v = Query(name);
+  if (!v) return fallback;
+  if (*v == "true" || *v == "1") return true;
+  if (*v == "false" || *v == "0") return false;
+  return FieldInvalid(std::string(name), "must be true or false");
+}
+
+Status Context::RequireCovers(std::string_view area_path, std::string_view what) const {
+  if (principal_ && principal_->Covers(area_path)) return Status::Ok();
+  return PermissionDenied(std::string(what) + " is outside your jurisdiction (" +
+                          (principal_ ? principal_->area_code : std::string("none")) + ")");
+}
+
+Status Context::RequirePermission(std::string_view permission) const {
+  if (principal_ && principal_->Can(permission)) return Status::Ok();
+  return PermissionDenied("your role (" + std::string(principal_ ? auth::RoleName(principal_->role) : "none") +
+                          ") lacks permission " + std::string(permission));
+}
+
+Result<nlohmann::json> Context::JsonBody() const {
+  const std::string_view ct = request_.Header("content-type");
+  if (!ct.starts_with("application/json")) {
+    return Malformed("Content-Type must be application/json (got '" + std::string(ct) + "')");
+  }
+  nlohmann::json body = nlohmann::json::parse(request_.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) return Malformed("request body is not valid JSON");
+  if (!body.is_object()) return Malformed(std::string("request body must be a JSON object, not ") + JsonTypeName(body));
+  return body;
+}
+
+std::string FieldReader::String(const std::string& name, StringRule rule) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) {
+    if (rule.required) errors_.AddFieldError(name, "is required");
+    return "";
+  }
+  if (!it->is_string()) {
+    errors_.AddFieldError(name, std::string("must be a string, not ") + JsonTypeName(*it));
+    return "";
+  }
+  const auto& s = it->get_ref<const std::string&>();
+  if (rule.required && s.empty()) errors_.AddFieldError(name, "must not be empty");
+  if (s.size() > rule.max_bytes) errors_.AddFieldError(name, "must be at most " + std::to_string(rule.max_bytes) + " bytes");
+  return s;
+}
+
+std::optional<int64_t> FieldReader::Int(const std::string& name, bool required) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) {
+    if (required) errors_.AddFieldError(name, "is required");
+    return std::nullopt;
+  }
+  if (!it->is_number_integer()) {
+    errors_.AddFieldError(name, std::string("must be an integer, not ") + JsonTypeName(*it));
+    return std::nullopt;
+  }
+  return it->get<int64_t>();
+}
+
+std::optional<bool> FieldReader::Bool(const std::string& name, bool required) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) {
+    if (required) errors_.AddFieldError(name, "is required");
+    return std::nullopt;
+  }
+  if (!it->is_boolean()) {
+    errors_.AddFieldError(name, std::string("must be true or false, not ") + JsonTypeName(*it));
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+
+Status FieldReader::Finish(std::initializer_list<std::string_view> allowed) {
+  for (auto it = object_.begin(); it != object_.end(); ++it) {
+    bool known = false;
+    for (auto a : allowed) known = known || a == it.key();
+    if (!known) errors_.AddFieldError(it.key(), "is not a known field");
+  }
+  if (errors_.field_errors().empty()) return Status::Ok();
+  return errors_;
+}
+
+Reply JsonReply(const nlohmann::json& body, int status) {
+  Reply r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace tc::api

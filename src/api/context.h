@@ -1,0 +1,81 @@
+// The per-request context a handler sees: path and query parameters, the caller
+// (after the dispatcher authenticated them), the request id, and helpers that
+// turn jurisdiction checks and JSON bodies into Status values.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/router.h"
+#include "audit/audit.h"
+#include "auth/roles.h"
+#include "base/status.h"
+#include "http/server.h"
+
+namespace tc::api {
+
+class Context {
+ public:
+  Context(const http::Request& request, std::map<std::string, std::string> params, std::string request_id)
+      : request_(request), params_(std::move(params)), request_id_(std::move(request_id)) {}
+
+  const http::Request& request() const { return request_; }
+  const std::string& request_id() const { return request_id_; }
+  std::string_view Param(const std::string& name) const;
+  // Decoded query parameter, or nullopt if absent.
+  std::optional<std::string> Query(std::string_view name) const;
+  // An integer query parameter in [min, max]; InvalidArgument naming it otherwise.
+  Result<int64_t> QueryInt(std::string_view name, int64_t fallback, int64_t min, int64_t max) const;
+  // A boolean query parameter ("true"/"false"/"1"/"0").
+  Result<bool> QueryBool(std::string_view name, bool fallback) const;
+
+  void set_principal(auth::Principal p) { principal_ = std::move(p); }
+  bool has_principal() const { return principal_.has_value(); }
+  const auth::Principal& principal() const { return *principal_; }
+  audit::Actor actor() const { return {principal_ ? principal_->username : "anonymous", request_id_}; }
+
+  // PermissionDenied unless the area with this path lies under the caller's node.
+  Status RequireCovers(std::string_view area_path, std::string_view what) const;
+  // PermissionDenied unless the caller's role has the permission.
+  Status RequirePermission(std::string_view permission) const;
+
+  // The body as a JSON object: Malformed (400) if it is not JSON or not an object,
+  // InvalidArgument (415-style message) if the Content-Type is not JSON.
+  Result<nlohmann::json> JsonBody() const;
+
+ private:
+  const http::Request& request_;
+  std::map<std::string, std::string> params_;
+  std::string request_id_;
+  std::optional<auth::Principal> principal_;
+};
+
+// Reads fields of a JSON object and collects every problem as a field error.
+//   FieldReader f(body);
+//   std::string name = f.String("name", {.required = true, .max_bytes = 100});
+//   TC_RETURN_IF_ERROR(f.Finish({"name", "level"}));  // also rejects unknown fields
+class FieldReader {
+ public:
+  struct StringRule {
+    bool required = false;
+    size_t max_bytes = 1000;
+  };
+  explicit FieldReader(const nlohmann::json& object) : object_(object) {}
+  std::string String(const std::string& name, StringRule rule);
+  std::optional<int64_t> Int(const std::string& name, bool required);
+  std::optional<bool> Bool(const std::string& name, bool required);
+  // InvalidArgument with every field error seen, including fields not in `allowed`.
+  Status Finish(std::initializer_list<std::string_view> allowed);
+
+ private:
+  const nlohmann::json& object_;
+  Status errors_ = InvalidArgument("request body is invalid");
+};
+
+// JSON text of a value (full nlohmann header stays in .cc files).
+Reply JsonReply(const nlohmann::json& body, int status = 200);
+
+}  // namespace tc::api

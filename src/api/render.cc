@@ -1,0 +1,50 @@
+#include "api/render.h"
+
+namespace tc::api {
+
+nlohmann::json PrincipalJson(const auth::Principal& p) {
+  nlohmann::json perms = nlohmann::json::array();
+  for (auto perm : auth::RolePermissions(p.role)) perms.push_back(perm);
+  return {{"id", p.user_id},
+          {"username", p.username},
+          {"display_name", p.display_name},
+          {"role", auth::RoleName(p.role)},
+          {"area_code", p.area_code},
+          {"permissions", perms}};
+}
+
+nlohmann::json UserJson(const auth::User& u) {
+  return {{"id", u.id},
+          {"username", u.username},
+          {"display_name", u.display_name},
+          {"role", auth::RoleName(u.role)},
+          {"area_code", u.area_code},
+          {"disabled", u.disabled},
+          {"created_at", FormatShanghai(u.created_at)}};
+}
+
+nlohmann::json AreaJson(const registry::Area& a) {
+  return {{"code", a.code},
+          {"parent_code", a.parent_code.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.parent_code)},
+          {"name", a.name},
+          {"level", registry::LevelName(a.level)},
+          {"path", a.path},
+          {"mode", a.mode},
+          {"updated_at", FormatShanghai(a.updated_at)}};
+}
+
+nlohmann::json AuditJson(const audit::Entry& e) {
+  nlohmann::json detail = nlohmann::json::parse(e.record.detail, nullptr, false);
+  if (detail.is_discarded()) detail = e.record.detail;
+  return {{"seq", e.seq},
+          {"at", FormatShanghai(e.at)},
+          {"actor", e.record.actor},
+          {"action", e.record.action},
+          {"target", e.record.target},
+          {"area_path", e.record.area_path},
+          {"detail", detail},
+          {"request_id", e.record.request_id},
+          {"hash", e.hash}};
+}
+
+}  // namespace tc::api

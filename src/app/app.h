@@ -1,0 +1,63 @@
+// The tongchou binary's subcommands. main.cc declares every option (name, default,
+// help) with CLI11 and calls one of these; each returns the process exit code.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "store/store.h"
+
+namespace tc::app {
+
+struct ServeOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string listen = "127.0.0.1:8080";
+  int threads = 4;
+  int pool_size = 8;
+  size_t body_limit = 8 * 1024 * 1024;
+  size_t header_limit = 16 * 1024;
+  int read_timeout_s = 30;
+  int idle_timeout_s = 60;
+  int shutdown_grace_s = 10;
+  int token_ttl_s = 12 * 3600;
+  int login_max_failures = 5;
+  int login_lockout_s = 900;
+  std::string log_level = "info";
+  std::string access_log = "stdout";  // "stdout", "off" or a file path
+};
+
+struct AdminUserOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string area;
+  bool password_stdin = false;
+};
+
+struct AdminAreaOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string code;
+  std::string parent;
+  std::string name;
+  std::string level;
+};
+
+// Opens the store and applies migrations; prints the error and returns null on failure.
+std::unique_ptr<store::Store> OpenMigrated(const std::string& url, int pool_size = 4);
+
+int RunServe(const ServeOptions& options);
+int RunMigrate(const std::string& db);
+int RunDemo(ServeOptions options, bool reset);
+int RunCreateUser(const AdminUserOptions& options);
+int RunListUsers(const std::string& db);
+int RunDisableUser(const std::string& db, const std::string& username);
+int RunVerifyAudit(const std::string& db);
+int RunCreateArea(const AdminAreaOptions& options);
+
+// The name the CLI acts as in the audit log: "cli:<login name>".
+std::string CliActor();
+extern const char* const kVersion;
+
+}  // namespace tc::app

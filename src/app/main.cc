@@ -1,0 +1,101 @@
+// tongchou: one binary, subcommands. Every option is declared here with its
+// default and a line of help; `tongchou <cmd> --help` prints them.
+#include <CLI/CLI.hpp>
+
+#include "app/app.h"
+#include "base/crypto.h"
+
+int main(int argc, char** argv) {
+  using namespace tc::app;
+  CLI::App cli{"Tongchou (统筹): run epidemic control and economic and social recovery together.", "tongchou"};
+  cli.set_version_flag("--version", kVersion);
+  cli.require_subcommand(1);
+  cli.option_defaults()->always_capture_default();
+
+  ServeOptions serve;
+  auto add_serve_options = [&serve](CLI::App* cmd) {
+    cmd->add_option("--db", serve.db, "Database URL: sqlite:PATH or postgresql://...");
+    cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 picks a free one)");
+    cmd->add_option("--threads", serve.threads, "HTTP worker threads")->check(CLI::Range(1, 256));
+    cmd->add_option("--pool-size", serve.pool_size, "Database connections kept open")->check(CLI::Range(1, 256));
+    cmd->add_option("--body-limit", serve.body_limit, "Largest request body in bytes (larger → 413)");
+    cmd->add_option("--header-limit", serve.header_limit, "Largest request header block in bytes (larger → 431)");
+    cmd->add_option("--read-timeout", serve.read_timeout_s, "Seconds to receive a whole request")->check(CLI::Range(1, 3600));
+    cmd->add_option("--idle-timeout", serve.idle_timeout_s, "Seconds an idle keep-alive connection stays open")
+        ->check(CLI::Range(1, 3600));
+    cmd->add_option("--shutdown-grace", serve.shutdown_grace_s,
+                    "Seconds in-flight requests may take after SIGTERM/SIGINT")->check(CLI::Range(0, 3600));
+    cmd->add_option("--token-ttl", serve.token_ttl_s, "Seconds a login token stays valid")->check(CLI::Range(1, 30 * 86400));
+    cmd->add_option("--login-max-failures", serve.login_max_failures,
+                    "Failed logins for one user before it is locked out")->check(CLI::Range(1, 1000));
+    cmd->add_option("--login-lockout", serve.login_lockout_s, "Seconds a throttled login stays locked")
+        ->check(CLI::Range(1, 86400));
+    cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+    cmd->add_option("--access-log", serve.access_log, "Access log: stdout, off, or a file path (JSON lines)");
+  };
+
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP API server");
+  add_serve_options(serve_cmd);
+
+  bool demo_reset = false;
+  auto* demo_cmd = cli.add_subcommand("demo", "Prepare a small demo city and serve it (prints URL and logins)");
+  add_serve_options(demo_cmd);
+  demo_cmd->get_option("--db")->default_val("sqlite:./tongchou-demo.db");
+  demo_cmd->add_flag("--reset", demo_reset, "Delete the demo database first");
+
+  std::string migrate_db = "sqlite:./tongchou.db";
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Apply pending schema migrations and print the version");
+  migrate_cmd->add_option("--db", migrate_db, "Database URL");
+
+  auto* admin = cli.add_subcommand("admin", "Accounts, areas and audit from the command line");
+  admin->require_subcommand(1);
+  AdminUserOptions user;
+  auto* create_user = admin->add_subcommand("create-user", "Create a user bound to an area node");
+  create_user->add_option("--db", user.db, "Database URL");
+  create_user->add_option("--username", user.username, "Login name (3-32 of a-z 0-9 _ . -)")->required();
+  create_user->add_option("--display-name", user.display_name, "Name shown in the console (default: username)");
+  create_user->add_option("--role", user.role,
+                          "admin, commander, area_operator, grid_worker, hotline_agent, department_handler, "
+                          "enterprise_user or resident")->required();
+  create_user->add_option("--area", user.area, "Area code of the user's jurisdiction")->required();
+  create_user->add_flag("--password-stdin", user.password_stdin, "Read the password from standard input")->required();
+
+  std::string list_db = "sqlite:./tongchou.db";
+  auto* list_users = admin->add_subcommand("list-users", "List every user");
+  list_users->add_option("--db", list_db, "Database URL");
+
+  std::string disable_db = "sqlite:./tongchou.db", disable_name;
+  auto* disable_user = admin->add_subcommand("disable-user", "Disable a user and revoke their sessions");
+  disable_user->add_option("--db", disable_db, "Database URL");
+  disable_user->add_option("--username", disable_name, "Login name")->required();
+
+  std::string verify_db = "sqlite:./tongchou.db";
+  auto* verify = admin->add_subcommand("verify-audit",
+                                       "Check the audit log's hash chain; exit 1 and name the first broken link");
+  verify->add_option("--db", verify_db, "Database URL");
+
+  AdminAreaOptions area;
+  auto* create_area = admin->add_subcommand("create-area", "Create an area (the city first, then its children)");
+  create_area->add_option("--db", area.db, "Database URL");
+  create_area->add_option("--code", area.code, "12-digit division code (city..community) or derived code")->required();
+  create_area->add_option("--parent", area.parent, "Parent area code (empty for the city)");
+  create_area->add_option("--name", area.name, "Name, e.g. 南关区")->required();
+  create_area->add_option("--level", area.level, "city, district, street, community, compound, building, unit")
+      ->required();
+
+  CLI11_PARSE(cli, argc, argv);
+  if (auto s = tc::InitCrypto(); !s.ok()) {
+    std::fprintf(stderr, "tongchou: %s\n", s.ToString().c_str());
+    return 2;
+  }
+  if (*serve_cmd) return RunServe(serve);
+  if (*demo_cmd) return RunDemo(serve, demo_reset);
+  if (*migrate_cmd) return RunMigrate(migrate_db);
+  if (*create_user) return RunCreateUser(user);
+  if (*list_users) return RunListUsers(list_db);
+  if (*disable_user) return RunDisableUser(disable_db, disable_name);
+  if (*verify) return RunVerifyAudit(verify_db);
+  if (*create_area) return RunCreateArea(area);
+  return 2;
+}

@@ -1,0 +1,137 @@
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <pwd.h>
+
+#include "api/api.h"
+#include "app/app.h"
+#include "auth/accounts.h"
+#include "events/events.h"
+#include "http/server.h"
+#include "registry/areas.h"
+
+namespace tc::app {
+
+const char* const kVersion = "0.1.0";
+
+std::string CliActor() {
+  const passwd* pw = getpwuid(geteuid());
+  return std::string("cli:") + (pw ? pw->pw_name : std::to_string(geteuid()));
+}
+
+std::unique_ptr<store::Store> OpenMigrated(const std::string& url, int pool_size) {
+  store::OpenOptions options;
+  options.pool_size = pool_size;
+  auto store = store::Store::Open(url, options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "tongchou: %s\n", store.status().ToString().c_str());
+    return nullptr;
+  }
+  if (Status s = (*store)->Migrate(); !s.ok()) {
+    std::fprintf(stderr, "tongchou: migrating %s: %s\n", (*store)->Describe().c_str(), s.ToString().c_str());
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+namespace {
+
+bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    const int p = std::stoi(listen.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    port = static_cast<uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+void SetUpLogging(const ServeOptions& o) {
+  auto main_logger = spdlog::stderr_logger_mt("tongchou");
+  main_logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  spdlog::set_default_logger(main_logger);
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  if (o.access_log == "off") return;
+  std::shared_ptr<spdlog::logger> access =
+      o.access_log == "stdout" ? spdlog::stdout_logger_mt("access")
+                               : spdlog::basic_logger_mt("access", o.access_log);
+  access->set_pattern("%v");
+  access->set_level(spdlog::level::info);
+  access->flush_on(spdlog::level::info);
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& o) {
+  std::string host;
+  uint16_t port = 0;
+  if (!ParseListen(o.listen, host, port)) {
+    std::fprintf(stderr, "tongchou: --listen: expected HOST:PORT, got '%s'\n", o.listen.c_str());
+    return 2;
+  }
+  SetUpLogging(o);
+  auto store = OpenMigrated(o.db, o.pool_size);
+  if (!store) return 1;
+  auto version = store->SchemaVersion();
+  spdlog::info("store {} at schema version {}", store->Describe(), version.ok() ? *version : -1);
+
+  auth::AccountsOptions accounts_options;
+  accounts_options.token_ttl_ms = o.token_ttl_s * 1000LL;
+  accounts_options.throttle.max_failures = o.login_max_failures;
+  accounts_options.throttle.lockout_ms = o.login_lockout_s * 1000LL;
+  auth::Accounts accounts(*store, Clock::System(), accounts_options);
+  registry::Areas areas(*store, Clock::System());
+  events::Bus bus(*store);
+  if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
+
+  api::Api api({*store, accounts, areas, bus, Clock::System(), kVersion});
+  http::ServerOptions so;
+  so.host = host;
+  so.port = port;
+  so.threads = o.threads;
+  so.body_limit = o.body_limit;
+  so.header_limit = o.header_limit;
+  so.read_timeout_ms = o.read_timeout_s * 1000;
+  so.idle_timeout_ms = o.idle_timeout_s * 1000;
+  so.shutdown_grace_ms = o.shutdown_grace_s * 1000;
+  http::Server server(
+      so, [&api](const http::Request& r) { return api.Handle(r); },
+      [&api](const http::Request& r, int status, std::string detail) {
+        return api.RenderServerError(r, status, std::move(detail));
+      });
+  if (Status s = server.Start(); !s.ok()) {
+    spdlog::error("{}", s.ToString());
+    return 1;
+  }
+  // The test harness and scripts wait for this exact line to learn the port.
+  std::printf("tongchou listening on http://%s:%u\n", host.c_str(), server.port());
+  std::fflush(stdout);
+  spdlog::info("listening on http://{}:{} with {} threads", host, server.port(), o.threads);
+  server.Run();
+  spdlog::info("stopped: in-flight requests finished; closing the store");
+  store.reset();
+  spdlog::info("store closed");
+  return 0;
+}
+
+int RunMigrate(const std::string& db) {
+  auto store = OpenMigrated(db);
+  if (!store) return 1;
+  auto v = store->SchemaVersion();
+  if (!v.ok()) {
+    std::fprintf(stderr, "tongchou: %s\n", v.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("%s: schema version %d\n", store->Describe().c_str(), *v);
+  return 0;
+}
+
+}  // namespace tc::app

@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include "base/crypto.h"
+#include "base/status.h"
+#include "base/time.h"
+
+namespace tc {
+namespace {
+
+TEST(Time, FormatsInShanghai) {
+  EXPECT_EQ(FormatShanghai(0), "1970-01-01T08:00:00.000+08:00");
+  // 2020-06-11 00:00 Beijing time (the Xinfadi cluster's first case).
+  auto t = ParseTime("2020-06-11T00:00:00+08:00");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t, 1591804800000);
+  EXPECT_EQ(DateShanghai(*t), "2020-06-11");
+  EXPECT_EQ(ParseTime("2020-06-10T16:00:00Z").value(), *t);
+  EXPECT_EQ(ParseTime("2020-06-11").value(), *t);  // civil date in Shanghai
+  EXPECT_EQ(ParseTime("2020-06-11T00:00:00.25+08:00").value(), *t + 250);
+}
+
+TEST(Time, RejectsImpossibleTimes) {
+  EXPECT_FALSE(ParseTime("2021-02-29").ok());
+  EXPECT_TRUE(ParseTime("2020-02-29").ok());
+  EXPECT_FALSE(ParseTime("2020-13-01").ok());
+  EXPECT_FALSE(ParseTime("2020-06-11T24:00:00").ok());
+  EXPECT_FALSE(ParseTime("2020-06-11T10:00:00+8").ok());
+  EXPECT_FALSE(ParseTime("yesterday").ok());
+  EXPECT_FALSE(DaysFromCivil(1900, 2, 29).ok());
+}
+
+TEST(Time, RoundTripsAcrossYears) {
+  for (Millis t = -86400000LL * 400; t < 86400000LL * 365 * 80; t += 86400000LL * 37 + 12345) {
+    auto back = ParseTime(FormatShanghai(t));
+    ASSERT_TRUE(back.ok()) << FormatShanghai(t);
+    EXPECT_EQ(*back, t);
+  }
+}
+
+TEST(Crypto, TokensAreRandomAndHashesStable) {
+  ASSERT_TRUE(InitCrypto().ok());
+  EXPECT_NE(RandomToken(), RandomToken());
+  EXPECT_EQ(RandomToken(32).size(), 43u);
+  EXPECT_EQ(RandomHex(8).size(), 16u);
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_TRUE(SecretEquals("abc", "abc"));
+  EXPECT_FALSE(SecretEquals("abc", "abd"));
+}
+
+TEST(Status, CarriesFieldErrors) {
+  Status s = FieldInvalid("phone", "not a mainland mobile number");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  ASSERT_EQ(s.field_errors().size(), 1u);
+  EXPECT_EQ(s.field_errors()[0].field, "phone");
+  EXPECT_NE(s.ToString().find("phone"), std::string::npos);
+  Result<int> r = NotFound("x");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace tc

@@ -1,0 +1,284 @@
+#include "registry/areas.h"
+
+#include <array>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "events/events.h"
+
+namespace tc::registry {
+namespace {
+
+constexpr std::array<std::string_view, 7> kLevelNames = {"city", "district", "street", "community",
+                                                         "compound", "building", "unit"};
+constexpr size_t kMaxNameBytes = 100;
+constexpr const char* kColumns = "code, parent_code, name, level, path, mode, created_at, updated_at";
+
+// Digits of the 12-digit code that identify each administrative level.
+size_t SignificantDigits(Level level) {
+  switch (level) {
+    case Level::kCity: return 4;
+    case Level::kDistrict: return 6;
+    case Level::kStreet: return 9;
+    default: return 12;
+  }
+}
+
+bool IsAdministrative(Level level) { return level <= Level::kCommunity; }
+
+Area FromRow(const store::Row& r) {
+  Area a;
+  a.code = r.Text(0);
+  a.parent_code = r.Text(1);
+  a.name = r.Text(2);
+  a.level = ParseLevel(r.Text(3)).value_or(Level::kUnit);
+  a.path = r.Text(4);
+  a.mode = r.Text(5);
+  a.created_at = r.Int(6);
+  a.updated_at = r.Int(7);
+  return a;
+}
+
+// The code of the district an area lies in ("" for the city itself).
+std::string DistrictCodeOf(const Area& a) {
+  // path: /city/district/...
+  const size_t first = a.path.find('/', 1);
+  if (first == std::string::npos || first + 1 >= a.path.size()) return "";
+  const size_t second = a.path.find('/', first + 1);
+  return a.path.substr(first + 1, second - first - 1);
+}
+
+// Replaces the stored mode of areas below district level with their district's.
+Status ApplyEffectiveModes(store::Conn& c, std::vector<Area>& areas) {
+  std::map<std::string, std::string> district_mode;
+  for (Area& a : areas) {
+    if (a.level <= Level::kDistrict) continue;
+    const std::string district = DistrictCodeOf(a);
+    auto it = district_mode.find(district);
+    if (it == district_mode.end()) {
+      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT mode FROM areas WHERE code = ?", {district}));
+      it = district_mode.emplace(district, rows.empty() ? std::string(kPeacetime) : rows[0].Text(0)).first;
+    }
+    a.mode = it->second;
+  }
+  return Status::Ok();
+}
+
+Result<Area> GetIn(store::Conn& c, std::string_view code) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kColumns + " FROM areas WHERE code = ?",
+                                         {std::string(code)}));
+  if (rows.empty()) return NotFound("area '" + std::string(code) + "' does not exist");
+  std::vector<Area> one{FromRow(rows[0])};
+  TC_RETURN_IF_ERROR(ApplyEffectiveModes(c, one));
+  return one[0];
+}
+
+Status ValidateName(std::string_view name) {
+  if (name.empty()) return FieldInvalid("name", "is required");
+  if (name.size() > kMaxNameBytes) return FieldInvalid("name", "must be at most 100 bytes");
+  for (unsigned char ch : name) {
+    if (ch < 0x20) return FieldInvalid("name", "must not contain control characters");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view LevelName(Level level) { return kLevelNames[static_cast<size_t>(level)]; }
+
+std::optional<Level> ParseLevel(std::string_view name) {
+  for (size_t i = 0; i < kLevelNames.size(); ++i) {
+    if (kLevelNames[i] == name) return static_cast<Level>(i);
+  }
+  return std::nullopt;
+}
+
+Status ValidateAreaCode(std::string_view code, Level level) {
+  if (IsAdministrative(level)) {
+    if (code.size() != 12 || code.find_first_not_of("0123456789") != std::string_view::npos) {
+      return FieldInvalid("code", "a " + std::string(LevelName(level)) +
+                                      " code is the 12-digit statistical division code, e.g. 220102000000");
+    }
+    const size_t sig = SignificantDigits(level);
+    if (code.find_first_not_of('0', sig) != std::string_view::npos) {
+      return FieldInvalid("code", "a " + std::string(LevelName(level)) + " code has zeros after digit " +
+                                      std::to_string(sig));
+    }
+    return Status::Ok();
+  }
+  if (code.empty() || code.size() > 64 ||
+      code.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") !=
+          std::string_view::npos) {
+    return FieldInvalid("code", "must be 1 to 64 of letters, digits and '-'");
+  }
+  return Status::Ok();
+}
+
+Result<Area> Areas::Get(std::string_view code) {
+  std::optional<Area> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(out, GetIn(c, code));
+    return Status::Ok();
+  }));
+  return *out;
+}
+
+Result<std::vector<Area>> Areas::Children(std::string_view parent_code) {
+  std::vector<Area> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_RETURN_IF_ERROR(GetIn(c, parent_code).status());
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kColumns +
+                                               " FROM areas WHERE parent_code = ? ORDER BY code",
+                                           {std::string(parent_code)}));
+    for (const auto& r : rows.rows) out.push_back(FromRow(r));
+    return ApplyEffectiveModes(c, out);
+  }));
+  return out;
+}
+
+Result<std::vector<Area>> Areas::Search(std::string_view text, std::string_view under_path, int limit) {
+  std::vector<Area> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kColumns +
+                                               " FROM areas WHERE path >= ? AND path < ? AND name LIKE ? "
+                                               "ORDER BY path LIMIT ?",
+                                           {std::string(under_path), store::PrefixEnd(under_path),
+                                            "%" + std::string(text) + "%", int64_t{limit}}));
+    for (const auto& r : rows.rows) out.push_back(FromRow(r));
+    return ApplyEffectiveModes(c, out);
+  }));
+  return out;
+}
+
+Result<Area> Areas::Create(const NewArea& na, const audit::Actor& by) {
+  Status invalid = InvalidArgument("area is invalid");
+  auto collect = [&](const Status& s) {
+    for (const auto& fe : s.field_errors()) invalid.AddFieldError(fe.field, fe.message);
+  };
+  auto level = ParseLevel(na.level);
+  if (!level) {
+    invalid.AddFieldError("level", "unknown level '" + na.level +
+                                       "' (city, district, street, community, compound, building, unit)");
+  } else {
+    collect(ValidateAreaCode(na.code, *level));
+  }
+  collect(ValidateName(na.name));
+  if (!invalid.field_errors().empty()) return invalid;
+
+  const Millis now = clock_.Now();
+  std::optional<Area> out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto dup, c.Query("SELECT name FROM areas WHERE code = ?", {na.code}));
+    if (!dup.empty()) {
+      return Conflict("area '" + na.code + "' already exists (" + dup[0].Text(0) + ")")
+          .AddFieldError("code", "is already used by " + dup[0].Text(0));
+    }
+    std::string path;
+    if (na.parent_code.empty()) {
+      if (*level != Level::kCity) return FieldInvalid("parent_code", "is required below city level");
+      TC_ASSIGN_OR_RETURN(auto roots, c.Query("SELECT code FROM areas WHERE parent_code IS NULL"));
+      if (!roots.empty()) return Conflict("the city '" + roots[0].Text(0) + "' already exists; there is one root");
+      path = "/" + na.code + "/";
+    } else {
+      auto parent = GetIn(c, na.parent_code);
+      if (!parent.ok()) return FieldInvalid("parent_code", parent.status().message());
+      if (static_cast<int>(*level) != static_cast<int>(parent->level) + 1) {
+        return FieldInvalid("level", "a child of a " + std::string(LevelName(parent->level)) + " must be a " +
+                                         std::string(LevelName(static_cast<Level>(static_cast<int>(parent->level) + 1))));
+      }
+      if (IsAdministrative(*level)) {
+        const size_t sig = SignificantDigits(parent->level);
+        if (na.code.compare(0, sig, parent->code, 0, sig) != 0) {
+          return FieldInvalid("code", "must start with the parent's " + std::to_string(sig) + " digits " +
+                                          parent->code.substr(0, sig));
+        }
+      } else if (!na.code.starts_with(parent->code + "-")) {
+        return FieldInvalid("code", "must be the parent's code, '-', and a suffix: " + parent->code + "-01");
+      }
+      path = parent->path + na.code + "/";
+    }
+    TC_RETURN_IF_ERROR(c.Exec("INSERT INTO areas (code, parent_code, name, level, path, mode, created_at, updated_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              {na.code, na.parent_code.empty() ? store::Value{} : store::Value{na.parent_code},
+                               na.name, na.level, path, std::string(kPeacetime), now, now})
+                           .status());
+    nlohmann::json detail = {{"name", na.name}, {"level", na.level}, {"parent_code", na.parent_code}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "area.create", .target = "area:" + na.code,
+                                      .area_path = path, .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    TC_ASSIGN_OR_RETURN(out, GetIn(c, na.code));
+    return Status::Ok();
+  }));
+  return *out;
+}
+
+Result<Area> Areas::Rename(std::string_view code, std::string_view name, const audit::Actor& by) {
+  TC_RETURN_IF_ERROR(ValidateName(name));
+  const Millis now = clock_.Now();
+  std::optional<Area> out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Area before, GetIn(c, code));
+    TC_RETURN_IF_ERROR(c.Exec("UPDATE areas SET name = ?, updated_at = ? WHERE code = ?",
+                              {std::string(name), now, std::string(code)})
+                           .status());
+    nlohmann::json detail = {{"name", {{"from", before.name}, {"to", name}}}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "area.rename", .target = "area:" + before.code,
+                                      .area_path = before.path, .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    TC_ASSIGN_OR_RETURN(out, GetIn(c, code));
+    return Status::Ok();
+  }));
+  return *out;
+}
+
+Result<Area> Areas::SetMode(std::string_view code, std::string_view mode, std::string_view reason,
+                            const audit::Actor& by) {
+  Status invalid = InvalidArgument("mode change is invalid");
+  if (mode != kPeacetime && mode != kWartime) invalid.AddFieldError("mode", "must be 'peacetime' or 'wartime'");
+  if (reason.empty()) invalid.AddFieldError("reason", "is required: say why the mode changes");
+  if (reason.size() > 500) invalid.AddFieldError("reason", "must be at most 500 bytes");
+  if (!invalid.field_errors().empty()) return invalid;
+  const Millis now = clock_.Now();
+  std::optional<Area> out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Area area, GetIn(c, code));
+    if (area.level > Level::kDistrict) {
+      return FieldInvalid("code", "mode is set on the city or a district; '" + area.code + "' is a " +
+                                      std::string(LevelName(area.level)));
+    }
+    TC_RETURN_IF_ERROR(c.Exec("UPDATE areas SET mode = ?, updated_at = ? WHERE code = ?",
+                              {std::string(mode), now, area.code})
+                           .status());
+    TC_RETURN_IF_ERROR(c.Exec("INSERT INTO area_mode_history (area_code, mode, reason, actor, at) VALUES (?, ?, ?, ?, ?)",
+                              {area.code, std::string(mode), std::string(reason), by.name, now})
+                           .status());
+    nlohmann::json detail = {{"mode", {{"from", area.mode}, {"to", mode}}}, {"reason", reason}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "area.mode", .target = "area:" + area.code,
+                                      .area_path = area.path, .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    nlohmann::json event = {{"area_code", area.code}, {"area_path", area.path}, {"from", area.mode},
+                            {"to", mode}, {"reason", reason}, {"actor", by.name}};
+    TC_RETURN_IF_ERROR(events::Publish(c, "AreaModeChanged", event.dump(), now));
+    TC_ASSIGN_OR_RETURN(out, GetIn(c, code));
+    return Status::Ok();
+  }));
+  return *out;
+}
+
+Result<std::vector<ModeChange>> Areas::ModeHistory(std::string_view code) {
+  std::vector<ModeChange> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_RETURN_IF_ERROR(GetIn(c, code).status());
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT area_code, mode, reason, actor, at FROM area_mode_history "
+                                           "WHERE area_code = ? ORDER BY id DESC",
+                                           {std::string(code)}));
+    for (const auto& r : rows.rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)});
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace tc::registry

@@ -1,0 +1,390 @@
+// Black-box API tests: the real tongchou binary on a fresh database of the backend
+// named by $TC_BACKEND (ctest runs this binary once for sqlite, once for postgres).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "api_harness.h"
+#include "http/client.h"
+#include "store/store.h"
+#include "store/testing.h"
+
+namespace tc::testing {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kPassword = "test-password-1";
+
+// One server for the whole suite, on a database prepared through the CLI.
+class Api : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto url = store::testing::FreshDatabaseUrl(Backend(), "api");
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    db_ = new std::string(*url);
+    auto area = [](std::string code, std::string parent, std::string name, std::string level) {
+      auto r = RunTongchou({"admin", "create-area", "--db", *db_, "--code", code, "--parent", parent, "--name", name,
+                            "--level", level});
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+    };
+    area("220100000000", "", "长春市", "city");
+    area("220102000000", "220100000000", "南关区", "district");
+    area("220103000000", "220100000000", "宽城区", "district");
+    area("220102001000", "220102000000", "永吉街道", "street");
+    area("220103001000", "220103000000", "新发街道", "street");
+    auto user = [](std::string name, std::string role, std::string area_code) {
+      auto r = RunTongchou({"admin", "create-user", "--db", *db_, "--username", name, "--role", role, "--area",
+                            area_code, "--password-stdin"},
+                           std::string(kPassword) + "\n");
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+    };
+    user("admin", "admin", "220100000000");
+    user("nanguan-admin", "admin", "220102000000");
+    user("nanguan-op", "area_operator", "220102000000");
+    user("kuancheng-op", "area_operator", "220103000000");
+    user("nanguan-cmd", "commander", "220102000000");
+    user("hotline", "hotline_agent", "220100000000");
+    user("throttled", "grid_worker", "220102000000");
+    server_ = new ServerProcess();
+    Status s = server_->Start(*db_, {"--login-max-failures", "3", "--body-limit", "65536", "--threads", "4"});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  static void TearDownTestSuite() {
+    if (server_) {
+      EXPECT_EQ(server_->Stop(), 0) << "graceful shutdown should exit 0";
+      delete server_;
+      server_ = nullptr;
+    }
+  }
+
+  struct Resp {
+    int status = 0;
+    json body;
+    std::string raw;
+    std::string content_type;
+    std::string request_id;
+  };
+  static Resp Call(const std::string& method, const std::string& target, const std::string& token = "",
+                   const std::string& body = "", const std::string& content_type = "application/json",
+                   std::vector<std::pair<std::string, std::string>> headers = {}) {
+    http::Client client("127.0.0.1", server_->port());
+    if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+    if (!body.empty()) headers.emplace_back("Content-Type", content_type);
+    auto r = client.Send(method, target, body, headers);
+    Resp out;
+    if (!r.ok()) {
+      ADD_FAILURE() << method << " " << target << ": " << r.status().ToString();
+      return out;
+    }
+    out.status = r->status;
+    out.raw = r->body;
+    out.content_type = std::string(r->Header("content-type"));
+    out.request_id = std::string(r->Header("x-request-id"));
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  }
+  static std::string Login(const std::string& username) {
+    auto r = Call("POST", "/api/v1/auth/login", "", json{{"username", username}, {"password", kPassword}}.dump());
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return r.body.value("token", "");
+  }
+  static void ExpectProblem(const Resp& r, int status) {
+    EXPECT_EQ(r.status, status) << r.raw;
+    EXPECT_EQ(r.content_type, "application/problem+json") << r.raw;
+    EXPECT_EQ(r.body.value("status", 0), status) << r.raw;
+    EXPECT_FALSE(r.body.value("detail", "").empty()) << r.raw;
+    EXPECT_FALSE(r.body.value("type", "").empty()) << r.raw;
+  }
+  static std::set<std::string> ErrorFields(const Resp& r) {
+    std::set<std::string> fields;
+    for (const auto& e : r.body.value("errors", json::array())) fields.insert(e.value("field", ""));
+    return fields;
+  }
+
+  static inline std::string* db_ = nullptr;
+  static inline ServerProcess* server_ = nullptr;
+};
+
+TEST_F(Api, HealthReportsTheBackend) {
+  auto r = Call("GET", "/api/v1/health");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["status"], "ok");
+  EXPECT_EQ(r.body["database"], Backend() == "sqlite" ? "sqlite" : "postgresql");
+  EXPECT_GE(r.body["schema_version"].get<int>(), 1);
+}
+
+TEST_F(Api, OpenApiListsEveryEndpointAndEveryListedEndpointExists) {
+  auto doc = Call("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  EXPECT_EQ(doc.body["openapi"].get<std::string>().substr(0, 2), "3.");
+  // The endpoints this server must have; a route missing from the document fails here.
+  const std::set<std::pair<std::string, std::string>> required = {
+      {"get", "/api/v1/health"},          {"get", "/api/v1/openapi.json"},
+      {"post", "/api/v1/auth/login"},     {"post", "/api/v1/auth/logout"},
+      {"get", "/api/v1/auth/me"},         {"get", "/api/v1/users"},
+      {"post", "/api/v1/users"},          {"post", "/api/v1/users/{username}/disable"},
+      {"get", "/api/v1/areas"},           {"post", "/api/v1/areas"},
+      {"get", "/api/v1/areas/{code}"},    {"patch", "/api/v1/areas/{code}"},
+      {"put", "/api/v1/areas/{code}/mode"}, {"get", "/api/v1/areas/{code}/mode-history"},
+      {"get", "/api/v1/audit"},           {"get", "/api/v1/audit/verify"},
+  };
+  for (const auto& [method, path] : required) {
+    EXPECT_TRUE(doc.body["paths"].contains(path) && doc.body["paths"][path].contains(method))
+        << method << " " << path << " is missing from openapi.json";
+  }
+  // And every documented operation is served: without a token, secured ones say 401, none says 404/405.
+  for (const auto& [path, ops] : doc.body["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) {
+      std::string target = path;
+      for (auto p = target.find('{'); p != std::string::npos; p = target.find('{')) {
+        target.replace(p, target.find('}') - p + 1, "220102000000");
+      }
+      std::string upper = method;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(c));
+      auto r = Call(upper, target, "", upper == "GET" ? "" : "{}");
+      EXPECT_NE(r.status, 404) << upper << " " << target;
+      EXPECT_NE(r.status, 405) << upper << " " << target;
+      if (!op["security"].empty()) {
+        EXPECT_EQ(r.status, 401) << upper << " " << target;
+        EXPECT_TRUE(op.contains("x-permission") || op["security"][0].contains("bearer")) << path;
+      }
+    }
+  }
+}
+
+TEST_F(Api, LoginMeLogout) {
+  const std::string token = Login("nanguan-op");
+  ASSERT_FALSE(token.empty());
+  auto me = Call("GET", "/api/v1/auth/me", token);
+  ASSERT_EQ(me.status, 200) << me.raw;
+  EXPECT_EQ(me.body["username"], "nanguan-op");
+  EXPECT_EQ(me.body["role"], "area_operator");
+  EXPECT_EQ(me.body["area"]["name"], "南关区");
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", token).status, 204);
+  ExpectProblem(Call("GET", "/api/v1/auth/me", token), 401);
+}
+
+TEST_F(Api, BadPasswordAndUnknownUserGetTheSameAnswer) {
+  auto bad = Call("POST", "/api/v1/auth/login", "", json{{"username", "hotline"}, {"password", "wrong-one"}}.dump());
+  ExpectProblem(bad, 401);
+  auto unknown = Call("POST", "/api/v1/auth/login", "", json{{"username", "nobody"}, {"password", "wrong-one"}}.dump());
+  ExpectProblem(unknown, 401);
+  EXPECT_EQ(bad.body["detail"], unknown.body["detail"]);
+}
+
+TEST_F(Api, RepeatedFailuresThrottleEvenTheRightPassword) {
+  for (int i = 0; i < 3; ++i) {
+    ExpectProblem(Call("POST", "/api/v1/auth/login", "", json{{"username", "throttled"}, {"password", "nope-nope"}}.dump()),
+                  401);
+  }
+  auto locked = Call("POST", "/api/v1/auth/login", "", json{{"username", "throttled"}, {"password", kPassword}}.dump());
+  ExpectProblem(locked, 429);
+  // Other users are unaffected.
+  EXPECT_FALSE(Login("hotline").empty());
+}
+
+TEST_F(Api, MissingGarbageAndExpiredTokensAre401) {
+  auto missing = Call("GET", "/api/v1/areas");
+  ExpectProblem(missing, 401);
+  ExpectProblem(Call("GET", "/api/v1/areas", "not-a-real-token"), 401);
+  const std::string token = Login("hotline");
+  ASSERT_EQ(Call("GET", "/api/v1/areas", token).status, 200);
+  // Expire the session in the database, as the clock would.
+  auto store = store::Store::Open(*db_);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Tx([](store::Conn& c) {
+                        return c.Exec("UPDATE sessions SET expires_at = 1 WHERE revoked_at IS NULL").status();
+                      })
+                  .ok());
+  auto expired = Call("GET", "/api/v1/areas", token);
+  ExpectProblem(expired, 401);
+  EXPECT_NE(expired.body["detail"].get<std::string>().find("expired"), std::string::npos) << expired.raw;
+}
+
+TEST_F(Api, DistrictUserCannotReadOrWriteAnotherDistrict) {
+  const std::string op = Login("nanguan-op");
+  const std::string admin = Login("admin");
+  auto before = Call("GET", "/api/v1/areas?parent=220103000000", admin);
+  ASSERT_EQ(before.status, 200);
+  // Reads outside the node.
+  ExpectProblem(Call("GET", "/api/v1/areas/220103000000", op), 403);
+  ExpectProblem(Call("GET", "/api/v1/areas/220103001000", op), 403);
+  ExpectProblem(Call("GET", "/api/v1/areas?parent=220103000000", op), 403);
+  ExpectProblem(Call("GET", "/api/v1/areas?parent=220100000000", op), 403);
+  ExpectProblem(Call("GET", "/api/v1/areas/220103000000/mode-history", op), 403);
+  auto search = Call("GET", "/api/v1/areas?q=%E8%A1%97%E9%81%93", op);  // 街道
+  ASSERT_EQ(search.status, 200) << search.raw;
+  ASSERT_EQ(search.body["items"].size(), 1u);
+  EXPECT_EQ(search.body["items"][0]["code"], "220102001000");
+  // Writes outside the node.
+  ExpectProblem(Call("POST", "/api/v1/areas", op,
+                     json{{"code", "220103002000"}, {"parent_code", "220103000000"}, {"name", "x"}, {"level", "street"}}
+                         .dump()),
+                403);
+  ExpectProblem(Call("PATCH", "/api/v1/areas/220103000000", op, json{{"name", "被改名"}}.dump()), 403);
+  const std::string cmd = Login("nanguan-cmd");
+  ExpectProblem(Call("PUT", "/api/v1/areas/220103000000/mode", cmd,
+                     json{{"mode", "wartime"}, {"reason", "test"}}.dump()),
+                403);
+  const std::string district_admin = Login("nanguan-admin");
+  ExpectProblem(Call("POST", "/api/v1/users", district_admin,
+                     json{{"username", "intruder"}, {"password", "long-enough-1"}, {"role", "admin"},
+                          {"area_code", "220103000000"}}
+                         .dump()),
+                403);
+  ExpectProblem(Call("POST", "/api/v1/users/kuancheng-op/disable", district_admin), 403);
+  // A role without the permission is refused even inside its node.
+  ExpectProblem(Call("PUT", "/api/v1/areas/220102000000/mode", op, json{{"mode", "wartime"}, {"reason", "t"}}.dump()),
+                403);
+  // Nothing changed.
+  auto district = Call("GET", "/api/v1/areas/220103000000", admin);
+  EXPECT_EQ(district.body["name"], "宽城区");
+  EXPECT_EQ(district.body["mode"], "peacetime");
+  EXPECT_EQ(Call("GET", "/api/v1/areas?parent=220103000000", admin).body, before.body);
+  auto kuancheng = Call("POST", "/api/v1/auth/login", "", json{{"username", "kuancheng-op"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(kuancheng.status, 200) << "kuancheng-op must not have been disabled";
+  EXPECT_NE(Call("GET", "/api/v1/users", admin).raw.find("kuancheng-op"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/api/v1/users", district_admin).raw.find("kuancheng-op"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/api/v1/users", admin).raw.find("intruder"), std::string::npos);
+}
+
+TEST_F(Api, DistrictUserWorksInsideItsNode) {
+  const std::string op = Login("nanguan-op");
+  auto created = Call("POST", "/api/v1/areas", op,
+                      json{{"code", "220102002000"}, {"parent_code", "220102000000"}, {"name", "自强街道"},
+                           {"level", "street"}}
+                          .dump());
+  ASSERT_EQ(created.status, 201) << created.raw;
+  EXPECT_EQ(created.body["path"], "/220100000000/220102000000/220102002000/");
+  auto renamed = Call("PATCH", "/api/v1/areas/220102002000", op, json{{"name", "自强街道办事处"}}.dump());
+  ASSERT_EQ(renamed.status, 200) << renamed.raw;
+  EXPECT_EQ(renamed.body["name"], "自强街道办事处");
+  const std::string cmd = Login("nanguan-cmd");
+  auto war = Call("PUT", "/api/v1/areas/220102000000/mode", cmd,
+                  json{{"mode", "wartime"}, {"reason", "永吉街道出现聚集性疫情"}}.dump());
+  ASSERT_EQ(war.status, 200) << war.raw;
+  EXPECT_EQ(Call("GET", "/api/v1/areas/220102002000", op).body["mode"], "wartime");
+  auto history = Call("GET", "/api/v1/areas/220102000000/mode-history", op);
+  ASSERT_EQ(history.body["items"].size(), 1u);
+  EXPECT_EQ(history.body["items"][0]["actor"], "nanguan-cmd");
+  ASSERT_EQ(Call("PUT", "/api/v1/areas/220102000000/mode", cmd,
+                 json{{"mode", "peacetime"}, {"reason", "解除"}}.dump()).status,
+            200);
+}
+
+TEST_F(Api, AuditIsScopedAndVerifies) {
+  const std::string district_admin = Login("nanguan-admin");
+  auto entries = Call("GET", "/api/v1/audit?limit=1000", district_admin);
+  ASSERT_EQ(entries.status, 200) << entries.raw;
+  ASSERT_FALSE(entries.body["items"].empty());
+  for (const auto& e : entries.body["items"]) {
+    EXPECT_EQ(e["area_path"].get<std::string>().rfind("/220100000000/220102000000/", 0), 0u) << e.dump();
+  }
+  ExpectProblem(Call("GET", "/api/v1/audit", Login("nanguan-op")), 403);
+  auto verify = Call("GET", "/api/v1/audit/verify", Login("admin"));
+  ASSERT_EQ(verify.status, 200);
+  EXPECT_EQ(verify.body["ok"], true) << verify.raw;
+  EXPECT_GT(verify.body["checked"].get<int>(), 10);
+}
+
+TEST_F(Api, VerifyAuditFindsAnEditedRow) {
+  // A separate database, so the shared server's chain stays intact.
+  auto url = store::testing::FreshDatabaseUrl(Backend(), "tamper");
+  ASSERT_TRUE(url.ok());
+  ASSERT_EQ(RunTongchou({"admin", "create-area", "--db", *url, "--code", "220100000000", "--name", "长春市",
+                         "--level", "city"}).exit_code, 0);
+  for (const char* code : {"220102000000", "220103000000", "220104000000"}) {
+    ASSERT_EQ(RunTongchou({"admin", "create-area", "--db", *url, "--code", code, "--parent", "220100000000",
+                           "--name", "区", "--level", "district"}).exit_code, 0);
+  }
+  auto intact = RunTongchou({"admin", "verify-audit", "--db", *url});
+  EXPECT_EQ(intact.exit_code, 0) << intact.output;
+  EXPECT_NE(intact.output.find("intact: 4 entries"), std::string::npos) << intact.output;
+  {
+    auto store = store::Store::Open(*url);
+    ASSERT_TRUE(store.ok());
+    Status s = (*store)->Tx([](store::Conn& c) -> Status {
+      // Someone with database access removes the guard and rewrites history.
+      TC_RETURN_IF_ERROR(c.ExecScript(c.dialect() == store::Dialect::kSqlite
+                                          ? "DROP TRIGGER audit_log_no_update"
+                                          : "DROP TRIGGER audit_log_no_change ON audit_log"));
+      return c.Exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3").status();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  auto broken = RunTongchou({"admin", "verify-audit", "--db", *url});
+  EXPECT_EQ(broken.exit_code, 1) << broken.output;
+  EXPECT_NE(broken.output.find("BROKEN at entry 3"), std::string::npos) << broken.output;
+}
+
+TEST_F(Api, BadInputGetsProblemsNamingTheField) {
+  const std::string op = Login("nanguan-op");
+  auto malformed = Call("POST", "/api/v1/areas", op, "{\"code\": ");
+  ExpectProblem(malformed, 400);
+  ExpectProblem(Call("POST", "/api/v1/areas", op, "[1,2]"), 400);
+  ExpectProblem(Call("POST", "/api/v1/areas", op, "code=1", "application/x-www-form-urlencoded"), 400);
+  auto types = Call("POST", "/api/v1/areas", op,
+                    json{{"code", 220102003000LL}, {"parent_code", "220102000000"}, {"name", true}, {"level", "street"}}
+                        .dump());
+  ExpectProblem(types, 422);
+  EXPECT_EQ(ErrorFields(types), (std::set<std::string>{"code", "name"}));
+  auto unknown = Call("PATCH", "/api/v1/areas/220102000000", op, json{{"name", "x"}, {"colour", "red"}}.dump());
+  ExpectProblem(unknown, 422);
+  EXPECT_EQ(ErrorFields(unknown), (std::set<std::string>{"colour"}));
+  auto bad_code = Call("POST", "/api/v1/areas", op,
+                       json{{"code", "2201020030"}, {"parent_code", "220102000000"}, {"name", "x"}, {"level", "street"}}
+                           .dump());
+  ExpectProblem(bad_code, 422);
+  EXPECT_EQ(ErrorFields(bad_code), (std::set<std::string>{"code"}));
+  ExpectProblem(Call("GET", "/api/v1/areas?q=a&limit=abc", op), 422);
+  ExpectProblem(Call("POST", "/api/v1/areas", op, std::string(70000, 'x')), 413);
+  ExpectProblem(Call("GET", "/api/v1/no-such-thing", op), 404);
+  ExpectProblem(Call("DELETE", "/api/v1/areas", op), 405);
+  // Nothing was created by any of that.
+  ExpectProblem(Call("GET", "/api/v1/areas/220102003000", op), 404);
+}
+
+TEST_F(Api, GarbageDoesNotTakeTheServerDown) {
+  std::vector<std::string> garbage = {
+      "GARBAGE\r\n\r\n",
+      "GET\r\n\r\n",
+      "GET /api/v1/health HTTP/9.9\r\n\r\n",
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n{\"a\"",
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+      "GET /api/v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+      "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n",
+      std::string("\x00\x01\x02\xff\xfe\r\n\r\n", 9),
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n\xff\xfe\xfd{}[]\"\\",
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n",
+  };
+  http::Client client("127.0.0.1", server_->port(), 5000);
+  for (const auto& g : garbage) {
+    auto r = client.SendRaw(g);
+    if (r.ok()) {
+      EXPECT_GE(r->status, 400) << g.substr(0, 40);
+      EXPECT_LT(r->status, 500) << g.substr(0, 40);
+    }
+  }
+  auto health = Call("GET", "/api/v1/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_FALSE(Login("hotline").empty());
+}
+
+TEST_F(Api, RequestIdIsEchoedAndLogged) {
+  auto r = Call("GET", "/api/v1/health", "", "", "application/json", {{"X-Request-Id", "trace-me-42"}});
+  EXPECT_EQ(r.request_id, "trace-me-42");
+  auto generated = Call("GET", "/api/v1/health");
+  EXPECT_EQ(generated.request_id.size(), 16u);
+  ASSERT_TRUE(server_->WaitForOutput("\"request_id\":\"trace-me-42\""));
+  // The access log is JSON lines with method, path and status.
+  const std::string out = server_->Output();
+  const auto pos = out.find("\"request_id\":\"trace-me-42\"");
+  const auto start = out.rfind('\n', pos) + 1;
+  const json line = json::parse(out.substr(start, out.find('\n', pos) - start));
+  EXPECT_EQ(line["path"], "/api/v1/health");
+  EXPECT_EQ(line["status"], 200);
+}
+
+}  // namespace
+}  // namespace tc::testing
