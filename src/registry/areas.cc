@@ -104,6 +104,13 @@ Status ValidateAreaCode(std::string_view code, Level level) {
       return FieldInvalid("code", "a " + std::string(LevelName(level)) + " code has zeros after digit " +
                                       std::to_string(sig));
     }
+    if (level != Level::kCity) {
+      const size_t own = SignificantDigits(static_cast<Level>(static_cast<int>(level) - 1));
+      if (code.substr(own, sig - own).find_first_not_of('0') == std::string_view::npos) {
+        return FieldInvalid("code", "digits " + std::to_string(own + 1) + "-" + std::to_string(sig) + " of a " +
+                                        std::string(LevelName(level)) + " code must not all be zero");
+      }
+    }
     return Status::Ok();
   }
   if (code.empty() || code.size() > 64 ||
@@ -112,6 +119,16 @@ Status ValidateAreaCode(std::string_view code, Level level) {
     return FieldInvalid("code", "must be 1 to 64 of letters, digits and '-'");
   }
   return Status::Ok();
+}
+
+std::string ScopeKeyOfCode(std::string_view code) {
+  if (code.find('-') != std::string_view::npos) return std::string(code) + "-";
+  if (code.size() != 12) return std::string(code);
+  for (Level level : {Level::kCity, Level::kDistrict, Level::kStreet}) {
+    const size_t sig = SignificantDigits(level);
+    if (code.find_first_not_of('0', sig) == std::string_view::npos) return std::string(code.substr(0, sig));
+  }
+  return std::string(code);
 }
 
 Result<Area> Areas::Get(std::string_view code) {

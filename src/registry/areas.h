@@ -55,8 +55,18 @@ struct ModeChange {
 };
 
 // Checks a code for a level: 12 digits for city..community (with the digits
-// below the level zero), 1–32 of [0-9A-Za-z-] for compound and below. Names field "code".
+// below the level zero and the level's own digits not all zero), 1–64 of
+// [0-9A-Za-z-] for compound and below. Names field "code".
 Status ValidateAreaCode(std::string_view code, Level level);
+
+// The scope key of an area: a string that is a prefix of the scope key of every
+// area, household and resident under it, and of nothing else. Administrative
+// codes contribute their significant digits (city 2201, district 220102, street
+// 220102001, community 220102001001); derived codes (compound and below, which
+// are the parent's code + '-' + a suffix) contribute the code and a '-'.
+// High-volume tables (households, residents) store only their code, which
+// starts with their unit's scope key, so a jurisdiction filter is a prefix range.
+std::string ScopeKeyOfCode(std::string_view code);
 
 class Areas {
  public:

@@ -19,6 +19,24 @@ TEST(AreaCode, AdministrativeCodesAreTwelveDigitsWithTrailingZeros) {
   EXPECT_FALSE(ValidateAreaCode("22010200100x", Level::kCommunity).ok());
   EXPECT_TRUE(ValidateAreaCode("220102001001-01", Level::kCompound).ok());
   EXPECT_EQ(ValidateAreaCode("a b", Level::kBuilding).field_errors().at(0).field, "code");
+  EXPECT_FALSE(ValidateAreaCode("220102000000", Level::kStreet).ok());     // street digits all zero
+  EXPECT_FALSE(ValidateAreaCode("220102001000", Level::kCommunity).ok());  // community digits all zero
+}
+
+TEST(ScopeKey, IsAPrefixOfExactlyWhatLiesUnder) {
+  EXPECT_EQ(ScopeKeyOfCode("220100000000"), "2201");
+  EXPECT_EQ(ScopeKeyOfCode("220102000000"), "220102");
+  EXPECT_EQ(ScopeKeyOfCode("220102001000"), "220102001");
+  EXPECT_EQ(ScopeKeyOfCode("220102001001"), "220102001001");
+  EXPECT_EQ(ScopeKeyOfCode("220102001001-3"), "220102001001-3-");
+  const std::string unit = "220102001001-3-2-1";
+  for (const char* ancestor : {"220100000000", "220102000000", "220102001000", "220102001001", "220102001001-3",
+                               "220102001001-3-2"}) {
+    EXPECT_TRUE(ScopeKeyOfCode(unit).starts_with(ScopeKeyOfCode(ancestor))) << ancestor;
+  }
+  for (const char* other : {"220103000000", "220102002000", "220102001002", "220102001001-31", "220102001001-3-22"}) {
+    EXPECT_FALSE(ScopeKeyOfCode(unit).starts_with(ScopeKeyOfCode(other))) << other;
+  }
 }
 
 class AreasTest : public ::testing::TestWithParam<std::string> {
