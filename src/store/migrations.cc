@@ -107,6 +107,100 @@ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 )sql"},
+      {2, "registry: households, residents, residence history, merges, grids, leaders, 包保 assignments",
+       R"sql(
+-- Households (户), the leaves of the dwelling tree. code = unit code + '-' + room,
+-- so it starts with the unit's scope key (see registry::ScopeKeyOfCode).
+CREATE TABLE households (
+  code TEXT {{BINARY}} PRIMARY KEY,
+  unit_code TEXT NOT NULL REFERENCES areas(code),
+  address TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX households_unit ON households(unit_code);
+-- Residents: one person, one record (id_number unique when known).
+CREATE TABLE residents (
+  id {{PK}},
+  name TEXT NOT NULL,
+  id_number TEXT UNIQUE,
+  phone TEXT,
+  birth_date TEXT,
+  sex TEXT,
+  household_code TEXT {{BINARY}} NOT NULL REFERENCES households(code),
+  tags INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'active',
+  merged_into BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX residents_household ON residents(household_code);
+CREATE INDEX residents_name ON residents(name, household_code);
+CREATE INDEX residents_phone ON residents(phone);
+CREATE TABLE residence_history (
+  id {{PK}},
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  household_code TEXT NOT NULL,
+  moved_in_at BIGINT NOT NULL,
+  moved_out_at BIGINT,
+  reason TEXT NOT NULL,
+  actor TEXT NOT NULL
+);
+CREATE INDEX residence_history_resident ON residence_history(resident_id);
+CREATE TABLE resident_merges (
+  id {{PK}},
+  kept_id BIGINT NOT NULL REFERENCES residents(id),
+  merged_id BIGINT NOT NULL REFERENCES residents(id),
+  snapshot TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+-- Grids (网格): sets of buildings of one community; the grid leader (网格长) is a resident.
+CREATE TABLE grids (
+  code TEXT {{BINARY}} PRIMARY KEY,
+  community_code TEXT NOT NULL REFERENCES areas(code),
+  name TEXT NOT NULL,
+  leader_id BIGINT REFERENCES residents(id),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX grids_community ON grids(community_code);
+CREATE TABLE grid_buildings (
+  building_code TEXT {{BINARY}} PRIMARY KEY REFERENCES areas(code),
+  grid_code TEXT NOT NULL REFERENCES grids(code)
+);
+CREATE INDEX grid_buildings_grid ON grid_buildings(grid_code);
+-- Building leaders (楼栋长) and unit leaders (单元长): residents bound to a building or unit.
+CREATE TABLE area_leaders (
+  area_code TEXT {{BINARY}} PRIMARY KEY REFERENCES areas(code),
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  role TEXT NOT NULL,
+  since BIGINT NOT NULL
+);
+CREATE INDEX area_leaders_resident ON area_leaders(resident_id);
+-- 包保: cadres responsible for an area node (department head → street, deputy →
+-- community, section chief → compound, cadre → building).
+CREATE TABLE assignments (
+  id {{PK}},
+  area_code TEXT {{BINARY}} NOT NULL REFERENCES areas(code),
+  cadre_name TEXT NOT NULL,
+  cadre_phone TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  role TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  ended_at BIGINT
+);
+CREATE INDEX assignments_area ON assignments(area_code);
+)sql",
+       "", ""},
+      {3, "registry: area shapes (GeoJSON) for maps",
+       R"sql(
+-- One GeoJSON geometry (Polygon or MultiPolygon, WGS 84 lon/lat) per area that
+-- has one; kept apart from areas so tree queries stay light.
+CREATE TABLE area_shapes (
+  area_code TEXT PRIMARY KEY REFERENCES areas(code),
+  geojson TEXT NOT NULL
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }

@@ -35,6 +35,80 @@ std::string Redact(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+// COPY ... FROM STDIN in text format: rows buffered and sent in 1 MiB pieces.
+class PgBulk final : public BulkWriter {
+ public:
+  PgBulk(PGconn* conn, std::string table) : conn_(conn), table_(std::move(table)) {}
+  ~PgBulk() override {
+    if (!finished_) PQputCopyEnd(conn_, "abandoned");  // the transaction fails, as it should
+    if (!finished_) (void)Drain();
+  }
+  Status Add(const Params& row) override {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) buf_ += '\t';
+      const Value& v = row[i];
+      if (auto p = std::get_if<int64_t>(&v)) {
+        buf_ += std::to_string(*p);
+      } else if (auto p = std::get_if<double>(&v)) {
+        char tmp[32];
+        std::snprintf(tmp, sizeof tmp, "%.17g", *p);
+        buf_ += tmp;
+      } else if (auto p = std::get_if<std::string>(&v)) {
+        for (char c : *p) {
+          switch (c) {
+            case '\\': buf_ += "\\\\"; break;
+            case '\t': buf_ += "\\t"; break;
+            case '\n': buf_ += "\\n"; break;
+            case '\r': buf_ += "\\r"; break;
+            default: buf_ += c;
+          }
+        }
+      } else {
+        buf_ += "\\N";
+      }
+    }
+    buf_ += '\n';
+    ++rows_;
+    if (buf_.size() >= (1 << 20)) return Flush();
+    return Status::Ok();
+  }
+  Result<int64_t> Finish() override {
+    TC_RETURN_IF_ERROR(Flush());
+    finished_ = true;
+    if (PQputCopyEnd(conn_, nullptr) != 1) return Unavailable(std::string("COPY end: ") + PQerrorMessage(conn_));
+    Status s = Drain();
+    if (!s.ok()) return s;
+    return rows_;
+  }
+
+ private:
+  Status Flush() {
+    if (buf_.empty()) return Status::Ok();
+    if (PQputCopyData(conn_, buf_.data(), static_cast<int>(buf_.size())) != 1) {
+      return Unavailable(std::string("COPY data: ") + PQerrorMessage(conn_));
+    }
+    buf_.clear();
+    return Status::Ok();
+  }
+  Status Drain() {
+    Status s;
+    while (PGresult* res = PQgetResult(conn_)) {
+      if (PQresultStatus(res) != PGRES_COMMAND_OK && s.ok()) {
+        const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        std::string msg = std::string(PQresultErrorMessage(res)) + " [in: COPY " + table_ + "]";
+        s = state && (std::string(state) == "23505" || std::string(state) == "23503") ? Conflict(msg) : Internal(msg);
+      }
+      PQclear(res);
+    }
+    return s;
+  }
+  PGconn* conn_;
+  std::string table_;
+  std::string buf_;
+  int64_t rows_ = 0;
+  bool finished_ = false;
+};
+
 class PgConn final : public Conn {
  public:
   explicit PgConn(PGconn* conn) : conn_(conn) {}
@@ -101,6 +175,16 @@ class PgConn final : public Conn {
     const char* affected = PQcmdTuples(res);
     out.affected = affected && *affected ? std::strtoll(affected, nullptr, 10) : 0;
     return out;
+  }
+
+  Result<std::unique_ptr<BulkWriter>> Bulk(std::string_view table, const std::vector<std::string>& columns) override {
+    std::string sql = "COPY " + std::string(table) + " (";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+    sql += ") FROM STDIN";
+    PGresult* res = PQexec(conn_, sql.c_str());
+    std::unique_ptr<PGresult, decltype(&PQclear)> guard(res, &PQclear);
+    if (PQresultStatus(res) != PGRES_COPY_IN) return Error(res, sql);
+    return std::unique_ptr<BulkWriter>(new PgBulk(conn_, std::string(table)));
   }
 
   Status ExecScript(std::string_view sql) override {

@@ -36,6 +36,39 @@ Status SqliteError(sqlite3* db, int rc, std::string_view sql) {
   return Internal(msg);
 }
 
+void Bind(sqlite3_stmt* stmt, int idx, const Value& v) {
+  if (auto p = std::get_if<int64_t>(&v)) {
+    sqlite3_bind_int64(stmt, idx, *p);
+  } else if (auto p = std::get_if<double>(&v)) {
+    sqlite3_bind_double(stmt, idx, *p);
+  } else if (auto p = std::get_if<std::string>(&v)) {
+    sqlite3_bind_text(stmt, idx, p->data(), static_cast<int>(p->size()), SQLITE_TRANSIENT);
+  } else {
+    sqlite3_bind_null(stmt, idx);
+  }
+}
+
+class SqliteBulk final : public BulkWriter {
+ public:
+  SqliteBulk(sqlite3* db, sqlite3_stmt* stmt, std::string sql) : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+  ~SqliteBulk() override { sqlite3_finalize(stmt_); }
+  Status Add(const Params& row) override {
+    for (size_t i = 0; i < row.size(); ++i) Bind(stmt_, static_cast<int>(i + 1), row[i]);
+    const int rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, sql_);
+    ++rows_;
+    return Status::Ok();
+  }
+  Result<int64_t> Finish() override { return rows_; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::string sql_;
+  int64_t rows_ = 0;
+};
+
 class SqliteConn final : public Conn {
  public:
   explicit SqliteConn(sqlite3* db) : db_(db) {}
@@ -71,19 +104,7 @@ class SqliteConn final : public Conn {
       return Internal("statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
                       " parameters, got " + std::to_string(params.size()) + " [in: " + FirstWords(sql) + "]");
     }
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int idx = static_cast<int>(i + 1);
-      const Value& v = params[i];
-      if (auto p = std::get_if<int64_t>(&v)) {
-        sqlite3_bind_int64(stmt, idx, *p);
-      } else if (auto p = std::get_if<double>(&v)) {
-        sqlite3_bind_double(stmt, idx, *p);
-      } else if (auto p = std::get_if<std::string>(&v)) {
-        sqlite3_bind_text(stmt, idx, p->data(), static_cast<int>(p->size()), SQLITE_TRANSIENT);
-      } else {
-        sqlite3_bind_null(stmt, idx);
-      }
-    }
+    for (size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i + 1), params[i]);
     Rows out;
     const int ncol = sqlite3_column_count(stmt);
     for (int c = 0; c < ncol; ++c) out.columns.emplace_back(sqlite3_column_name(stmt, c));
@@ -108,6 +129,20 @@ class SqliteConn final : public Conn {
     }
     out.affected = sqlite3_changes64(db_);
     return out;
+  }
+
+  Result<std::unique_ptr<BulkWriter>> Bulk(std::string_view table, const std::vector<std::string>& columns) override {
+    std::string sql = "INSERT INTO " + std::string(table) + " (";
+    std::string marks;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + columns[i];
+      marks += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + marks + ")";
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+    return std::unique_ptr<BulkWriter>(new SqliteBulk(db_, stmt, std::move(sql)));
   }
 
   Status ExecScript(std::string_view sql) override {

@@ -54,6 +54,20 @@ struct Rows {
 // Parameters: a small helper so call sites read `{code, name, int64_t{3}}`.
 using Params = std::vector<Value>;
 
+// Appends many rows to one table inside the current transaction, as fast as the
+// backend allows: PostgreSQL COPY, SQLite one prepared INSERT. While a BulkWriter
+// is open its connection runs nothing else; Finish() (or destruction, which
+// abandons the copy and fails the transaction on PostgreSQL) ends it.
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+  // One row, one value per column given to Conn::Bulk. Conflict on a duplicate key
+  // (SQLite reports it here; PostgreSQL at Finish()).
+  virtual Status Add(const Params& row) = 0;
+  // Rows written.
+  virtual Result<int64_t> Finish() = 0;
+};
+
 class Conn {
  public:
   virtual ~Conn() = default;
@@ -65,6 +79,8 @@ class Conn {
   Result<Rows> Exec(std::string_view sql, const Params& params = {}) { return Query(sql, params); }
   // Runs several statements without parameters (schema scripts).
   virtual Status ExecScript(std::string_view sql) = 0;
+  // Starts a bulk load into `table` (columns in this order).
+  virtual Result<std::unique_ptr<BulkWriter>> Bulk(std::string_view table, const std::vector<std::string>& columns) = 0;
 };
 
 struct OpenOptions {

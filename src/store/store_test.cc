@@ -134,6 +134,46 @@ TEST_P(StoreTest, AuditLogRefusesUpdates) {
   EXPECT_FALSE(s.ok());
 }
 
+TEST_P(StoreTest, BulkLoadsRowsWithAwkwardText) {
+  ASSERT_TRUE(store_->Tx([](Conn& c) { return c.ExecScript("CREATE TABLE b (k BIGINT PRIMARY KEY, s TEXT)"); }).ok());
+  Status s = store_->Tx([](Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk("b", {"k", "s"}));
+    for (int64_t i = 0; i < 5000; ++i) {
+      TC_RETURN_IF_ERROR(bulk->Add({i, i == 7 ? Value{} : Value{"tab\there\nline \\ 张三 " + std::to_string(i)}}));
+    }
+    TC_ASSIGN_OR_RETURN(int64_t n, bulk->Finish());
+    EXPECT_EQ(n, 5000);
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*), MAX(k) FROM b"));
+    EXPECT_EQ(rows[0].Int(0), 5000);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(store_->Read([](Conn& c) -> Status {
+                      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT s FROM b WHERE k IN (7, 42) ORDER BY k"));
+                      EXPECT_TRUE(rows[0].IsNull(0));
+                      EXPECT_EQ(rows[1].Text(0), "tab\there\nline \\ 张三 42");
+                      return Status::Ok();
+                    })
+                  .ok());
+}
+
+TEST_P(StoreTest, BulkDuplicateKeyFailsTheTransaction) {
+  ASSERT_TRUE(store_->Tx([](Conn& c) { return c.ExecScript("CREATE TABLE d (k BIGINT PRIMARY KEY)"); }).ok());
+  Status s = store_->Tx([](Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk("d", {"k"}));
+    TC_RETURN_IF_ERROR(bulk->Add({int64_t{1}}));
+    TC_RETURN_IF_ERROR(bulk->Add({int64_t{1}}));
+    return bulk->Finish().status();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+  ASSERT_TRUE(store_->Read([](Conn& c) -> Status {
+                      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM d"));
+                      EXPECT_EQ(rows[0].Int(0), 0);
+                      return Status::Ok();
+                    })
+                  .ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
