@@ -16,10 +16,12 @@ const std::vector<RoleInfo>& Table() {
   using namespace perm;
   static const std::vector<RoleInfo> kTable = {
       {Role::kAdmin, "admin",
-       {kAreaRead, kAreaWrite, kAreaMode, kUserRead, kUserWrite, kAuditRead, kPersonalRead, kPersonalUnmask}},
+       {kAreaRead, kAreaWrite, kAreaMode, kUserRead, kUserWrite, kAuditRead, kPersonalRead, kPersonalUnmask,
+        kRegistryWrite}},
       {Role::kCommander, "commander", {kAreaRead, kAreaMode, kUserRead, kPersonalRead, kPersonalUnmask}},
-      {Role::kAreaOperator, "area_operator", {kAreaRead, kAreaWrite, kUserRead, kPersonalRead, kPersonalUnmask}},
-      {Role::kGridWorker, "grid_worker", {kAreaRead, kPersonalRead, kPersonalUnmask}},
+      {Role::kAreaOperator, "area_operator",
+       {kAreaRead, kAreaWrite, kUserRead, kPersonalRead, kPersonalUnmask, kRegistryWrite}},
+      {Role::kGridWorker, "grid_worker", {kAreaRead, kPersonalRead, kPersonalUnmask, kRegistryWrite}},
       {Role::kHotlineAgent, "hotline_agent", {kAreaRead, kPersonalRead}},
       {Role::kDepartmentHandler, "department_handler", {kAreaRead}},
       {Role::kEnterpriseUser, "enterprise_user", {}},

@@ -33,6 +33,7 @@ inline constexpr std::string_view kUserWrite = "user.write";
 inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kPersonalRead = "personal.read";      // masked personal data
 inline constexpr std::string_view kPersonalUnmask = "personal.unmask";  // full ID/phone, audited
+inline constexpr std::string_view kRegistryWrite = "registry.write";    // residents, households, grids, 包保, import
 }  // namespace perm
 
 std::span<const Role> AllRoles();

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "registry/areas.h"
+#include "registry/counts.h"
 #include "registry/id_number.h"
 
 namespace tc::registry {
@@ -131,6 +132,9 @@ Result<Household> Residents::CreateHousehold(std::string_view unit_code, std::st
     TC_RETURN_IF_ERROR(c.Exec("INSERT INTO households (code, unit_code, address, created_at) VALUES (?, ?, ?, ?)",
                               {h.code, h.unit_code, h.address, now})
                            .status());
+    AreaCounts one;
+    one.households = 1;
+    TC_RETURN_IF_ERROR(AdjustCounts(c, unit[0].Text(1), one));
     return audit::Append(c,
                          {.actor = by.name, .action = "household.create", .target = "household:" + h.code,
                           .area_path = unit[0].Text(1), .detail = nlohmann::json({{"address", h.address}}).dump(),
@@ -224,6 +228,7 @@ Result<Resident> Residents::Create(const NewResident& nr, const audit::Actor& by
                               "VALUES (?, ?, ?, ?, ?)",
                               {r.id, r.household_code, now, std::string("registered"), by.name})
                            .status());
+    TC_RETURN_IF_ERROR(AdjustCounts(c, *path, ResidentDelta(r.tags, +1)));
     return audit::Append(c,
                          {.actor = by.name, .action = "resident.create", .target = "resident:" + std::to_string(r.id),
                           .area_path = *path, .detail = nlohmann::json({{"household_code", r.household_code}}).dump(),
@@ -333,6 +338,10 @@ Result<Resident> Residents::Update(int64_t id, std::optional<std::string> name, 
                               {after.name, OrNull(after.phone), after.tags, now, id})
                            .status());
     TC_ASSIGN_OR_RETURN(std::string path, UnitPathOf(c, before.household_code));
+    if (after.tags != before.tags) {
+      TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(before.tags, -1)));
+      TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(after.tags, +1)));
+    }
     TC_RETURN_IF_ERROR(audit::Append(c,
                                      {.actor = by.name, .action = "resident.update",
                                       .target = "resident:" + std::to_string(id), .area_path = path,
@@ -366,6 +375,8 @@ Result<Resident> Residents::Move(int64_t id, std::string_view household_code, st
                               "VALUES (?, ?, ?, ?, ?)",
                               {id, std::string(household_code), now, std::string(reason), by.name})
                            .status());
+    TC_RETURN_IF_ERROR(AdjustCounts(c, from_path, ResidentDelta(before.tags, -1)));
+    TC_RETURN_IF_ERROR(AdjustCounts(c, *to_path, ResidentDelta(before.tags, +1)));
     nlohmann::json detail = {{"from", before.household_code}, {"to", household_code}, {"reason", reason}};
     // Both places see the move in their audit view.
     for (const std::string* path : {&from_path, &*to_path}) {
@@ -472,6 +483,10 @@ Result<Resident> Residents::Merge(int64_t keep_id, int64_t merge_id, const audit
                               {keep_id, merge_id, snapshot.dump(), by.name, now})
                            .status());
     TC_ASSIGN_OR_RETURN(std::string path, UnitPathOf(c, keep.household_code));
+    TC_ASSIGN_OR_RETURN(std::string gone_path, UnitPathOf(c, gone.household_code));
+    TC_RETURN_IF_ERROR(AdjustCounts(c, gone_path, ResidentDelta(gone.tags, -1)));
+    TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(keep.tags, -1)));
+    TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(merged.tags, +1)));
     TC_RETURN_IF_ERROR(audit::Append(c,
                                      {.actor = by.name, .action = "resident.merge",
                                       .target = "resident:" + std::to_string(keep_id), .area_path = path,

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "audit/audit.h"
+#include "registry/counts.h"
 #include "registry/registry_fixture.h"
+
+#include <map>
 
 namespace tc::registry {
 namespace {
@@ -131,6 +134,37 @@ TEST_P(ResidentsTest, UpdateAuditsWithoutPlainPhone) {
   auto log = audit::List(*store_, {.action_prefix = "resident.update"});
   ASSERT_EQ(log->size(), 1u);
   EXPECT_EQ((*log)[0].record.detail.find("13987654321"), std::string::npos);
+}
+
+TEST_P(ResidentsTest, IncrementalCountsEqualARebuild) {
+  Resident a = Add("甲", Id("22010219600505004"), kH1, "13600000001", "chronic");
+  Resident b = Add("甲", "", kH4, "13600000001", "elderly_alone", "1960-05-05");
+  Add("乙", Id("22010319700101003"), kKuancheng, "", "disability");
+  ASSERT_TRUE(residents_->Merge(a.id, b.id, by_).ok());
+  ASSERT_TRUE(residents_->Move(a.id, kKuancheng, "搬家", by_).ok());
+  ASSERT_TRUE(residents_->Update(a.id, std::nullopt, std::nullopt, std::string("pregnant"), by_).ok());
+  std::map<std::string, std::vector<int64_t>> incremental, rebuilt;
+  auto dump = [&](std::map<std::string, std::vector<int64_t>>& into) {
+    ASSERT_TRUE(store_->Read([&](store::Conn& c) -> Status {
+                        TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT area_code, residents, households, elderly_alone, "
+                                                               "chronic, pregnant, disability, severe_illness "
+                                                               "FROM area_counts"));
+                        for (const auto& r : rows.rows) {
+                          std::vector<int64_t> v;
+                          for (size_t i = 1; i < 8; ++i) v.push_back(r.Int(i));
+                          if (v != std::vector<int64_t>(7, 0)) into[r.Text(0)] = v;
+                        }
+                        return Status::Ok();
+                      })
+                    .ok());
+  };
+  dump(incremental);
+  ASSERT_TRUE(store_->Tx([](store::Conn& c) { return RebuildCounts(c); }).ok());
+  dump(rebuilt);
+  EXPECT_EQ(incremental, rebuilt);
+  EXPECT_EQ(incremental["220100000000"][0], 2);                                  // two people after the merge
+  EXPECT_EQ(incremental["220103000000"], (std::vector<int64_t>{2, 1, 0, 0, 1, 1, 0}));
+  EXPECT_EQ(incremental["220102000000"][1], 4);                                  // households stay
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResidentsTest, ::testing::Values("sqlite", "postgres"),

@@ -201,6 +201,23 @@ CREATE TABLE area_shapes (
 );
 )sql",
        "", ""},
+      {4, "registry: per-area rollup of residents, households and care tags",
+       R"sql(
+-- Maintained with every resident/household write (ancestors of the unit adjusted in
+-- the same transaction) and rebuilt whole after bulk loads; the console reads
+-- counts for any node, the city included, without counting millions of rows.
+CREATE TABLE area_counts (
+  area_code TEXT PRIMARY KEY REFERENCES areas(code),
+  residents BIGINT NOT NULL DEFAULT 0,
+  households BIGINT NOT NULL DEFAULT 0,
+  elderly_alone BIGINT NOT NULL DEFAULT 0,
+  chronic BIGINT NOT NULL DEFAULT 0,
+  pregnant BIGINT NOT NULL DEFAULT 0,
+  disability BIGINT NOT NULL DEFAULT 0,
+  severe_illness BIGINT NOT NULL DEFAULT 0
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
