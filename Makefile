@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 
 APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
-  libcli11-dev libsodium-dev libgtest-dev libgmock-dev postgresql
+  libcli11-dev libsodium-dev libxlsxwriter-dev libgtest-dev libgmock-dev postgresql
 
 .PHONY: all deps configure build test demo format clean
 

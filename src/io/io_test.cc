@@ -1,0 +1,453 @@
+#include <gtest/gtest.h>
+#include <iconv.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "io/csv.h"
+#include "io/csv_writer.h"
+#include "io/encoding.h"
+#include "io/xlsx_writer.h"
+
+namespace tc::io {
+namespace {
+
+// UTF-8 → GB18030 with the C library, to build GBK files as Excel writes them.
+std::string ToGb18030(std::string_view utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string out(utf8.size() * 2 + 8, '\0');
+  char* in_ptr = const_cast<char*>(utf8.data());
+  size_t in_left = utf8.size();
+  char* out_ptr = out.data();
+  size_t out_left = out.size();
+  EXPECT_NE(iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left), static_cast<size_t>(-1));
+  iconv_close(cd);
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+// Every record of `text`, read with the given options; fails the test on an error.
+std::vector<Row> ReadAll(const std::string& text, CsvOptions options = {}) {
+  std::istringstream in(text);
+  CsvReader reader(in, options);
+  std::vector<Row> rows;
+  Row row;
+  for (;;) {
+    Result<bool> more = reader.Next(row);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    rows.push_back(row);
+  }
+  EXPECT_EQ(reader.bytes_read(), static_cast<int64_t>(text.size()));
+  return rows;
+}
+
+// The first error reading `text` (after its header), or OK.
+Status FirstError(const std::string& text, CsvOptions options = {}) {
+  std::istringstream in(text);
+  CsvReader reader(in, options);
+  Result<std::vector<std::string>> header = reader.ReadHeader();
+  if (!header.ok()) return header.status();
+  Row row;
+  for (;;) {
+    Result<bool> more = reader.Next(row);
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+  }
+}
+
+using Fields = std::vector<std::string>;
+
+TEST(Encoding, DetectsWhatExcelWrites) {
+  EXPECT_EQ(DetectEncoding("\xEF\xBB\xBF"
+                           "name,id\r\n"),
+            Encoding::kUtf8);
+  EXPECT_EQ(DetectEncoding("姓名,身份证号\r\n张三,1\r\n"), Encoding::kUtf8);
+  EXPECT_EQ(DetectEncoding("name,id\r\n"), Encoding::kUtf8);
+  EXPECT_EQ(DetectEncoding(""), Encoding::kUtf8);
+  // GBK as hard-coded bytes: 姓名 = D0D5 C3FB, 张三 = D5C5 C8FD.
+  EXPECT_EQ(DetectEncoding("\xD0\xD5\xC3\xFB,id\r\n\xD5\xC5\xC8\xFD,1\r\n"), Encoding::kGb18030);
+  EXPECT_EQ(DetectEncoding(ToGb18030("姓名,身份证号\r\n张三,110101199003071234\r\n")), Encoding::kGb18030);
+  // A sample cut inside its last character is still UTF-8.
+  const std::string utf8 = "姓名,身份证号";
+  for (size_t cut = 1; cut <= utf8.size(); ++cut) {
+    EXPECT_EQ(DetectEncoding(std::string_view(utf8).substr(0, cut)), Encoding::kUtf8) << cut;
+  }
+}
+
+TEST(Encoding, ValidatesUtf8Strictly) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii text, long enough for the fast path"));
+  EXPECT_TRUE(IsValidUtf8("张三 😀 €"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xE5\xBC"));          // cut short
+  EXPECT_FALSE(IsValidUtf8("abc\x80"));
+}
+
+TEST(Encoding, ConvertsGbkOneShot) {
+  EXPECT_EQ(ToGb18030("姓名"), "\xD0\xD5\xC3\xFB");  // the helper makes real GBK
+  Result<std::string> text = ToUtf8("\xD0\xD5\xC3\xFB,id\r\n\xD5\xC5\xC8\xFD,1\r\n", Encoding::kGb18030);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(*text, "姓名,id\r\n张三,1\r\n");
+  EXPECT_EQ(ToUtf8("\xEF\xBB\xBF"
+                   "abc",
+                   Encoding::kUtf8)
+                .value(),
+            "abc");
+}
+
+TEST(Encoding, CarriesCharactersSplitAcrossChunks) {
+  // Two-byte GBK characters and a four-byte GB18030 one (an emoji).
+  const std::string utf8 = "姓名,身份证号\r\n张三😀,X\r\n";
+  const std::string gb = ToGb18030(utf8);
+  ASSERT_NE(gb.find(ToGb18030("😀")), std::string::npos);
+  ASSERT_EQ(ToGb18030("😀").size(), 4u);
+  for (Encoding e : {Encoding::kGb18030, Encoding::kUtf8}) {
+    const std::string input = e == Encoding::kUtf8 ? utf8 : gb;
+    for (size_t chunk = 1; chunk <= 7; ++chunk) {
+      auto converter = Utf8Converter::Create(e);
+      ASSERT_TRUE(converter.ok());
+      std::string out;
+      for (size_t i = 0; i < input.size(); i += chunk) {
+        ASSERT_TRUE(converter->Convert(std::string_view(input).substr(i, chunk), out).ok())
+            << EncodingName(e) << " chunk " << chunk << " at " << i;
+      }
+      ASSERT_TRUE(converter->Finish().ok());
+      EXPECT_EQ(out, utf8) << EncodingName(e) << " chunk " << chunk;
+      EXPECT_EQ(converter->offset(), static_cast<int64_t>(input.size()));
+    }
+  }
+}
+
+TEST(Encoding, DropsBomSplitAcrossChunks) {
+  auto converter = Utf8Converter::Create(Encoding::kUtf8);
+  ASSERT_TRUE(converter.ok());
+  std::string out;
+  for (char c : std::string("\xEF\xBB\xBF"
+                            "a\xEF\xBB\xBF"))
+    ASSERT_TRUE(converter->Convert({&c, 1}, out).ok());
+  EXPECT_EQ(out, "a\xEF\xBB\xBF");  // only a BOM at the very start is dropped
+}
+
+TEST(Encoding, NamesTheOffsetOfInvalidBytes) {
+  Result<std::string> bad = ToUtf8("ab\xD0\xD5\xFF\x20", Encoding::kGb18030);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("byte offset 4"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("0xFF"), std::string::npos) << bad.status().message();
+
+  bad = ToUtf8("abc\xE5\x20", Encoding::kUtf8);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("byte offset 3"), std::string::npos) << bad.status().message();
+
+  // An invalid byte found after a carried character still names its own offset.
+  auto converter = Utf8Converter::Create(Encoding::kGb18030);
+  ASSERT_TRUE(converter.ok());
+  std::string out;
+  ASSERT_TRUE(converter->Convert("a\xD0", out).ok());
+  Status s = converter->Convert("\xD5\x80", out);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(out, "a姓");  // the text before the error is kept
+  EXPECT_NE(s.message().find("byte offset 3"), std::string::npos) << s.message();
+
+  // The input ends inside a character.
+  converter = Utf8Converter::Create(Encoding::kGb18030);
+  ASSERT_TRUE(converter.ok());
+  ASSERT_TRUE(converter->Convert("ab\xD0", out).ok());
+  s = converter->Finish();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("byte offset 2"), std::string::npos) << s.message();
+}
+
+const char kQuotedCsv[] =
+    "name,note,phone\r\n"            // line 1
+    "张三,\"a,b\",13800000000\r\n"   // line 2
+    "李四,\"two\r\nlines\",\r\n"     // lines 3-4
+    "王五,\"say \"\"hi\"\"\",1\r\n"  // line 5
+    "\r\n"                           // line 6: blank, skipped
+    "赵六,\"  spaces kept  \"\r\n"   // line 7: fewer fields than the header
+    "\"\",\"\n\",x";                 // lines 8-9, no final line break
+
+void ExpectQuotedRows(const std::vector<Row>& rows, const std::string& context) {
+  ASSERT_EQ(rows.size(), 6u) << context;
+  EXPECT_EQ(rows[0].line, 1) << context;
+  EXPECT_EQ(rows[0].fields, (Fields{"name", "note", "phone"})) << context;
+  EXPECT_EQ(rows[1].line, 2) << context;
+  EXPECT_EQ(rows[1].fields, (Fields{"张三", "a,b", "13800000000"})) << context;
+  EXPECT_EQ(rows[2].line, 3) << context;
+  EXPECT_EQ(rows[2].fields, (Fields{"李四", "two\r\nlines", ""})) << context;
+  EXPECT_EQ(rows[3].line, 5) << context;
+  EXPECT_EQ(rows[3].fields, (Fields{"王五", "say \"hi\"", "1"})) << context;
+  EXPECT_EQ(rows[4].line, 7) << context;
+  EXPECT_EQ(rows[4].fields, (Fields{"赵六", "  spaces kept  "})) << context;
+  EXPECT_EQ(rows[5].line, 8) << context;
+  EXPECT_EQ(rows[5].fields, (Fields{"", "\n", "x"})) << context;
+}
+
+TEST(Csv, ParsesQuotedFieldsAndCountsLines) {
+  ExpectQuotedRows(ReadAll(kQuotedCsv), "default");
+  ExpectQuotedRows(ReadAll("\xEF\xBB\xBF" + std::string(kQuotedCsv)), "BOM");
+  // The same text cut into small chunks, so that every quote, CRLF and character
+  // straddles a chunk boundary somewhere.
+  for (size_t chunk = 1; chunk <= 9; ++chunk) {
+    ExpectQuotedRows(ReadAll(kQuotedCsv, {.chunk_size = chunk}), "chunk " + std::to_string(chunk));
+    ExpectQuotedRows(ReadAll("\xEF\xBB\xBF" + std::string(kQuotedCsv), {.chunk_size = chunk, .detect_bytes = 1}),
+                     "BOM, chunk " + std::to_string(chunk));
+  }
+}
+
+TEST(Csv, AcceptsLfAndTrailingBlankLines) {
+  std::vector<Row> rows = ReadAll("a,b\n1,2\n3,\n\n");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].line, 3);
+  EXPECT_EQ(rows[2].fields, (Fields{"3", ""}));
+  rows = ReadAll("a,b\r\n1,2\r\n\r\n");
+  ASSERT_EQ(rows.size(), 2u);
+  rows = ReadAll("a,b\r\n1,");  // an empty last field at the end of the input
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].fields, (Fields{"1", ""}));
+  EXPECT_TRUE(ReadAll("").empty());
+}
+
+TEST(Csv, ReadsGbkInSmallChunks) {
+  const std::string gb = ToGb18030("姓名,身份证号\r\n张三,110101199003071234\r\n\"李,四\",\"X\r\nY\"\r\n");
+  for (size_t chunk : {size_t{1}, size_t{2}, size_t{3}, size_t{1} << 20}) {
+    std::istringstream in(gb);
+    CsvReader reader(in, {.chunk_size = chunk});
+    Result<std::vector<std::string>> header = reader.ReadHeader();
+    ASSERT_TRUE(header.ok()) << header.status().ToString();
+    EXPECT_EQ(reader.encoding(), Encoding::kGb18030);
+    EXPECT_EQ(*header, (Fields{"姓名", "身份证号"}));
+    Row row;
+    ASSERT_TRUE(reader.Next(row).value());
+    EXPECT_EQ(row.fields, (Fields{"张三", "110101199003071234"}));
+    ASSERT_TRUE(reader.Next(row).value());
+    EXPECT_EQ(row.line, 3);
+    EXPECT_EQ(row.fields, (Fields{"李,四", "X\r\nY"}));
+    EXPECT_FALSE(reader.Next(row).value());
+    EXPECT_EQ(reader.bytes_read(), static_cast<int64_t>(gb.size()));
+  }
+}
+
+TEST(Csv, GivenEncodingOverridesDetection) {
+  // Detected from a one-byte sample this would be taken for UTF-8.
+  const std::string gb = ToGb18030("姓名\r\n张三\r\n");
+  std::vector<Row> rows = ReadAll(gb, {.chunk_size = 1, .detect_bytes = 1, .encoding = Encoding::kGb18030});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].fields, (Fields{"张三"}));
+}
+
+TEST(Csv, UnterminatedQuoteNamesItsLine) {
+  Status s = FirstError("a,b\r\n1,2\r\n3,\"open\r\n4,5\r\n6,7\r\n");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("line 3"), std::string::npos) << s.message();
+  s = FirstError("a,b\r\n1,2\r\n3,\"open", {.chunk_size = 2});
+  EXPECT_NE(s.message().find("line 3"), std::string::npos) << s.message();
+}
+
+TEST(Csv, TooManyFieldsNamesTheLineAndSkipsTheRecord) {
+  std::istringstream in("name,address\r\n张三,北京市\r\n李四,北京市,朝阳区\r\n王五\r\n");
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.ReadHeader().ok());
+  Row row;
+  ASSERT_TRUE(reader.Next(row).value());
+  Result<bool> more = reader.Next(row);
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(more.status().message().find("line 3"), std::string::npos) << more.status().message();
+  // Fewer fields than the header are the caller's business.
+  ASSERT_TRUE(reader.Next(row).value());
+  EXPECT_EQ(row.line, 4);
+  EXPECT_EQ(row.fields, (Fields{"王五"}));
+  EXPECT_FALSE(reader.Next(row).value());
+}
+
+TEST(Csv, InvalidTextNamesItsLine) {
+  std::string text = "name\r\nok\r\n" + ToGb18030("张三") + "\r\n\xFF\r\n";  // GBK, then a byte no encoding has
+  for (size_t chunk : {size_t{1}, size_t{4}, size_t{1} << 20}) {
+    std::istringstream in(text);
+    CsvReader reader(in, {.chunk_size = chunk, .detect_bytes = 1, .encoding = Encoding::kGb18030});
+    ASSERT_TRUE(reader.ReadHeader().ok());
+    Row row;
+    ASSERT_TRUE(reader.Next(row).value());
+    ASSERT_TRUE(reader.Next(row).value()) << chunk;
+    EXPECT_EQ(row.fields, (Fields{"张三"}));
+    Result<bool> more = reader.Next(row);
+    ASSERT_FALSE(more.ok());
+    EXPECT_NE(more.status().message().find("line 4"), std::string::npos) << more.status().message();
+    EXPECT_NE(more.status().message().find("byte offset 16"), std::string::npos) << more.status().message();
+    EXPECT_FALSE(reader.Next(row).ok());  // final
+  }
+  // UTF-8 detected from the start, GBK bytes later: the record with them fails.
+  Status s = FirstError("name,note\n张三,x\n李四,\xD5\xC5\n", {.chunk_size = 4, .detect_bytes = 4});
+  EXPECT_NE(s.message().find("line 3"), std::string::npos) << s.message();
+  s = FirstError(
+      "\xFF\xFE"
+      "n\0a\0",
+      {});
+  EXPECT_NE(s.message().find("UTF-16"), std::string::npos) << s.message();
+}
+
+TEST(Csv, HeaderIsTrimmedAndRequired) {
+  std::istringstream in("\xEF\xBB\xBF  姓名 ,\xE3\x80\x80身份证号\xE3\x80\x80,\" Phone\t\"\r\n");
+  CsvReader reader(in);
+  Result<std::vector<std::string>> header = reader.ReadHeader();
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(*header, (Fields{"姓名", "身份证号", "Phone"}));
+
+  std::istringstream empty("\r\n\r\n");
+  CsvReader empty_reader(empty);
+  header = empty_reader.ReadHeader();
+  ASSERT_FALSE(header.ok());
+  EXPECT_EQ(header.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(TrimSpace("\xE3\x80\x80 a b \xE3\x80\x80\t"), "a b");
+}
+
+TEST(Csv, OpensFilesAndReportsMissingOnes) {
+  Result<std::unique_ptr<CsvReader>> missing = CsvReader::Open("/nonexistent/residents.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+
+  const std::string path = (std::filesystem::temp_directory_path() / "tc_io_test_open.csv").string();
+  std::ofstream(path, std::ios::binary) << ToGb18030("姓名\r\n张三\r\n");
+  Result<std::unique_ptr<CsvReader>> reader = CsvReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->ReadHeader().value(), (Fields{"姓名"}));
+  Row row;
+  ASSERT_TRUE((*reader)->Next(row).value());
+  EXPECT_EQ(row.fields, (Fields{"张三"}));
+  std::remove(path.c_str());
+}
+
+const std::vector<ColumnSpec> kResidentColumns = {
+    {"name", {"姓名"}},
+    {"id_number", {"身份证号", "身份证号码", "公民身份号码"}},
+    {"phone", {"phone_number", "手机号", "联系电话"}},
+};
+
+TEST(ColumnMap, MapsChineseAndEnglishAliases) {
+  Result<ColumnMap> map =
+      ColumnMap::Build({"序号", " 公民身份号码 ", "NAME", ""}, kResidentColumns, {"name", "id_number"});
+  ASSERT_TRUE(map.ok()) << map.status().ToString();
+  EXPECT_EQ(map->Index("name"), 2);
+  EXPECT_EQ(map->Index("id_number"), 1);
+  EXPECT_FALSE(map->Has("phone"));
+  Row row{.line = 2, .fields = {"1", "110101199003071234", "张三"}};
+  EXPECT_EQ(map->Get(row, "name"), "张三");
+  EXPECT_EQ(map->Get(row, "id_number"), "110101199003071234");
+  EXPECT_EQ(map->Get(row, "phone"), "");
+  row.fields.resize(2);  // a short row
+  EXPECT_EQ(map->Get(row, "name"), "");
+
+  map = ColumnMap::Build({"姓名", "Phone_Number"}, kResidentColumns, {"name"});
+  ASSERT_TRUE(map.ok());
+  EXPECT_EQ(map->Index("phone"), 1);
+}
+
+TEST(ColumnMap, NamesMissingAndDuplicateColumns) {
+  Result<ColumnMap> map = ColumnMap::Build({"姓名", "手机号"}, kResidentColumns, {"name", "id_number"});
+  ASSERT_FALSE(map.ok());
+  EXPECT_EQ(map.status().code(), StatusCode::kInvalidArgument);
+  const std::string& message = map.status().message();
+  EXPECT_NE(message.find("id_number"), std::string::npos) << message;
+  EXPECT_NE(message.find("身份证号码"), std::string::npos) << message;
+  EXPECT_EQ(message.find("name ("), std::string::npos) << message;  // present, so not listed
+  ASSERT_EQ(map.status().field_errors().size(), 1u);
+  EXPECT_EQ(map.status().field_errors()[0].field, "id_number");
+
+  map = ColumnMap::Build({"姓名", "身份证号", "name"}, kResidentColumns, {"name"});
+  ASSERT_FALSE(map.ok());
+  EXPECT_NE(map.status().message().find("columns 1 (姓名) and 3 (name)"), std::string::npos) << map.status().message();
+}
+
+TEST(CsvWriter, QuotesAndGuardsAgainstFormulas) {
+  std::ostringstream out;
+  CsvWriter writer(out);
+  ASSERT_TRUE(writer.WriteRow({"姓名", "备注", "金额"}).ok());
+  ASSERT_TRUE(writer.WriteRow({"张三", "a,b", "-12.5"}).ok());
+  ASSERT_TRUE(writer.WriteRow({"say \"hi\"", "two\nlines", "+8613800000000"}).ok());
+  ASSERT_TRUE(writer.WriteRow({"=1+2", "@SUM(A1)", "-"}).ok());
+  ASSERT_TRUE(writer.WriteRow({"=HYPERLINK(\"x\",\"y\")", "", "1e5"}).ok());
+  EXPECT_EQ(out.str(),
+            "\xEF\xBB\xBF"
+            "姓名,备注,金额\r\n"
+            "张三,\"a,b\",-12.5\r\n"
+            "\"say \"\"hi\"\"\",\"two\nlines\",+8613800000000\r\n"
+            "'=1+2,'@SUM(A1),'-\r\n"
+            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\",,1e5\r\n");
+
+  std::ostringstream plain;
+  CsvWriter no_bom(plain, /*write_bom=*/false);
+  ASSERT_TRUE(no_bom.WriteRow({"a"}).ok());
+  EXPECT_EQ(plain.str(), "a\r\n");
+
+  EXPECT_TRUE(IsPlainNumber("12"));
+  EXPECT_TRUE(IsPlainNumber("-.5"));
+  EXPECT_TRUE(IsPlainNumber("-1.5E-3"));
+  EXPECT_FALSE(IsPlainNumber("-"));
+  EXPECT_FALSE(IsPlainNumber("-1-2"));
+  EXPECT_FALSE(IsPlainNumber("1e"));
+}
+
+TEST(CsvWriter, RoundTripsThroughTheReader) {
+  const std::vector<Fields> rows = {{"姓名", "备注"}, {"张三", "a,\"b\"\r\nc"}, {"", "x"}};
+  std::ostringstream out;
+  CsvWriter writer(out);
+  for (const Fields& r : rows) ASSERT_TRUE(writer.WriteRow(r).ok());
+  std::vector<Row> read = ReadAll(out.str());
+  ASSERT_EQ(read.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(read[i].fields, rows[i]);
+  EXPECT_EQ(read[2].line, 4);
+}
+
+TEST(Xlsx, WritesAZipWorkbook) {
+  Result<std::string> bytes =
+      XlsxWriter::RenderToBytes("居民名单", {"姓名", "身份证号"}, {{"张三", "110101199003071234"}, {"李四", ""}});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_TRUE(bytes->starts_with("PK\x03\x04"));
+  EXPECT_GT(bytes->size(), 2000u);
+  // Zip entry names are stored uncompressed in the local and central headers.
+  EXPECT_NE(bytes->find("xl/worksheets/sheet1.xml"), std::string::npos);
+  EXPECT_NE(bytes->find("xl/styles.xml"), std::string::npos);
+}
+
+TEST(Xlsx, RefusesBadSheetNamesAndPaths) {
+  const std::string path = (std::filesystem::temp_directory_path() / "tc_io_test_bad.xlsx").string();
+  Result<std::unique_ptr<XlsxWriter>> writer = XlsxWriter::Create(path, "a/b");
+  ASSERT_FALSE(writer.ok());
+  EXPECT_EQ(writer.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  writer = XlsxWriter::Create(path, std::string(32, 'x'));
+  EXPECT_EQ(writer.status().code(), StatusCode::kInvalidArgument);
+  writer = XlsxWriter::Create(path, "");
+  EXPECT_EQ(writer.status().code(), StatusCode::kInvalidArgument);
+  writer = XlsxWriter::Create("/nonexistent/dir/out.xlsx", "Sheet1");
+  EXPECT_EQ(writer.status().code(), StatusCode::kInternal);
+
+  // A writer dropped without Close() leaves no file behind.
+  writer = XlsxWriter::Create(path, "Sheet1");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->WriteRow({"a"}).ok());
+  writer = NotFound("dropped");
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(Xlsx, RefusesOverlongCells) {
+  const std::string path = (std::filesystem::temp_directory_path() / "tc_io_test_long.xlsx").string();
+  Result<std::unique_ptr<XlsxWriter>> writer = XlsxWriter::Create(path, "Sheet1");
+  ASSERT_TRUE(writer.ok());
+  Status s = (*writer)->WriteRow({"ok", std::string(40000, 'x')});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("row 1 column 2"), std::string::npos) << s.message();
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_TRUE(std::filesystem::exists(path));
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace tc::io
