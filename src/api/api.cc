@@ -61,6 +61,8 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
   AddUserRoutes();
   AddAreaRoutes();
   AddAuditRoutes();
+  AddResidentRoutes();
+  AddGridRoutes();
   openapi_ = OpenApiJson();
 }
 

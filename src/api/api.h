@@ -16,6 +16,8 @@
 #include "events/events.h"
 #include "http/server.h"
 #include "registry/areas.h"
+#include "registry/grid.h"
+#include "registry/residents.h"
 #include "store/store.h"
 
 namespace tc::api {
@@ -24,6 +26,8 @@ struct ApiDeps {
   store::Store& store;
   auth::Accounts& accounts;
   registry::Areas& areas;
+  registry::Residents& residents;
+  registry::Grids& grids;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -45,6 +49,8 @@ class Api {
   void AddUserRoutes();
   void AddAreaRoutes();
   void AddAuditRoutes();
+  void AddResidentRoutes();
+  void AddGridRoutes();
 
   ApiDeps deps_;
   Router router_;

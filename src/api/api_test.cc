@@ -25,12 +25,17 @@ class ApiUnit : public ::testing::Test {
     ASSERT_TRUE(store_->Migrate().ok());
     accounts_ = std::make_unique<auth::Accounts>(*store_, Clock::System(), auth::AccountsOptions{});
     areas_ = std::make_unique<registry::Areas>(*store_, Clock::System());
+    residents_ = std::make_unique<registry::Residents>(*store_, Clock::System());
+    grids_ = std::make_unique<registry::Grids>(*store_, Clock::System());
     bus_ = std::make_unique<events::Bus>(*store_);
-    api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *bus_, Clock::System(), "test"});
+    api_ = std::make_unique<Api>(
+        ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *bus_, Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::Accounts> accounts_;
   std::unique_ptr<registry::Areas> areas_;
+  std::unique_ptr<registry::Residents> residents_;
+  std::unique_ptr<registry::Grids> grids_;
   std::unique_ptr<events::Bus> bus_;
   std::unique_ptr<Api> api_;
 };
@@ -87,6 +92,11 @@ TEST(Router, MatchesParametersAndPrefersExactMethod) {
   EXPECT_EQ(wrong.route, nullptr);
   EXPECT_TRUE(wrong.path_exists);
   EXPECT_FALSE(router.Find("GET", "/a/").path_exists);
+  router.Add("GET", "/a/special", {.summary = "literal"}, [](Context&) -> Result<Reply> { return Reply{}; });
+  auto special = router.Find("GET", "/a/special");
+  ASSERT_NE(special.route, nullptr);
+  EXPECT_EQ(special.route->doc.summary, "literal");
+  EXPECT_EQ(router.Find("GET", "/a/43").route->doc.summary, "get");
   EXPECT_FALSE(router.Find("GET", "/a/1/2").path_exists);
 }
 

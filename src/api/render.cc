@@ -1,5 +1,7 @@
 #include "api/render.h"
 
+#include "registry/id_number.h"
+
 namespace tc::api {
 
 nlohmann::json PrincipalJson(const auth::Principal& p) {
@@ -45,6 +47,31 @@ nlohmann::json AuditJson(const audit::Entry& e) {
           {"detail", detail},
           {"request_id", e.record.request_id},
           {"hash", e.hash}};
+}
+
+nlohmann::json ResidentJson(const registry::Resident& r, bool unmasked) {
+  nlohmann::json j = {{"id", r.id},
+                      {"name", r.name},
+                      {"id_number", unmasked ? r.id_number : registry::MaskIdNumber(r.id_number)},
+                      {"phone", unmasked ? r.phone : registry::MaskPhone(r.phone)},
+                      {"birth_date", unmasked || r.birth_date.size() < 4 ? r.birth_date : r.birth_date.substr(0, 4) + "-**-**"},
+                      {"sex", r.sex},
+                      {"household_code", r.household_code},
+                      {"tags", registry::CareTagNames(r.tags)},
+                      {"status", r.status},
+                      {"masked", !unmasked}};
+  if (r.merged_into) j["merged_into"] = r.merged_into;
+  return j;
+}
+
+nlohmann::json CoverageJson(const registry::CoverageReport& r) {
+  nlohmann::json levels = nlohmann::json::object();
+  for (const auto& [level, c] : r.by_level) levels[level] = {{"total", c.total}, {"with_gaps", c.with_gaps}};
+  nlohmann::json gaps = nlohmann::json::array();
+  for (const auto& g : r.gaps) {
+    gaps.push_back({{"code", g.code}, {"name", g.name}, {"level", g.level}, {"problems", g.problems}});
+  }
+  return {{"area_code", r.area_code}, {"by_level", levels}, {"total_gaps", r.total_gaps}, {"gaps", gaps}};
 }
 
 }  // namespace tc::api

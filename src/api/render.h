@@ -6,6 +6,8 @@
 #include "audit/audit.h"
 #include "auth/accounts.h"
 #include "registry/areas.h"
+#include "registry/grid.h"
+#include "registry/residents.h"
 
 namespace tc::api {
 
@@ -13,5 +15,8 @@ nlohmann::json PrincipalJson(const auth::Principal& p);
 nlohmann::json UserJson(const auth::User& u);
 nlohmann::json AreaJson(const registry::Area& a);
 nlohmann::json AuditJson(const audit::Entry& e);
+// ID number and phone masked (220102********123X, 138****5678) unless `unmasked`.
+nlohmann::json ResidentJson(const registry::Resident& r, bool unmasked);
+nlohmann::json CoverageJson(const registry::CoverageReport& r);
 
 }  // namespace tc::api

@@ -29,6 +29,7 @@ Match Router::Find(std::string_view method, std::string_view path) const {
   Match m;
   if (path.empty() || path[0] != '/') return m;
   const auto segs = Split(path);
+  int best_literals = -1;  // a literal segment beats a parameter: /residents/duplicates over /residents/{id}
   for (const Route& r : routes_) {
     if (r.segments.size() != segs.size()) continue;
     std::map<std::string, std::string> params;
@@ -42,10 +43,19 @@ Match Router::Find(std::string_view method, std::string_view path) const {
       }
     }
     if (!ok) continue;
+    const int literals = static_cast<int>(segs.size() - params.size());
+    const bool head_as_get = method == "HEAD" && r.method == "GET";
+    const bool method_ok = r.method == method || head_as_get;
+    if (literals < best_literals) continue;
+    if (literals > best_literals) {
+      // A more specific path: only its methods count for 405/Allow.
+      best_literals = literals;
+      m.allowed.clear();
+      m.route = nullptr;
+    }
     m.path_exists = true;
     m.allowed.push_back(r.method);
-    const bool head_as_get = method == "HEAD" && r.method == "GET";
-    if (!m.route && (r.method == method || head_as_get)) {
+    if (!m.route && method_ok) {
       m.route = &r;
       m.params = std::move(params);
     }

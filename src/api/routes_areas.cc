@@ -1,4 +1,5 @@
 // The area hierarchy and peacetime/wartime mode, scoped to the caller's node.
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
@@ -14,6 +15,39 @@ constexpr const char* kAreaSchema = R"({"type":"object","properties":{"code":{"t
   "level":{"type":"string","enum":["city","district","street","community","compound","building","unit"]},
   "path":{"type":"string"},"mode":{"type":"string","enum":["peacetime","wartime"]},
   "updated_at":{"type":"string"}}})";
+
+// Area of a GeoJSON Polygon/MultiPolygon in lon/lat degrees, in km² (equirectangular
+// projection at each ring's mean latitude; plenty for density shading).
+double GeometryAreaKm2(const nlohmann::json& g) {
+  if (!g.is_object() || !g.contains("coordinates")) return 0;
+  auto ring_area = [](const nlohmann::json& ring) {
+    if (!ring.is_array() || ring.size() < 3) return 0.0;
+    double lat0 = 0;
+    for (const auto& p : ring) lat0 += p[1].get<double>();
+    lat0 /= static_cast<double>(ring.size());
+    const double kx = 111.320 * std::cos(lat0 * M_PI / 180), ky = 110.574;
+    double sum = 0;
+    for (size_t i = 0; i < ring.size(); ++i) {
+      const auto& a = ring[i];
+      const auto& b = ring[(i + 1) % ring.size()];
+      sum += a[0].get<double>() * kx * b[1].get<double>() * ky - b[0].get<double>() * kx * a[1].get<double>() * ky;
+    }
+    return std::abs(sum) / 2;
+  };
+  auto polygon_area = [&](const nlohmann::json& rings) {
+    double total = 0;
+    for (size_t i = 0; i < rings.size(); ++i) total += (i == 0 ? 1 : -1) * ring_area(rings[i]);
+    return total;
+  };
+  try {
+    if (g.value("type", "") == "Polygon") return polygon_area(g["coordinates"]);
+    double total = 0;
+    for (const auto& poly : g["coordinates"]) total += polygon_area(poly);
+    return total;
+  } catch (const nlohmann::json::exception&) {
+    return 0;
+  }
+}
 
 }  // namespace
 
@@ -54,10 +88,54 @@ void Api::AddAreaRoutes() {
                 return JsonReply({{"items", items}});
               });
   router_.Add("GET", "/api/v1/areas/{code}",
-              {.summary = "One area", .tag = "areas", .permission = read, .response_schema = kAreaSchema},
-              [covered](Context& ctx) -> Result<Reply> {
+              {.summary = "One area with counts of what lies under it",
+               .tag = "areas",
+               .permission = read,
+               .response_schema = kAreaSchema},
+              [this, covered](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto area, covered(ctx, ctx.Param("code")));
-                return JsonReply(AreaJson(area));
+                TC_ASSIGN_OR_RETURN(auto s, deps_.areas.Summary(area.code));
+                nlohmann::json body = AreaJson(area);
+                body["counts"] = {{"children", s.children},     {"streets", s.streets},
+                                  {"communities", s.communities}, {"compounds", s.compounds},
+                                  {"buildings", s.buildings},   {"units", s.units},
+                                  {"grids", s.grids},           {"households", s.households},
+                                  {"residents", s.residents}};
+                body["care_tags"] = {{"elderly_alone", s.elderly_alone}, {"chronic", s.chronic},
+                                     {"pregnant", s.pregnant},           {"disability", s.disability},
+                                     {"severe_illness", s.severe_illness}};
+                return JsonReply(body);
+              });
+  router_.Add("GET", "/api/v1/areas/{code}/map",
+              {.summary = "GeoJSON FeatureCollection of an area's children (and the area itself, role=parent) "
+                          "with population, households, area in km² and density, for drawing a map",
+               .tag = "areas",
+               .permission = read,
+               .response_schema = R"({"type":"object","properties":{"type":{"type":"string"},
+                 "features":{"type":"array"}}})"},
+              [this, covered](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto area, covered(ctx, ctx.Param("code")));
+                TC_ASSIGN_OR_RETURN(auto shapes, deps_.areas.Shapes(area.code));
+                nlohmann::json features = nlohmann::json::array();
+                for (const auto& s : shapes) {
+                  nlohmann::json geometry = s.geojson.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json::parse(s.geojson, nullptr, false);
+                  const double km2 = GeometryAreaKm2(geometry);
+                  features.push_back(
+                      {{"type", "Feature"},
+                       {"geometry", geometry},
+                       {"properties",
+                        {{"code", s.area.code},
+                         {"name", s.area.name},
+                         {"level", registry::LevelName(s.area.level)},
+                         {"role", s.area.code == area.code ? "parent" : "child"},
+                         {"mode", s.area.mode},
+                         {"residents", s.residents},
+                         {"households", s.households},
+                         {"area_km2", std::round(km2 * 1000) / 1000},
+                         {"density", km2 > 0 ? std::round(s.residents / km2) : 0}}}});
+                }
+                return JsonReply({{"type", "FeatureCollection"}, {"features", features}});
               });
   router_.Add("POST", "/api/v1/areas",
               {.summary = "Create an area under one in your jurisdiction",

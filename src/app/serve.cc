@@ -89,10 +89,12 @@ int RunServe(const ServeOptions& o) {
   accounts_options.throttle.lockout_ms = o.login_lockout_s * 1000LL;
   auth::Accounts accounts(*store, Clock::System(), accounts_options);
   registry::Areas areas(*store, Clock::System());
+  registry::Residents residents(*store, Clock::System());
+  registry::Grids grids(*store, Clock::System());
   events::Bus bus(*store);
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
 
-  api::Api api({*store, accounts, areas, bus, Clock::System(), kVersion});
+  api::Api api({*store, accounts, areas, residents, grids, bus, Clock::System(), kVersion});
   http::ServerOptions so;
   so.host = host;
   so.port = port;
