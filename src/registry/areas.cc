@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/events.h"
+#include "registry/counts.h"
 
 namespace tc::registry {
 namespace {
@@ -296,6 +297,83 @@ Result<std::vector<ModeChange>> Areas::ModeHistory(std::string_view code) {
     return Status::Ok();
   }));
   return out;
+}
+
+Result<AreaSummary> Areas::Summary(std::string_view code) {
+  AreaSummary out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Area area, GetIn(c, code));
+    TC_ASSIGN_OR_RETURN(AreaCounts counts, ReadCounts(c, area.code));
+    out.residents = counts.residents;
+    out.households = counts.households;
+    out.elderly_alone = counts.tags[0];
+    out.chronic = counts.tags[1];
+    out.pregnant = counts.tags[2];
+    out.disability = counts.tags[3];
+    out.severe_illness = counts.tags[4];
+    TC_ASSIGN_OR_RETURN(auto levels, c.Query("SELECT level, COUNT(*) FROM areas WHERE path > ? AND path < ? GROUP BY level",
+                                             {area.path, store::PrefixEnd(area.path)}));
+    for (const auto& r : levels.rows) {
+      const std::string level = r.Text(0);
+      int64_t* slot = level == "street"      ? &out.streets
+                      : level == "community" ? &out.communities
+                      : level == "compound"  ? &out.compounds
+                      : level == "building"  ? &out.buildings
+                      : level == "unit"      ? &out.units
+                                             : nullptr;
+      if (slot) *slot = r.Int(1);
+    }
+    TC_ASSIGN_OR_RETURN(auto kids, c.Query("SELECT COUNT(*) FROM areas WHERE parent_code = ?", {area.code}));
+    out.children = kids[0].Int(0);
+    TC_ASSIGN_OR_RETURN(auto grids, c.Query("SELECT COUNT(*) FROM grids g JOIN areas a ON a.code = g.community_code "
+                                            "WHERE a.path >= ? AND a.path < ?",
+                                            {area.path, store::PrefixEnd(area.path)}));
+    out.grids = grids[0].Int(0);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<AreaShape>> Areas::Shapes(std::string_view code) {
+  std::vector<AreaShape> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Area area, GetIn(c, code));
+    TC_ASSIGN_OR_RETURN(auto rows,
+                        c.Query(std::string("SELECT ") +
+                                    "a.code, a.parent_code, a.name, a.level, a.path, a.mode, a.created_at, a.updated_at, "
+                                    "s.geojson, n.residents, n.households FROM areas a "
+                                    "LEFT JOIN area_shapes s ON s.area_code = a.code "
+                                    "LEFT JOIN area_counts n ON n.area_code = a.code "
+                                    "WHERE a.code = ? OR a.parent_code = ? ORDER BY a.path",
+                                    {area.code, area.code}));
+    std::vector<Area> areas;
+    for (const auto& r : rows.rows) areas.push_back(FromRow(r));
+    TC_RETURN_IF_ERROR(ApplyEffectiveModes(c, areas));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      out.push_back({areas[i], rows[i].Text(8), rows[i].Int(9), rows[i].Int(10)});
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status Areas::SetShape(std::string_view code, std::string_view geojson, const audit::Actor& by) {
+  const std::string text(geojson);
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("type") || !j.contains("coordinates") ||
+      (j["type"] != "Polygon" && j["type"] != "MultiPolygon") || !j["coordinates"].is_array()) {
+    return FieldInvalid("geometry", "must be a GeoJSON Polygon or MultiPolygon object");
+  }
+  const Millis now = clock_.Now();
+  return store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Area area, GetIn(c, code));
+    TC_RETURN_IF_ERROR(c.Exec("DELETE FROM area_shapes WHERE area_code = ?", {area.code}).status());
+    TC_RETURN_IF_ERROR(c.Exec("INSERT INTO area_shapes (area_code, geojson) VALUES (?, ?)", {area.code, j.dump()}).status());
+    return audit::Append(c,
+                         {.actor = by.name, .action = "area.shape", .target = "area:" + area.code, .area_path = area.path,
+                          .request_id = by.request_id},
+                         now);
+  });
 }
 
 }  // namespace tc::registry

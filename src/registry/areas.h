@@ -68,6 +68,24 @@ Status ValidateAreaCode(std::string_view code, Level level);
 // starts with their unit's scope key, so a jurisdiction filter is a prefix range.
 std::string ScopeKeyOfCode(std::string_view code);
 
+// What lies under an area: from the rollup (residents, households, care tags)
+// and from the tree (areas by level, grids).
+struct AreaSummary {
+  int64_t residents = 0;
+  int64_t households = 0;
+  int64_t elderly_alone = 0, chronic = 0, pregnant = 0, disability = 0, severe_illness = 0;
+  int64_t children = 0;
+  int64_t streets = 0, communities = 0, compounds = 0, buildings = 0, units = 0, grids = 0;
+};
+
+// A child area with its GeoJSON geometry ("" if it has none) and population.
+struct AreaShape {
+  Area area;
+  std::string geojson;
+  int64_t residents = 0;
+  int64_t households = 0;
+};
+
 class Areas {
  public:
   Areas(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -89,6 +107,11 @@ class Areas {
                        const audit::Actor& by);
   // Newest first.
   Result<std::vector<ModeChange>> ModeHistory(std::string_view code);
+  Result<AreaSummary> Summary(std::string_view code);
+  // The area itself (first) and its children, each with geometry and counts.
+  Result<std::vector<AreaShape>> Shapes(std::string_view code);
+  // Sets an area's geometry (GeoJSON Polygon/MultiPolygon text). Audited.
+  Status SetShape(std::string_view code, std::string_view geojson, const audit::Actor& by);
 
  private:
   store::Store& store_;
