@@ -122,6 +122,26 @@ Status ValidateAreaCode(std::string_view code, Level level) {
   return Status::Ok();
 }
 
+Status ValidateChildCode(std::string_view parent_code, Level parent_level, std::string_view code, Level level) {
+  if (parent_level == Level::kUnit || static_cast<int>(level) != static_cast<int>(parent_level) + 1) {
+    return FieldInvalid("level", "a child of a " + std::string(LevelName(parent_level)) +
+                                     (parent_level == Level::kUnit
+                                          ? " cannot be an area (households go in units)"
+                                          : " must be a " + std::string(LevelName(static_cast<Level>(
+                                                                static_cast<int>(parent_level) + 1)))));
+  }
+  if (IsAdministrative(level)) {
+    const size_t sig = SignificantDigits(parent_level);
+    if (code.substr(0, sig) != parent_code.substr(0, sig)) {
+      return FieldInvalid("code", "must start with the parent's " + std::to_string(sig) + " digits " +
+                                      std::string(parent_code.substr(0, sig)));
+    }
+  } else if (!code.starts_with(std::string(parent_code) + "-")) {
+    return FieldInvalid("code", "must be the parent's code, '-', and a suffix: " + std::string(parent_code) + "-01");
+  }
+  return Status::Ok();
+}
+
 std::string ScopeKeyOfCode(std::string_view code) {
   if (code.find('-') != std::string_view::npos) return std::string(code) + "-";
   if (code.size() != 12) return std::string(code);
@@ -200,19 +220,7 @@ Result<Area> Areas::Create(const NewArea& na, const audit::Actor& by) {
     } else {
       auto parent = GetIn(c, na.parent_code);
       if (!parent.ok()) return FieldInvalid("parent_code", parent.status().message());
-      if (static_cast<int>(*level) != static_cast<int>(parent->level) + 1) {
-        return FieldInvalid("level", "a child of a " + std::string(LevelName(parent->level)) + " must be a " +
-                                         std::string(LevelName(static_cast<Level>(static_cast<int>(parent->level) + 1))));
-      }
-      if (IsAdministrative(*level)) {
-        const size_t sig = SignificantDigits(parent->level);
-        if (na.code.compare(0, sig, parent->code, 0, sig) != 0) {
-          return FieldInvalid("code", "must start with the parent's " + std::to_string(sig) + " digits " +
-                                          parent->code.substr(0, sig));
-        }
-      } else if (!na.code.starts_with(parent->code + "-")) {
-        return FieldInvalid("code", "must be the parent's code, '-', and a suffix: " + parent->code + "-01");
-      }
+      TC_RETURN_IF_ERROR(ValidateChildCode(parent->code, parent->level, na.code, *level));
       path = parent->path + na.code + "/";
     }
     TC_RETURN_IF_ERROR(c.Exec("INSERT INTO areas (code, parent_code, name, level, path, mode, created_at, updated_at) "

@@ -59,6 +59,11 @@ struct ModeChange {
 // [0-9A-Za-z-] for compound and below. Names field "code".
 Status ValidateAreaCode(std::string_view code, Level level);
 
+// Checks that `code` at `level` may be a child of the area `parent_code` at
+// `parent_level`: the next level down, and the code extends the parent's
+// (significant digits for division codes, "<parent>-<suffix>" below community).
+Status ValidateChildCode(std::string_view parent_code, Level parent_level, std::string_view code, Level level);
+
 // The scope key of an area: a string that is a prefix of the scope key of every
 // area, household and resident under it, and of nothing else. Administrative
 // codes contribute their significant digits (city 2201, district 220102, street

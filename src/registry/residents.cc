@@ -368,9 +368,17 @@ Result<Resident> Residents::Move(int64_t id, std::string_view household_code, st
     TC_RETURN_IF_ERROR(c.Exec("UPDATE residents SET household_code = ?, updated_at = ? WHERE id = ?",
                               {std::string(household_code), now, id})
                            .status());
-    TC_RETURN_IF_ERROR(c.Exec("UPDATE residence_history SET moved_out_at = ? WHERE resident_id = ? AND moved_out_at IS NULL",
-                              {now, id})
-                           .status());
+    TC_ASSIGN_OR_RETURN(auto open, c.Exec("UPDATE residence_history SET moved_out_at = ? WHERE resident_id = ? "
+                                          "AND moved_out_at IS NULL",
+                                          {now, id}));
+    if (open.affected == 0) {
+      // Generated and bulk-imported residents have no history row yet: record where they were.
+      TC_RETURN_IF_ERROR(c.Exec("INSERT INTO residence_history (resident_id, household_code, moved_in_at, moved_out_at, "
+                                "reason, actor) VALUES (?, ?, ?, ?, ?, ?)",
+                                {id, before.household_code, before.created_at, now, std::string("registered (bulk)"),
+                                 std::string("import")})
+                             .status());
+    }
     TC_RETURN_IF_ERROR(c.Exec("INSERT INTO residence_history (resident_id, household_code, moved_in_at, reason, actor) "
                               "VALUES (?, ?, ?, ?, ?)",
                               {id, std::string(household_code), now, std::string(reason), by.name})

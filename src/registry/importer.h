@@ -1,0 +1,58 @@
+// Bulk CSV import into the registry: areas, dwellings (households), residents and
+// 包保 assignments. Input is what Excel in China writes (UTF-8 or GBK/GB18030, BOM
+// or not) with a header row of English or Chinese column names. Each line is
+// validated; a bad line is rejected with its line number, field and reason and
+// the rest go on; accepted lines are committed in batches (one transaction and one
+// audit entry per batch), so an interrupted import keeps what it acknowledged.
+// Thread-safe (stateless over the store).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit.h"
+#include "base/status.h"
+#include "base/time.h"
+#include "store/store.h"
+
+namespace tc::registry {
+
+enum class ImportKind { kAreas, kDwellings, kResidents, kAssignments };
+Result<ImportKind> ParseImportKind(std::string_view name);  // "areas", "dwellings", "residents", "assignments"
+
+struct ImportError {
+  int64_t line = 0;    // physical line in the file (the header is line 1)
+  std::string field;   // canonical column name, or "" for the whole line
+  std::string message;
+};
+
+struct ImportReport {
+  Status fatal;          // what stopped the import early (Ok if it read everything)
+  int64_t lines = 0;     // data lines read
+  int64_t accepted = 0;  // committed
+  int64_t rejected = 0;
+  std::vector<ImportError> errors;  // the first max_errors of them
+  double seconds = 0;
+};
+
+struct ImportOptions {
+  // Only rows under this area path (and scope key) are accepted; "/" and "" = anywhere.
+  std::string scope_path = "/";
+  std::string scope_key;
+  int batch_rows = 20'000;
+  size_t max_errors = 1000;
+  // Called after every batch with bytes of input consumed so far.
+  std::function<void(int64_t bytes, const ImportReport&)> progress;
+};
+
+// Reads the whole stream. `fatal` is set for what stops the import as a whole
+// (unreadable header, missing required columns, encoding error, store down); the
+// counts then still say what was committed before it.
+ImportReport Import(store::Store& store, const Clock& clock, ImportKind kind, std::istream& in,
+                            const audit::Actor& by, const ImportOptions& options = {});
+
+}  // namespace tc::registry

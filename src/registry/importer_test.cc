@@ -1,0 +1,134 @@
+#include "registry/importer.h"
+
+#include <gtest/gtest.h>
+#include <iconv.h>
+
+#include <sstream>
+
+#include "audit/audit.h"
+#include "registry/registry_fixture.h"
+
+namespace tc::registry {
+namespace {
+
+// UTF-8 → GBK, as Excel in China saves "CSV (逗号分隔)".
+std::string ToGbk(const std::string& utf8) {
+  iconv_t cd = iconv_open("GBK", "UTF-8");
+  std::string in = utf8, out(utf8.size() * 2 + 16, '\0');
+  char* ip = in.data();
+  char* op = out.data();
+  size_t il = in.size(), ol = out.size();
+  EXPECT_NE(iconv(cd, &ip, &il, &op, &ol), static_cast<size_t>(-1));
+  iconv_close(cd);
+  out.resize(out.size() - ol);
+  return out;
+}
+
+class ImporterTest : public RegistryFixture {
+ protected:
+  ImportReport Run(ImportKind kind, const std::string& bytes, ImportOptions options = {}) {
+    std::istringstream in(bytes);
+    options.batch_rows = 3;  // several batches even for small files
+    return Import(*store_, Clock::System(), kind, in, by_, options);
+  }
+  static std::string Fields(const ImportReport& r) {
+    std::string s;
+    for (const auto& e : r.errors) s += std::to_string(e.line) + ":" + e.field + " ";
+    return s;
+  }
+};
+
+TEST_P(ImporterTest, GbkResidentsWithoutBomBadRowsReportedGoodRowsIn) {
+  const std::string ok1 = Id("22010219850307001"), ok2 = Id("22010219900101002");
+  std::string bad_check = Id("22010219700101003");
+  bad_check.back() = bad_check.back() == '1' ? '2' : '1';
+  const std::string csv =
+      "姓名,身份证号码,手机号,户编码,重点人群\r\n"
+      "张三," + ok1 + ",13812345678,220102001001-001-01-1-0101,慢性病\r\n"           // line 2: ok
+      "李四," + bad_check + ",13812345679,220102001001-001-01-1-0102,\r\n"           // line 3: check digit
+      "王五," + ok2 + ",12345,220102001001-001-01-1-0102,\r\n"                       // line 4: phone
+      "赵六," + ok2 + ",13912345678,220102001001-001-01-1-0102,独居老人\r\n"         // line 5: ok
+      "钱七,220102850307001,,220102001001-001-01-1-0102,\r\n"                         // line 6: 15-digit
+      "孙八,,,220102001001-001-01-1-9999,\r\n"                                        // line 7: no household
+      "周九," + ok1 + ",,220102001001-001-01-2-0201,\r\n"                             // line 8: duplicate ID
+      "吴十,,13712345678,220102001001-001-01-2-0201,vip\r\n"                          // line 9: tag
+      "郑一,,13712345678,220102001001-001-01-2-0201,\r\n";                            // line 10: ok
+  const ImportReport r = Run(ImportKind::kResidents, ToGbk(csv));
+  ASSERT_TRUE(r.fatal.ok()) << r.fatal.ToString();
+  EXPECT_EQ(r.lines, 9);
+  EXPECT_EQ(r.accepted, 3);
+  EXPECT_EQ(r.rejected, 6);
+  EXPECT_EQ(Fields(r), "3:id_number 4:phone 6:id_number 7:household_code 8:id_number 9:tags ") << Fields(r);
+  for (const auto& e : r.errors) EXPECT_FALSE(e.message.empty());
+  auto all = residents_->List({.scope = "2201"});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].name, "张三");  // Chinese survived the GBK round trip
+  EXPECT_EQ((*all)[0].tags, kChronic);
+  EXPECT_EQ((*all)[1].tags, kElderlyAlone);
+  // Counts followed the import; each committed batch is one audit entry.
+  auto summary = areas_->Summary("220102000000");
+  EXPECT_EQ(summary->residents, 3);
+  EXPECT_EQ(summary->elderly_alone, 1);
+  auto log = audit::List(*store_, {.action_prefix = "import.residents"});
+  EXPECT_GE(log->size(), 2u);
+}
+
+TEST_P(ImporterTest, Utf8BomAreasDwellingsAndAssignmentsWithChineseHeaders) {
+  const std::string areas =
+      "\xEF\xBB\xBF编码,上级编码,名称,层级\n"
+      "220102001001-003,220102001001,新建小区,小区\n"
+      "220102001001-003-01,220102001001-003,1栋,楼栋\n"            // parent added earlier in the same file
+      "220102001001-003-01-1,220102001001-003-01,1单元,单元\n"
+      "220102001001-003-02,220102001001-004,2栋,楼栋\n"            // parent missing
+      "220102001001-009,220102001001,小区,楼栋\n"                  // wrong level for parent
+      "220102001001-003,220102001001,again,小区\n";                // duplicate
+  ImportReport a = Run(ImportKind::kAreas, areas);
+  ASSERT_TRUE(a.fatal.ok()) << a.fatal.ToString();
+  EXPECT_EQ(a.accepted, 3);
+  EXPECT_EQ(Fields(a), "5:parent_code 6:level 7:code ");
+  EXPECT_EQ(areas_->Get("220102001001-003-01-1")->path,
+            "/220100000000/220102000000/220102001000/220102001001/220102001001-003/220102001001-003-01/"
+            "220102001001-003-01-1/");
+
+  ImportReport d = Run(ImportKind::kDwellings,
+                       "unit_code,room,address\n220102001001-003-01-1,0101,1栋1单元101\n"
+                       "220102001001-003-01-1,0101,dup\n220102001001-003-01,0201,not a unit\n");
+  EXPECT_EQ(d.accepted, 1);
+  EXPECT_EQ(Fields(d), "3:code 4:unit_code ");
+  EXPECT_EQ(areas_->Summary("220102001001-003")->households, 1);
+
+  ImportReport s = Run(ImportKind::kAssignments,
+                       "包保对象编码,包保干部,联系电话,单位,职务\n220102001001-003,刘科长,13800000001,市卫健委,科级干部\n"
+                       "220102001001-003-01,王干部,13800000002,市卫健委,干部\n220102001001-003,李副,13800000003,区政府,副职\n");
+  EXPECT_EQ(s.accepted, 2);
+  EXPECT_EQ(Fields(s), "4:role ");
+}
+
+TEST_P(ImporterTest, MissingColumnsAndScopeAreReported) {
+  ImportReport missing = Run(ImportKind::kResidents, "name,phone\n张三,13812345678\n");
+  EXPECT_FALSE(missing.fatal.ok());
+  EXPECT_NE(missing.fatal.ToString().find("household_code"), std::string::npos) << missing.fatal.ToString();
+  ImportOptions nanguan;
+  nanguan.scope_path = "/220100000000/220102000000/";
+  nanguan.scope_key = "220102";
+  ImportReport r = Run(ImportKind::kResidents,
+                       "name,household_code\n甲,220103001001-001-01-1-0101\n乙,220102001001-001-01-1-0101\n", nanguan);
+  EXPECT_EQ(r.accepted, 1);
+  EXPECT_EQ(Fields(r), "2:household_code ");
+}
+
+TEST_P(ImporterTest, TooManyFieldsRejectsOnlyThatLine) {
+  ImportReport r = Run(ImportKind::kResidents,
+                       "name,household_code\n甲,220102001001-001-01-1-0101,extra\n乙,220102001001-001-01-1-0101\n");
+  ASSERT_TRUE(r.fatal.ok()) << r.fatal.ToString();
+  EXPECT_EQ(r.accepted, 1);
+  EXPECT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors.at(0).line, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace tc::registry
