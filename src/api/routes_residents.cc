@@ -9,6 +9,9 @@
 #include "api/render.h"
 #include "auth/roles.h"
 #include "registry/areas.h"
+#include "registry/importer.h"
+
+#include <sstream>
 
 namespace tc::api {
 namespace {
@@ -300,6 +303,39 @@ void Api::AddResidentRoutes() {
                 TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "unit " + unit));
                 TC_ASSIGN_OR_RETURN(auto h, deps_.residents.CreateHousehold(unit, room, address, ctx.actor()));
                 return JsonReply({{"code", h.code}, {"unit_code", h.unit_code}, {"address", h.address}}, 201);
+              });
+
+  router_.Add("POST", "/api/v1/import/{kind}",
+              {.summary = "Bulk CSV import (kind: areas, dwellings, residents, assignments) into your jurisdiction: "
+                          "UTF-8 or GBK, Chinese or English headers; bad lines are reported, good lines committed",
+               .tag = "import",
+               .permission = write,
+               .response_schema = R"({"type":"object","properties":{"lines":{"type":"integer"},
+                 "accepted":{"type":"integer"},"rejected":{"type":"integer"},"errors":{"type":"array"},
+                 "complete":{"type":"boolean"},"stopped_because":{"type":"string"}}})"},
+              [this](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto kind, registry::ParseImportKind(ctx.Param("kind")));
+                const std::string_view ct = ctx.request().Header("content-type");
+                if (!ct.starts_with("text/csv") && !ct.starts_with("application/csv")) {
+                  return Malformed("Content-Type must be text/csv (got '" + std::string(ct) + "')");
+                }
+                std::istringstream in(ctx.request().body);
+                registry::ImportOptions options;
+                options.scope_path = ctx.principal().area_path;
+                options.scope_key = ScopeOf(ctx);
+                const auto r = registry::Import(deps_.store, deps_.clock, kind, in, ctx.actor(), options);
+                if (!r.fatal.ok() && r.accepted == 0 && r.rejected == 0) return r.fatal;
+                nlohmann::json errors = nlohmann::json::array();
+                for (const auto& e : r.errors) {
+                  errors.push_back({{"line", e.line}, {"field", e.field}, {"message", e.message}});
+                }
+                return JsonReply({{"lines", r.lines},
+                                  {"accepted", r.accepted},
+                                  {"rejected", r.rejected},
+                                  {"errors", errors},
+                                  {"complete", r.fatal.ok()},
+                                  {"stopped_because", r.fatal.ok() ? "" : r.fatal.message()},
+                                  {"seconds", r.seconds}});
               });
 }
 

@@ -44,6 +44,29 @@ struct AdminAreaOptions {
   std::string level;
 };
 
+struct ImportCliOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string kind;
+  std::string file;
+  int batch = 20'000;
+  size_t max_errors = 1000;
+};
+
+struct ExportCliOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string kind;
+  std::string format = "csv";
+  std::string out = "-";
+};
+
+struct GenCityOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string preset = "changchun";
+  double scale = 0.01;
+  uint64_t seed = 1;
+  bool progress = true;
+};
+
 // Opens the store and applies migrations; prints the error and returns null on failure.
 std::unique_ptr<store::Store> OpenMigrated(const std::string& url, int pool_size = 4);
 
@@ -55,6 +78,10 @@ int RunListUsers(const std::string& db);
 int RunDisableUser(const std::string& db, const std::string& username);
 int RunVerifyAudit(const std::string& db);
 int RunCreateArea(const AdminAreaOptions& options);
+int RunGenCity(const GenCityOptions& options);
+// Exit 0: all lines accepted; 3: some rejected (listed); 1: stopped early; 2: bad arguments.
+int RunImport(const ImportCliOptions& options);
+int RunExport(const ExportCliOptions& options);
 
 // The name the CLI acts as in the audit log: "cli:<login name>".
 std::string CliActor();

@@ -84,6 +84,22 @@ int main(int argc, char** argv) {
   create_area->add_option("--level", area.level, "city, district, street, community, compound, building, unit")
       ->required();
 
+  ImportCliOptions import_options;
+  auto* import_cmd = cli.add_subcommand("import", "Bulk-load a CSV file (UTF-8 or GBK, Chinese or English headers)");
+  import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents or assignments")->required();
+  import_cmd->add_option("file", import_options.file, "The CSV file")->required()->check(CLI::ExistingFile);
+  import_cmd->add_option("--db", import_options.db, "Database URL");
+  import_cmd->add_option("--batch", import_options.batch, "Lines per committed batch")->check(CLI::Range(1, 1'000'000));
+  import_cmd->add_option("--max-errors", import_options.max_errors, "Rejected lines listed at most");
+
+  ExportCliOptions export_options;
+  auto* export_cmd = cli.add_subcommand("export", "Write a registry list as CSV (UTF-8 with BOM) or XLSX, unmasked "
+                                                  "(audited)");
+  export_cmd->add_option("kind", export_options.kind, "residents, areas, dwellings or assignments")->required();
+  export_cmd->add_option("--db", export_options.db, "Database URL");
+  export_cmd->add_option("--format", export_options.format, "csv or xlsx")->check(CLI::IsMember({"csv", "xlsx"}));
+  export_cmd->add_option("--out", export_options.out, "Output file ('-' for standard output, csv only)");
+
   CLI11_PARSE(cli, argc, argv);
   if (auto s = tc::InitCrypto(); !s.ok()) {
     std::fprintf(stderr, "tongchou: %s\n", s.ToString().c_str());
@@ -97,5 +113,13 @@ int main(int argc, char** argv) {
   if (*disable_user) return RunDisableUser(disable_db, disable_name);
   if (*verify) return RunVerifyAudit(verify_db);
   if (*create_area) return RunCreateArea(area);
+  if (*import_cmd) return RunImport(import_options);
+  if (*export_cmd) {
+    if (export_options.format == "xlsx" && export_options.out == "-") {
+      std::fprintf(stderr, "tongchou export: --format xlsx needs --out FILE\n");
+      return 2;
+    }
+    return RunExport(export_options);
+  }
   return 2;
 }
