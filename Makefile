@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
   libcli11-dev libsodium-dev libxlsxwriter-dev libgtest-dev libgmock-dev postgresql
 
-.PHONY: all deps configure build test demo format clean
+.PHONY: all deps configure build test demo format clean bench-registry
 
 all: build
 
@@ -32,6 +32,12 @@ test: build
 # A small demo city on http://$(LISTEN); Ctrl-C stops it.
 demo: build
 	@$(BUILD)/tongchou demo --reset --listen $(LISTEN)
+
+# Benchmarks (programs, not tests): figures go to docs/benchmarks.md.
+# SCALE=1.0 is the full 9.07 M-resident city; BENCH_ARGS passes more options.
+SCALE ?= 1.0
+bench-registry: build
+	@BUILD=$(abspath $(BUILD)) bench/registry.sh --scale $(SCALE) $(BENCH_ARGS)
 
 format:
 	@find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

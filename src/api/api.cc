@@ -55,7 +55,7 @@ void LogAccess(const http::Request& req, const http::Response& resp, std::string
 
 }  // namespace
 
-Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
+Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddSystemRoutes();
   AddAuthRoutes();
   AddUserRoutes();
@@ -72,6 +72,7 @@ http::Response Api::Handle(const http::Request& req) {
       IsGoodRequestId(req.Header("x-request-id")) ? std::string(req.Header("x-request-id")) : RandomHex(8);
   std::string user = "-";
   http::Response resp = [&]() -> http::Response {
+    if (!req.path.starts_with("/api/") && static_files_.enabled()) return *static_files_.Serve(req);
     const Match m = router_.Find(req.method, req.path);
     if (!m.route) {
       if (m.path_exists) {
@@ -123,7 +124,9 @@ http::Response Api::Handle(const http::Request& req) {
     return ToResponse(std::move(reply).value());
   }();
   resp.headers.emplace_back("X-Request-Id", request_id);
-  resp.headers.emplace_back("Cache-Control", "no-store");
+  bool has_cache_control = false;
+  for (const auto& [k, v] : resp.headers) has_cache_control = has_cache_control || k == "Cache-Control";
+  if (!has_cache_control) resp.headers.emplace_back("Cache-Control", "no-store");
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   LogAccess(req, resp, request_id, user, ms);
   return resp;

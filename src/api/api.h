@@ -11,6 +11,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "api/static_files.h"
 #include "auth/accounts.h"
 #include "base/time.h"
 #include "events/events.h"
@@ -31,6 +32,7 @@ struct ApiDeps {
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
+  std::string web_root = "";  // built console to serve outside /api/ ("" = none)
 };
 
 class Api {
@@ -54,6 +56,7 @@ class Api {
 
   ApiDeps deps_;
   Router router_;
+  StaticFiles static_files_;
   std::string openapi_;  // built once after all routes are added
 };
 

@@ -25,6 +25,7 @@ struct ServeOptions {
   int login_lockout_s = 900;
   std::string log_level = "info";
   std::string access_log = "stdout";  // "stdout", "off" or a file path
+  std::string web = "auto";  // built console folder; "auto": web/dist beside the binary or here; "" = none
 };
 
 struct AdminUserOptions {
@@ -72,7 +73,7 @@ std::unique_ptr<store::Store> OpenMigrated(const std::string& url, int pool_size
 
 int RunServe(const ServeOptions& options);
 int RunMigrate(const std::string& db);
-int RunDemo(ServeOptions options, bool reset);
+int RunDemo(ServeOptions options, bool reset, double scale);
 int RunCreateUser(const AdminUserOptions& options);
 int RunListUsers(const std::string& db);
 int RunDisableUser(const std::string& db, const std::string& username);

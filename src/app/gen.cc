@@ -49,8 +49,10 @@ int RunGenCity(const GenCityOptions& o) {
     options.progress = [](std::string_view stage, int64_t done, int64_t total) {
       if (stage == "residents") {
         std::fprintf(stderr, "\r  residents %s / %s", Grouped(done).c_str(), Grouped(total).c_str());
+      } else if (stage == "counts") {
+        std::fprintf(stderr, "\n  counting per area\n");
       } else if (stage == "commit" && done == 0) {
-        std::fprintf(stderr, "\n  committing\n");
+        std::fprintf(stderr, "  committing\n");
       }
       std::fflush(stderr);
     };

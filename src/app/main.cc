@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     cmd->add_option("--access-log", serve.access_log, "Access log: stdout, off, or a file path (JSON lines)");
+    cmd->add_option("--web", serve.web,
+                    "Folder of the built web console; 'auto' finds web/dist near the binary or the working "
+                    "directory; '' serves the API only");
   };
 
   auto* serve_cmd = cli.add_subcommand("serve", "Run the HTTP API server");
@@ -43,6 +46,9 @@ int main(int argc, char** argv) {
   add_serve_options(demo_cmd);
   demo_cmd->get_option("--db")->default_val("sqlite:./tongchou-demo.db");
   demo_cmd->add_flag("--reset", demo_reset, "Delete the demo database first");
+  double demo_scale = 0.01;
+  demo_cmd->add_option("--scale", demo_scale, "Size of the synthetic city (1.0 = 9.07 million residents)")
+      ->check(CLI::Range(0.0001, 10.0));
 
   std::string migrate_db = "sqlite:./tongchou.db";
   auto* migrate_cmd = cli.add_subcommand("migrate", "Apply pending schema migrations and print the version");
@@ -84,6 +90,20 @@ int main(int argc, char** argv) {
   create_area->add_option("--level", area.level, "city, district, street, community, compound, building, unit")
       ->required();
 
+  GenCityOptions gen_options;
+  auto* gen_cmd = cli.add_subcommand("gen", "Generate synthetic data for demos, tests and benchmarks");
+  gen_cmd->require_subcommand(1);
+  auto* gen_city = gen_cmd->add_subcommand(
+      "city", "A deterministic synthetic city in an empty database: areas with polygons, dwellings, residents, "
+              "grids, 三长 and 包保 (with a few deliberate gaps)");
+  gen_city->add_option("--db", gen_options.db, "Database URL");
+  gen_city->add_option("--preset", gen_options.preset, "City preset")->check(CLI::IsMember({"changchun"}));
+  gen_city->add_option("--scale", gen_options.scale, "Size: 1.0 = the preset's population (长春 9.07 million)")
+      ->check(CLI::Range(0.0001, 10.0));
+  gen_city->add_option("--seed", gen_options.seed, "Random seed: the same seed gives the same city");
+  bool gen_quiet = false;
+  gen_city->add_flag("--quiet", gen_quiet, "No progress line");
+
   ImportCliOptions import_options;
   auto* import_cmd = cli.add_subcommand("import", "Bulk-load a CSV file (UTF-8 or GBK, Chinese or English headers)");
   import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents or assignments")->required();
@@ -106,7 +126,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*serve_cmd) return RunServe(serve);
-  if (*demo_cmd) return RunDemo(serve, demo_reset);
+  if (*demo_cmd) return RunDemo(serve, demo_reset, demo_scale);
   if (*migrate_cmd) return RunMigrate(migrate_db);
   if (*create_user) return RunCreateUser(user);
   if (*list_users) return RunListUsers(list_db);
@@ -114,6 +134,10 @@ int main(int argc, char** argv) {
   if (*verify) return RunVerifyAudit(verify_db);
   if (*create_area) return RunCreateArea(area);
   if (*import_cmd) return RunImport(import_options);
+  if (*gen_city) {
+    gen_options.progress = !gen_quiet;
+    return RunGenCity(gen_options);
+  }
   if (*export_cmd) {
     if (export_options.format == "xlsx" && export_options.out == "-") {
       std::fprintf(stderr, "tongchou export: --format xlsx needs --out FILE\n");

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <pwd.h>
 
 #include "api/api.h"
@@ -68,6 +69,19 @@ void SetUpLogging(const ServeOptions& o) {
   access->flush_on(spdlog::level::info);
 }
 
+// The console folder: as given, or for "auto" the first web/dist holding an
+// index.html near the binary (build/ → ../web/dist) or in the working directory.
+std::string FindWebRoot(const std::string& option) {
+  if (option != "auto") return option;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+  for (const auto& candidate : {exe / "web", exe / ".." / "web" / "dist", exe / ".." / ".." / "web" / "dist",
+                                std::filesystem::current_path(ec) / "web" / "dist"}) {
+    if (std::filesystem::is_regular_file(candidate / "index.html", ec)) return candidate.lexically_normal().string();
+  }
+  return "";
+}
+
 }  // namespace
 
 int RunServe(const ServeOptions& o) {
@@ -94,7 +108,9 @@ int RunServe(const ServeOptions& o) {
   events::Bus bus(*store);
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
 
-  api::Api api({*store, accounts, areas, residents, grids, bus, Clock::System(), kVersion});
+  const std::string web_root = FindWebRoot(o.web);
+  if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
+  api::Api api({*store, accounts, areas, residents, grids, bus, Clock::System(), kVersion, web_root});
   http::ServerOptions so;
   so.host = host;
   so.port = port;
