@@ -35,5 +35,7 @@ std::string DateShanghai(Millis t);
 Result<Millis> ParseTime(std::string_view s);
 // Days since 1970-01-01 for a proleptic Gregorian date; validates the date.
 Result<int64_t> DaysFromCivil(int year, int month, int day);
+// The proleptic Gregorian date of a day number (days since 1970-01-01).
+void CivilFromDays(int64_t days, int& year, int& month, int& day);
 
 }  // namespace tc

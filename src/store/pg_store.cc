@@ -17,14 +17,6 @@ namespace {
 constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700,
               kFloat8Oid = 701, kOidOid = 26;
 
-std::string FirstWords(std::string_view sql) {
-  std::string s(sql.substr(0, 60));
-  for (char& c : s) {
-    if (c == '\n') c = ' ';
-  }
-  return s;
-}
-
 std::string Redact(const std::string& url) {
   // postgresql://user:secret@host/db → postgresql://user:***@host/db
   auto scheme = url.find("://");
@@ -200,7 +192,7 @@ class PgConn final : public Conn {
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     std::string msg = PQerrorMessage(conn_);
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    msg += " [in: " + FirstWords(sql) + "]";
+    msg += " [in: " + StatementHead(sql) + "]";
     if (broken()) return Unavailable(msg);
     const std::string code = state ? state : "";
     if (code == "23505" || code == "23503") return Conflict(msg);

@@ -13,17 +13,9 @@
 namespace tc::store::internal {
 namespace {
 
-std::string FirstWords(std::string_view sql) {
-  std::string s(sql.substr(0, 60));
-  for (char& c : s) {
-    if (c == '\n') c = ' ';
-  }
-  return s;
-}
-
 Status SqliteError(sqlite3* db, int rc, std::string_view sql) {
   const int ext = sqlite3_extended_errcode(db);
-  std::string msg = std::string(sqlite3_errmsg(db)) + " [in: " + FirstWords(sql) + "]";
+  std::string msg = std::string(sqlite3_errmsg(db)) + " [in: " + StatementHead(sql) + "]";
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
     if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ||
         ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
@@ -102,7 +94,7 @@ class SqliteConn final : public Conn {
     } reset{stmt};
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
       return Internal("statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
-                      " parameters, got " + std::to_string(params.size()) + " [in: " + FirstWords(sql) + "]");
+                      " parameters, got " + std::to_string(params.size()) + " [in: " + StatementHead(sql) + "]");
     }
     for (size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i + 1), params[i]);
     Rows out;

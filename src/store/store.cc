@@ -60,6 +60,18 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url, const OpenOptio
                          "' (expected sqlite:PATH or postgresql://...)");
 }
 
+namespace internal {
+
+std::string StatementHead(std::string_view sql) {
+  std::string s(sql.substr(0, 60));
+  for (char& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+}  // namespace internal
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string out(prefix);
   if (!out.empty()) out.back() = static_cast<char>(out.back() + 1);

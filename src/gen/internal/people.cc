@@ -1,5 +1,7 @@
 #include "gen/internal/people.h"
 
+#include "base/time.h"
+
 #include <algorithm>
 
 #include "gen/internal/names.h"
@@ -58,8 +60,8 @@ constexpr uint64_t kCadrePhoneOrdinals = 6'000'000'000ULL;  // cadres' ordinals 
 constexpr int kHalfBits = 17;
 constexpr uint64_t kHalfMask = (1ULL << kHalfBits) - 1;
 
-const int64_t kFirstDay = DaysFromYmd(kReferenceYear - kMaxAge - 1, 1, 1);
-const int64_t kReferenceDays = DaysFromYmd(kReferenceYear, kReferenceMonth, kReferenceDay);
+const int64_t kFirstDay = DaysFromCivil(kReferenceYear - kMaxAge - 1, 1, 1).value();
+const int64_t kReferenceDays = DaysFromCivil(kReferenceYear, kReferenceMonth, kReferenceDay).value();
 const int64_t kDaySpan = kReferenceDays - kFirstDay + 1;
 
 std::vector<double> BuildTargetAges() {
@@ -151,26 +153,7 @@ void Append2(std::string& s, int v) {
 
 }  // namespace
 
-int64_t DaysFromYmd(int y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
-void YmdFromDays(int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(yoe + era * 400 + (m <= 2));
-}
 
 const std::vector<double>& TargetAgeShares() {
   static const std::vector<double> ages = BuildTargetAges();
@@ -239,13 +222,13 @@ void People::Household(Rng& rng, int size, size_t home_region, std::vector<Perso
 
 void People::Fill(Rng& rng, Person& p, int household_size, size_t home_region) {
   // Born in the year before the birthday that gives this age on the reference date.
-  const int64_t hi = DaysFromYmd(kReferenceYear - p.age, kReferenceMonth, kReferenceDay);
-  const int64_t lo = DaysFromYmd(kReferenceYear - p.age - 1, kReferenceMonth, kReferenceDay);
+  const int64_t hi = DaysFromCivil(kReferenceYear - p.age, kReferenceMonth, kReferenceDay).value();
+  const int64_t lo = DaysFromCivil(kReferenceYear - p.age - 1, kReferenceMonth, kReferenceDay).value();
   int64_t day = lo + 1 + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(hi - lo)));
   const size_t region = rng.Chance(kHomeRegionShare) ? home_region : home_count_ + other_region_.Sample(rng);
   p.id_number = IdNumber(region, day, p.male, day);
   int y, m, d;
-  YmdFromDays(day, y, m, d);
+  CivilFromDays(day, y, m, d);
   p.birth_date.reserve(10);
   p.birth_date = std::to_string(y);
   p.birth_date += '-';
@@ -277,7 +260,7 @@ std::string People::IdNumber(size_t region, int64_t birth_day, bool male, int64_
   used_day = birth_day;
   const int order = 2 * (*seq)++ + (male ? 1 : 0);
   int y, m, d;
-  YmdFromDays(birth_day, y, m, d);
+  CivilFromDays(birth_day, y, m, d);
   std::string id;
   id.reserve(18);
   id = regions_[region];

@@ -62,8 +62,4 @@ class People {
   uint64_t next_cadre_phone_ = 0;
 };
 
-// Days since 1970-01-01 ↔ civil date (proleptic Gregorian).
-int64_t DaysFromYmd(int y, int m, int d);
-void YmdFromDays(int64_t days, int& y, int& m, int& d);
-
 }  // namespace tc::gen::internal

@@ -8,6 +8,9 @@
 
 namespace tc::store::internal {
 
+// The first words of a statement (newlines flattened), to name it in error messages.
+std::string StatementHead(std::string_view sql);
+
 Result<std::unique_ptr<Store>> OpenSqlite(const std::string& path, const OpenOptions& options);
 Result<std::unique_ptr<Store>> OpenPostgres(const std::string& url, const OpenOptions& options);
 
