@@ -120,6 +120,24 @@ TEST_P(GenCityTest, RefusesADatabaseThatHasAreas) {
   EXPECT_TRUE(report->ok()) << report->problem;
 }
 
+// The PostgreSQL path drops the residents' indexes for the load and builds them
+// again: afterwards the same indexes exist and still enforce one ID, one record.
+TEST_P(GenCityTest, ResidentIndexesAreBackAfterTheLoad) {
+  auto store = Fresh();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(Generate(*store, 0.0002, 1).ok());
+  if (GetParam() == "postgres") {
+    EXPECT_EQ(Count(*store, "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'residents' AND indexname IN "
+                            "('residents_household', 'residents_name', 'residents_phone', 'residents_id_number_key')"),
+              4);
+  }
+  Status dup = store->Tx([](store::Conn& c) {
+    return c.Exec("INSERT INTO residents (name, id_number, household_code, tags, status, created_at, updated_at) "
+                  "SELECT 'x', id_number, household_code, 0, 'active', 0, 0 FROM residents LIMIT 1").status();
+  });
+  EXPECT_EQ(dup.code(), StatusCode::kConflict) << dup.ToString();
+}
+
 // Counts, codes, paths, grids, leaders, shapes and gaps on a city of ~18,000.
 TEST_P(GenCityTest, StructureIsCompleteAndMatchesTheSummary) {
   auto store = Fresh();
