@@ -11,22 +11,48 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
   libcli11-dev libsodium-dev libxlsxwriter-dev libgtest-dev libgmock-dev postgresql
 
-.PHONY: all deps configure build test demo format clean bench-registry
+.PHONY: all deps configure build test demo format clean bench-registry web deps-test
+
+# The web console's end-to-end tests drive Debian's Chromium; the fonts make the
+# Chinese in their screenshots legible.
+TEST_APT_PACKAGES := chromium fonts-wqy-microhei
 
 all: build
 
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || scripts/install-deps.sh nodejs npm
+
+deps-test:
+	@scripts/install-deps.sh $(TEST_APT_PACKAGES)
 
 configure: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 
-build: configure
+build: configure web
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The web console (web/, Vue + Vite): packages pinned by web/package-lock.json are
+# installed when node_modules is missing or the lock changed; web/dist is rebuilt when
+# a source changed. The binary serves web/dist (--web auto finds it).
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+  web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || scripts/install-deps.sh nodejs npm
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || \
+	  { echo "web: Node $$(node --version) is too old; Vite 8 needs Node >= 20.19" >&2; exit 1; }
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	@cd web && npm run --silent build
+
 # Unit tests and black-box API tests, on SQLite and on a throwaway PostgreSQL
-# server that ctest starts (tests/pg.sh) and stops afterwards.
-test: build
+# server that ctest starts (tests/pg.sh) and stops afterwards; the web console's
+# Vitest and end-to-end tests (web.unit, web.e2e; screenshots in $(BUILD)/artifacts/).
+test: build deps-test
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # A small demo city on http://$(LISTEN); Ctrl-C stops it.

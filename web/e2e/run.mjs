@@ -1,0 +1,356 @@
+// End-to-end scenarios of the web console against the real tongchou binary.
+// Usage: npm run e2e   (env: TC_BINARY, TC_WEB_DIST, TC_ARTIFACTS, TC_CHROMIUM, TC_SCALE)
+// Screenshots and downloads are kept in TC_ARTIFACTS (default ../artifacts/web-e2e).
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { config, PHONE, runAll, scenario } from './harness.mjs'
+
+const MASKED_ID = /^\d{6}\*{8}\d{3}[\dX]$/
+const nf = (locale) => new Intl.NumberFormat(locale)
+
+// ------------------------------------------------------------------------ helpers
+
+async function login(page, username, password = config.password) {
+  await page.goto('/login')
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(password)
+  await page.locator('[data-test=login-submit]').click()
+}
+
+/** Logs in and waits for the overview of the user's own area. */
+async function loginOk(page, username) {
+  await login(page, username)
+  await page.waitForURL(/\/area\/[^/]+\/overview$/)
+  await page.locator('[data-test=area-name]').waitFor()
+  await page.locator('[data-test=stat-residents]').waitFor()
+}
+
+async function expectArea(page, code, name) {
+  await page.waitForURL(new RegExp(`/area/${code}/`))
+  await assertText(page.locator('[data-test=area-name]'), name)
+}
+
+async function assertText(locator, expected) {
+  await locator.first().waitFor()
+  const deadline = Date.now() + 10_000
+  let last = ''
+  while (Date.now() < deadline) {
+    last = (await locator.first().innerText()).trim()
+    if (expected instanceof RegExp ? expected.test(last) : last.includes(expected)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  assert.fail(`expected ${expected} in "${last}"`)
+}
+
+async function residentIds(page) {
+  const rows = page.locator('[data-test=resident-list] [data-test=resident-id]')
+  await rows.first().waitFor()
+  return rows.allInnerTexts()
+}
+
+async function sessionToken(page) {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem('tongchou.session') || '{}').token)
+}
+
+async function noHorizontalScroll(page) {
+  const widths = await page.evaluate(() => ({
+    doc: document.documentElement.scrollWidth,
+    main: document.querySelector('.shell-main')?.scrollWidth ?? 0,
+    view: window.innerWidth,
+  }))
+  assert.ok(widths.doc <= widths.view && widths.main <= widths.view, `page wider than the screen: ${JSON.stringify(widths)}`)
+}
+
+// -------------------------------------------------------------------------- setup
+
+async function setup({ api }) {
+  const admin = await api.login('admin')
+  const me = await api.get(admin, '/api/v1/auth/me')
+  const city = await api.get(admin, `/api/v1/areas/${me.area_code}`)
+  const district = await api.get(admin, '/api/v1/areas/220102000000') // 南关区, the nanguan user's area
+  const street = (await api.get(admin, `/api/v1/areas?parent=${district.code}`)).items[0]
+  const community = (await api.get(admin, `/api/v1/areas?parent=${street.code}`)).items[0]
+  const compound = (await api.get(admin, `/api/v1/areas?parent=${community.code}`)).items[0]
+  const plain = (await api.get(admin, `/api/v1/residents?area=${community.code}&limit=5&unmask=true`)).items
+  const person = plain.find((r) => r.id_number && r.phone)
+  assert.ok(person, 'the community has a resident with an ID number and a phone')
+  return { api, admin, me, city, district, street, community, compound, person }
+}
+
+// ---------------------------------------------------------------------- scenarios
+
+scenario('a bad login is refused with a message', { allow: [{ status: 401, path: '/api/v1/auth/login' }] }, async ({ page, shot }) => {
+  await page.goto('/')
+  await page.waitForURL(/\/login/)
+  await shot('desktop-login')
+  await login(page, 'commander', 'not-the-password')
+  await assertText(page.locator('[data-test=login-error]'), '用户名或密码错误')
+  assert.match(page.url(), /\/login/)
+  assert.equal(await page.locator('input[name=password]').inputValue(), '', 'the password field is cleared')
+})
+
+scenario('admin logs in: header shows user, role, jurisdiction and mode', {}, async ({ page, shot, me, city }) => {
+  await loginOk(page, 'admin')
+  await expectArea(page, city.code, city.name)
+  await assertText(page.locator('[data-test=header-name]'), me.display_name)
+  await assertText(page.locator('[data-test=header-role]'), '系统管理员')
+  await assertText(page.locator('[data-test=header-jurisdiction]'), city.name)
+  const badge = page.locator('[data-test=app-header] [data-test=mode-badge]')
+  assert.equal(await badge.getAttribute('data-mode'), city.mode)
+  await assertText(badge, city.mode === 'wartime' ? '战时' : '平时')
+  // Counts with locale grouping.
+  await assertText(page.locator('[data-test=stat-residents]'), nf('zh-CN').format(city.counts.residents))
+  await assertText(page.locator('[data-test=stat-households]'), nf('zh-CN').format(city.counts.households))
+  await page.locator('[data-test=area-map] svg text').first().waitFor()
+  await shot('desktop-overview-city')
+})
+
+scenario('the tree goes district → street → community', {}, async ({ page, shot, api, admin, district, street, community }) => {
+  await loginOk(page, 'admin')
+  const tree = page.locator('[data-test=area-tree]')
+  for (const a of [district, street, community]) {
+    await tree.locator(`.tree-node[data-code="${a.code}"]`).click()
+    await expectArea(page, a.code, a.name)
+  }
+  await assertText(page.locator('[data-test=breadcrumb]'), district.name)
+  await assertText(page.locator('[data-test=breadcrumb]'), street.name)
+  const detail = await api.get(admin, `/api/v1/areas/${community.code}`)
+  await assertText(page.locator('[data-test=stat-residents]'), nf('zh-CN').format(detail.counts.residents))
+  await shot('desktop-tree-community')
+  // The search box above the tree finds an area by name and goes there.
+  await page.locator('[data-test=area-nav] .area-search input').fill(street.name)
+  await page.locator('.el-autocomplete-suggestion li', { hasText: street.name }).first().click()
+  await expectArea(page, street.code, street.name)
+})
+
+scenario('the map goes district → street → community', {}, async ({ page, shot, city, district, street, community }) => {
+  await loginOk(page, 'admin')
+  await expectArea(page, city.code, city.name)
+  for (const a of [district, street, community]) {
+    const label = page.locator('[data-test=area-map] svg text', { hasText: a.name }).first()
+    await label.click()
+    await expectArea(page, a.code, a.name)
+  }
+  // The tree followed the map: the community is the highlighted node.
+  await assertText(page.locator('[data-test=area-tree] .is-current > .el-tree-node__content'), community.name)
+  await page.locator('[data-test=measure] label', { hasText: '人口密度' }).click()
+  await page.locator('[data-test=area-map] svg text').first().waitFor()
+  await shot('desktop-map-community')
+})
+
+scenario('residents: search by ID number, masked list, admin unmasks (audited)', {}, async ({ page, shot, api, admin, community, person }) => {
+  await loginOk(page, 'admin')
+  await page.goto(`/area/${community.code}/residents`) // a reload: the session survives in this tab
+  const ids = await residentIds(page)
+  assert.ok(ids.length > 0, 'residents listed')
+  for (const id of ids) assert.match(id, MASKED_ID, 'every ID number is masked')
+  await shot('desktop-residents')
+
+  await page.locator('input[name=resident-search]').fill(person.id_number)
+  await page.locator('[data-test=resident-search-submit]').click()
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=resident-list] [data-test=resident-id]').length === 1)
+  const [masked] = await residentIds(page)
+  assert.match(masked, MASKED_ID)
+  assert.equal(masked.slice(0, 6) + masked.slice(-4), person.id_number.slice(0, 6) + person.id_number.slice(-4))
+
+  const before = (await api.get(admin, '/api/v1/audit?action=resident.unmask&limit=100')).items.length
+  await page.locator('[data-test=unmask]').first().click()
+  await assertText(page.locator('[data-test=resident-list] [data-test=resident-id]'), person.id_number)
+  const after = (await api.get(admin, '/api/v1/audit?action=resident.unmask&limit=100')).items
+  assert.equal(after.length, before + 1, 'the unmask was audited')
+  assert.equal(after[0].actor, 'admin')
+
+  await page.locator('[data-test=remask]').first().click()
+  assert.match((await residentIds(page))[0], MASKED_ID, 'hidden again')
+
+  await page.locator('[data-test=resident-detail]').first().click()
+  const drawer = page.locator('[data-test=resident-drawer]')
+  await assertText(drawer.locator('[data-test=household]'), person.household_code)
+  await drawer.locator('[data-test=household-members]').waitFor()
+  await drawer.locator('[data-test=drawer-id]').waitFor()
+  assert.match(await drawer.locator('[data-test=drawer-id]').innerText(), MASKED_ID)
+  await shot('desktop-resident-drawer')
+})
+
+scenario(
+  'residents: a hotline agent sees masked data and is refused unmasking',
+  { allow: [{ status: 403, path: '/api/v1/residents' }] },
+  async ({ page, shot, community }) => {
+    await loginOk(page, 'hotline')
+    await page.goto(`/area/${community.code}/residents`)
+    for (const id of await residentIds(page)) assert.match(id, MASKED_ID)
+    assert.equal(await page.locator('[data-test=unmask]').count(), 0, 'no unmask button without personal.unmask')
+    await page.locator('[data-test=resident-detail]').first().click()
+    await page.locator('[data-test=resident-drawer] [data-test=drawer-id]').waitFor()
+    assert.equal(await page.locator('[data-test=drawer-unmask]').count(), 0)
+    // Asking the server anyway is refused.
+    const token = await sessionToken(page)
+    const res = await page.evaluate(async ([code, tok]) => {
+      const r = await fetch(`/api/v1/residents?area=${code}&unmask=true`, { headers: { Authorization: `Bearer ${tok}` } })
+      return { status: r.status, body: await r.json() }
+    }, [community.code, token])
+    assert.equal(res.status, 403)
+    assert.match(res.body.detail, /personal\.unmask/)
+    await shot('desktop-residents-hotline')
+  },
+)
+
+scenario('coverage: report with gaps highlighted, XLSX and CSV downloads', {}, async ({ page, shot, api, district }) => {
+  const nanguan = await api.login('nanguan')
+  const report = await api.get(nanguan, `/api/v1/coverage?area=${district.code}&limit=500`)
+  await loginOk(page, 'nanguan')
+  await expectArea(page, district.code, district.name)
+  await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '网格与包保' }).click()
+  await page.waitForURL(/\/coverage$/)
+  if (report.total_gaps) {
+    await assertText(page.locator('[data-test=coverage-total]'), `${nf('zh-CN').format(report.total_gaps)} 处缺口`)
+    const rows = page.locator('[data-test=coverage-gaps] .gap-row')
+    await rows.first().waitFor()
+    assert.equal(await rows.count(), report.gaps.length)
+    const bg = await rows.first().locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor)
+    assert.notEqual(bg, 'rgb(255, 255, 255)', 'gap rows are highlighted')
+    const firstProblem = report.gaps[0].problems[0]
+    if (firstProblem === 'no 包保 cadre') await assertText(rows.first(), '无包保干部')
+  } else {
+    await assertText(page.locator('[data-test=coverage-total]'), '全覆盖')
+  }
+  await shot('desktop-coverage')
+
+  for (const format of ['xlsx', 'csv']) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-test=coverage-export-${format}]`).click()])
+    assert.equal(download.suggestedFilename(), `coverage-${district.code}.${format}`)
+    const file = join(config.artifacts, download.suggestedFilename())
+    await download.saveAs(file)
+    const bytes = readFileSync(file)
+    if (format === 'xlsx') assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'an XLSX (zip) file')
+    else {
+      const text = bytes.toString('utf8')
+      assert.ok(text.startsWith('\uFEFF'), 'CSV starts with a BOM for Excel')
+      if (report.gaps.length) assert.ok(text.includes(report.gaps[0].name), 'CSV lists the gaps')
+    }
+  }
+})
+
+scenario('duplicates: a second record of one person is found and merged', {}, async ({ page, shot, api, admin, community, person }) => {
+  // Another household of the same community (the last one listed).
+  const households = (await api.get(admin, `/api/v1/residents?area=${community.code}&limit=200`)).items.map((r) => r.household_code)
+  const other = households.reverse().find((h) => h !== person.household_code)
+  const dup = await api.post(admin, '/api/v1/residents', { name: person.name, phone: person.phone, household_code: other })
+  await loginOk(page, 'nanguan')
+  await page.goto(`/area/${community.code}/residents`)
+  await residentIds(page)
+  await page.locator('[data-test=open-duplicates]').click()
+  const pair = page.locator('[data-test=duplicates-dialog] [data-test=duplicate-pair]')
+  await pair.first().waitFor()
+  await assertText(pair.first(), '姓名和手机号相同')
+  await shot('desktop-duplicates')
+  await pair.first().locator(`[data-test=keep-${person.id}]`).click()
+  await page.locator('.el-message-box .el-button--primary').click()
+  await assertText(page.locator('.el-message--success'), '已合并')
+  await page.locator('[data-test=duplicates-dialog] .el-empty').waitFor()
+  const merged = await api.get(admin, `/api/v1/residents/${dup.id}`)
+  assert.equal(merged.status, 'merged')
+})
+
+scenario(
+  'an expired session goes back to the login page with a message',
+  { allow: [{ status: 401, path: '/api/v1/' }] },
+  async ({ page, shot, api }) => {
+    await loginOk(page, 'grid01')
+    const token = await sessionToken(page)
+    await api.post(token, '/api/v1/auth/logout') // the token dies behind the page's back
+    await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '居民' }).click()
+    await page.waitForURL(/\/login\?/)
+    await assertText(page.locator('[data-test=login-expired]'), '登录已过期')
+    await shot('desktop-session-expired')
+    await page.locator('input[name=username]').fill('grid01')
+    await page.locator('input[name=password]').fill(config.password)
+    await page.locator('[data-test=login-submit]').click()
+    await page.waitForURL(/\/residents$/) // back where the user was going
+  },
+)
+
+scenario('switching the language shows English everywhere', {}, async ({ page, shot, city }) => {
+  await loginOk(page, 'admin')
+  await page.locator('[data-test=lang-switch]').click()
+  await assertText(page.locator('[data-test=header-role]'), 'Administrator')
+  await assertText(page.locator('[data-test=app-header] [data-test=mode-badge]'), city.mode === 'wartime' ? 'Wartime' : 'Peacetime')
+  await assertText(page.locator('[data-test=area-tabs]'), 'Residents')
+  await assertText(page.locator('[data-test=stat-residents]'), 'Residents')
+  await assertText(page.locator('[data-test=stat-residents]'), nf('en').format(city.counts.residents))
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en')
+  await page.locator('[data-test=area-map] svg text').first().waitFor()
+  await shot('desktop-english')
+  await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: 'Grids' }).click()
+  await assertText(page.locator('[data-test=coverage-summary]'), /gaps|Fully covered/)
+  await shot('desktop-english-coverage')
+  await page.reload()
+  await assertText(page.locator('[data-test=area-tabs]'), 'Overview') // remembered
+  await page.locator('[data-test=lang-switch]').click()
+  await assertText(page.locator('[data-test=area-tabs]'), '概览')
+})
+
+scenario('phone 390×844: login, tree drawer, overview, residents, coverage', { device: PHONE }, async ({ page, shot, community, compound }) => {
+  await page.goto('/login')
+  await shot('phone-login')
+  await loginOk(page, 'grid01')
+  await expectArea(page, community.code, community.name)
+  await page.locator('[data-test=area-map] svg text').first().waitFor()
+  await noHorizontalScroll(page)
+  await shot('phone-overview')
+
+  await page.locator('[data-test=nav-toggle]').click()
+  const drawer = page.locator('[data-test=nav-drawer]')
+  await drawer.locator(`.tree-node[data-code="${compound.code}"]`).waitFor()
+  await shot('phone-tree')
+  await drawer.locator(`.tree-node[data-code="${compound.code}"]`).click()
+  await expectArea(page, compound.code, compound.name)
+  await drawer.waitFor({ state: 'hidden' })
+
+  await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '居民' }).click()
+  for (const id of await residentIds(page)) assert.match(id, MASKED_ID)
+  await noHorizontalScroll(page)
+  await shot('phone-residents')
+  await page.locator('[data-test=resident-detail]').first().click()
+  await page.locator('[data-test=resident-drawer] [data-test=household]').waitFor()
+  await shot('phone-resident-drawer')
+  await page.locator('[data-test=resident-drawer] .el-drawer__close-btn').click()
+
+  await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '网格与包保' }).click()
+  await page.locator('[data-test=coverage-total]').waitFor()
+  await noHorizontalScroll(page)
+  await shot('phone-coverage')
+
+  await page.locator('[data-test=user-menu]').click()
+  await assertText(page.locator('.el-dropdown-menu [data-test=header-role]'), '网格员')
+  await shot('phone-user-menu')
+})
+
+scenario('wartime: the mode badge follows the district’s real mode', {}, async ({ page, shot, api, admin }) => {
+  const kuancheng = '220103000000' // the kuancheng user's district
+  await api.put(admin, `/api/v1/areas/${kuancheng}/mode`, { mode: 'wartime', reason: 'e2e: outbreak drill' })
+  await loginOk(page, 'kuancheng')
+  const badge = page.locator('[data-test=app-header] [data-test=mode-badge]')
+  assert.equal(await badge.getAttribute('data-mode'), 'wartime')
+  await assertText(badge, '战时')
+  await assertText(page.locator('[data-test=area-head] [data-test=mode-badge]'), '战时')
+  await shot('desktop-wartime')
+})
+
+// --------------------------------------------------------------------------- main
+
+if (!existsSync(config.binary)) {
+  console.log(`tongchou binary not found at ${config.binary} (set TC_BINARY)\n0 passed, 1 failed`)
+  process.exit(1)
+}
+if (!existsSync(join(config.dist, 'index.html'))) {
+  console.log(`no built console at ${config.dist} (run npm run build)\n0 passed, 1 failed`)
+  process.exit(1)
+}
+if (!existsSync(config.chromium)) {
+  console.log(`Chromium not found at ${config.chromium} (apt-get install chromium)\n0 passed, 1 failed`)
+  process.exit(1)
+}
+const ok = await runAll(setup)
+process.exit(ok ? 0 : 1)

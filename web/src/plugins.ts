@@ -1,0 +1,63 @@
+// Element Plus components the console uses, registered one by one so the bundle
+// carries only these (the stylesheet is the whole theme: one file, cached for a year).
+// Child components (ElRadioButton, ElTableColumn, …) are installed by their parent
+// (ElRadio, ElTable, …); tests/unit/components.test.ts checks every <el-*> tag resolves.
+import type { App } from 'vue'
+import {
+  ElAlert,
+  ElAside,
+  ElAutocomplete,
+  ElBreadcrumb,
+  ElBreadcrumbItem,
+  ElButton,
+  ElCard,
+  ElCol,
+  ElConfigProvider,
+  ElContainer,
+  ElDescriptions,
+  ElDescriptionsItem,
+  ElDialog,
+  ElDrawer,
+  ElDropdown,
+  ElDropdownItem,
+  ElDropdownMenu,
+  ElEmpty,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElIcon,
+  ElInput,
+  ElLoading,
+  ElMain,
+  ElOption,
+  ElProgress,
+  ElRadio,
+  ElRadioButton,
+  ElRadioGroup,
+  ElRow,
+  ElSelect,
+  ElSkeleton,
+  ElTable,
+  ElTableColumn,
+  ElTabPane,
+  ElTabs,
+  ElTag,
+  ElTimeline,
+  ElTimelineItem,
+  ElTooltip,
+  ElTree,
+} from 'element-plus'
+import 'element-plus/dist/index.css'
+
+const components = [
+  ElAlert, ElAside, ElAutocomplete, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCol, ElConfigProvider,
+  ElContainer, ElDescriptions, ElDescriptionsItem, ElDialog, ElDrawer, ElDropdown, ElDropdownItem, ElDropdownMenu,
+  ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElMain, ElOption, ElProgress, ElRadio, ElRadioButton, ElRadioGroup,
+  ElRow, ElSelect, ElSkeleton, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem,
+  ElTooltip, ElTree,
+]
+
+export function installElementPlus(app: App): void {
+  for (const c of components) app.use(c)
+  app.use(ElLoading)
+}
