@@ -21,10 +21,25 @@ std::vector<std::string> PathCodes(std::string_view path) {
   return out;
 }
 
-void Add(AreaCounts& into, const AreaCounts& d) {
+void Accumulate(AreaCounts& into, const AreaCounts& d) {
   into.residents += d.residents;
   into.households += d.households;
   for (size_t i = 0; i < 5; ++i) into.tags[i] += d.tags[i];
+}
+
+// One area's row += d (inserted if missing).
+Status Upsert(store::Conn& c, const std::string& code, const AreaCounts& d) {
+  const std::string sql =
+      "INSERT INTO area_counts (area_code, residents, households, elderly_alone, chronic, pregnant, disability, "
+      "severe_illness) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (area_code) DO UPDATE SET "
+      "residents = area_counts.residents + excluded.residents, "
+      "households = area_counts.households + excluded.households, "
+      "elderly_alone = area_counts.elderly_alone + excluded.elderly_alone, "
+      "chronic = area_counts.chronic + excluded.chronic, pregnant = area_counts.pregnant + excluded.pregnant, "
+      "disability = area_counts.disability + excluded.disability, "
+      "severe_illness = area_counts.severe_illness + excluded.severe_illness";
+  return c.Exec(sql, {code, d.residents, d.households, d.tags[0], d.tags[1], d.tags[2], d.tags[3], d.tags[4]})
+      .status();
 }
 
 }  // namespace
@@ -36,23 +51,20 @@ AreaCounts ResidentDelta(int64_t tags, int sign) {
   return d;
 }
 
-Status AdjustCounts(store::Conn& c, std::string_view unit_path, const AreaCounts& d) {
-  const std::string sql =
-      "INSERT INTO area_counts (area_code, residents, households, elderly_alone, chronic, pregnant, disability, "
-      "severe_illness) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (area_code) DO UPDATE SET "
-      "residents = area_counts.residents + excluded.residents, "
-      "households = area_counts.households + excluded.households, "
-      "elderly_alone = area_counts.elderly_alone + excluded.elderly_alone, "
-      "chronic = area_counts.chronic + excluded.chronic, pregnant = area_counts.pregnant + excluded.pregnant, "
-      "disability = area_counts.disability + excluded.disability, "
-      "severe_illness = area_counts.severe_illness + excluded.severe_illness";
-  for (const std::string& code : PathCodes(unit_path)) {
-    TC_RETURN_IF_ERROR(c.Exec(sql, {code, d.residents, d.households, d.tags[0], d.tags[1], d.tags[2], d.tags[3],
-                                    d.tags[4]})
-                           .status());
-  }
+void CountsDelta::Add(std::string_view unit_path, const AreaCounts& delta) {
+  for (const std::string& code : PathCodes(unit_path)) Accumulate(by_area_[code], delta);
+}
+
+Status CountsDelta::Apply(store::Conn& c) const {
+  for (const auto& [code, d] : by_area_) TC_RETURN_IF_ERROR(Upsert(c, code, d));
   return Status::Ok();
 }
+
+Status AdjustCounts(store::Conn& c, std::string_view unit_path, const AreaCounts& d) {
+  for (const std::string& code : PathCodes(unit_path)) TC_RETURN_IF_ERROR(Upsert(c, code, d));
+  return Status::Ok();
+}
+
 
 Status RebuildCounts(store::Conn& c) {
   std::unordered_map<std::string, AreaCounts> totals;
@@ -71,7 +83,7 @@ Status RebuildCounts(store::Conn& c) {
     d.residents = row.Int(1);
     d.households = row.Int(2);
     for (size_t i = 0; i < 5; ++i) d.tags[i] = row.Int(3 + i);
-    for (const std::string& code : PathCodes(row.Text(0))) Add(totals[code], d);
+    for (const std::string& code : PathCodes(row.Text(0))) Accumulate(totals[code], d);
   }
   TC_RETURN_IF_ERROR(c.Exec("DELETE FROM area_counts").status());
   std::vector<std::string> columns = {"area_code", "residents", "households"};

@@ -245,6 +245,11 @@ class Importer {
     std::vector<ImportError> rejected;
     std::vector<std::pair<std::string, int64_t>> accepted_keys;  // key → line
     Status s = store_.Tx([&](store::Conn& c) -> Status {
+      if (c.dialect() == store::Dialect::kSqlite && !cache_set_) {
+        // Index pages of big tables are touched at random; keep them in memory
+        // (per connection; 256 MiB, released when the connection closes).
+        TC_RETURN_IF_ERROR(c.ExecScript("PRAGMA cache_size = -262144"));
+      }
       rejected.clear();
       accepted_keys.clear();
       std::vector<std::string> parents, keys;
@@ -271,7 +276,7 @@ class Importer {
 
       const KindSpec& spec = Spec(kind_);
       TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk(spec.table, spec.columns));
-      std::unordered_map<std::string, AreaCounts> deltas;  // unit path → delta
+      CountsDelta deltas;
       std::unordered_map<std::string, std::pair<std::string, std::string>> batch_areas;  // code → level, path
       std::unordered_map<std::string, int64_t> batch_keys;  // key → line, accepted in this batch
       for (auto& p : batch_) {
@@ -335,7 +340,9 @@ class Importer {
               reject("unit_code", "'" + p.parent + "' is a " + parent_level + ", not a unit");
               continue;
             }
-            deltas[parent_path].households += 1;
+            AreaCounts one;
+            one.households = 1;
+            deltas.Add(parent_path, one);
             break;
           }
           case ImportKind::kResidents: {
@@ -343,10 +350,7 @@ class Importer {
               reject("household_code", "'" + p.parent + "' is outside your jurisdiction");
               continue;
             }
-            const AreaCounts d = ResidentDelta(p.tags, +1);
-            AreaCounts& into = deltas[unit_path];
-            into.residents += d.residents;
-            for (size_t i = 0; i < 5; ++i) into.tags[i] += d.tags[i];
+            deltas.Add(unit_path, ResidentDelta(p.tags, +1));
             break;
           }
           case ImportKind::kAssignments: {
@@ -366,7 +370,7 @@ class Importer {
         ++accepted;
       }
       TC_RETURN_IF_ERROR(bulk->Finish().status());
-      for (const auto& [path, d] : deltas) TC_RETURN_IF_ERROR(AdjustCounts(c, path, d));
+      TC_RETURN_IF_ERROR(deltas.Apply(c));
       nlohmann::json detail = {{"kind", KindName(kind_)},
                                {"first_line", batch_.front().line},
                                {"last_line", batch_.back().line},
@@ -399,6 +403,7 @@ class Importer {
   const ImportOptions& options_;
   ImportReport& report_;
   const int today_ = TodayShanghai();
+  bool cache_set_ = false;
   std::vector<Pending> batch_;
   std::unordered_map<std::string, int64_t> file_keys_;  // code / ID number → line that added it
   std::unordered_map<std::string, std::pair<std::string, std::string>> file_areas_;  // code → level, path
