@@ -117,6 +117,7 @@ Result<Figures> Run(const std::string& backend, const std::string& url, double s
     t0 = Clock_::now();
     registry::ImportOptions io;
     io.batch_rows = 50'000;
+    io.sqlite_cache_mib = 1024;  // as `tongchou import` does
     auto report = registry::Import(*store, Clock::System(), registry::ImportKind::kResidents, in, {"bench", ""}, io);
     const double secs = Seconds(t0);
     if (!report.fatal.ok()) return report.fatal;

@@ -51,6 +51,7 @@ struct ImportCliOptions {
   std::string file;
   int batch = 20'000;
   size_t max_errors = 1000;
+  int64_t cache_mib = 1024;
 };
 
 struct ExportCliOptions {

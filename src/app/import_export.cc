@@ -32,6 +32,7 @@ int RunImport(const ImportCliOptions& o) {
   registry::ImportOptions options;
   options.batch_rows = o.batch;
   options.max_errors = o.max_errors;
+  options.sqlite_cache_mib = o.cache_mib;
   const bool tty = isatty(2);
   options.progress = [&](int64_t bytes, const registry::ImportReport& r) {
     if (!tty) return;

@@ -111,6 +111,9 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--db", import_options.db, "Database URL");
   import_cmd->add_option("--batch", import_options.batch, "Lines per committed batch")->check(CLI::Range(1, 1'000'000));
   import_cmd->add_option("--max-errors", import_options.max_errors, "Rejected lines listed at most");
+  import_cmd->add_option("--cache-mib", import_options.cache_mib,
+                         "SQLite page cache while importing, MiB (large tables' indexes are updated at random)")
+      ->check(CLI::Range(0, 65536));
 
   ExportCliOptions export_options;
   auto* export_cmd = cli.add_subcommand("export", "Write a registry list as CSV (UTF-8 with BOM) or XLSX, unmasked "

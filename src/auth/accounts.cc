@@ -155,8 +155,8 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
     return Status::Ok();
   }));
   // Verify even for unknown users so timing does not reveal which usernames exist.
-  static const std::string kDummyHash = HashPassword("tongchou-dummy-password").value();
-  const bool password_ok = VerifyPassword(found ? found->hash : kDummyHash, password) && found.has_value();
+  static const std::string kDecoyHash = HashPassword("tongchou-decoy-password").value();
+  const bool password_ok = VerifyPassword(found ? found->hash : kDecoyHash, password) && found.has_value();
   if (!password_ok || found->user.disabled) {
     throttle_.RecordFailure(username, address, now);
     if (found) {

@@ -245,10 +245,10 @@ class Importer {
     std::vector<ImportError> rejected;
     std::vector<std::pair<std::string, int64_t>> accepted_keys;  // key → line
     Status s = store_.Tx([&](store::Conn& c) -> Status {
-      if (c.dialect() == store::Dialect::kSqlite && !cache_set_) {
-        // Index pages of big tables are touched at random; keep them in memory
-        // (per connection; 256 MiB, released when the connection closes).
-        TC_RETURN_IF_ERROR(c.ExecScript("PRAGMA cache_size = -262144"));
+      if (c.dialect() == store::Dialect::kSqlite && options_.sqlite_cache_mib > 0) {
+        // Index pages of big tables are touched at random; keep them in memory.
+        // The setting stays with this pooled connection: meant for one-shot CLI runs.
+        TC_RETURN_IF_ERROR(c.ExecScript("PRAGMA cache_size = -" + std::to_string(options_.sqlite_cache_mib * 1024)));
       }
       rejected.clear();
       accepted_keys.clear();
@@ -403,7 +403,6 @@ class Importer {
   const ImportOptions& options_;
   ImportReport& report_;
   const int today_ = TodayShanghai();
-  bool cache_set_ = false;
   std::vector<Pending> batch_;
   std::unordered_map<std::string, int64_t> file_keys_;  // code / ID number → line that added it
   std::unordered_map<std::string, std::pair<std::string, std::string>> file_areas_;  // code → level, path

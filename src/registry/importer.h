@@ -45,6 +45,8 @@ struct ImportOptions {
   std::string scope_key;
   int batch_rows = 20'000;
   size_t max_errors = 1000;
+  // SQLite page cache for the import's connection, MiB (0: leave the connection's own).
+  int64_t sqlite_cache_mib = 0;
   // Called after every batch with bytes of input consumed so far.
   std::function<void(int64_t bytes, const ImportReport&)> progress;
 };
