@@ -132,6 +132,18 @@ http::Response Api::Handle(const http::Request& req) {
   return resp;
 }
 
+Result<registry::Area> Api::CoveredArea(const Context& ctx, std::string_view code, std::string_view field) const {
+  auto area = deps_.areas.Get(code);
+  if (!area.ok()) {
+    if (!field.empty() && area.status().code() == StatusCode::kNotFound) {
+      return FieldInvalid(std::string(field), area.status().message());
+    }
+    return area.status();
+  }
+  TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "area " + area->code));
+  return area;
+}
+
 http::Response Api::RenderServerError(const http::Request& partial, int status, std::string detail) {
   const std::string request_id = RandomHex(8);
   http::Response resp = ProblemResponse(status, detail, partial.path.empty() ? partial.target : partial.path,

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "api/context.h"
 #include "api/router.h"
 #include "api/static_files.h"
 #include "auth/accounts.h"
@@ -46,6 +47,11 @@ class Api {
   std::string OpenApiJson() const;
 
  private:
+  // The area with this code if it lies in the caller's jurisdiction: NotFound
+  // (or, with `field`, InvalidArgument naming that request field), else
+  // PermissionDenied outside the caller's node.
+  Result<registry::Area> CoveredArea(const Context& ctx, std::string_view code, std::string_view field = {}) const;
+
   void AddSystemRoutes();
   void AddAuthRoutes();
   void AddUserRoutes();

@@ -55,12 +55,7 @@ void Api::AddAreaRoutes() {
   const std::string read(auth::perm::kAreaRead);
   const std::string write(auth::perm::kAreaWrite);
 
-  // Reads an area and checks the caller's jurisdiction covers it.
-  auto covered = [this](Context& ctx, std::string_view code) -> Result<registry::Area> {
-    TC_ASSIGN_OR_RETURN(auto area, deps_.areas.Get(code));
-    TC_RETURN_IF_ERROR(ctx.RequireCovers(area.path, "area " + area.code));
-    return area;
-  };
+
 
   router_.Add("GET", "/api/v1/areas",
               {.summary = "Children of an area (parent=CODE), a name search (q=TEXT), or your own node",
@@ -70,10 +65,10 @@ void Api::AddAreaRoutes() {
                          {"q", "search area names under your node"},
                          {"limit", "with q: at most this many (1-500, default 50)", "integer"}},
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 nlohmann::json items = nlohmann::json::array();
                 if (auto parent = ctx.Query("parent")) {
-                  TC_RETURN_IF_ERROR(covered(ctx, *parent).status());
+                  TC_RETURN_IF_ERROR(CoveredArea(ctx, *parent).status());
                   TC_ASSIGN_OR_RETURN(auto kids, deps_.areas.Children(*parent));
                   for (const auto& a : kids) items.push_back(AreaJson(a));
                 } else if (auto q = ctx.Query("q")) {
@@ -92,8 +87,8 @@ void Api::AddAreaRoutes() {
                .tag = "areas",
                .permission = read,
                .response_schema = kAreaSchema},
-              [this, covered](Context& ctx) -> Result<Reply> {
-                TC_ASSIGN_OR_RETURN(auto area, covered(ctx, ctx.Param("code")));
+              [this](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, ctx.Param("code")));
                 TC_ASSIGN_OR_RETURN(auto s, deps_.areas.Summary(area.code));
                 nlohmann::json body = AreaJson(area);
                 body["counts"] = {{"children", s.children},     {"streets", s.streets},
@@ -113,8 +108,8 @@ void Api::AddAreaRoutes() {
                .permission = read,
                .response_schema = R"({"type":"object","properties":{"type":{"type":"string"},
                  "features":{"type":"array"}}})"},
-              [this, covered](Context& ctx) -> Result<Reply> {
-                TC_ASSIGN_OR_RETURN(auto area, covered(ctx, ctx.Param("code")));
+              [this](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, ctx.Param("code")));
                 TC_ASSIGN_OR_RETURN(auto shapes, deps_.areas.Shapes(area.code));
                 nlohmann::json features = nlohmann::json::array();
                 for (const auto& s : shapes) {
@@ -147,7 +142,7 @@ void Api::AddAreaRoutes() {
                  "level":{"type":"string"}}})",
                .response_schema = kAreaSchema,
                .success_status = 201},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 FieldReader f(body);
                 registry::NewArea na;
@@ -156,13 +151,7 @@ void Api::AddAreaRoutes() {
                 na.name = f.String("name", {.required = true, .max_bytes = 100});
                 na.level = f.String("level", {.required = true, .max_bytes = 16});
                 TC_RETURN_IF_ERROR(f.Finish({"code", "parent_code", "name", "level"}));
-                auto parent = covered(ctx, na.parent_code);
-                if (!parent.ok()) {
-                  if (parent.status().code() == StatusCode::kNotFound) {
-                    return FieldInvalid("parent_code", parent.status().message());
-                  }
-                  return parent.status();
-                }
+                TC_RETURN_IF_ERROR(CoveredArea(ctx, na.parent_code, "parent_code").status());
                 TC_ASSIGN_OR_RETURN(auto area, deps_.areas.Create(na, ctx.actor()));
                 return JsonReply(AreaJson(area), 201);
               });
@@ -173,12 +162,12 @@ void Api::AddAreaRoutes() {
                .request_schema = R"({"type":"object","required":["name"],"additionalProperties":false,
                  "properties":{"name":{"type":"string","maxLength":100}}})",
                .response_schema = kAreaSchema},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 FieldReader f(body);
                 const std::string name = f.String("name", {.required = true, .max_bytes = 100});
                 TC_RETURN_IF_ERROR(f.Finish({"name"}));
-                TC_ASSIGN_OR_RETURN(auto area, covered(ctx, ctx.Param("code")));
+                TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, ctx.Param("code")));
                 TC_ASSIGN_OR_RETURN(auto renamed, deps_.areas.Rename(area.code, name, ctx.actor()));
                 return JsonReply(AreaJson(renamed));
               });
@@ -190,13 +179,13 @@ void Api::AddAreaRoutes() {
                  "properties":{"mode":{"type":"string","enum":["peacetime","wartime"]},
                  "reason":{"type":"string","maxLength":500}}})",
                .response_schema = kAreaSchema},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 FieldReader f(body);
                 const std::string mode = f.String("mode", {.required = true, .max_bytes = 16});
                 const std::string reason = f.String("reason", {.required = true, .max_bytes = 500});
                 TC_RETURN_IF_ERROR(f.Finish({"mode", "reason"}));
-                TC_ASSIGN_OR_RETURN(auto area, covered(ctx, ctx.Param("code")));
+                TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, ctx.Param("code")));
                 TC_ASSIGN_OR_RETURN(auto changed, deps_.areas.SetMode(area.code, mode, reason, ctx.actor()));
                 return JsonReply(AreaJson(changed));
               });
@@ -205,8 +194,8 @@ void Api::AddAreaRoutes() {
                .tag = "areas",
                .permission = read,
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
-              [this, covered](Context& ctx) -> Result<Reply> {
-                TC_ASSIGN_OR_RETURN(auto area, covered(ctx, ctx.Param("code")));
+              [this](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, ctx.Param("code")));
                 TC_ASSIGN_OR_RETURN(auto history, deps_.areas.ModeHistory(area.code));
                 nlohmann::json items = nlohmann::json::array();
                 for (const auto& h : history) {

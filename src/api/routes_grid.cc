@@ -19,17 +19,17 @@ Result<int64_t> ResidentIdField(FieldReader& f) {
 }  // namespace
 
 void Api::AddGridRoutes() {
+  // A grid's code is its community's code + "-G" + number; the community decides scope.
+  auto grid_in_scope = [this](const Context& ctx, const std::string& code) -> Status {
+    auto community = CoveredArea(ctx, code.substr(0, code.find("-G")));
+    if (!community.ok() && community.status().code() == StatusCode::kNotFound) {
+      return NotFound("grid '" + code + "' does not exist");
+    }
+    return community.status();
+  };
   const std::string read(auth::perm::kAreaRead);
   const std::string write(auth::perm::kRegistryWrite);
-  auto covered = [this](Context& ctx, std::string_view code, std::string_view field) -> Result<registry::Area> {
-    auto area = deps_.areas.Get(code);
-    if (!area.ok()) {
-      if (area.status().code() == StatusCode::kNotFound) return FieldInvalid(std::string(field), area.status().message());
-      return area.status();
-    }
-    TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "area " + area->code));
-    return area;
-  };
+
 
   router_.Add("GET", "/api/v1/grids",
               {.summary = "Grids of a community with their leaders and building counts",
@@ -37,10 +37,10 @@ void Api::AddGridRoutes() {
                .permission = read,
                .query = {{"community", "community code", "string", true}},
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 auto community = ctx.Query("community");
                 if (!community) return FieldInvalid("community", "is required");
-                TC_RETURN_IF_ERROR(covered(ctx, *community, "community").status());
+                TC_RETURN_IF_ERROR(CoveredArea(ctx, *community, "community").status());
                 TC_ASSIGN_OR_RETURN(auto grids, deps_.grids.ListGrids(*community));
                 nlohmann::json items = nlohmann::json::array();
                 for (const auto& g : grids) {
@@ -61,14 +61,14 @@ void Api::AddGridRoutes() {
                  "number":{"type":"integer","minimum":1,"maximum":99},"name":{"type":"string"}}})",
                .response_schema = R"({"type":"object"})",
                .success_status = 201},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 FieldReader f(body);
                 const std::string community = f.String("community_code", {.required = true, .max_bytes = 64});
                 const auto number = f.Int("number", true);
                 const std::string name = f.String("name", {.required = true, .max_bytes = 100});
                 TC_RETURN_IF_ERROR(f.Finish({"community_code", "number", "name"}));
-                TC_RETURN_IF_ERROR(covered(ctx, community, "community_code").status());
+                TC_RETURN_IF_ERROR(CoveredArea(ctx, community, "community_code").status());
                 TC_ASSIGN_OR_RETURN(auto g, deps_.grids.CreateGrid(community, static_cast<int>(*number), name, ctx.actor()));
                 return JsonReply({{"code", g.code}, {"community_code", g.community_code}, {"name", g.name}}, 201);
               });
@@ -79,7 +79,7 @@ void Api::AddGridRoutes() {
                .request_schema = R"({"type":"object","required":["buildings"],"additionalProperties":false,
                  "properties":{"buildings":{"type":"array","items":{"type":"string"}}}})",
                .success_status = 204},
-              [this](Context& ctx) -> Result<Reply> {
+              [this, grid_in_scope](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 Status invalid = InvalidArgument("request body is invalid");
                 std::vector<std::string> buildings;
@@ -97,10 +97,7 @@ void Api::AddGridRoutes() {
                 }
                 if (!invalid.field_errors().empty()) return invalid;
                 const std::string code(ctx.Param("code"));
-                const std::string community = code.substr(0, code.find("-G"));
-                auto area = deps_.areas.Get(community);
-                if (!area.ok()) return NotFound("grid '" + code + "' does not exist");
-                TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "grid " + code));
+                TC_RETURN_IF_ERROR(grid_in_scope(ctx, code));
                 TC_RETURN_IF_ERROR(deps_.grids.AddBuildings(code, buildings, ctx.actor()));
                 return Reply{.status = 204};
               });
@@ -111,14 +108,12 @@ void Api::AddGridRoutes() {
                .request_schema = R"({"type":"object","required":["resident_id"],"additionalProperties":false,
                  "properties":{"resident_id":{"type":"integer"}}})",
                .success_status = 204},
-              [this](Context& ctx) -> Result<Reply> {
+              [this, grid_in_scope](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 FieldReader f(body);
                 TC_ASSIGN_OR_RETURN(int64_t resident, ResidentIdField(f));
                 const std::string code(ctx.Param("code"));
-                auto area = deps_.areas.Get(code.substr(0, code.find("-G")));
-                if (!area.ok()) return NotFound("grid '" + code + "' does not exist");
-                TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "grid " + code));
+                TC_RETURN_IF_ERROR(grid_in_scope(ctx, code));
                 TC_RETURN_IF_ERROR(deps_.grids.SetGridLeader(code, resident, ctx.actor()));
                 return Reply{.status = 204};
               });
@@ -129,14 +124,12 @@ void Api::AddGridRoutes() {
                .request_schema = R"({"type":"object","required":["resident_id"],"additionalProperties":false,
                  "properties":{"resident_id":{"type":"integer"}}})",
                .success_status = 204},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 FieldReader f(body);
                 TC_ASSIGN_OR_RETURN(int64_t resident, ResidentIdField(f));
-                auto area = deps_.areas.Get(ctx.Param("code"));
-                if (!area.ok()) return area.status();
-                TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "area " + area->code));
-                TC_RETURN_IF_ERROR(deps_.grids.SetAreaLeader(area->code, resident, ctx.actor()));
+                TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, ctx.Param("code")));
+                TC_RETURN_IF_ERROR(deps_.grids.SetAreaLeader(area.code, resident, ctx.actor()));
                 return Reply{.status = 204};
               });
   router_.Add("GET", "/api/v1/assignments",
@@ -145,10 +138,10 @@ void Api::AddGridRoutes() {
                .permission = read,
                .query = {{"area", "area code", "string", true}},
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 auto code = ctx.Query("area");
                 if (!code) return FieldInvalid("area", "is required");
-                TC_RETURN_IF_ERROR(covered(ctx, *code, "area").status());
+                TC_RETURN_IF_ERROR(CoveredArea(ctx, *code, "area").status());
                 TC_ASSIGN_OR_RETURN(auto list, deps_.grids.Assignments(*code));
                 nlohmann::json items = nlohmann::json::array();
                 for (const auto& a : list) {
@@ -173,7 +166,7 @@ void Api::AddGridRoutes() {
                  "role":{"type":"string","enum":["department_head","deputy","section_chief","cadre"]}}})",
                .response_schema = R"({"type":"object"})",
                .success_status = 201},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
                 FieldReader f(body);
                 registry::Assignment a;
@@ -183,7 +176,7 @@ void Api::AddGridRoutes() {
                 a.organisation = f.String("organisation", {.max_bytes = 100});
                 a.role = f.String("role", {.required = true, .max_bytes = 32});
                 TC_RETURN_IF_ERROR(f.Finish({"area_code", "cadre_name", "cadre_phone", "organisation", "role"}));
-                TC_RETURN_IF_ERROR(covered(ctx, a.area_code, "area_code").status());
+                TC_RETURN_IF_ERROR(CoveredArea(ctx, a.area_code, "area_code").status());
                 TC_ASSIGN_OR_RETURN(auto created, deps_.grids.Assign(a, ctx.actor()));
                 return JsonReply({{"id", created.id}, {"area_code", created.area_code}, {"role", created.role}}, 201);
               });
@@ -197,10 +190,10 @@ void Api::AddGridRoutes() {
                          {"format", "json (default), csv or xlsx"}},
                .response_schema = R"({"type":"object","properties":{"area_code":{"type":"string"},
                  "by_level":{"type":"object"},"total_gaps":{"type":"integer"},"gaps":{"type":"array"}}})"},
-              [this, covered](Context& ctx) -> Result<Reply> {
+              [this](Context& ctx) -> Result<Reply> {
                 std::string code = ctx.principal().area_code;
                 if (auto a = ctx.Query("area")) code = *a;
-                TC_RETURN_IF_ERROR(covered(ctx, code, "area").status());
+                TC_RETURN_IF_ERROR(CoveredArea(ctx, code, "area").status());
                 TC_ASSIGN_OR_RETURN(std::string format, ExportFormat(ctx));
                 TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", format == "json" ? 500 : 1'000'000, 1,
                                                                 format == "json" ? 10'000 : 1'000'000));

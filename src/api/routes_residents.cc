@@ -74,11 +74,9 @@ void Api::AddResidentRoutes() {
                 registry::ResidentQuery q;
                 std::string area_path = ctx.principal().area_path;
                 if (auto area_code = ctx.Query("area")) {
-                  auto area = deps_.areas.Get(*area_code);
-                  if (!area.ok()) return FieldInvalid("area", area.status().message());
-                  TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "area " + area->code));
-                  q.scope = registry::ScopeKeyOfCode(area->code);
-                  area_path = area->path;
+                  TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, *area_code, "area"));
+                  q.scope = registry::ScopeKeyOfCode(area.code);
+                  area_path = area.path;
                 } else {
                   q.scope = ScopeOf(ctx);
                 }
@@ -248,10 +246,8 @@ void Api::AddResidentRoutes() {
               [this](Context& ctx) -> Result<Reply> {
                 std::string scope = ScopeOf(ctx);
                 if (auto area_code = ctx.Query("area")) {
-                  auto area = deps_.areas.Get(*area_code);
-                  if (!area.ok()) return FieldInvalid("area", area.status().message());
-                  TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "area " + area->code));
-                  scope = registry::ScopeKeyOfCode(area->code);
+                  TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, *area_code, "area"));
+                  scope = registry::ScopeKeyOfCode(area.code);
                 }
                 TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", 100, 1, 500));
                 TC_ASSIGN_OR_RETURN(auto pairs, deps_.residents.DuplicateCandidates(scope, static_cast<int>(limit)));
@@ -298,9 +294,7 @@ void Api::AddResidentRoutes() {
                 const std::string room = f.String("room", {.required = true, .max_bytes = 16});
                 const std::string address = f.String("address", {.max_bytes = 200});
                 TC_RETURN_IF_ERROR(f.Finish({"unit_code", "room", "address"}));
-                auto area = deps_.areas.Get(unit);
-                if (!area.ok()) return FieldInvalid("unit_code", area.status().message());
-                TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "unit " + unit));
+                TC_RETURN_IF_ERROR(CoveredArea(ctx, unit, "unit_code").status());
                 TC_ASSIGN_OR_RETURN(auto h, deps_.residents.CreateHousehold(unit, room, address, ctx.actor()));
                 return JsonReply({{"code", h.code}, {"unit_code", h.unit_code}, {"address", h.address}}, 201);
               });

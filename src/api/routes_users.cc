@@ -42,10 +42,8 @@ void Api::AddUserRoutes() {
                 nu.role = f.String("role", {.required = true, .max_bytes = 32});
                 nu.area_code = f.String("area_code", {.required = true, .max_bytes = 64});
                 TC_RETURN_IF_ERROR(f.Finish({"username", "display_name", "password", "role", "area_code"}));
-                auto area = deps_.areas.Get(nu.area_code);
-                if (!area.ok()) return FieldInvalid("area_code", area.status().message());
-                TC_RETURN_IF_ERROR(ctx.RequireCovers(area->path, "area " + area->code));
-                nu.area_path = area->path;
+                TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, nu.area_code, "area_code"));
+                nu.area_path = area.path;
                 TC_ASSIGN_OR_RETURN(auto user, deps_.accounts.CreateUser(nu, ctx.actor()));
                 return JsonReply(UserJson(user), 201);
               });
