@@ -48,6 +48,8 @@ web/node_modules/.package-lock.json: web/package-lock.json
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	@cd web && npm run --silent build
+	@find web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' \) \
+	  -exec gzip -9 -k -f {} +
 
 # Unit tests and black-box API tests, on SQLite and on a throwaway PostgreSQL
 # server that ctest starts (tests/pg.sh) and stops afterwards; the web console's

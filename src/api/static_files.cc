@@ -62,13 +62,20 @@ std::optional<http::Response> StaticFiles::Serve(const http::Request& request) c
     }
     file = std::filesystem::path(root_) / "index.html";
   }
-  if (!ReadFile(file, r.body)) {
+  // A precompressed copy (web/dist/**/*.gz, made by `make web`) when the client takes gzip.
+  const bool gzip_ok = request.Header("accept-encoding").find("gzip") != std::string_view::npos;
+  std::filesystem::path gz = file;
+  gz += ".gz";
+  if (gzip_ok && std::filesystem::is_regular_file(gz, ec) && ReadFile(gz, r.body)) {
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  } else if (!ReadFile(file, r.body)) {
     r.status = 404;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "the web console is not built (make web)";
     return r;
   }
   r.content_type = ContentType(file);
+  r.headers.emplace_back("Vary", "Accept-Encoding");
   const bool hashed = rel_text.starts_with("assets/") && found;
   r.headers.emplace_back("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");

@@ -1,7 +1,8 @@
 // Serves the built web console (web/dist) for every path outside /api/: files
 // with their content type, hashed assets (/assets/*) cached for a year, other
-// files revalidated, and unknown paths answered with index.html so the console's
-// client-side routes work on reload (SPA fallback). Thread-safe (reads files).
+// files revalidated, unknown paths answered with index.html so the console's
+// client-side routes work on reload (SPA fallback), and a precompressed `.gz` copy
+// served when the client accepts gzip. Thread-safe (reads files).
 #pragma once
 
 #include <optional>

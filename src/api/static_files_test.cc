@@ -26,10 +26,11 @@ class StaticFilesTest : public ::testing::Test {
     std::ofstream(root_ / "assets" / "app-1a2b3c.js") << "console.log(1)";
     std::ofstream(root_.parent_path() / "secret.txt") << "secret";
   }
-  http::Response Get(const std::string& path, const std::string& method = "GET") {
+  http::Response Get(const std::string& path, const std::string& method = "GET", const std::string& encoding = "") {
     http::Request req;
     req.method = method;
     req.path = path;
+    if (!encoding.empty()) req.headers.emplace_back("accept-encoding", encoding);
     return *StaticFiles(root_.string()).Serve(req);
   }
   std::filesystem::path root_;
@@ -43,6 +44,18 @@ TEST_F(StaticFilesTest, HashedAssetsAreImmutableAndIndexRevalidates) {
   auto index = Get("/");
   EXPECT_EQ(index.body, "<html>console</html>");
   EXPECT_EQ(Header(index, "Cache-Control"), "no-cache");
+}
+
+TEST_F(StaticFilesTest, PrecompressedCopyOnlyForClientsThatTakeGzip) {
+  std::ofstream(root_ / "assets" / "app-1a2b3c.js.gz") << "GZIPPED";
+  auto gz = Get("/assets/app-1a2b3c.js", "GET", "gzip, deflate, br");
+  EXPECT_EQ(gz.body, "GZIPPED");
+  EXPECT_EQ(Header(gz, "Content-Encoding"), "gzip");
+  EXPECT_EQ(gz.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(Header(gz, "Vary"), "Accept-Encoding");
+  auto plain = Get("/assets/app-1a2b3c.js");
+  EXPECT_EQ(plain.body, "console.log(1)");
+  EXPECT_EQ(Header(plain, "Content-Encoding"), "");
 }
 
 TEST_F(StaticFilesTest, ClientRoutesFallBackToIndexButMissingAssetsAre404) {
