@@ -279,6 +279,7 @@ class Importer {
       CountsDelta deltas;
       std::unordered_map<std::string, std::pair<std::string, std::string>> batch_areas;  // code → level, path
       std::unordered_map<std::string, int64_t> batch_keys;  // key → line, accepted in this batch
+      std::vector<const Pending*> to_insert;
       for (auto& p : batch_) {
         auto reject = [&](std::string field, std::string message) {
           rejected.push_back({p.line, std::move(field), std::move(message)});
@@ -362,13 +363,21 @@ class Importer {
             break;
           }
         }
-        TC_RETURN_IF_ERROR(bulk->Add(p.values));
+        to_insert.push_back(&p);
         if (!p.key.empty()) {
           accepted_keys.emplace_back(p.key, p.line);
           batch_keys.emplace(p.key, p.line);
         }
         ++accepted;
       }
+      if (kind_ == ImportKind::kResidents) {
+        // Insert in household order: the household index then grows in runs rather
+        // than at random (ids follow that order, not the file's). Checks above ran
+        // in file order, so the first of two lines with one ID number is the one kept.
+        std::stable_sort(to_insert.begin(), to_insert.end(),
+                         [](const Pending* a, const Pending* b) { return a->parent < b->parent; });
+      }
+      for (const Pending* p : to_insert) TC_RETURN_IF_ERROR(bulk->Add(p->values));
       TC_RETURN_IF_ERROR(bulk->Finish().status());
       TC_RETURN_IF_ERROR(deltas.Apply(c));
       nlohmann::json detail = {{"kind", KindName(kind_)},

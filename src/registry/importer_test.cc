@@ -118,6 +118,23 @@ TEST_P(ImporterTest, MissingColumnsAndScopeAreReported) {
   EXPECT_EQ(Fields(r), "2:household_code ");
 }
 
+// Rows are inserted in household order for speed; the first line of a repeated ID
+// number must still be the one kept, whatever its household.
+TEST_P(ImporterTest, FirstLineOfARepeatedIdWinsWhateverTheHousehold) {
+  const std::string id = Id("22010219850307001");
+  ImportReport r = Run(ImportKind::kResidents, "name,id_number,household_code\n"
+                                               "先," + id + ",220102001001-001-01-1-0102\n"
+                                               "后," + id + ",220102001001-001-01-1-0101\n");
+  ASSERT_TRUE(r.fatal.ok()) << r.fatal.ToString();
+  EXPECT_EQ(r.accepted, 1);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_NE(r.errors[0].message.find("repeats line 2"), std::string::npos) << r.errors[0].message;
+  auto kept = residents_->List({.scope = "2201", .id_number = id});
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].name, "先");
+}
+
 TEST_P(ImporterTest, TooManyFieldsRejectsOnlyThatLine) {
   ImportReport r = Run(ImportKind::kResidents,
                        "name,household_code\n甲,220102001001-001-01-1-0101,extra\n乙,220102001001-001-01-1-0101\n");
