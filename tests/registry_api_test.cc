@@ -159,6 +159,16 @@ TEST_F(Api, CoverageReportAndItsExports) {
   ASSERT_TRUE(xlsx.ok());
   EXPECT_EQ(xlsx->body.substr(0, 4), std::string("PK\x03\x04", 4));
   ExpectProblem(Call("GET", "/api/v1/coverage?area=220103001001", op), 403);
+  // Other lists export the same way.
+  auto areas = client.Send("GET", "/api/v1/areas?parent=220102001001&format=csv", "", {{"Authorization", "Bearer " + op}});
+  ASSERT_TRUE(areas.ok());
+  EXPECT_EQ(areas->status, 200);
+  EXPECT_NE(areas->body.find("220102001001-001"), std::string::npos) << areas->body;
+  auto residents =
+      client.Send("GET", "/api/v1/residents?area=220102001001&format=xlsx", "", {{"Authorization", "Bearer " + op}});
+  ASSERT_TRUE(residents.ok());
+  EXPECT_EQ(residents->body.substr(0, 4), std::string("PK\x03\x04", 4));
+  ExpectProblem(Call("GET", "/api/v1/areas?parent=220102001001&format=pdf", op), 422);
 }
 
 }  // namespace

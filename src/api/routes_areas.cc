@@ -4,6 +4,7 @@
 
 #include "api/api.h"
 #include "api/context.h"
+#include "api/export.h"
 #include "api/render.h"
 #include "auth/roles.h"
 
@@ -63,7 +64,8 @@ void Api::AddAreaRoutes() {
                .permission = read,
                .query = {{"parent", "list the children of this area code"},
                          {"q", "search area names under your node"},
-                         {"limit", "with q: at most this many (1-500, default 50)", "integer"}},
+                         {"limit", "with q: at most this many (1-500, default 50)", "integer"},
+                         {"format", "json (default), csv or xlsx"}},
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
               [this](Context& ctx) -> Result<Reply> {
                 nlohmann::json items = nlohmann::json::array();
@@ -79,6 +81,15 @@ void Api::AddAreaRoutes() {
                 } else {
                   TC_ASSIGN_OR_RETURN(auto own, deps_.areas.Get(ctx.principal().area_code));
                   items.push_back(AreaJson(own));
+                }
+                TC_ASSIGN_OR_RETURN(std::string format, ExportFormat(ctx));
+                if (format != "json") {
+                  Table table{{"code", "parent_code", "name", "level", "mode"}, {}};
+                  for (const auto& a : items) {
+                    table.rows.push_back({a["code"], a["parent_code"].is_null() ? "" : a["parent_code"].get<std::string>(),
+                                          a["name"], a["level"], a["mode"]});
+                  }
+                  return ExportReply(table, format, "areas");
                 }
                 return JsonReply({{"items", items}});
               });

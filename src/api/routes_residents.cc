@@ -241,7 +241,9 @@ void Api::AddResidentRoutes() {
               {.summary = "Likely duplicate records (same name and phone, or name and birth date in one community)",
                .tag = "residents",
                .permission = read,
-               .query = {{"area", "area code (default: your node)"}, {"limit", "1-500, default 100", "integer"}},
+               .query = {{"area", "area code (default: your node)"},
+                         {"limit", "1-500, default 100", "integer"},
+                         {"format", "json (default), csv or xlsx"}},
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
               [this](Context& ctx) -> Result<Reply> {
                 std::string scope = ScopeOf(ctx);
@@ -251,6 +253,15 @@ void Api::AddResidentRoutes() {
                 }
                 TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", 100, 1, 500));
                 TC_ASSIGN_OR_RETURN(auto pairs, deps_.residents.DuplicateCandidates(scope, static_cast<int>(limit)));
+                TC_ASSIGN_OR_RETURN(std::string format, ExportFormat(ctx));
+                if (format != "json") {
+                  Table table{{"a_id", "a_name", "a_household", "b_id", "b_name", "b_household", "reason"}, {}};
+                  for (const auto& p : pairs) {
+                    table.rows.push_back({std::to_string(p.a.id), p.a.name, p.a.household_code, std::to_string(p.b.id),
+                                          p.b.name, p.b.household_code, p.reason});
+                  }
+                  return ExportReply(table, format, "duplicates");
+                }
                 nlohmann::json items = nlohmann::json::array();
                 for (const auto& p : pairs) {
                   items.push_back({{"a", ResidentJson(p.a, false)}, {"b", ResidentJson(p.b, false)}, {"reason", p.reason}});
