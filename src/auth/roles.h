@@ -34,6 +34,12 @@ inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kPersonalRead = "personal.read";      // masked personal data
 inline constexpr std::string_view kPersonalUnmask = "personal.unmask";  // full ID/phone, audited
 inline constexpr std::string_view kRegistryWrite = "registry.write";    // residents, households, grids, 包保, import
+inline constexpr std::string_view kVenueWrite = "venue.write";        // register venues (场所码)
+inline constexpr std::string_view kCheckinWrite = "checkin.write";    // record check-ins, single or bulk
+inline constexpr std::string_view kTraceRun = "trace.run";            // tracing queries and runs (流调)
+inline constexpr std::string_view kCaseRead = "case.read";            // cases and contact lists
+inline constexpr std::string_view kCaseWrite = "case.write";          // confirm cases, edit chains
+inline constexpr std::string_view kContactWrite = "contact.write";    // contact statuses, manual changes
 }  // namespace perm
 
 std::span<const Role> AllRoles();

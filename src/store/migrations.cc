@@ -218,6 +218,108 @@ CREATE TABLE area_counts (
 );
 )sql",
        "", ""},
+      {5, "tracing: venues (场所码), check-ins, cases, tracing runs, contact lists",
+       R"sql(
+-- Venues with a venue code (场所码); area_path (the area's path) scopes them.
+CREATE TABLE venues (
+  id {{PK}},
+  code TEXT {{BINARY}} NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  area_code TEXT NOT NULL REFERENCES areas(code),
+  area_path TEXT {{BINARY}} NOT NULL,
+  capacity BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX venues_area ON venues(area_path);
+-- Check-ins: whole minutes (Unix ms); leave_at NULL when the venue does not scan out.
+-- One person cannot check in twice at the same venue and minute. id orders the rows
+-- as they were committed; the in-memory tracing engine follows it.
+CREATE TABLE checkins (
+  id {{PK}},
+  person_id BIGINT NOT NULL REFERENCES residents(id),
+  venue_id BIGINT NOT NULL REFERENCES venues(id),
+  arrive_at BIGINT NOT NULL,
+  leave_at BIGINT
+);
+CREATE UNIQUE INDEX checkins_person ON checkins(person_id, arrive_at, venue_id);
+CREATE INDEX checkins_venue ON checkins(venue_id, arrive_at);
+-- Cases (病例): one per person; infector_case_id links transmission chains.
+CREATE TABLE cases (
+  id {{PK}},
+  resident_id BIGINT NOT NULL UNIQUE REFERENCES residents(id),
+  household_code TEXT {{BINARY}} NOT NULL,
+  kind TEXT NOT NULL,
+  onset_date TEXT,
+  report_date TEXT NOT NULL,
+  hospital TEXT NOT NULL DEFAULT '',
+  infector_case_id BIGINT REFERENCES cases(id),
+  note TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX cases_household ON cases(household_code);
+CREATE INDEX cases_report ON cases(report_date);
+-- A tracing run: which cases, which rules, what it found.
+CREATE TABLE tracing_runs (
+  id {{PK}},
+  case_ids TEXT NOT NULL,
+  params TEXT NOT NULL,
+  close_found BIGINT NOT NULL,
+  secondary_found BIGINT NOT NULL,
+  listed BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+-- The contact list (密接 / 次密接): one open entry per person (removed_at NULL).
+CREATE TABLE contacts (
+  id {{PK}},
+  resident_id BIGINT NOT NULL REFERENCES residents(id),
+  household_code TEXT {{BINARY}} NOT NULL,
+  ring TEXT NOT NULL,
+  case_id BIGINT REFERENCES cases(id),
+  via_resident_id BIGINT REFERENCES residents(id),
+  reason_kind TEXT NOT NULL,
+  venue_id BIGINT REFERENCES venues(id),
+  exposure_at BIGINT,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  officer TEXT NOT NULL DEFAULT '',
+  run_id BIGINT REFERENCES tracing_runs(id),
+  listed_by TEXT NOT NULL,
+  listed_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  removed_at BIGINT,
+  removed_reason TEXT
+);
+CREATE UNIQUE INDEX contacts_open ON contacts(resident_id) WHERE removed_at IS NULL;
+CREATE INDEX contacts_household ON contacts(household_code);
+CREATE INDEX contacts_case ON contacts(case_id);
+CREATE TABLE contact_status_history (
+  id {{PK}},
+  contact_id BIGINT NOT NULL REFERENCES contacts(id),
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  officer TEXT NOT NULL,
+  note TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX contact_status_history_contact ON contact_status_history(contact_id);
+-- Ground truth of a generated outbreak (tongchou gen outbreak): who infected whom,
+-- where and when; measured against, never shown as data about real people.
+CREATE TABLE outbreak_truth (
+  person_id BIGINT PRIMARY KEY REFERENCES residents(id),
+  infector_id BIGINT,
+  venue_id BIGINT,
+  route TEXT NOT NULL,
+  generation BIGINT NOT NULL,
+  infected_at BIGINT NOT NULL,
+  onset_at BIGINT,
+  detected_at BIGINT
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }

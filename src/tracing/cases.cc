@@ -1,0 +1,690 @@
+#include "tracing/cases.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "events/events.h"
+#include "registry/areas.h"
+#include "tracing/checkins.h"
+
+namespace tc::tracing {
+namespace {
+
+constexpr Millis kDayMs = 86'400'000;
+constexpr const char* kCaseColumns =
+    "id, resident_id, household_code, kind, onset_date, report_date, hospital, infector_case_id, note, created_by, "
+    "created_at, updated_at";
+constexpr const char* kContactColumns =
+    "id, resident_id, household_code, ring, case_id, via_resident_id, reason_kind, venue_id, exposure_at, reason, "
+    "status, officer, run_id, listed_by, listed_at, updated_at, removed_at, removed_reason";
+const std::vector<std::string> kStatuses = {"pending", "notified", "quarantined", "released"};
+
+Case CaseFromRow(const store::Row& r) {
+  return Case{r.Int(0),  r.Int(1),  r.Text(2), r.Text(3), r.Text(4),  r.Text(5),
+              r.Text(6), r.Int(7),  r.Text(8), r.Text(9), r.Int(10), r.Int(11)};
+}
+
+ContactEntry ContactFromRow(const store::Row& r) {
+  return ContactEntry{r.Int(0),  r.Int(1),   r.Text(2),  r.Text(3),  r.Int(4),   r.Int(5),
+                      r.Text(6), r.Int(7),   r.Int(8),   r.Text(9),  r.Text(10), r.Text(11),
+                      r.Int(12), r.Text(13), r.Int(14),  r.Int(15),  r.Int(16),  r.Text(17)};
+}
+
+int StatusRank(std::string_view s) {
+  for (size_t i = 0; i < kStatuses.size(); ++i) {
+    if (kStatuses[i] == s) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+store::Value OptInt(int64_t v) { return v ? store::Value{v} : store::Value{}; }
+store::Value OptText(const std::string& v) { return v.empty() ? store::Value{} : store::Value{v}; }
+
+Result<std::string> HouseholdPath(store::Conn& c, const std::string& household_code) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT a.path FROM households h JOIN areas a ON a.code = h.unit_code "
+                                         "WHERE h.code = ?",
+                                         {household_code}));
+  return rows.empty() ? std::string("/") : rows[0].Text(0);
+}
+
+Result<Case> CaseIn(store::Conn& c, int64_t id) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = ?", {id}));
+  if (rows.empty()) return NotFound("case " + std::to_string(id) + " does not exist");
+  return CaseFromRow(rows[0]);
+}
+
+Result<ContactEntry> ContactIn(store::Conn& c, int64_t id) {
+  TC_ASSIGN_OR_RETURN(auto rows,
+                      c.Query(std::string("SELECT ") + kContactColumns + " FROM contacts WHERE id = ?", {id}));
+  if (rows.empty()) return NotFound("contact " + std::to_string(id) + " does not exist");
+  return ContactFromRow(rows[0]);
+}
+
+std::string HhMm(Millis t) { return FormatShanghai(t).substr(0, 16); }
+
+}  // namespace
+
+Result<Millis> ParseDate(std::string_view date, std::string_view field) {
+  auto bad = [&] { return FieldInvalid(std::string(field), "'" + std::string(date) + "' is not a date (YYYY-MM-DD)"); };
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return bad();
+  int y = 0, m = 0, d = 0;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (date[i] < '0' || date[i] > '9') return bad();
+  }
+  y = std::stoi(std::string(date.substr(0, 4)));
+  m = std::stoi(std::string(date.substr(5, 2)));
+  d = std::stoi(std::string(date.substr(8, 2)));
+  auto days = DaysFromCivil(y, m, d);
+  if (!days.ok()) return bad();
+  return *days * kDayMs - kShanghaiOffsetMs;
+}
+
+std::string Cases::ScopeOf(const Case& c) { return c.household_code; }
+
+Result<Case> Cases::Create(const NewCase& nc, const audit::Actor& by) {
+  Status invalid = InvalidArgument("case is invalid");
+  const Millis now = clock_.Now();
+  if (nc.kind != "confirmed" && nc.kind != "asymptomatic") {
+    invalid.AddFieldError("kind", "kind must be 'confirmed' or 'asymptomatic'");
+  }
+  Millis report = 0, onset = 0;
+  if (auto r = ParseDate(nc.report_date, "report_date"); !r.ok()) {
+    invalid.AddFieldError("report_date", r.status().message());
+  } else if ((report = *r) > now) {
+    invalid.AddFieldError("report_date", "report_date is in the future");
+  }
+  if (!nc.onset_date.empty()) {
+    if (auto o = ParseDate(nc.onset_date, "onset_date"); !o.ok()) {
+      invalid.AddFieldError("onset_date", o.status().message());
+    } else if ((onset = *o) > report && report) {
+      invalid.AddFieldError("onset_date", "onset_date is after report_date");
+    }
+  }
+  if (nc.hospital.size() > 200) invalid.AddFieldError("hospital", "hospital is longer than 200 bytes");
+  if (nc.note.size() > 2000) invalid.AddFieldError("note", "note is longer than 2000 bytes");
+  if (!invalid.field_errors().empty()) {
+    const auto& fe = invalid.field_errors()[0];
+    Status s = InvalidArgument("case for resident " + std::to_string(nc.resident_id) + " is invalid: " + fe.field +
+                               ": " + fe.message);
+    for (const auto& e : invalid.field_errors()) s.AddFieldError(e.field, e.message);
+    return s;
+  }
+  Case out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto person,
+                        c.Query("SELECT household_code, status FROM residents WHERE id = ?", {nc.resident_id}));
+    if (person.empty()) {
+      return FieldInvalid("resident_id", "resident " + std::to_string(nc.resident_id) + " does not exist");
+    }
+    if (person[0].Text(1) != "active") {
+      return FieldInvalid("resident_id", "resident " + std::to_string(nc.resident_id) + " is " + person[0].Text(1));
+    }
+    TC_ASSIGN_OR_RETURN(auto existing, c.Query("SELECT id FROM cases WHERE resident_id = ?", {nc.resident_id}));
+    if (!existing.empty()) {
+      return Conflict("resident " + std::to_string(nc.resident_id) + " is already case " +
+                      std::to_string(existing[0].Int(0)));
+    }
+    if (nc.infector_case_id) {
+      auto infector = CaseIn(c, nc.infector_case_id);
+      if (!infector.ok()) {
+        return FieldInvalid("infector_case_id", "case " + std::to_string(nc.infector_case_id) + " does not exist");
+      }
+    }
+    const std::string household = person[0].Text(0);
+    TC_ASSIGN_OR_RETURN(auto ins,
+                        c.Query("INSERT INTO cases (resident_id, household_code, kind, onset_date, report_date, "
+                                "hospital, infector_case_id, note, created_by, created_at, updated_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                {nc.resident_id, household, nc.kind, OptText(nc.onset_date), nc.report_date,
+                                 nc.hospital, OptInt(nc.infector_case_id), nc.note, by.name, now, now}));
+    TC_ASSIGN_OR_RETURN(out, CaseIn(c, ins[0].Int(0)));
+    TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, household));
+    nlohmann::json detail = {{"resident_id", nc.resident_id}, {"kind", nc.kind}, {"report_date", nc.report_date}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "case.create",
+                                      .target = "case:" + std::to_string(out.id), .area_path = path,
+                                      .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    nlohmann::json event = {{"case_id", out.id},          {"resident_id", out.resident_id},
+                            {"household_code", household}, {"area_path", path},
+                            {"kind", out.kind},           {"onset_date", out.onset_date},
+                            {"report_date", out.report_date}};
+    return events::Publish(c, "CaseConfirmed", event.dump(), now);
+  }));
+  return out;
+}
+
+Result<Case> Cases::Get(int64_t id) {
+  Case out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(out, CaseIn(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Case>> Cases::List(const CaseListQuery& q) {
+  std::string sql = std::string("SELECT ") + kCaseColumns +
+                    " FROM cases WHERE id > ?";
+  store::Params params{q.after_id};
+  if (!q.scope.empty()) {  // "" = the whole city
+    sql += " AND household_code >= ? AND household_code < ?";
+    params.emplace_back(q.scope);
+    params.emplace_back(store::PrefixEnd(q.scope));
+  }
+  if (!q.kind.empty()) {
+    sql += " AND kind = ?";
+    params.emplace_back(q.kind);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(int64_t{q.limit});
+  std::vector<Case> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+    for (const auto& r : rows.rows) out.push_back(CaseFromRow(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Case> Cases::SetInfector(int64_t id, int64_t infector_case_id, const audit::Actor& by) {
+  const Millis now = clock_.Now();
+  Case out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Case before, CaseIn(c, id));
+    if (infector_case_id) {
+      if (infector_case_id == id) return FieldInvalid("infector_case_id", "a case cannot infect itself");
+      // Walk up from the infector: meeting `id` would close a cycle.
+      int64_t at = infector_case_id;
+      for (int steps = 0; at && steps < 100'000; ++steps) {
+        auto up = CaseIn(c, at);
+        if (!up.ok()) {
+          return FieldInvalid("infector_case_id", "case " + std::to_string(infector_case_id) + " does not exist");
+        }
+        if (up->infector_case_id == id) {
+          return Conflict("case " + std::to_string(infector_case_id) + " descends from case " + std::to_string(id) +
+                          "; the link would make a cycle");
+        }
+        at = up->infector_case_id;
+      }
+    }
+    TC_RETURN_IF_ERROR(c.Exec("UPDATE cases SET infector_case_id = ?, updated_at = ? WHERE id = ?",
+                              {OptInt(infector_case_id), now, id})
+                           .status());
+    TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, before.household_code));
+    nlohmann::json detail = {{"infector_case_id", {{"from", before.infector_case_id}, {"to", infector_case_id}}}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "case.infector",
+                                      .target = "case:" + std::to_string(id), .area_path = path,
+                                      .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    TC_ASSIGN_OR_RETURN(out, CaseIn(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<ChainGraph> Cases::Chain(int64_t id, int max_cases) {
+  ChainGraph g;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Case start, CaseIn(c, id));
+    // Up to the root, then everything below it, breadth first.
+    Case root = start;
+    for (int steps = 0; root.infector_case_id && steps < max_cases; ++steps) {
+      TC_ASSIGN_OR_RETURN(root, CaseIn(c, root.infector_case_id));
+    }
+    std::unordered_set<int64_t> seen{root.id};
+    std::vector<Case> frontier{root};
+    g.cases.push_back(root);
+    while (!frontier.empty() && static_cast<int>(g.cases.size()) < max_cases) {
+      std::vector<Case> next;
+      for (const Case& parent : frontier) {
+        TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kCaseColumns +
+                                                   " FROM cases WHERE infector_case_id = ? ORDER BY id",
+                                               {parent.id}));
+        for (const auto& r : rows.rows) {
+          Case child = CaseFromRow(r);
+          if (!seen.insert(child.id).second) continue;
+          g.links.emplace_back(parent.id, child.id);
+          g.cases.push_back(child);
+          next.push_back(child);
+        }
+      }
+      frontier.swap(next);
+    }
+    return Status::Ok();
+  }));
+  return g;
+}
+
+Result<std::vector<CaseWindow>> Cases::Windows(const std::vector<int64_t>& case_ids, int days_before_onset) {
+  std::vector<CaseWindow> out;
+  const Millis now = clock_.Now();
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    for (int64_t id : case_ids) {
+      TC_ASSIGN_OR_RETURN(Case k, CaseIn(c, id));
+      TC_ASSIGN_OR_RETURN(Millis report, ParseDate(k.report_date, "report_date"));
+      Millis start = report;
+      if (!k.onset_date.empty()) {
+        TC_ASSIGN_OR_RETURN(start, ParseDate(k.onset_date, "onset_date"));
+      }
+      const Millis from = start - days_before_onset * kDayMs;
+      const Millis to = std::min(now, report + kDayMs - 60'000);
+      out.push_back(CaseWindow{static_cast<uint32_t>(k.resident_id), ToMinute(from), ToMinute(to)});
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
+  if (req.case_ids.empty()) return FieldInvalid("case_ids", "at least one case is required");
+  if (req.case_ids.size() > 10'000) return FieldInvalid("case_ids", "at most 10,000 cases per run");
+  if (req.days_before_onset < 0 || req.days_before_onset > 21) {
+    return FieldInvalid("days_before_onset", "days_before_onset must be 0–21");
+  }
+  TC_ASSIGN_OR_RETURN(auto windows, Windows(req.case_ids, req.days_before_onset));
+  std::unordered_map<uint32_t, int64_t> case_of_person;  // resident → case id
+  for (size_t i = 0; i < windows.size(); ++i) case_of_person[windows[i].person] = req.case_ids[i];
+  const auto t0 = std::chrono::steady_clock::now();
+  TC_ASSIGN_OR_RETURN(ContactResult found, tracing_.Contacts(windows, req.rules, req.secondary, req.households));
+  TraceRun run;
+  run.engine_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  run.close_found = static_cast<int64_t>(found.close.size());
+  run.secondary_found = static_cast<int64_t>(found.secondary.size());
+
+  // Names for the reasons: venues, and which case each close contact leads back to.
+  std::vector<uint32_t> venue_ids, persons;
+  for (const auto* ring : {&found.close, &found.secondary}) {
+    for (const Exposure& e : *ring) {
+      if (e.venue) venue_ids.push_back(e.venue);
+      persons.push_back(e.person);
+    }
+  }
+  TC_ASSIGN_OR_RETURN(auto venues, tracing_.VenuesById(venue_ids));
+  std::unordered_map<int64_t, const Venue*> venue_by_id;
+  for (const Venue& v : venues) venue_by_id[v.id] = &v;
+  TC_ASSIGN_OR_RETURN(auto people, tracing_.People(persons));
+  std::unordered_map<int64_t, const PersonRef*> person_by_id;
+  for (const PersonRef& p : people) person_by_id[p.id] = &p;
+  std::unordered_map<uint32_t, int64_t> case_behind;  // close contact → case
+  for (const Exposure& e : found.close) case_behind[e.person] = case_of_person[e.source];
+
+  const Millis now = clock_.Now();
+  nlohmann::json params = {{"margin_without_leave", req.rules.margin_without_leave},
+                           {"margin_with_leave", req.rules.margin_with_leave},
+                           {"secondary", req.secondary},
+                           {"households", req.households},
+                           {"days_before_onset", req.days_before_onset}};
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto ins, c.Query("INSERT INTO tracing_runs (case_ids, params, close_found, secondary_found, "
+                                          "listed, actor, at) VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id",
+                                          {nlohmann::json(req.case_ids).dump(), params.dump(), run.close_found,
+                                           run.secondary_found, by.name, now}));
+    run.run_id = ins[0].Int(0);
+    // Who is already listed (open entries) or a case.
+    std::vector<int64_t> ids(persons.begin(), persons.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::unordered_map<int64_t, std::pair<int64_t, std::string>> open;  // resident → (contact id, ring)
+    std::unordered_set<int64_t> cases;
+    for (size_t i = 0; i < ids.size(); i += 500) {
+      const size_t n = std::min<size_t>(500, ids.size() - i);
+      store::Params p(ids.begin() + i, ids.begin() + i + n);
+      std::string in;
+      for (size_t k = 0; k < n; ++k) in += k ? ", ?" : "?";
+      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT resident_id, id, ring FROM contacts WHERE removed_at IS NULL "
+                                             "AND resident_id IN (" + in + ")",
+                                             p));
+      for (const auto& r : rows.rows) open[r.Int(0)] = {r.Int(1), r.Text(2)};
+      TC_ASSIGN_OR_RETURN(auto crows, c.Query("SELECT resident_id FROM cases WHERE resident_id IN (" + in + ")", p));
+      for (const auto& r : crows.rows) cases.insert(r.Int(0));
+    }
+    TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk("contacts", {"resident_id", "household_code", "ring", "case_id",
+                                                       "via_resident_id", "reason_kind", "venue_id", "exposure_at",
+                                                       "reason", "status", "officer", "run_id", "listed_by",
+                                                       "listed_at", "updated_at"}));
+    std::vector<std::pair<int64_t, const Exposure*>> upgrades;
+    auto reason_of = [&](const Exposure& e, const std::string& ring) {
+      std::string who = ring == "close" ? "病例" : "密接";
+      if (e.route == Route::kHousehold) return "与" + who + "(居民 " + std::to_string(e.source) + ")同住";
+      auto v = venue_by_id.find(e.venue);
+      const std::string where = v == venue_by_id.end() ? "场所 " + std::to_string(e.venue)
+                                                       : v->second->name + "(" + v->second->code + ")";
+      return HhMm(ToMillis(e.at)) + " 与" + who + "(居民 " + std::to_string(e.source) + ")同在 " + where;
+    };
+    for (const auto& [ring, list] : {std::pair{std::string("close"), &found.close},
+                                     std::pair{std::string("secondary"), &found.secondary}}) {
+      for (const Exposure& e : *list) {
+        if (cases.count(e.person)) {
+          ++run.skipped_cases;
+          continue;
+        }
+        auto it = open.find(e.person);
+        if (it != open.end()) {
+          if (ring == "close" && it->second.second == "secondary") {
+            upgrades.emplace_back(it->second.first, &e);
+          } else {
+            ++run.already;
+          }
+          continue;
+        }
+        auto p = person_by_id.find(e.person);
+        const std::string household = p == person_by_id.end() ? "" : p->second->household_code;
+        const int64_t case_id = ring == "close" ? case_of_person[e.source] : case_behind[e.source];
+        TC_RETURN_IF_ERROR(bulk->Add({int64_t{e.person}, household, ring, OptInt(case_id),
+                                      ring == "secondary" ? OptInt(e.source) : store::Value{},
+                                      e.route == Route::kVenue ? "venue" : "household",
+                                      e.venue ? store::Value{int64_t{e.venue}} : store::Value{},
+                                      ToMillis(e.at), reason_of(e, ring), "pending", "", run.run_id, by.name, now,
+                                      now}));
+        ++run.listed;
+      }
+    }
+    TC_RETURN_IF_ERROR(bulk->Finish().status());
+    for (const auto& [contact_id, e] : upgrades) {
+      TC_RETURN_IF_ERROR(c.Exec("UPDATE contacts SET ring = 'close', case_id = ?, via_resident_id = NULL, "
+                                "reason_kind = ?, venue_id = ?, exposure_at = ?, reason = ?, run_id = ?, "
+                                "updated_at = ? WHERE id = ?",
+                                {OptInt(case_of_person[e->source]), e->route == Route::kVenue ? "venue" : "household",
+                                 e->venue ? store::Value{int64_t{e->venue}} : store::Value{}, ToMillis(e->at),
+                                 reason_of(*e, "close"), run.run_id, now, contact_id})
+                             .status());
+      ++run.upgraded;
+    }
+    TC_RETURN_IF_ERROR(
+        c.Exec("UPDATE tracing_runs SET listed = ? WHERE id = ?", {run.listed + run.upgraded, run.run_id}).status());
+    // ContactListed, in chunks of 1,000 people, for the modules that act on contacts.
+    TC_ASSIGN_OR_RETURN(auto listed, c.Query("SELECT id, resident_id, ring, household_code FROM contacts "
+                                             "WHERE run_id = ? ORDER BY id",
+                                             {run.run_id}));
+    for (size_t i = 0; i < listed.size(); i += 1000) {
+      nlohmann::json items = nlohmann::json::array();
+      for (size_t k = i; k < std::min(listed.size(), i + 1000); ++k) {
+        items.push_back({{"contact_id", listed[k].Int(0)},
+                         {"resident_id", listed[k].Int(1)},
+                         {"ring", listed[k].Text(2)},
+                         {"household_code", listed[k].Text(3)}});
+      }
+      nlohmann::json event = {{"run_id", run.run_id}, {"contacts", items}};
+      TC_RETURN_IF_ERROR(events::Publish(c, "ContactListed", event.dump(), now));
+    }
+    nlohmann::json detail = {{"case_ids", req.case_ids},  {"close_found", run.close_found},
+                             {"secondary_found", run.secondary_found}, {"listed", run.listed},
+                             {"upgraded", run.upgraded}, {"params", params}};
+    return audit::Append(c,
+                         {.actor = by.name, .action = "trace.run", .target = "run:" + std::to_string(run.run_id),
+                          .area_path = "/", .detail = detail.dump(), .request_id = by.request_id},
+                         now);
+  }));
+  return run;
+}
+
+Result<std::vector<ContactEntry>> Cases::Contacts(const ContactListQuery& q) {
+  std::string sql = std::string("SELECT ") + kContactColumns +
+                    " FROM contacts WHERE id > ?";
+  store::Params params{q.after_id};
+  if (!q.scope.empty()) {  // "" = the whole city
+    sql += " AND household_code >= ? AND household_code < ?";
+    params.emplace_back(q.scope);
+    params.emplace_back(store::PrefixEnd(q.scope));
+  }
+  if (!q.include_removed) sql += " AND removed_at IS NULL";
+  if (!q.ring.empty()) {
+    sql += " AND ring = ?";
+    params.emplace_back(q.ring);
+  }
+  if (!q.status.empty()) {
+    sql += " AND status = ?";
+    params.emplace_back(q.status);
+  }
+  if (q.case_id) {
+    sql += " AND case_id = ?";
+    params.emplace_back(q.case_id);
+  }
+  if (q.run_id) {
+    sql += " AND run_id = ?";
+    params.emplace_back(q.run_id);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(int64_t{q.limit});
+  std::vector<ContactEntry> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+    for (const auto& r : rows.rows) out.push_back(ContactFromRow(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<ContactEntry> Cases::GetContact(int64_t id) {
+  ContactEntry out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(out, ContactIn(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<StatusChange>> Cases::ContactHistory(int64_t id) {
+  std::vector<StatusChange> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT from_status, to_status, officer, note, at FROM "
+                                           "contact_status_history WHERE contact_id = ? ORDER BY id",
+                                           {id}));
+    for (const auto& r : rows.rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)});
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<ContactEntry> Cases::SetContactStatus(int64_t id, std::string_view status, std::string_view officer,
+                                             std::string_view note, const audit::Actor& by) {
+  if (StatusRank(status) < 0) {
+    return FieldInvalid("status", "status must be one of pending, notified, quarantined, released");
+  }
+  if (officer.empty() || officer.size() > 100) return FieldInvalid("officer", "officer is required (≤ 100 bytes)");
+  if (note.size() > 2000) return FieldInvalid("note", "note is longer than 2000 bytes");
+  const Millis now = clock_.Now();
+  ContactEntry out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(ContactEntry before, ContactIn(c, id));
+    if (before.removed_at) return Conflict("contact " + std::to_string(id) + " was removed from the list");
+    if (StatusRank(status) <= StatusRank(before.status)) {
+      return Conflict("contact " + std::to_string(id) + " is already '" + before.status + "'; status moves forward only (pending → notified → quarantined → released)");
+    }
+    TC_RETURN_IF_ERROR(c.Exec("UPDATE contacts SET status = ?, officer = ?, updated_at = ? WHERE id = ?",
+                              {std::string(status), std::string(officer), now, id})
+                           .status());
+    TC_RETURN_IF_ERROR(c.Exec("INSERT INTO contact_status_history (contact_id, from_status, to_status, officer, "
+                              "note, at) VALUES (?, ?, ?, ?, ?, ?)",
+                              {id, before.status, std::string(status), std::string(officer), std::string(note), now})
+                           .status());
+    TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, before.household_code));
+    nlohmann::json detail = {{"status", {{"from", before.status}, {"to", status}}}, {"officer", officer}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "contact.status",
+                                      .target = "contact:" + std::to_string(id), .area_path = path,
+                                      .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    TC_ASSIGN_OR_RETURN(out, ContactIn(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<ContactEntry> Cases::AddContact(int64_t resident_id, std::string_view ring, int64_t case_id,
+                                       std::string_view reason, const audit::Actor& by) {
+  if (ring != "close" && ring != "secondary") return FieldInvalid("ring", "ring must be 'close' or 'secondary'");
+  if (reason.empty() || reason.size() > 2000) return FieldInvalid("reason", "a reason is required (≤ 2000 bytes)");
+  const Millis now = clock_.Now();
+  ContactEntry out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto person,
+                        c.Query("SELECT household_code, status FROM residents WHERE id = ?", {resident_id}));
+    if (person.empty() || person[0].Text(1) != "active") {
+      return FieldInvalid("resident_id", "resident " + std::to_string(resident_id) + " does not exist or is merged");
+    }
+    if (case_id) {
+      auto k = CaseIn(c, case_id);
+      if (!k.ok()) return FieldInvalid("case_id", "case " + std::to_string(case_id) + " does not exist");
+    }
+    TC_ASSIGN_OR_RETURN(auto is_case, c.Query("SELECT id FROM cases WHERE resident_id = ?", {resident_id}));
+    if (!is_case.empty()) {
+      return Conflict("resident " + std::to_string(resident_id) + " is case " + std::to_string(is_case[0].Int(0)));
+    }
+    TC_ASSIGN_OR_RETURN(auto open, c.Query("SELECT id, ring FROM contacts WHERE resident_id = ? AND removed_at IS NULL",
+                                           {resident_id}));
+    if (!open.empty()) {
+      return Conflict("resident " + std::to_string(resident_id) + " is already listed as contact " +
+                      std::to_string(open[0].Int(0)) + " (" + open[0].Text(1) + ")");
+    }
+    const std::string household = person[0].Text(0);
+    TC_ASSIGN_OR_RETURN(auto ins, c.Query("INSERT INTO contacts (resident_id, household_code, ring, case_id, "
+                                          "reason_kind, reason, status, listed_by, listed_at, updated_at) "
+                                          "VALUES (?, ?, ?, ?, 'manual', ?, 'pending', ?, ?, ?) RETURNING id",
+                                          {resident_id, household, std::string(ring), OptInt(case_id),
+                                           std::string(reason), by.name, now, now}));
+    TC_ASSIGN_OR_RETURN(out, ContactIn(c, ins[0].Int(0)));
+    TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, household));
+    nlohmann::json detail = {{"resident_id", resident_id}, {"ring", ring}, {"reason", reason}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "contact.add",
+                                      .target = "contact:" + std::to_string(out.id), .area_path = path,
+                                      .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    nlohmann::json event = {{"run_id", nullptr},
+                            {"contacts",
+                             {{{"contact_id", out.id},
+                               {"resident_id", resident_id},
+                               {"ring", ring},
+                               {"household_code", household}}}}};
+    return events::Publish(c, "ContactListed", event.dump(), now);
+  }));
+  return out;
+}
+
+Result<ContactEntry> Cases::RemoveContact(int64_t id, std::string_view reason, const audit::Actor& by) {
+  if (reason.empty() || reason.size() > 2000) return FieldInvalid("reason", "a reason is required (≤ 2000 bytes)");
+  const Millis now = clock_.Now();
+  ContactEntry out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(ContactEntry before, ContactIn(c, id));
+    if (before.removed_at) return Conflict("contact " + std::to_string(id) + " was already removed");
+    TC_RETURN_IF_ERROR(c.Exec("UPDATE contacts SET removed_at = ?, removed_reason = ?, updated_at = ? WHERE id = ?",
+                              {now, std::string(reason), now, id})
+                           .status());
+    TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, before.household_code));
+    nlohmann::json detail = {{"resident_id", before.resident_id}, {"reason", reason}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "contact.remove",
+                                      .target = "contact:" + std::to_string(id), .area_path = path,
+                                      .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    TC_ASSIGN_OR_RETURN(out, ContactIn(c, id));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+namespace {
+
+// The first n cases by report date (then id), as (case id, resident id, report ms).
+Result<std::vector<std::tuple<int64_t, int64_t, Millis>>> FirstCases(store::Store& store, int n) {
+  std::vector<std::tuple<int64_t, int64_t, Millis>> out;
+  TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, resident_id, report_date FROM cases "
+                                           "ORDER BY report_date, id LIMIT ?",
+                                           {int64_t{n}}));
+    for (const auto& r : rows.rows) {
+      TC_ASSIGN_OR_RETURN(Millis report, ParseDate(r.Text(2), "report_date"));
+      out.emplace_back(r.Int(0), r.Int(1), report);
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace
+
+Result<SourceRanking> Cases::RankSourcesOfFirst(int n, size_t top) {
+  if (n < 1 || n > 10'000) return FieldInvalid("n", "n must be 1–10,000");
+  TC_ASSIGN_OR_RETURN(auto first, FirstCases(store_, n));
+  if (first.empty()) return NotFound("there are no cases");
+  // Each case's trajectory over the 14 days up to the end of its report day.
+  std::vector<CaseWindow> windows;
+  for (const auto& [id, person, report] : first) {
+    windows.push_back({static_cast<uint32_t>(person), ToMinute(report - 14 * kDayMs), ToMinute(report + kDayMs) - 1});
+  }
+  SourceRanking out;
+  out.n = static_cast<int>(first.size());
+  TC_ASSIGN_OR_RETURN(out.top, tracing_.Sources(windows, top));
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT venue_id FROM outbreak_truth WHERE route = 'source' LIMIT 1"));
+    out.true_source = rows.empty() ? 0 : rows[0].Int(0);
+    return Status::Ok();
+  }));
+  for (size_t i = 0; i < out.top.size(); ++i) {
+    if (out.true_source && out.top[i].venue == out.true_source) out.true_source_rank = static_cast<int>(i + 1);
+  }
+  return out;
+}
+
+Result<Evaluation> Cases::Evaluate(int n, const ContactRules& rules) {
+  if (n < 1 || n > 10'000) return FieldInvalid("n", "n must be 1–10,000");
+  Evaluation ev;
+  // The first n detected infections that are cases, in detection order.
+  std::vector<int64_t> case_ids;
+  std::unordered_set<int64_t> inputs;
+  std::unordered_map<int64_t, Millis> infected_at;  // truth, every infected person
+  Millis last_report = 0;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT c.id, c.resident_id, c.report_date FROM cases c "
+                                           "JOIN outbreak_truth t ON t.person_id = c.resident_id "
+                                           "ORDER BY t.detected_at, c.id LIMIT ?",
+                                           {int64_t{n}}));
+    for (const auto& r : rows.rows) {
+      case_ids.push_back(r.Int(0));
+      inputs.insert(r.Int(1));
+      TC_ASSIGN_OR_RETURN(Millis report, ParseDate(r.Text(2), "report_date"));
+      last_report = std::max(last_report, report + kDayMs - 60'000);
+    }
+    TC_ASSIGN_OR_RETURN(auto truth, c.Query("SELECT person_id, infected_at FROM outbreak_truth"));
+    for (const auto& r : truth.rows) infected_at[r.Int(0)] = r.Int(1);
+    return Status::Ok();
+  }));
+  if (case_ids.empty()) return NotFound("no outbreak with ground truth and cases (run `tongchou gen outbreak`)");
+  ev.n = static_cast<int>(case_ids.size());
+  TC_ASSIGN_OR_RETURN(auto windows, Windows(case_ids, 4));
+  TC_ASSIGN_OR_RETURN(ContactResult found, tracing_.Contacts(windows, rules, true, true));
+  ev.listed_close = static_cast<int64_t>(found.close.size());
+  ev.listed_secondary = static_cast<int64_t>(found.secondary.size());
+  std::unordered_set<int64_t> close, secondary;
+  for (const Exposure& e : found.close) close.insert(e.person);
+  for (const Exposure& e : found.secondary) secondary.insert(e.person);
+  for (const auto& [person, at] : infected_at) {
+    if (inputs.count(person)) continue;
+    ++ev.infected_total;
+    if (at > last_report) continue;
+    ++ev.infected_by_then;
+    if (close.count(person)) {
+      ++ev.caught_close;
+    } else if (secondary.count(person)) {
+      ++ev.caught_secondary;
+    }
+  }
+  if (ev.infected_by_then) {
+    ev.recall_close = static_cast<double>(ev.caught_close) / static_cast<double>(ev.infected_by_then);
+    ev.recall_both =
+        static_cast<double>(ev.caught_close + ev.caught_secondary) / static_cast<double>(ev.infected_by_then);
+  }
+  TC_ASSIGN_OR_RETURN(ev.source, RankSourcesOfFirst(n, 50));
+  return ev;
+}
+
+}  // namespace tc::tracing

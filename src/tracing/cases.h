@@ -1,0 +1,172 @@
+// Cases (病例) and the contact list (密接 / 次密接). A tracing run takes cases, asks the
+// engine for their close and secondary contacts, and lists them (never bypassing the
+// list): one open entry per person, with the reason (shared venue and time, or the
+// household), a status that moves forward pending → notified → quarantined →
+// released, the officer and the times. Manual additions and removals need a reason.
+// Every write is audited; CaseConfirmed and ContactListed events go out with the
+// commit. Transmission chains follow each case's infector link.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit.h"
+#include "base/status.h"
+#include "base/time.h"
+#include "store/store.h"
+#include "tracing/service.h"
+
+namespace tc::tracing {
+
+struct Case {
+  int64_t id = 0;
+  int64_t resident_id = 0;
+  std::string household_code;
+  std::string kind;         // confirmed | asymptomatic
+  std::string onset_date;   // YYYY-MM-DD or "" (asymptomatic)
+  std::string report_date;  // YYYY-MM-DD
+  std::string hospital;
+  int64_t infector_case_id = 0;  // 0: unknown
+  std::string note, created_by;
+  Millis created_at = 0, updated_at = 0;
+};
+
+struct NewCase {
+  int64_t resident_id = 0;
+  std::string kind = "confirmed";
+  std::string onset_date, report_date, hospital, note;
+  int64_t infector_case_id = 0;
+};
+
+struct CaseListQuery {
+  std::string scope;  // household scope key prefix (the caller's node)
+  std::string kind;
+  int64_t after_id = 0;
+  int limit = 100;
+};
+
+struct ContactEntry {
+  int64_t id = 0;
+  int64_t resident_id = 0;
+  std::string household_code;
+  std::string ring;         // close | secondary
+  int64_t case_id = 0;      // the case the exposure leads back to
+  int64_t via_resident_id = 0;  // secondary: the close contact they met
+  std::string reason_kind;  // venue | household | manual
+  int64_t venue_id = 0;
+  Millis exposure_at = 0;
+  std::string reason;
+  std::string status;       // pending | notified | quarantined | released
+  std::string officer;
+  int64_t run_id = 0;
+  std::string listed_by;
+  Millis listed_at = 0, updated_at = 0, removed_at = 0;
+  std::string removed_reason;
+};
+
+struct ContactListQuery {
+  std::string scope;
+  std::string ring, status;
+  int64_t case_id = 0, run_id = 0;
+  bool include_removed = false;
+  int64_t after_id = 0;
+  int limit = 100;
+};
+
+struct StatusChange {
+  std::string from, to, officer, note;
+  Millis at = 0;
+};
+
+struct TraceRequest {
+  std::vector<int64_t> case_ids;
+  ContactRules rules;
+  bool secondary = true;
+  bool households = true;
+  int days_before_onset = 4;  // the trajectory that counts starts this long before onset
+};
+
+struct TraceRun {
+  int64_t run_id = 0;
+  int64_t close_found = 0, secondary_found = 0;
+  int64_t listed = 0;    // new entries
+  int64_t upgraded = 0;  // secondary entries that became close
+  int64_t already = 0;   // already listed, unchanged
+  int64_t skipped_cases = 0;  // people found who are cases themselves
+  double engine_ms = 0;
+};
+
+struct ChainGraph {
+  std::vector<Case> cases;
+  std::vector<std::pair<int64_t, int64_t>> links;  // (infector case, infected case)
+};
+
+struct SourceRanking {
+  int n = 0;                  // first n cases by report date
+  std::vector<SourceScore> top;
+  int64_t true_source = 0;    // venue id (0 if no outbreak truth)
+  int true_source_rank = 0;   // 1-based; 0 if not among the ranked venues
+};
+
+struct Evaluation {
+  int n = 0;                      // the first n detected cases were traced
+  int64_t infected_by_then = 0;   // truly infected, not among the n, infected by the last report
+  int64_t infected_total = 0;     // truly infected in the whole outbreak, not among the n
+  int64_t listed_close = 0, listed_secondary = 0;
+  int64_t caught_close = 0, caught_secondary = 0;  // of infected_by_then
+  double recall_close = 0, recall_both = 0;
+  SourceRanking source;
+};
+
+class Cases {
+ public:
+  Cases(store::Store& store, const Clock& clock, Tracing& tracing)
+      : store_(store), clock_(clock), tracing_(tracing) {}
+
+  // The resident must exist and be active and not yet a case (Conflict naming the
+  // case); dates valid, onset ≤ report ≤ today; the infector an existing case.
+  Result<Case> Create(const NewCase& c, const audit::Actor& by);
+  Result<Case> Get(int64_t id);
+  Result<std::vector<Case>> List(const CaseListQuery& q);
+  // Sets or clears (0) the infector link; refuses a link that would make a cycle.
+  Result<Case> SetInfector(int64_t id, int64_t infector_case_id, const audit::Actor& by);
+  // Every case connected to this one through infector links.
+  Result<ChainGraph> Chain(int64_t id, int max_cases = 2000);
+  // The household scope key of a case (jurisdiction).
+  static std::string ScopeOf(const Case& c);
+
+  // Runs the engine for the cases and lists what it finds.
+  Result<TraceRun> Trace(const TraceRequest& req, const audit::Actor& by);
+  // The windows the engine uses for these cases.
+  Result<std::vector<CaseWindow>> Windows(const std::vector<int64_t>& case_ids, int days_before_onset);
+
+  Result<std::vector<ContactEntry>> Contacts(const ContactListQuery& q);
+  Result<ContactEntry> GetContact(int64_t id);
+  Result<std::vector<StatusChange>> ContactHistory(int64_t id);
+  // Moves the status forward (Conflict otherwise, naming the current status).
+  Result<ContactEntry> SetContactStatus(int64_t id, std::string_view status, std::string_view officer,
+                                        std::string_view note, const audit::Actor& by);
+  // A manual entry (reason required); Conflict if the person is already listed or a case.
+  Result<ContactEntry> AddContact(int64_t resident_id, std::string_view ring, int64_t case_id, std::string_view reason,
+                                  const audit::Actor& by);
+  Result<ContactEntry> RemoveContact(int64_t id, std::string_view reason, const audit::Actor& by);
+
+  // Source ranking from the first n cases (by report date, then id).
+  Result<SourceRanking> RankSourcesOfFirst(int n, size_t top);
+  // Against a generated outbreak's ground truth: trace the first n detected cases
+  // (without listing anything) and measure recall and the true source's rank.
+  Result<Evaluation> Evaluate(int n, const ContactRules& rules);
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  Tracing& tracing_;
+};
+
+// "2022-03-05" → Shanghai midnight in Unix ms; InvalidArgument naming `field`.
+Result<Millis> ParseDate(std::string_view date, std::string_view field);
+
+}  // namespace tc::tracing

@@ -1,0 +1,440 @@
+#include "tracing/index.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+namespace tc::tracing {
+namespace {
+
+constexpr uint32_t kBlock = 128;
+constexpr int kShanghaiMinutes = 8 * 60;
+
+int32_t DayOf(Minute m) {
+  const Minute local = m + kShanghaiMinutes;
+  return static_cast<int32_t>(local >= 0 ? local / 1440 : (local - 1439) / 1440);
+}
+
+unsigned Width(uint64_t x) { return x ? 64 - std::countl_zero(x) : 0; }
+
+// Bits appended to a vector of 64-bit words, least significant first.
+class BitWriter {
+ public:
+  explicit BitWriter(std::vector<uint64_t>& words) : w_(words), pos_(words.size() * 64) {}
+  void Put(uint64_t v, unsigned bits) {
+    if (bits == 0) return;
+    const uint64_t idx = pos_ >> 6;
+    const unsigned off = pos_ & 63;
+    if (idx >= w_.size()) w_.push_back(0);
+    w_[idx] |= v << off;
+    if (off + bits > 64) w_.push_back(v >> (64 - off));
+    pos_ += bits;
+  }
+  uint64_t pos() const { return pos_; }
+  void AlignWord() { pos_ = (pos_ + 63) & ~uint64_t{63}; }
+
+ private:
+  std::vector<uint64_t>& w_;
+  uint64_t pos_;
+};
+
+class BitReader {
+ public:
+  BitReader(const uint64_t* words, uint64_t pos) : w_(words), pos_(pos) {}
+  uint64_t Get(unsigned bits) {
+    if (bits == 0) return 0;
+    const uint64_t idx = pos_ >> 6;
+    const unsigned off = pos_ & 63;
+    uint64_t v = w_[idx] >> off;
+    if (off + bits > 64) v |= w_[idx + 1] << (64 - off);
+    pos_ += bits;
+    return bits == 64 ? v : v & ((uint64_t{1} << bits) - 1);
+  }
+
+ private:
+  const uint64_t* w_;
+  uint64_t pos_;
+};
+
+// key → start (and the next key's start as end): dense for many keys, sparse for few.
+class Directory {
+ public:
+  // keys ascending, starts[i] for keys[i]; `end` closes the last range.
+  void Build(const std::vector<uint32_t>& keys, const std::vector<uint32_t>& starts, uint32_t end) {
+    const uint32_t max_key = keys.empty() ? 0 : keys.back();
+    dense_ = keys.size() * 4 > max_key;  // dense costs 4 B per key value, sparse 8 B per key
+    if (dense_) {
+      starts_.assign(static_cast<size_t>(max_key) + 2, 0);
+      size_t k = 0;
+      for (uint32_t key = 0; key <= max_key + 1; ++key) {
+        while (k < keys.size() && keys[k] < key) ++k;
+        starts_[key] = k < keys.size() ? starts[k] : end;
+      }
+    } else {
+      keys_ = keys;
+      starts_ = starts;
+      starts_.push_back(end);
+    }
+    starts_.shrink_to_fit();
+    keys_.shrink_to_fit();
+  }
+  // [begin, end) for key; empty if absent.
+  std::pair<uint32_t, uint32_t> Find(uint32_t key) const {
+    if (dense_) {
+      if (static_cast<size_t>(key) + 1 >= starts_.size()) return {0, 0};
+      return {starts_[key], starts_[key + 1]};
+    }
+    auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
+    if (it == keys_.end() || *it != key) return {0, 0};
+    const size_t i = it - keys_.begin();
+    return {starts_[i], starts_[i + 1]};
+  }
+  // fn(key, begin, end) for every key, ascending.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    if (dense_) {
+      for (size_t k = 0; k + 1 < starts_.size(); ++k) {
+        if (starts_[k] != starts_[k + 1]) fn(static_cast<uint32_t>(k), starts_[k], starts_[k + 1]);
+      }
+    } else {
+      for (size_t i = 0; i < keys_.size(); ++i) fn(keys_[i], starts_[i], starts_[i + 1]);
+    }
+  }
+  int64_t bytes() const { return static_cast<int64_t>((keys_.capacity() + starts_.capacity()) * 4); }
+
+ private:
+  bool dense_ = true;
+  std::vector<uint32_t> keys_, starts_;
+};
+
+struct BlockHeader {
+  uint64_t bit_off;
+  int32_t first_arrive;
+  uint32_t person_base;
+  uint8_t n, person_bits, delta_bits, stay_bits;
+};
+
+}  // namespace
+
+// An immutable compressed run of check-ins, in both views.
+struct Segment {
+  int64_t count = 0;
+  // Venue-major: blocks of up to kBlock entries sorted by (arrive, person).
+  Directory venue_dir;  // venue → block range
+  std::vector<BlockHeader> blocks;
+  std::vector<uint64_t> vbits;
+  // Person-major: one word-aligned stream per person.
+  unsigned venue_bits = 0;
+  Directory person_dir;  // person → [word, next word)
+  std::vector<uint64_t> pbits;
+
+  int64_t venue_bytes() const {
+    return venue_dir.bytes() + static_cast<int64_t>(blocks.capacity() * sizeof(BlockHeader) + vbits.capacity() * 8);
+  }
+  int64_t person_bytes() const { return person_dir.bytes() + static_cast<int64_t>(pbits.capacity() * 8); }
+
+  template <typename Fn>
+  void ForEachInBlock(uint32_t venue, size_t b, Fn&& fn) const {
+    const BlockHeader& h = blocks[b];
+    BitReader r(vbits.data(), h.bit_off);
+    int64_t arrive = h.first_arrive;
+    for (unsigned i = 0; i < h.n; ++i) {
+      const uint32_t person = h.person_base + static_cast<uint32_t>(r.Get(h.person_bits));
+      arrive += static_cast<int64_t>(r.Get(h.delta_bits));
+      const unsigned stay = static_cast<unsigned>(r.Get(h.stay_bits));
+      if (!fn(Visit{person, venue, arrive, stay ? arrive + stay - 1 : 0})) return;
+    }
+  }
+
+  // Visits at venue arriving in [lo, hi]; fn returns nothing.
+  template <typename Fn>
+  void Arrivals(uint32_t venue, Minute lo, Minute hi, Fn&& fn) const {
+    auto [b, e] = venue_dir.Find(venue);
+    if (b == e) return;
+    // The first block whose first arrival is ≥ lo; the block before it may hold
+    // arrivals ≥ lo too.
+    auto it = std::lower_bound(blocks.begin() + b, blocks.begin() + e, lo,
+                               [](const BlockHeader& h, Minute t) { return h.first_arrive < t; });
+    size_t i = it - blocks.begin();
+    if (i > b) --i;
+    for (; i < e && blocks[i].first_arrive <= hi; ++i) {
+      ForEachInBlock(venue, i, [&](const Visit& v) {
+        if (v.arrive > hi) return false;
+        if (v.arrive >= lo) fn(v);
+        return true;
+      });
+    }
+  }
+
+  template <typename Fn>
+  void PersonVisits(uint32_t person, Fn&& fn) const {
+    auto [b, e] = person_dir.Find(person);
+    if (b == e) return;
+    BitReader r(pbits.data(), static_cast<uint64_t>(b) * 64);
+    const unsigned count = static_cast<unsigned>(r.Get(24));
+    const unsigned dict_n = static_cast<unsigned>(r.Get(24));
+    const unsigned idx_bits = static_cast<unsigned>(r.Get(6));
+    const unsigned delta_bits = static_cast<unsigned>(r.Get(6));
+    const unsigned stay_bits = static_cast<unsigned>(r.Get(6));
+    int64_t arrive = static_cast<int32_t>(static_cast<uint32_t>(r.Get(32)));
+    uint32_t dict_small[64];
+    std::vector<uint32_t> dict_big;
+    uint32_t* dict = dict_small;
+    if (dict_n > 64) {
+      dict_big.resize(dict_n);
+      dict = dict_big.data();
+    }
+    for (unsigned i = 0; i < dict_n; ++i) dict[i] = static_cast<uint32_t>(r.Get(venue_bits));
+    for (unsigned i = 0; i < count; ++i) {
+      const uint32_t venue = dict[r.Get(idx_bits)];
+      arrive += static_cast<int64_t>(r.Get(delta_bits));
+      const unsigned stay = static_cast<unsigned>(r.Get(stay_bits));
+      fn(Visit{person, venue, arrive, stay ? arrive + stay - 1 : 0});
+    }
+  }
+};
+
+Index::Index() = default;
+Index::~Index() = default;
+Index::Index(Index&&) noexcept = default;
+Index& Index::operator=(Index&&) noexcept = default;
+
+Visit Index::ToVisit(const Entry& e) {
+  return Visit{e.person, e.venue, e.arrive, e.stay ? Minute{e.arrive} + e.stay - 1 : 0};
+}
+
+void Index::Add(const Visit& v) {
+  Minute stay = v.leave ? std::clamp<Minute>(v.leave - v.arrive, 0, kMaxStayMinutes) + 1 : 0;
+  buffer_.push_back(Entry{v.person, v.venue, static_cast<int32_t>(v.arrive), static_cast<uint16_t>(stay)});
+  if (v.venue >= max_stay_.size()) max_stay_.resize(std::max<size_t>(v.venue + 1, max_stay_.size() * 3 / 2), 0);
+  if (stay > 1) max_stay_[v.venue] = std::max<uint16_t>(max_stay_[v.venue], static_cast<uint16_t>(stay - 1));
+  const int32_t day = DayOf(v.arrive);
+  if (day_counts_.empty()) first_day_ = day;
+  if (day < first_day_) {
+    day_counts_.insert(day_counts_.begin(), first_day_ - day, {});
+    day_totals_.insert(day_totals_.begin(), first_day_ - day, 0);
+    first_day_ = day;
+  }
+  const size_t d = day - first_day_;
+  if (d >= day_counts_.size()) {
+    day_counts_.resize(d + 1);
+    day_totals_.resize(d + 1, 0);
+  }
+  auto& counts = day_counts_[d];
+  if (v.venue >= counts.size()) counts.resize(std::max<size_t>(v.venue + 1, max_stay_.size()), 0);
+  ++counts[v.venue];
+  ++day_totals_[d];
+  if (buffer_.size() >= seal_threshold_) Seal();
+}
+
+void Index::Seal() {
+  if (buffer_.empty()) return;
+  std::vector<Entry> entries;
+  entries.swap(buffer_);
+  SealBuffer(std::move(entries));
+  MergeTiers(false);
+}
+
+void Index::Compact() {
+  Seal();
+  MergeTiers(true);
+}
+
+// Sorts the entries both ways and encodes a segment.
+void Index::SealBuffer(std::vector<Entry>&& entries) {
+  auto seg = std::make_unique<Segment>();
+  seg->count = static_cast<int64_t>(entries.size());
+  uint32_t max_venue = 0;
+  for (const Entry& e : entries) max_venue = std::max(max_venue, e.venue);
+  seg->venue_bits = Width(max_venue);
+
+  // Venue-major.
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.venue != b.venue) return a.venue < b.venue;
+    if (a.arrive != b.arrive) return a.arrive < b.arrive;
+    return a.person < b.person;
+  });
+  {
+    std::vector<uint32_t> keys, starts;
+    BitWriter w(seg->vbits);
+    for (size_t i = 0; i < entries.size();) {
+      size_t j = i;
+      while (j < entries.size() && entries[j].venue == entries[i].venue) ++j;
+      keys.push_back(entries[i].venue);
+      starts.push_back(static_cast<uint32_t>(seg->blocks.size()));
+      for (size_t b = i; b < j; b += kBlock) {
+        const size_t n = std::min<size_t>(kBlock, j - b);
+        uint32_t pmin = UINT32_MAX, pmax = 0, dmax = 0, smax = 0;
+        for (size_t k = b; k < b + n; ++k) {
+          pmin = std::min(pmin, entries[k].person);
+          pmax = std::max(pmax, entries[k].person);
+          if (k > b) dmax = std::max<uint32_t>(dmax, entries[k].arrive - entries[k - 1].arrive);
+          smax = std::max<uint32_t>(smax, entries[k].stay);
+        }
+        BlockHeader h{w.pos(), entries[b].arrive, pmin, static_cast<uint8_t>(n),
+                      static_cast<uint8_t>(Width(pmax - pmin)), static_cast<uint8_t>(Width(dmax)),
+                      static_cast<uint8_t>(Width(smax))};
+        for (size_t k = b; k < b + n; ++k) {
+          w.Put(entries[k].person - pmin, h.person_bits);
+          w.Put(k > b ? entries[k].arrive - entries[k - 1].arrive : 0, h.delta_bits);
+          w.Put(entries[k].stay, h.stay_bits);
+        }
+        seg->blocks.push_back(h);
+      }
+      i = j;
+    }
+    seg->venue_dir.Build(keys, starts, static_cast<uint32_t>(seg->blocks.size()));
+    seg->vbits.push_back(0);  // readers may touch one word past the last bit
+  }
+
+  // Person-major.
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.person != b.person) return a.person < b.person;
+    if (a.arrive != b.arrive) return a.arrive < b.arrive;
+    return a.venue < b.venue;
+  });
+  {
+    std::vector<uint32_t> keys, starts, dict;
+    BitWriter w(seg->pbits);
+    for (size_t i = 0; i < entries.size();) {
+      size_t j = i;
+      while (j < entries.size() && entries[j].person == entries[i].person) ++j;
+      w.AlignWord();
+      keys.push_back(entries[i].person);
+      starts.push_back(static_cast<uint32_t>(w.pos() / 64));
+      dict.clear();
+      uint32_t dmax = 0, smax = 0;
+      for (size_t k = i; k < j; ++k) {
+        dict.push_back(entries[k].venue);
+        if (k > i) dmax = std::max<uint32_t>(dmax, entries[k].arrive - entries[k - 1].arrive);
+        smax = std::max<uint32_t>(smax, entries[k].stay);
+      }
+      std::sort(dict.begin(), dict.end());
+      dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
+      const unsigned idx_bits = Width(dict.size() - 1), delta_bits = Width(dmax), stay_bits = Width(smax);
+      w.Put(j - i, 24);
+      w.Put(dict.size(), 24);
+      w.Put(idx_bits, 6);
+      w.Put(delta_bits, 6);
+      w.Put(stay_bits, 6);
+      w.Put(static_cast<uint32_t>(entries[i].arrive), 32);
+      for (uint32_t v : dict) w.Put(v, seg->venue_bits);
+      for (size_t k = i; k < j; ++k) {
+        const size_t idx = std::lower_bound(dict.begin(), dict.end(), entries[k].venue) - dict.begin();
+        w.Put(idx, idx_bits);
+        w.Put(k > i ? entries[k].arrive - entries[k - 1].arrive : 0, delta_bits);
+        w.Put(entries[k].stay, stay_bits);
+      }
+      i = j;
+    }
+    w.AlignWord();
+    seg->pbits.resize(w.pos() / 64 + 1, 0);
+    seg->person_dir.Build(keys, starts, static_cast<uint32_t>(w.pos() / 64));
+  }
+  seg->blocks.shrink_to_fit();
+  seg->vbits.shrink_to_fit();
+  seg->pbits.shrink_to_fit();
+  sealed_ += seg->count;
+  segments_.push_back(std::move(seg));
+}
+
+// Tiered merging: while the newest segment is at least a quarter of the one before
+// it, merge them (each check-in is re-encoded O(log4 N) times); `all` merges everything.
+void Index::MergeTiers(bool all) {
+  while (segments_.size() >= 2) {
+    const Segment& last = *segments_.back();
+    const Segment& prev = *segments_[segments_.size() - 2];
+    if (!all && last.count * 4 < prev.count) break;
+    std::vector<Entry> entries;
+    entries.reserve(last.count + prev.count);
+    for (size_t s = segments_.size() - 2; s < segments_.size(); ++s) {
+      const Segment& seg = *segments_[s];
+      seg.venue_dir.ForEach([&](uint32_t venue, uint32_t b, uint32_t e) {
+        for (uint32_t i = b; i < e; ++i) {
+          seg.ForEachInBlock(venue, i, [&](const Visit& x) {
+            entries.push_back(Entry{x.person, x.venue, static_cast<int32_t>(x.arrive),
+                                    static_cast<uint16_t>(x.leave ? x.leave - x.arrive + 1 : 0)});
+            return true;
+          });
+        }
+      });
+    }
+    sealed_ -= last.count + prev.count;
+    segments_.pop_back();
+    segments_.pop_back();
+    SealBuffer(std::move(entries));
+  }
+}
+
+void Index::ForEachArrival(uint32_t venue, Minute lo, Minute hi, const std::function<void(const Visit&)>& fn) const {
+  for (const auto& seg : segments_) seg->Arrivals(venue, lo, hi, fn);
+}
+
+std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {
+  std::vector<Visit> out;
+  const Minute lo = t1 - MaxStay(venue);
+  for (const auto& seg : segments_) {
+    seg->Arrivals(venue, lo, t2, [&](const Visit& v) {
+      if ((v.leave ? v.leave : v.arrive) >= t1) out.push_back(v);
+    });
+  }
+  if (segments_.size() > 1) {
+    std::sort(out.begin(), out.end(), [](const Visit& a, const Visit& b) {
+      return a.arrive != b.arrive ? a.arrive < b.arrive : a.person < b.person;
+    });
+  }
+  return out;
+}
+
+std::vector<Visit> Index::Trajectory(uint32_t person, Minute t1, Minute t2) const {
+  std::vector<Visit> out;
+  for (const auto& seg : segments_) {
+    seg->PersonVisits(person, [&](const Visit& v) {
+      if (v.arrive >= t1 && v.arrive <= t2) out.push_back(v);
+    });
+  }
+  if (segments_.size() > 1) {
+    std::sort(out.begin(), out.end(), [](const Visit& a, const Visit& b) {
+      return a.arrive != b.arrive ? a.arrive < b.arrive : a.venue < b.venue;
+    });
+  }
+  return out;
+}
+
+Minute Index::MaxStay(uint32_t venue) const { return venue < max_stay_.size() ? max_stay_[venue] : 0; }
+
+int64_t Index::VenueTraffic(uint32_t venue, Minute t1, Minute t2) const {
+  int64_t n = 0;
+  for (int32_t d = std::max(DayOf(t1), first_day_); d <= DayOf(t2); ++d) {
+    const size_t i = d - first_day_;
+    if (i >= day_counts_.size()) break;
+    if (venue < day_counts_[i].size()) n += day_counts_[i][venue];
+  }
+  return n;
+}
+
+int64_t Index::TotalTraffic(Minute t1, Minute t2) const {
+  int64_t n = 0;
+  for (int32_t d = std::max(DayOf(t1), first_day_); d <= DayOf(t2); ++d) {
+    const size_t i = d - first_day_;
+    if (i >= day_totals_.size()) break;
+    n += day_totals_[i];
+  }
+  return n;
+}
+
+IndexStats Index::Stats() const {
+  IndexStats s;
+  s.checkins = size();
+  s.buffered = static_cast<int64_t>(buffer_.size());
+  s.segments = static_cast<int64_t>(segments_.size());
+  for (const auto& seg : segments_) {
+    s.venue_bytes += seg->venue_bytes();
+    s.person_bytes += seg->person_bytes();
+  }
+  s.other_bytes = static_cast<int64_t>(buffer_.capacity() * sizeof(Entry) + max_stay_.capacity() * 2);
+  for (const auto& d : day_counts_) s.other_bytes += static_cast<int64_t>(d.capacity() * 4);
+  return s;
+}
+
+}  // namespace tc::tracing

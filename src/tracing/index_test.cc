@@ -1,0 +1,224 @@
+#include "tracing/index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "tracing/queries.h"
+
+namespace tc::tracing {
+namespace {
+
+constexpr Minute kT0 = 27'000'000;  // about 2021-05: any plausible minute
+
+bool ByArrivePerson(const Visit& a, const Visit& b) {
+  return a.arrive != b.arrive ? a.arrive < b.arrive : a.person != b.person ? a.person < b.person : a.leave < b.leave;
+}
+bool SameVisit(const Visit& a, const Visit& b) {
+  return a.person == b.person && a.venue == b.venue && a.arrive == b.arrive && a.leave == b.leave;
+}
+
+std::vector<Visit> RandomVisits(size_t n, uint32_t persons, uint32_t venues, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::set<std::tuple<uint32_t, Minute, uint32_t>> seen;
+  std::vector<Visit> out;
+  while (out.size() < n) {
+    Visit v{static_cast<uint32_t>(rng() % persons + 1), static_cast<uint32_t>(rng() % venues + 1),
+            kT0 + static_cast<Minute>(rng() % (3 * 1440)), 0};
+    if (rng() % 3 == 0) v.leave = v.arrive + static_cast<Minute>(rng() % 300);
+    if (!seen.emplace(v.person, v.arrive, v.venue).second) continue;
+    out.push_back(v);
+  }
+  return out;
+}
+
+// The index, however it was sealed and merged, answers exactly like a flat list.
+void ExpectIndexMatchesBruteForce(Index& index, const std::vector<Visit>& all, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (int q = 0; q < 200; ++q) {
+    const uint32_t venue = static_cast<uint32_t>(rng() % 40 + 1);
+    const Minute t1 = kT0 + static_cast<Minute>(rng() % (3 * 1440));
+    const Minute t2 = t1 + static_cast<Minute>(rng() % 600);
+    std::vector<Visit> want;
+    for (const Visit& v : all) {
+      if (v.venue == venue && v.arrive <= t2 && (v.leave ? v.leave : v.arrive) >= t1) want.push_back(v);
+    }
+    std::sort(want.begin(), want.end(), ByArrivePerson);
+    auto got = index.VenueVisits(venue, t1, t2);
+    std::sort(got.begin(), got.end(), ByArrivePerson);
+    ASSERT_EQ(got.size(), want.size()) << "venue " << venue << " [" << t1 << ", " << t2 << "]";
+    for (size_t i = 0; i < got.size(); ++i) ASSERT_TRUE(SameVisit(got[i], want[i])) << i;
+
+    const uint32_t person = static_cast<uint32_t>(rng() % 500 + 1);
+    std::vector<Visit> traj;
+    for (const Visit& v : all) {
+      if (v.person == person && v.arrive >= t1 - 1440 && v.arrive <= t2 + 1440) traj.push_back(v);
+    }
+    auto got_traj = index.Trajectory(person, t1 - 1440, t2 + 1440);
+    auto by_arrive_venue = [](const Visit& a, const Visit& b) {
+      return a.arrive != b.arrive ? a.arrive < b.arrive : a.venue < b.venue;
+    };
+    std::sort(traj.begin(), traj.end(), by_arrive_venue);
+    std::sort(got_traj.begin(), got_traj.end(), by_arrive_venue);
+    ASSERT_EQ(got_traj.size(), traj.size()) << "person " << person;
+    for (size_t i = 0; i < traj.size(); ++i) ASSERT_TRUE(SameVisit(got_traj[i], traj[i]));
+  }
+}
+
+TEST(Index, MatchesBruteForceInOneSegment) {
+  const auto all = RandomVisits(20'000, 500, 40, 1);
+  Index index;
+  for (const Visit& v : all) index.Add(v);
+  index.Seal();
+  EXPECT_EQ(index.size(), 20'000);
+  EXPECT_EQ(index.Stats().segments, 1);
+  ExpectIndexMatchesBruteForce(index, all, 2);
+}
+
+TEST(Index, MatchesBruteForceAcrossSealsAndMerges) {
+  const auto all = RandomVisits(20'000, 500, 40, 3);
+  Index index;
+  index.set_seal_threshold(700);  // many small segments, merged in tiers
+  for (const Visit& v : all) index.Add(v);
+  index.Seal();
+  EXPECT_GT(index.Stats().segments, 1);
+  ExpectIndexMatchesBruteForce(index, all, 4);
+  index.Compact();
+  EXPECT_EQ(index.Stats().segments, 1);
+  EXPECT_EQ(index.size(), 20'000);
+  ExpectIndexMatchesBruteForce(index, all, 5);
+}
+
+TEST(Index, KeepsZeroMinuteStaysAndLongStaysApart) {
+  Index index;
+  index.Add({1, 1, kT0, kT0});            // scanned in and out the same minute
+  index.Add({2, 1, kT0 + 5, 0});          // no leave time
+  index.Add({3, 1, kT0 - 600, kT0 + 1});  // ten hours, still there at kT0
+  index.Seal();
+  const auto v = index.VenueVisits(1, kT0, kT0);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].person, 3u);
+  EXPECT_EQ(v[0].leave, kT0 + 1);
+  EXPECT_EQ(v[1].person, 1u);
+  EXPECT_EQ(v[1].leave, kT0);
+  EXPECT_EQ(index.MaxStay(1), 601);
+}
+
+TEST(Index, DailyTrafficCountsByShanghaiDay) {
+  Index index;
+  // 2021-05-05T23:59+08:00 and the next minute fall on two Shanghai days.
+  const Minute day_start = (27'000'000 / 1440) * 1440 - 8 * 60;  // a Shanghai midnight
+  index.Add({1, 9, day_start - 1, 0});
+  index.Add({2, 9, day_start, 0});
+  index.Add({3, 9, day_start + 100, 0});
+  index.Add({4, 8, day_start + 100, 0});
+  EXPECT_EQ(index.VenueTraffic(9, day_start, day_start + 1439), 2);
+  EXPECT_EQ(index.VenueTraffic(9, day_start - 1, day_start), 3);
+  EXPECT_EQ(index.TotalTraffic(day_start, day_start), 3);
+}
+
+class MapHouseholds : public HouseholdSource {
+ public:
+  explicit MapHouseholds(std::map<uint32_t, uint32_t> household_of) : of_(std::move(household_of)) {}
+  void Members(std::span<const uint32_t> persons, const std::function<void(uint32_t, uint32_t)>& fn) const override {
+    for (uint32_t p : persons) {
+      auto it = of_.find(p);
+      if (it == of_.end()) continue;
+      for (const auto& [q, h] : of_) {
+        if (h == it->second && q != p) fn(p, q);
+      }
+    }
+  }
+
+ private:
+  std::map<uint32_t, uint32_t> of_;
+};
+
+std::vector<uint32_t> Persons(const std::vector<Exposure>& ring) {
+  std::vector<uint32_t> out;
+  for (const Exposure& e : ring) out.push_back(e.person);
+  return out;
+}
+
+TEST(Contacts, RingsOnACraftedTimeline) {
+  Index index;
+  const Minute t = kT0;
+  index.Add({1, 10, t, 0});              // the case at the market
+  index.Add({2, 10, t + 30, 0});         // 30 min later: close contact (edge)
+  index.Add({3, 10, t + 31, 0});         // 31 min later: not
+  index.Add({2, 10, t + 200, 0});        // contact 2 again, later: one entry, earliest reason
+  index.Add({4, 20, t + 500, t + 560});  // 4 meets contact 2 at a restaurant later
+  index.Add({2, 20, t + 550, 0});
+  index.Add({5, 20, t - 300, t - 250});  // 5 was there before contact 2 was exposed
+  index.Add({1, 20, t + 540, 0});        // the case at the restaurant too: not their own contact
+  index.Seal();
+  MapHouseholds households({{1, 100}, {6, 100}, {2, 200}, {7, 200}});
+  ContactQuery q;
+  q.cases = {{1, t - 1440, t + 1440}};
+  q.households = &households;
+  const ContactResult r = FindContacts(index, q);
+
+  // Close ring: 2 (market, at t+30), 4 (restaurant with the case), 6 (household).
+  EXPECT_EQ(Persons(r.close), (std::vector<uint32_t>{2, 4, 6}));
+  EXPECT_EQ(r.close[0].venue, 10u);
+  EXPECT_EQ(r.close[0].at, t + 30);
+  EXPECT_EQ(r.close[0].source, 1u);
+  EXPECT_EQ(r.close[2].route, Route::kHousehold);
+  // Secondary ring: 3 (a minute after 2 at the market), 7 (2's household); not 1
+  // (a case), not 4 (already close), not 5 (there before 2 was exposed).
+  EXPECT_EQ(Persons(r.secondary), (std::vector<uint32_t>{3, 7}));
+  EXPECT_EQ(r.secondary[0].source, 2u);
+  EXPECT_EQ(r.secondary[0].at, t + 31);
+}
+
+TEST(Contacts, SecondaryRingOffWhenNotAsked) {
+  Index index;
+  index.Add({1, 10, kT0, 0});
+  index.Add({2, 10, kT0, 0});
+  index.Add({2, 11, kT0 + 100, 0});
+  index.Add({3, 11, kT0 + 100, 0});
+  index.Seal();
+  ContactQuery q;
+  q.cases = {{1, kT0, kT0 + 1000}};
+  q.secondary = false;
+  const auto r = FindContacts(index, q);
+  EXPECT_EQ(Persons(r.close), (std::vector<uint32_t>{2}));
+  EXPECT_TRUE(r.secondary.empty());
+  q.secondary = true;
+  EXPECT_EQ(Persons(FindContacts(index, q).secondary), (std::vector<uint32_t>{3}));
+}
+
+TEST(Sources, PoissonTail) {
+  EXPECT_DOUBLE_EQ(PoissonTailScore(0, 3.0), 0.0);
+  // P(X ≥ 1 | λ = 1) = 1 − e^-1
+  EXPECT_NEAR(PoissonTailScore(1, 1.0), -std::log10(1 - std::exp(-1.0)), 1e-9);
+  EXPECT_GT(PoissonTailScore(20, 0.5), PoissonTailScore(5, 0.5));
+}
+
+TEST(Sources, OverRepresentedVenueRanksFirstNotTheBusiestOne) {
+  Index index;
+  // Venue 1: a busy station everyone passes; venue 2: a market; cases 1..10 were at
+  // both, as were many others at the station.
+  uint32_t person = 1;
+  for (; person <= 10; ++person) {
+    index.Add({person, 1, kT0 + person, 0});
+    index.Add({person, 2, kT0 + 60 + person, 0});
+  }
+  for (; person <= 2000; ++person) index.Add({person, 1, kT0 + static_cast<Minute>(person % 600), 0});
+  for (uint32_t p = 2001; p <= 2100; ++p) index.Add({p, 2, kT0 + static_cast<Minute>(p % 600), 0});
+  index.Seal();
+  std::vector<CaseWindow> cases;
+  for (uint32_t p = 1; p <= 10; ++p) cases.push_back({p, kT0 - 1440, kT0 + 1440});
+  const auto ranked = RankSources(index, cases, 2100, 5);
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_EQ(ranked[0].venue, 2u);
+  EXPECT_EQ(ranked[0].cases, 10);
+  EXPECT_LT(ranked[0].expected, 1.0);
+  EXPECT_GT(ranked[0].score, ranked[1].score);
+}
+
+}  // namespace
+}  // namespace tc::tracing

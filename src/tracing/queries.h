@@ -1,0 +1,78 @@
+// Tracing queries over the Index: close and secondary contacts of a set of cases,
+// and source finding. Pure functions of the index (and a household source), so the
+// engine, the SQL cross-check and the benchmark run the same code.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "tracing/index.h"
+#include "tracing/rules.h"
+
+namespace tc::tracing {
+
+// A case and the window of its trajectory that counts (e.g. 4 days before onset to
+// isolation).
+struct CaseWindow {
+  uint32_t person = 0;
+  Minute from = 0, to = 0;
+};
+
+enum class Route { kVenue, kHousehold };
+
+// Why `person` is on a ring: they shared `venue` with `source` from `at` (the start
+// of the overlap), or live with `source` (venue 0, at = the source's window start).
+struct Exposure {
+  uint32_t person = 0;
+  uint32_t source = 0;
+  uint32_t venue = 0;
+  Minute at = 0;
+  Route route = Route::kVenue;
+};
+
+// Household members of people (the registry), for the household rule.
+class HouseholdSource {
+ public:
+  virtual ~HouseholdSource() = default;
+  // Calls fn(person, member) for every other active member of each person's household.
+  virtual void Members(std::span<const uint32_t> persons, const std::function<void(uint32_t, uint32_t)>& fn) const = 0;
+};
+
+struct ContactQuery {
+  std::vector<CaseWindow> cases;
+  ContactRules rules;
+  bool secondary = true;
+  const HouseholdSource* households = nullptr;  // none: venue contacts only
+};
+
+struct ContactResult {
+  // One exposure per person (the earliest), sorted by person. The secondary ring
+  // excludes the cases and the close ring; neither ring holds a case.
+  std::vector<Exposure> close, secondary;
+  int64_t visits_examined = 0;  // candidate visits the rules were applied to
+};
+
+ContactResult FindContacts(const Index& index, const ContactQuery& query);
+
+// A venue ranked as a possible source: `cases` of the `n` cases visited it in their
+// windows, against `expected` from the venue's normal traffic (each case counts
+// 1 − exp(−visits / population) for its window); `score` = −log10 of the Poisson
+// probability of seeing at least `cases` when `expected` are expected.
+struct SourceScore {
+  uint32_t venue = 0;
+  int64_t cases = 0;
+  double expected = 0;
+  int64_t traffic = 0;  // check-ins at the venue over the cases' days
+  double score = 0;
+};
+
+// Venues sorted by score (then cases), the best first; at most `top`.
+std::vector<SourceScore> RankSources(const Index& index, std::span<const CaseWindow> cases, int64_t population,
+                                     size_t top);
+
+// −log10 P(X ≥ k) for X ~ Poisson(lambda); exposed for tests.
+double PoissonTailScore(int64_t k, double lambda);
+
+}  // namespace tc::tracing

@@ -1,0 +1,443 @@
+#include "tracing/service.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "tracing/checkins.h"
+
+namespace tc::tracing {
+namespace {
+
+constexpr size_t kInChunk = 500;
+constexpr Millis kClockSkew = 60'000;  // a scanner's clock may run a minute ahead
+constexpr const char* kVenueColumns = "id, code, name, kind, area_code, area_path, capacity, created_at";
+
+Venue VenueFromRow(const store::Row& r) {
+  return Venue{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.Int(7)};
+}
+
+// "?, ?, ?" for n placeholders.
+std::string Placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s;
+}
+
+// Runs `sql` (with one IN (%s) list) for the values in chunks, calling fn per row.
+template <typename T, typename Fn>
+Status QueryIn(store::Conn& c, const std::string& sql_head, const std::string& sql_tail, const std::vector<T>& values,
+               Fn&& fn) {
+  for (size_t i = 0; i < values.size(); i += kInChunk) {
+    const size_t n = std::min(kInChunk, values.size() - i);
+    store::Params params;
+    for (size_t k = i; k < i + n; ++k) params.emplace_back(values[k]);
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql_head + "(" + Placeholders(n) + ")" + sql_tail, params));
+    for (const auto& r : rows.rows) fn(r);
+  }
+  return Status::Ok();
+}
+
+Status ValidateVenueCode(std::string_view code) {
+  if (code.size() < 4 || code.size() > 40) return FieldInvalid("code", "venue code must be 4–40 characters");
+  for (char ch : code) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-') {
+      return FieldInvalid("code", "venue code may hold only letters, digits and '-'");
+    }
+  }
+  return Status::Ok();
+}
+
+// Household members from the registry; remembers the first store error.
+class RegistryHouseholds : public HouseholdSource {
+ public:
+  explicit RegistryHouseholds(store::Store& store) : store_(store) {}
+  void Members(std::span<const uint32_t> persons, const std::function<void(uint32_t, uint32_t)>& fn) const override {
+    std::vector<int64_t> ids(persons.begin(), persons.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    Status s = store_.Read([&](store::Conn& c) {
+      return QueryIn(c,
+                     "SELECT a.id, b.id FROM residents a JOIN residents b ON b.household_code = a.household_code "
+                     "AND b.id <> a.id AND b.status = 'active' WHERE a.id IN ",
+                     "", ids, [&](const store::Row& r) {
+                       fn(static_cast<uint32_t>(r.Int(0)), static_cast<uint32_t>(r.Int(1)));
+                     });
+    });
+    if (!s.ok() && error_.ok()) error_ = s;
+  }
+  const Status& error() const { return error_; }
+
+ private:
+  store::Store& store_;
+  mutable Status error_;
+};
+
+}  // namespace
+
+Tracing::Tracing(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+Status Tracing::Start() {
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT MIN(created_at) FROM areas WHERE parent_code IS NULL"));
+    city_start_ = rows.empty() ? 0 : rows[0].Int(0);
+    return Status::Ok();
+  }));
+  std::unique_lock lock(mu_);
+  index_ = Index();
+  index_.set_seal_threshold(64u << 20);  // the first load seals in big segments
+  last_id_ = 0;
+  TC_RETURN_IF_ERROR(CatchUp());
+  index_.Compact();
+  index_.set_seal_threshold(1u << 20);
+  return Status::Ok();
+}
+
+Status Tracing::CatchUp() {
+  TC_ASSIGN_OR_RETURN(last_id_, LoadCheckins(store_, index_, last_id_));
+  index_.Seal();
+  return Status::Ok();
+}
+
+Result<Venue> Tracing::CreateVenue(const NewVenue& v, const audit::Actor& by) {
+  std::vector<FieldError> errors;
+  auto check = [&](const Status& s) {
+    for (const auto& fe : s.field_errors()) errors.push_back(fe);
+  };
+  check(ValidateVenueCode(v.code));
+  if (v.name.empty() || v.name.size() > 200) errors.push_back({"name", "name must be 1–200 bytes"});
+  if (!IsVenueKind(v.kind)) errors.push_back({"kind", "unknown venue kind '" + v.kind + "'"});
+  if (v.capacity < 0 || v.capacity > 10'000'000) errors.push_back({"capacity", "capacity must be 0–10,000,000"});
+  if (!errors.empty()) {
+    Status s = InvalidArgument("venue '" + v.code + "' is invalid: " + errors[0].field + ": " + errors[0].message);
+    for (auto& e : errors) s.AddFieldError(e.field, e.message);
+    return s;
+  }
+  const Millis now = clock_.Now();
+  Venue out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto area, c.Query("SELECT path FROM areas WHERE code = ?", {v.area_code}));
+    if (area.empty()) return FieldInvalid("area_code", "area '" + v.area_code + "' does not exist");
+    TC_ASSIGN_OR_RETURN(auto existing, c.Query("SELECT name FROM venues WHERE code = ?", {v.code}));
+    if (!existing.empty()) {
+      return Conflict("venue code '" + v.code + "' is taken by '" + existing[0].Text(0) + "'");
+    }
+    const std::string path = area[0].Text(0);
+    TC_RETURN_IF_ERROR(c.Exec("INSERT INTO venues (code, name, kind, area_code, area_path, capacity, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              {v.code, v.name, v.kind, v.area_code, path, v.capacity, now})
+                           .status());
+    nlohmann::json detail = {{"name", v.name}, {"kind", v.kind}, {"area_code", v.area_code}};
+    TC_RETURN_IF_ERROR(audit::Append(c,
+                                     {.actor = by.name, .action = "venue.create", .target = "venue:" + v.code,
+                                      .area_path = path, .detail = detail.dump(), .request_id = by.request_id},
+                                     now));
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kVenueColumns + " FROM venues WHERE code = ?",
+                                           {v.code}));
+    out = VenueFromRow(rows[0]);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Venue> Tracing::GetVenue(std::string_view code) {
+  Venue out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kVenueColumns + " FROM venues WHERE code = ?",
+                                           {std::string(code)}));
+    if (rows.empty()) return NotFound("venue '" + std::string(code) + "' does not exist");
+    out = VenueFromRow(rows[0]);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Venue> Tracing::GetVenueById(int64_t id) {
+  Venue out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows,
+                        c.Query(std::string("SELECT ") + kVenueColumns + " FROM venues WHERE id = ?", {id}));
+    if (rows.empty()) return NotFound("venue " + std::to_string(id) + " does not exist");
+    out = VenueFromRow(rows[0]);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Venue>> Tracing::ListVenues(std::string_view under_path, std::string_view kind,
+                                               std::string_view text, int64_t after_id, int limit) {
+  std::string sql = std::string("SELECT ") + kVenueColumns + " FROM venues WHERE area_path >= ? AND area_path < ? AND id > ?";
+  store::Params params{std::string(under_path), store::PrefixEnd(under_path), after_id};
+  if (!kind.empty()) {
+    sql += " AND kind = ?";
+    params.emplace_back(std::string(kind));
+  }
+  if (!text.empty()) {
+    sql += " AND (name LIKE ? OR code LIKE ?)";
+    params.emplace_back("%" + std::string(text) + "%");
+    params.emplace_back("%" + std::string(text) + "%");
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(int64_t{limit});
+  std::vector<Venue> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+    for (const auto& r : rows.rows) out.push_back(VenueFromRow(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::string_view scope_path,
+                                      const audit::Actor& by) {
+  CheckinReport report;
+  report.received = static_cast<int64_t>(batch.size());
+  std::vector<bool> bad(batch.size(), false);
+  auto reject = [&](size_t i, std::string field, std::string message) {
+    if (bad[i]) return;
+    bad[i] = true;
+    report.errors.push_back({batch[i].line, std::move(field), std::move(message)});
+  };
+  const Millis now = clock_.Now();
+  std::lock_guard write_lock(write_mu_);
+  {
+    std::unique_lock lock(mu_);
+    TC_RETURN_IF_ERROR(CatchUp());
+  }
+
+  // Times, to the minute.
+  std::vector<Minute> arrive(batch.size()), leave(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const NewCheckin& n = batch[i];
+    arrive[i] = ToMinute(n.arrive_at);
+    leave[i] = n.leave_at ? ToMinute(n.leave_at) : 0;
+    if (n.person_id <= 0 && n.id_number.empty()) reject(i, "person_id", "person_id or id_number is required");
+    if (n.venue_code.empty()) reject(i, "venue_code", "venue_code is required");
+    if (n.arrive_at <= 0) {
+      reject(i, "arrive_at", "arrive_at is required");
+    } else if (n.arrive_at < city_start_) {
+      reject(i, "arrive_at", "arrive_at " + FormatShanghai(n.arrive_at) + " is before the city's records begin (" +
+                                 FormatShanghai(city_start_) + ")");
+    } else if (n.arrive_at > now + kClockSkew) {
+      reject(i, "arrive_at", "arrive_at " + FormatShanghai(n.arrive_at) + " is in the future");
+    }
+    if (n.leave_at) {
+      if (leave[i] < arrive[i]) {
+        reject(i, "leave_at", "leave_at is before arrive_at");
+      } else if (leave[i] - arrive[i] > kMaxStayMinutes) {
+        reject(i, "leave_at", "leave_at is more than 24 hours after arrive_at");
+      } else if (n.leave_at > now + kClockSkew) {
+        reject(i, "leave_at", "leave_at " + FormatShanghai(n.leave_at) + " is in the future");
+      }
+    }
+  }
+
+  // Venues and persons, one query per chunk.
+  std::map<std::string, std::pair<int64_t, std::string>, std::less<>> venues;  // code → (id, path)
+  std::map<int64_t, std::string> person_status;                               // id → status
+  std::map<std::string, int64_t, std::less<>> by_id_number;
+  {
+    std::vector<std::string> codes, id_numbers;
+    std::vector<int64_t> ids;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (bad[i]) continue;
+      codes.push_back(batch[i].venue_code);
+      if (batch[i].person_id > 0) {
+        ids.push_back(batch[i].person_id);
+      } else {
+        id_numbers.push_back(batch[i].id_number);
+      }
+    }
+    for (auto* v : {&codes, &id_numbers}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+      TC_RETURN_IF_ERROR(QueryIn(c, "SELECT code, id, area_path FROM venues WHERE code IN ", "", codes,
+                                 [&](const store::Row& r) { venues[r.Text(0)] = {r.Int(1), r.Text(2)}; }));
+      TC_RETURN_IF_ERROR(QueryIn(c, "SELECT id_number, id, status FROM residents WHERE id_number IN ", "", id_numbers,
+                                 [&](const store::Row& r) {
+                                   by_id_number[r.Text(0)] = r.Int(1);
+                                   person_status[r.Int(1)] = r.Text(2);
+                                 }));
+      return QueryIn(c, "SELECT id, status FROM residents WHERE id IN ", "", ids,
+                     [&](const store::Row& r) { person_status[r.Int(0)] = r.Text(1); });
+    }));
+  }
+  struct Good {
+    size_t i;
+    int64_t person, venue;
+  };
+  std::vector<Good> good;
+  std::set<std::tuple<int64_t, int64_t, Minute>> seen;
+  {
+    std::shared_lock lock(mu_);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (bad[i]) continue;
+      const NewCheckin& n = batch[i];
+      int64_t person = n.person_id;
+      if (person <= 0) {
+        auto it = by_id_number.find(n.id_number);
+        if (it == by_id_number.end()) {
+          reject(i, "id_number", "no resident has ID number '" + n.id_number + "'");
+          continue;
+        }
+        person = it->second;
+      }
+      auto st = person_status.find(person);
+      if (st == person_status.end()) {
+        reject(i, n.person_id > 0 ? "person_id" : "id_number", "person " + std::to_string(person) + " does not exist");
+        continue;
+      }
+      if (st->second != "active") {
+        reject(i, n.person_id > 0 ? "person_id" : "id_number",
+               "person " + std::to_string(person) + " is " + st->second + ", not active");
+        continue;
+      }
+      auto v = venues.find(n.venue_code);
+      if (v == venues.end()) {
+        reject(i, "venue_code", "venue '" + n.venue_code + "' does not exist");
+        continue;
+      }
+      if (!v->second.second.starts_with(scope_path)) {
+        reject(i, "venue_code", "venue '" + n.venue_code + "' is outside your jurisdiction");
+        continue;
+      }
+      const int64_t venue = v->second.first;
+      if (!seen.emplace(person, venue, arrive[i]).second) {
+        reject(i, "arrive_at", "duplicate of an earlier line: same person, venue and minute");
+        continue;
+      }
+      bool stored = false;
+      for (const Visit& x : index_.Trajectory(static_cast<uint32_t>(person), arrive[i], arrive[i])) {
+        stored = stored || x.venue == static_cast<uint32_t>(venue);
+      }
+      if (stored) {
+        reject(i, "arrive_at", "already recorded: same person, venue and minute");
+        continue;
+      }
+      good.push_back({i, person, venue});
+    }
+  }
+  std::sort(report.errors.begin(), report.errors.end(),
+            [](const CheckinError& a, const CheckinError& b) { return a.line < b.line; });
+  report.rejected = static_cast<int64_t>(report.errors.size());
+  if (good.empty()) return report;
+
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk("checkins", {"person_id", "venue_id", "arrive_at", "leave_at"}));
+    for (const Good& g : good) {
+      store::Params row{g.person, g.venue, ToMillis(arrive[g.i])};
+      if (leave[g.i]) {
+        row.emplace_back(ToMillis(leave[g.i]));
+      } else {
+        row.emplace_back(std::monostate{});
+      }
+      TC_RETURN_IF_ERROR(bulk->Add(row));
+    }
+    TC_RETURN_IF_ERROR(bulk->Finish().status());
+    nlohmann::json detail = {{"accepted", good.size()}, {"rejected", report.rejected}};
+    return audit::Append(c,
+                         {.actor = by.name, .action = "checkin.record", .target = "checkins",
+                          .area_path = scope_path.empty() ? "/" : std::string(scope_path), .detail = detail.dump(),
+                          .request_id = by.request_id},
+                         now);
+  }));
+  report.accepted = static_cast<int64_t>(good.size());
+  std::unique_lock lock(mu_);
+  TC_RETURN_IF_ERROR(CatchUp());
+  return report;
+}
+
+Result<Tracing::Visitors> Tracing::VenueVisitors(std::string_view venue_code, Millis t1, Millis t2) {
+  TC_ASSIGN_OR_RETURN(Venue venue, GetVenue(venue_code));
+  {
+    std::unique_lock lock(mu_);
+    TC_RETURN_IF_ERROR(CatchUp());
+  }
+  std::shared_lock lock(mu_);
+  Visitors out{venue, index_.VenueVisits(static_cast<uint32_t>(venue.id), ToMinute(t1), ToMinute(t2)), 0};
+  std::vector<uint32_t> persons;
+  persons.reserve(out.visits.size());
+  for (const Visit& v : out.visits) persons.push_back(v.person);
+  std::sort(persons.begin(), persons.end());
+  out.distinct_persons = std::unique(persons.begin(), persons.end()) - persons.begin();
+  return out;
+}
+
+Result<std::vector<Visit>> Tracing::Trajectory(int64_t person, Millis t1, Millis t2) {
+  {
+    std::unique_lock lock(mu_);
+    TC_RETURN_IF_ERROR(CatchUp());
+  }
+  std::shared_lock lock(mu_);
+  return index_.Trajectory(static_cast<uint32_t>(person), ToMinute(t1), ToMinute(t2));
+}
+
+Result<ContactResult> Tracing::Contacts(std::vector<CaseWindow> cases, const ContactRules& rules, bool secondary,
+                                        bool households) {
+  {
+    std::unique_lock lock(mu_);
+    TC_RETURN_IF_ERROR(CatchUp());
+  }
+  RegistryHouseholds registry(store_);
+  ContactQuery q{std::move(cases), rules, secondary, households ? &registry : nullptr};
+  std::shared_lock lock(mu_);
+  ContactResult r = FindContacts(index_, q);
+  if (!registry.error().ok()) return registry.error();
+  return r;
+}
+
+Result<std::vector<SourceScore>> Tracing::Sources(const std::vector<CaseWindow>& cases, size_t top) {
+  {
+    std::unique_lock lock(mu_);
+    TC_RETURN_IF_ERROR(CatchUp());
+  }
+  int64_t population = 0;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT SUM(residents) FROM area_counts ac JOIN areas a "
+                                           "ON a.code = ac.area_code WHERE a.parent_code IS NULL"));
+    population = rows.empty() ? 0 : rows[0].Int(0);
+    return Status::Ok();
+  }));
+  std::shared_lock lock(mu_);
+  return RankSources(index_, cases, population, top);
+}
+
+Result<std::vector<PersonRef>> Tracing::People(std::span<const uint32_t> ids) {
+  std::vector<int64_t> sorted(ids.begin(), ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<PersonRef> out;
+  out.reserve(sorted.size());
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) {
+    return QueryIn(c, "SELECT id, name, phone, household_code FROM residents WHERE id IN ", " ORDER BY id", sorted,
+                   [&](const store::Row& r) { out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3)}); });
+  }));
+  std::sort(out.begin(), out.end(), [](const PersonRef& a, const PersonRef& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<std::vector<Venue>> Tracing::VenuesById(std::span<const uint32_t> ids) {
+  std::vector<int64_t> sorted(ids.begin(), ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<Venue> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) {
+    return QueryIn(c, std::string("SELECT ") + kVenueColumns + " FROM venues WHERE id IN ", "", sorted,
+                   [&](const store::Row& r) { out.push_back(VenueFromRow(r)); });
+  }));
+  std::sort(out.begin(), out.end(), [](const Venue& a, const Venue& b) { return a.id < b.id; });
+  return out;
+}
+
+IndexStats Tracing::Stats() {
+  std::shared_lock lock(mu_);
+  return index_.Stats();
+}
+
+}  // namespace tc::tracing
