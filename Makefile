@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
   libcli11-dev libsodium-dev libxlsxwriter-dev libgtest-dev libgmock-dev postgresql
 
-.PHONY: all deps configure build test demo format clean bench-registry web deps-test
+.PHONY: all deps configure build test demo format clean bench-registry bench-tracing web deps-test
 
 # The web console's end-to-end tests drive Debian's Chromium; the fonts make the
 # Chinese in their screenshots legible.
@@ -66,6 +66,12 @@ demo: build
 SCALE ?= 1.0
 bench-registry: build
 	@BUILD=$(abspath $(BUILD)) bench/registry.sh --scale $(SCALE) $(BENCH_ARGS)
+# The tracing engine against SQLite and PostgreSQL on the same check-ins. The peers
+# hold TRACE_SCALE (0.2: 1.8 M residents, ~127 M check-ins in 14 days); the engine
+# alone at the full city: make bench-tracing TRACE_SCALE=1.0 BENCH_ARGS=--no-peers
+TRACE_SCALE ?= 0.2
+bench-tracing: build
+	@BUILD=$(abspath $(BUILD)) bench/tracing.sh --scale $(TRACE_SCALE) $(BENCH_ARGS)
 
 format:
 	@find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -63,6 +63,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddAuditRoutes();
   AddResidentRoutes();
   AddGridRoutes();
+  AddTracingRoutes();
   openapi_ = OpenApiJson();
 }
 

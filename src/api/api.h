@@ -21,6 +21,8 @@
 #include "registry/grid.h"
 #include "registry/residents.h"
 #include "store/store.h"
+#include "tracing/cases.h"
+#include "tracing/service.h"
 
 namespace tc::api {
 
@@ -30,6 +32,8 @@ struct ApiDeps {
   registry::Areas& areas;
   registry::Residents& residents;
   registry::Grids& grids;
+  tracing::Tracing& tracing;
+  tracing::Cases& cases;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -59,6 +63,7 @@ class Api {
   void AddAuditRoutes();
   void AddResidentRoutes();
   void AddGridRoutes();
+  void AddTracingRoutes();
 
   ApiDeps deps_;
   Router router_;

@@ -28,8 +28,11 @@ class ApiUnit : public ::testing::Test {
     residents_ = std::make_unique<registry::Residents>(*store_, Clock::System());
     grids_ = std::make_unique<registry::Grids>(*store_, Clock::System());
     bus_ = std::make_unique<events::Bus>(*store_);
-    api_ = std::make_unique<Api>(
-        ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *bus_, Clock::System(), "test"});
+    tracing_ = std::make_unique<tracing::Tracing>(*store_, Clock::System());
+    ASSERT_TRUE(tracing_->Start().ok());
+    cases_ = std::make_unique<tracing::Cases>(*store_, Clock::System(), *tracing_);
+    api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
+                                         *bus_, Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::Accounts> accounts_;
@@ -37,6 +40,8 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<registry::Residents> residents_;
   std::unique_ptr<registry::Grids> grids_;
   std::unique_ptr<events::Bus> bus_;
+  std::unique_ptr<tracing::Tracing> tracing_;
+  std::unique_ptr<tracing::Cases> cases_;
   std::unique_ptr<Api> api_;
 };
 

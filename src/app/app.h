@@ -61,12 +61,37 @@ struct ExportCliOptions {
   std::string out = "-";
 };
 
+struct GenTracingOptions {
+  std::string db = "sqlite:./tongchou.db";
+  uint64_t seed = 1;
+  int days = 14;             // checkins
+  std::string start;         // checkins: first day (YYYY-MM-DD, Shanghai); "" = the city's generation day
+  std::string source = "auto";  // outbreak: venue code, or the big wholesale market
+  std::string from;          // outbreak: start of the infection window (RFC 3339 or Shanghai local time)
+  double hours = 8;
+  bool progress = true;
+};
+
 struct GenCityOptions {
   std::string db = "sqlite:./tongchou.db";
   std::string preset = "changchun";
   double scale = 0.01;
   uint64_t seed = 1;
   bool progress = true;
+};
+
+struct TraceCliOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string venue;        // visitors
+  std::string from, to;     // visitors: the window
+  std::string cases;        // contacts: case ids, comma-separated
+  int first = 0;            // contacts/sources: the first N cases by report date
+  int top = 10;             // sources
+  int margin = 30;          // contacts: minutes, without leave times
+  bool no_secondary = false;
+  bool list = false;        // contacts: put them on the contact list (as the CLI user)
+  std::string n = "5,10,20";  // evaluate
+  int show = 20;            // rows printed
 };
 
 // Opens the store and applies migrations; prints the error and returns null on failure.
@@ -81,9 +106,17 @@ int RunDisableUser(const std::string& db, const std::string& username);
 int RunVerifyAudit(const std::string& db);
 int RunCreateArea(const AdminAreaOptions& options);
 int RunGenCity(const GenCityOptions& options);
+// `gen venues`, `gen checkins` (venues first if none), `gen outbreak` (gen.cc).
+int RunGenVenues(const GenTracingOptions& options);
+int RunGenCheckins(const GenTracingOptions& options);
+int RunGenOutbreak(const GenTracingOptions& options);
 // Exit 0: all lines accepted; 3: some rejected (listed); 1: stopped early; 2: bad arguments.
 int RunImport(const ImportCliOptions& options);
 int RunExport(const ExportCliOptions& options);
+// `tongchou import checkins FILE` (CSV, or NDJSON when FILE ends in .ndjson/.jsonl).
+int RunImportCheckins(const ImportCliOptions& options);
+// `tongchou trace visitors|contacts|sources|evaluate|stats`.
+int RunTrace(const std::string& what, const TraceCliOptions& options);
 
 // The name the CLI acts as in the audit log: "cli:<login name>".
 std::string CliActor();

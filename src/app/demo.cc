@@ -7,6 +7,7 @@
 #include "app/app.h"
 #include "auth/accounts.h"
 #include "gen/city.h"
+#include "gen/mobility.h"
 #include "registry/areas.h"
 
 namespace tc::app {
@@ -26,6 +27,7 @@ Status Seed(store::Store& store, double scale) {
   if (areas.Get("220100000000").ok()) return Status::Ok();
   std::fprintf(stderr, "generating the demo city (scale %g)...\n", scale);
   TC_RETURN_IF_ERROR(gen::GenerateCity(store, {.preset = "changchun", .scale = scale, .seed = 1}).status());
+  TC_RETURN_IF_ERROR(gen::GenerateCheckinsWithVenues(store, {.days = 3, .seed = 1}).status());  // venues, 3 days
   TC_ASSIGN_OR_RETURN(auto street, FirstChild(areas, "220102000000"));
   TC_ASSIGN_OR_RETURN(auto community, FirstChild(areas, street.code));
   auth::Accounts accounts(store, Clock::System(), {});

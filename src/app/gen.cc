@@ -1,10 +1,17 @@
 // `tongchou gen city`: a deterministic synthetic city (gen::GenerateCity) in an
-// empty database, with a progress line on stderr and a summary on stdout.
+// empty database, with a progress line on stderr and a summary on stdout; `gen
+// venues`, `gen checkins` and `gen outbreak` add venues, a check-in stream and a
+// seeded outbreak with its ground truth on top (gen/venues.h, mobility.h, outbreak.h).
 #include <chrono>
 #include <cstdio>
 
 #include "app/app.h"
 #include "gen/city.h"
+#include "gen/mobility.h"
+#include "gen/outbreak.h"
+#include "gen/venues.h"
+#include "tracing/checkins.h"
+#include "tracing/index.h"
 
 namespace tc::app {
 namespace {
@@ -20,7 +27,105 @@ std::string Grouped(int64_t v) {
   return v < 0 ? "-" + out : out;
 }
 
+int Fail(const char* what, const Status& s) {
+  std::fprintf(stderr, "tongchou: %s: %s\n", what, s.ToString().c_str());
+  for (const auto& fe : s.field_errors()) std::fprintf(stderr, "  %s: %s\n", fe.field.c_str(), fe.message.c_str());
+  return 1;
+}
+
+void PrintVenues(const gen::VenueSummary& v) {
+  std::printf("generated %s venues:\n", Grouped(v.venues).c_str());
+  for (const auto& [kind, n] : v.by_kind) std::printf("  %-30s %12s\n", kind.c_str(), Grouped(n).c_str());
+  std::printf("  the big wholesale market: %s %s (id %lld)\n", v.market_code.c_str(), v.market_name.c_str(),
+              static_cast<long long>(v.market_id));
+}
+
 }  // namespace
+
+int RunGenVenues(const GenTracingOptions& o) {
+  auto store = OpenMigrated(o.db);
+  if (!store) return 1;
+  auto v = gen::GenerateVenues(*store, {.seed = o.seed});
+  if (!v.ok()) return Fail("gen venues", v.status());
+  PrintVenues(*v);
+  return 0;
+}
+
+int RunGenCheckins(const GenTracingOptions& o) {
+  auto store = OpenMigrated(o.db);
+  if (!store) return 1;
+  gen::CheckinOptions options{.days = o.days, .seed = o.seed};
+  if (!o.start.empty()) {
+    auto start = ParseTime(o.start + "T00:00:00+08:00");
+    if (!start.ok()) return Fail("gen checkins: --start", start.status());
+    options.start = *start;
+  }
+  int64_t venues = 0;
+  Status counted = store->Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM venues"));
+    venues = rows[0].Int(0);
+    return Status::Ok();
+  });
+  if (!counted.ok()) return Fail("gen checkins", counted);
+  if (venues == 0) {
+    auto v = gen::GenerateVenues(*store, {.seed = o.seed});
+    if (!v.ok()) return Fail("gen checkins: venues", v.status());
+    PrintVenues(*v);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  if (o.progress) {
+    options.progress = [&](int day, int64_t n, int64_t total) {
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::fprintf(stderr, "  day %d (%s): %s check-ins, %s in all, %.1f s\n", day + 1,
+                   DateShanghai(options.start + static_cast<Millis>(day) * 86'400'000).c_str(), Grouped(n).c_str(),
+                   Grouped(total).c_str(), t);
+    };
+  }
+  std::fprintf(stderr, "generating %d days of check-ins from %s, seed %llu into %s\n", o.days,
+               DateShanghai(options.start).c_str(), static_cast<unsigned long long>(o.seed),
+               store->Describe().c_str());
+  auto sum = gen::GenerateCheckins(*store, options);
+  if (!sum.ok()) return Fail("gen checkins", sum.status());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("generated %s check-ins (%d days, %s residents, %s venues) in %.1f s: %s check-ins/s written, "
+              "%.2f per resident and day\n",
+              Grouped(sum->checkins).c_str(), sum->days, Grouped(sum->residents).c_str(),
+              Grouped(sum->venues).c_str(), seconds,
+              Grouped(static_cast<int64_t>(static_cast<double>(sum->checkins) / sum->seconds)).c_str(),
+              static_cast<double>(sum->checkins) / static_cast<double>(sum->residents) / sum->days);
+  return 0;
+}
+
+int RunGenOutbreak(const GenTracingOptions& o) {
+  auto store = OpenMigrated(o.db);
+  if (!store) return 1;
+  // Seconds may be left out: 2022-03-02T06:00 (Shanghai time without an offset).
+  auto from = ParseTime(o.from.size() == 16 ? o.from + ":00" : o.from);
+  if (!from.ok()) return Fail("gen outbreak: --from", from.status());
+  const auto started = std::chrono::steady_clock::now();
+  tracing::Index index;
+  auto loaded = tracing::LoadCheckins(*store, index);
+  if (!loaded.ok()) return Fail("gen outbreak: loading check-ins", loaded.status());
+  index.Seal();
+  std::fprintf(stderr, "loaded %s check-ins in %.1f s\n", Grouped(index.size()).c_str(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  auto sum = gen::GenerateOutbreak(*store, index,
+                                   {.source_code = o.source, .from = *from, .hours = o.hours, .seed = o.seed});
+  if (!sum.ok()) return Fail("gen outbreak", sum.status());
+  std::printf("outbreak from %s %s (venue %lld), %s for %g h, until %s:\n", sum->source_code.c_str(),
+              sum->source_name.c_str(), static_cast<long long>(sum->source_venue_id), FormatShanghai(*from).c_str(),
+              o.hours, FormatShanghai(sum->until).c_str());
+  std::printf("  %-30s %12s\n", "infected", Grouped(sum->infected).c_str());
+  std::printf("  %-30s %12s\n", "  at the source", Grouped(sum->by_source).c_str());
+  std::printf("  %-30s %12s\n", "  at shared venues", Grouped(sum->by_venue).c_str());
+  std::printf("  %-30s %12s\n", "  in households", Grouped(sum->by_household).c_str());
+  std::printf("  %-30s %12s\n", "generations", Grouped(sum->generations).c_str());
+  std::printf("  %-30s %12s\n", "detected (cases)", Grouped(sum->detected).c_str());
+  std::printf("  %-30s %12s\n", "  confirmed", Grouped(sum->confirmed).c_str());
+  std::printf("  %-30s %12s\n", "  asymptomatic", Grouped(sum->asymptomatic).c_str());
+  std::printf("  %-30s %12s\n", "first report", sum->first_report_date.c_str());
+  return 0;
+}
 
 int RunGenCity(const GenCityOptions& o) {
   auto store = OpenMigrated(o.db);

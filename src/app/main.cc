@@ -103,10 +103,34 @@ int main(int argc, char** argv) {
   gen_city->add_option("--seed", gen_options.seed, "Random seed: the same seed gives the same city");
   bool gen_quiet = false;
   gen_city->add_flag("--quiet", gen_quiet, "No progress line");
+  GenTracingOptions gen_tracing;
+  auto* gen_venues = gen_cmd->add_subcommand("venues", "Venues (场所码) for the generated city, with one big "
+                                                       "新发地-like wholesale market");
+  gen_venues->add_option("--db", gen_tracing.db, "Database URL");
+  gen_venues->add_option("--seed", gen_tracing.seed, "Random seed");
+  auto* gen_checkins = gen_cmd->add_subcommand(
+      "checkins", "A mobility-plausible check-in stream for the generated city (~5 per resident and day); "
+                  "generates venues first if there are none");
+  gen_checkins->add_option("--db", gen_tracing.db, "Database URL");
+  gen_checkins->add_option("--days", gen_tracing.days, "Days of check-ins")->check(CLI::Range(1, 366));
+  gen_checkins->add_option("--start", gen_tracing.start, "First day, YYYY-MM-DD (default: the city's, 2022-03-01)");
+  gen_checkins->add_option("--seed", gen_tracing.seed, "Random seed: the same seed gives the same check-ins");
+  gen_checkins->add_flag("--quiet", gen_quiet, "No progress lines");
+  auto* gen_outbreak = gen_cmd->add_subcommand(
+      "outbreak", "Seed an outbreak on the check-ins: infections at a source venue in a window, onward at shared "
+                  "venues and in households; writes the ground truth and the cases detected by the end");
+  gen_outbreak->add_option("--db", gen_tracing.db, "Database URL");
+  gen_outbreak->add_option("--source", gen_tracing.source, "Venue code (场所码), or auto: the big wholesale market");
+  gen_outbreak->add_option("--from", gen_tracing.from, "Start of the infection window, e.g. 2022-03-02T06:00")
+      ->required();
+  gen_outbreak->add_option("--hours", gen_tracing.hours, "Length of the infection window at the source")
+      ->check(CLI::Range(0.1, 336.0));
+  gen_outbreak->add_option("--seed", gen_tracing.seed, "Random seed");
 
   ImportCliOptions import_options;
   auto* import_cmd = cli.add_subcommand("import", "Bulk-load a CSV file (UTF-8 or GBK, Chinese or English headers)");
-  import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents or assignments")->required();
+  import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents, assignments or checkins")
+      ->required();
   import_cmd->add_option("file", import_options.file, "The CSV file")->required()->check(CLI::ExistingFile);
   import_cmd->add_option("--db", import_options.db, "Database URL");
   import_cmd->add_option("--batch", import_options.batch, "Lines per committed batch")->check(CLI::Range(1, 1'000'000));
@@ -122,6 +146,31 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--db", export_options.db, "Database URL");
   export_cmd->add_option("--format", export_options.format, "csv or xlsx")->check(CLI::IsMember({"csv", "xlsx"}));
   export_cmd->add_option("--out", export_options.out, "Output file ('-' for standard output, csv only)");
+  TraceCliOptions trace;
+  auto* trace_cmd = cli.add_subcommand("trace", "Exposure tracing (流调) on the check-ins in the database");
+  trace_cmd->require_subcommand(1);
+  trace_cmd->add_option("--db", trace.db, "Database URL");
+  auto* trace_visitors = trace_cmd->add_subcommand("visitors", "Everyone at a venue in a window (the Xinfadi query)");
+  trace_visitors->add_option("--venue", trace.venue, "Venue code (场所码)")->required();
+  trace_visitors->add_option("--from", trace.from, "Start: 2022-03-05T08:00+08:00 or '2022-03-05 08:00'")->required();
+  trace_visitors->add_option("--to", trace.to, "End (default: now)");
+  auto* trace_contacts = trace_cmd->add_subcommand("contacts", "Close and secondary contacts of cases");
+  trace_contacts->add_option("--cases", trace.cases, "Case ids, comma-separated");
+  trace_contacts->add_option("--first", trace.first, "Or: the first N cases by report date");
+  trace_contacts->add_option("--margin", trace.margin, "Minutes of presence margin without leave times")
+      ->check(CLI::Range(0, 240));
+  trace_contacts->add_flag("--no-secondary", trace.no_secondary, "Close contacts only");
+  trace_contacts->add_flag("--list", trace.list, "Put them on the contact list (audited as the CLI user)");
+  auto* trace_sources = trace_cmd->add_subcommand("sources", "Rank venues as the likely source of the first N cases");
+  trace_sources->add_option("--first", trace.first, "How many cases, by report date")->required();
+  trace_sources->add_option("--top", trace.top, "Venues to show")->check(CLI::Range(1, 200));
+  auto* trace_evaluate = trace_cmd->add_subcommand(
+      "evaluate", "Against a generated outbreak's ground truth: recall of the rings and the true source's rank");
+  trace_evaluate->add_option("--n", trace.n, "Case counts, comma-separated");
+  auto* trace_stats = trace_cmd->add_subcommand("stats", "Load the engine and print its size");
+  for (auto* c : {trace_visitors, trace_contacts, trace_sources, trace_evaluate}) {
+    c->add_option("--show", trace.show, "Rows to print");
+  }
 
   CLI11_PARSE(cli, argc, argv);
   if (auto s = tc::InitCrypto(); !s.ok()) {
@@ -136,11 +185,22 @@ int main(int argc, char** argv) {
   if (*disable_user) return RunDisableUser(disable_db, disable_name);
   if (*verify) return RunVerifyAudit(verify_db);
   if (*create_area) return RunCreateArea(area);
-  if (*import_cmd) return RunImport(import_options);
+  if (*import_cmd) {
+    return import_options.kind == "checkins" ? RunImportCheckins(import_options) : RunImport(import_options);
+  }
+  for (auto* c : {trace_visitors, trace_contacts, trace_sources, trace_evaluate, trace_stats}) {
+    if (*c) return RunTrace(c->get_name(), trace);
+  }
   if (*gen_city) {
     gen_options.progress = !gen_quiet;
     return RunGenCity(gen_options);
   }
+  if (*gen_venues) return RunGenVenues(gen_tracing);
+  if (*gen_checkins) {
+    gen_tracing.progress = !gen_quiet;
+    return RunGenCheckins(gen_tracing);
+  }
+  if (*gen_outbreak) return RunGenOutbreak(gen_tracing);
   if (*export_cmd) {
     if (export_options.format == "xlsx" && export_options.out == "-") {
       std::fprintf(stderr, "tongchou export: --format xlsx needs --out FILE\n");

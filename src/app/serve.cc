@@ -1,3 +1,4 @@
+#include <chrono>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -105,12 +106,25 @@ int RunServe(const ServeOptions& o) {
   registry::Areas areas(*store, Clock::System());
   registry::Residents residents(*store, Clock::System());
   registry::Grids grids(*store, Clock::System());
+  tracing::Tracing tracing(*store, Clock::System());
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (Status s = tracing.Start(); !s.ok()) {
+      spdlog::error("loading check-ins into the exposure engine: {}", s.ToString());
+      return 1;
+    }
+    const auto st = tracing.Stats();
+    spdlog::info("exposure engine: {} check-ins, {:.1f} MiB, loaded in {:.1f} s", st.checkins,
+                 static_cast<double>(st.total_bytes()) / (1 << 20),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  tracing::Cases cases(*store, Clock::System(), tracing);
   events::Bus bus(*store);
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
-  api::Api api({*store, accounts, areas, residents, grids, bus, Clock::System(), kVersion, web_root});
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, Clock::System(), kVersion, web_root});
   http::ServerOptions so;
   so.host = host;
   so.port = port;

@@ -169,6 +169,37 @@ class PgConn final : public Conn {
     return out;
   }
 
+  Status ScanInts(std::string_view sql, const Params& params,
+                  const std::function<void(std::span<const int64_t>)>& fn) override {
+    const std::string text = RewritePlaceholders(sql);
+    std::vector<std::string> storage(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (auto p = std::get_if<int64_t>(&params[i])) {
+        storage[i] = std::to_string(*p);
+      } else if (auto p = std::get_if<std::string>(&params[i])) {
+        storage[i] = *p;
+      } else {
+        continue;
+      }
+      values[i] = storage[i].c_str();
+    }
+    PGresult* res = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                 nullptr, nullptr, 0);
+    std::unique_ptr<PGresult, decltype(&PQclear)> guard(res, &PQclear);
+    const ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return Error(res, sql);
+    const int ncol = PQnfields(res), nrow = PQntuples(res);
+    std::vector<int64_t> cells(ncol);
+    for (int r = 0; r < nrow; ++r) {
+      for (int c = 0; c < ncol; ++c) {
+        cells[c] = PQgetisnull(res, r, c) ? 0 : std::strtoll(PQgetvalue(res, r, c), nullptr, 10);
+      }
+      fn(cells);
+    }
+    return Status::Ok();
+  }
+
   Result<std::unique_ptr<BulkWriter>> Bulk(std::string_view table, const std::vector<std::string>& columns) override {
     std::string sql = "COPY " + std::string(table) + " (";
     for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];

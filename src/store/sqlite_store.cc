@@ -123,6 +123,26 @@ class SqliteConn final : public Conn {
     return out;
   }
 
+  Status ScanInts(std::string_view sql, const Params& params,
+                  const std::function<void(std::span<const int64_t>)>& fn) override {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(stmt, &sqlite3_finalize);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+      return Internal("statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                      " parameters, got " + std::to_string(params.size()) + " [in: " + StatementHead(sql) + "]");
+    }
+    for (size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i + 1), params[i]);
+    std::vector<int64_t> cells(sqlite3_column_count(stmt));
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      for (size_t c = 0; c < cells.size(); ++c) cells[c] = sqlite3_column_int64(stmt, static_cast<int>(c));
+      fn(cells);
+    }
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, sql);
+    return Status::Ok();
+  }
+
   Result<std::unique_ptr<BulkWriter>> Bulk(std::string_view table, const std::vector<std::string>& columns) override {
     std::string sql = "INSERT INTO " + std::string(table) + " (";
     std::string marks;

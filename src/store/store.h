@@ -18,6 +18,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -77,6 +78,10 @@ class Conn {
   // a lost connection Unavailable. The message names the statement's first words.
   virtual Result<Rows> Query(std::string_view sql, const Params& params = {}) = 0;
   Result<Rows> Exec(std::string_view sql, const Params& params = {}) { return Query(sql, params); }
+  // Streams a large result of integer columns without building Rows: fn gets each
+  // row's cells (NULL reads as 0). For bulk loads into memory (the tracing engine).
+  virtual Status ScanInts(std::string_view sql, const Params& params,
+                          const std::function<void(std::span<const int64_t>)>& fn) = 0;
   // Runs several statements without parameters (schema scripts).
   virtual Status ExecScript(std::string_view sql) = 0;
   // Starts a bulk load into `table` (columns in this order).

@@ -70,6 +70,23 @@ TEST_P(StoreTest, RoundTripsTypesAndNulls) {
   ASSERT_TRUE(s.ok()) << s.ToString();
 }
 
+TEST_P(StoreTest, ScanIntsStreamsIntegerRowsWithNullsAsZero) {
+  ASSERT_TRUE(store_->Tx([](Conn& c) -> Status {
+    TC_RETURN_IF_ERROR(c.ExecScript("CREATE TABLE n (a BIGINT, b BIGINT)"));
+    return c.Exec("INSERT INTO n VALUES (?, ?), (?, ?), (?, ?)",
+                  {int64_t{1}, int64_t{-5}, int64_t{2}, Value{}, int64_t{3000000000000}, int64_t{7}})
+        .status();
+  }).ok());
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  ASSERT_TRUE(store_->Read([&](Conn& c) {
+    return c.ScanInts("SELECT a, b FROM n WHERE a >= ? ORDER BY a", {int64_t{1}},
+                      [&](std::span<const int64_t> r) { rows.emplace_back(r[0], r[1]); });
+  }).ok());
+  EXPECT_EQ(rows, (std::vector<std::pair<int64_t, int64_t>>{{1, -5}, {2, 0}, {3000000000000, 7}}));
+  Status bad = store_->Read([&](Conn& c) { return c.ScanInts("SELECT nope FROM n", {}, [](auto) {}); });
+  EXPECT_FALSE(bad.ok());
+}
+
 TEST_P(StoreTest, FailedTransactionChangesNothing) {
   ASSERT_TRUE(store_->Tx([](Conn& c) { return c.ExecScript("CREATE TABLE k (id TEXT PRIMARY KEY)"); }).ok());
   Status s = store_->Tx([](Conn& c) -> Status {

@@ -16,21 +16,19 @@ bool IsVenueKind(std::string_view kind) {
 }
 
 Result<int64_t> LoadCheckins(store::Store& store, Index& index, int64_t after_id) {
-  constexpr int64_t kChunk = 500'000;
+  constexpr int64_t kChunk = 2'000'000;
   int64_t last = after_id;
   for (;;) {
     int64_t got = 0;
-    TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) -> Status {
-      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, person_id, venue_id, arrive_at, leave_at FROM checkins "
-                                             "WHERE id > ? ORDER BY id LIMIT ?",
-                                             {last, kChunk}));
-      for (const auto& r : rows.rows) {
-        index.Add(Visit{static_cast<uint32_t>(r.Int(1)), static_cast<uint32_t>(r.Int(2)), ToMinute(r.Int(3)),
-                        r.IsNull(4) ? 0 : ToMinute(r.Int(4))});
-        last = r.Int(0);
-      }
-      got = static_cast<int64_t>(rows.size());
-      return Status::Ok();
+    TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) {
+      return c.ScanInts("SELECT id, person_id, venue_id, arrive_at, leave_at FROM checkins "
+                        "WHERE id > ? ORDER BY id LIMIT ?",
+                        {last, kChunk}, [&](std::span<const int64_t> r) {
+                          index.Add(Visit{static_cast<uint32_t>(r[1]), static_cast<uint32_t>(r[2]), ToMinute(r[3]),
+                                          r[4] ? ToMinute(r[4]) : 0});
+                          last = r[0];
+                          ++got;
+                        });
     }));
     if (got < kChunk) return last;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <span>
 
 namespace tc::tracing {
 namespace {
@@ -227,12 +228,177 @@ void Index::Add(const Visit& v) {
   if (buffer_.size() >= seal_threshold_) Seal();
 }
 
+namespace {
+
+// A check-in while a segment is built: 16 bytes, sorted two ways.
+struct Raw {
+  uint32_t person, venue;
+  int32_t arrive;
+  uint16_t stay;
+};
+
+Raw ToRaw(const Visit& v) {
+  return Raw{v.person, v.venue, static_cast<int32_t>(v.arrive),
+             static_cast<uint16_t>(v.leave ? v.leave - v.arrive + 1 : 0)};
+}
+
+bool VenueOrder(const Raw& a, const Raw& b) {
+  if (a.venue != b.venue) return a.venue < b.venue;
+  if (a.arrive != b.arrive) return a.arrive < b.arrive;
+  return a.person < b.person;
+}
+bool PersonOrder(const Raw& a, const Raw& b) {
+  if (a.person != b.person) return a.person < b.person;
+  if (a.arrive != b.arrive) return a.arrive < b.arrive;
+  return a.venue < b.venue;
+}
+
+// Encodes a segment from each venue's entries (venues ascending) and each person's
+// entries (persons ascending), both already sorted.
+class SegmentBuilder {
+ public:
+  explicit SegmentBuilder(unsigned venue_bits)
+      : seg_(std::make_unique<Segment>()), vw_(seg_->vbits), pw_(seg_->pbits) {
+    seg_->venue_bits = venue_bits;
+  }
+
+  void AddVenue(uint32_t venue, std::span<const Raw> e) {
+    vkeys_.push_back(venue);
+    vstarts_.push_back(static_cast<uint32_t>(seg_->blocks.size()));
+    for (size_t b = 0; b < e.size(); b += kBlock) {
+      const size_t n = std::min<size_t>(kBlock, e.size() - b);
+      uint32_t pmin = UINT32_MAX, pmax = 0, dmax = 0, smax = 0;
+      for (size_t k = b; k < b + n; ++k) {
+        pmin = std::min(pmin, e[k].person);
+        pmax = std::max(pmax, e[k].person);
+        if (k > b) dmax = std::max<uint32_t>(dmax, e[k].arrive - e[k - 1].arrive);
+        smax = std::max<uint32_t>(smax, e[k].stay);
+      }
+      BlockHeader h{vw_.pos(), e[b].arrive, pmin, static_cast<uint8_t>(n),
+                    static_cast<uint8_t>(Width(pmax - pmin)), static_cast<uint8_t>(Width(dmax)),
+                    static_cast<uint8_t>(Width(smax))};
+      for (size_t k = b; k < b + n; ++k) {
+        vw_.Put(e[k].person - pmin, h.person_bits);
+        vw_.Put(k > b ? e[k].arrive - e[k - 1].arrive : 0, h.delta_bits);
+        vw_.Put(e[k].stay, h.stay_bits);
+      }
+      seg_->blocks.push_back(h);
+    }
+    seg_->count += static_cast<int64_t>(e.size());
+  }
+
+  void AddPerson(uint32_t person, std::span<const Raw> e) {
+    pw_.AlignWord();
+    pkeys_.push_back(person);
+    pstarts_.push_back(static_cast<uint32_t>(pw_.pos() / 64));
+    dict_.clear();
+    uint32_t dmax = 0, smax = 0;
+    for (size_t k = 0; k < e.size(); ++k) {
+      dict_.push_back(e[k].venue);
+      if (k) dmax = std::max<uint32_t>(dmax, e[k].arrive - e[k - 1].arrive);
+      smax = std::max<uint32_t>(smax, e[k].stay);
+    }
+    std::sort(dict_.begin(), dict_.end());
+    dict_.erase(std::unique(dict_.begin(), dict_.end()), dict_.end());
+    const unsigned idx_bits = Width(dict_.size() - 1), delta_bits = Width(dmax), stay_bits = Width(smax);
+    pw_.Put(e.size(), 24);
+    pw_.Put(dict_.size(), 24);
+    pw_.Put(idx_bits, 6);
+    pw_.Put(delta_bits, 6);
+    pw_.Put(stay_bits, 6);
+    pw_.Put(static_cast<uint32_t>(e[0].arrive), 32);
+    for (uint32_t v : dict_) pw_.Put(v, seg_->venue_bits);
+    for (size_t k = 0; k < e.size(); ++k) {
+      pw_.Put(std::lower_bound(dict_.begin(), dict_.end(), e[k].venue) - dict_.begin(), idx_bits);
+      pw_.Put(k ? e[k].arrive - e[k - 1].arrive : 0, delta_bits);
+      pw_.Put(e[k].stay, stay_bits);
+    }
+  }
+
+  std::unique_ptr<Segment> Finish() {
+    seg_->venue_dir.Build(vkeys_, vstarts_, static_cast<uint32_t>(seg_->blocks.size()));
+    seg_->vbits.push_back(0);  // readers may touch one word past the last bit
+    pw_.AlignWord();
+    seg_->pbits.resize(pw_.pos() / 64 + 1, 0);
+    seg_->person_dir.Build(pkeys_, pstarts_, static_cast<uint32_t>(pw_.pos() / 64));
+    seg_->blocks.shrink_to_fit();
+    seg_->vbits.shrink_to_fit();
+    seg_->pbits.shrink_to_fit();
+    return std::move(seg_);
+  }
+
+ private:
+  std::unique_ptr<Segment> seg_;
+  BitWriter vw_, pw_;
+  std::vector<uint32_t> vkeys_, vstarts_, pkeys_, pstarts_, dict_;
+};
+
+template <typename Less>
+void ForEachGroup(std::vector<Raw>& all, Less less, uint32_t Raw::*key,
+                  const std::function<void(uint32_t, std::span<const Raw>)>& fn) {
+  std::sort(all.begin(), all.end(), less);
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i;
+    while (j < all.size() && all[j].*key == all[i].*key) ++j;
+    fn(all[i].*key, std::span<const Raw>(all.data() + i, j - i));
+    i = j;
+  }
+}
+
+// Merges segments key by key (never decoding more than one venue or person at a time).
+std::unique_ptr<Segment> MergeSegments(const std::vector<const Segment*>& segs) {
+  unsigned venue_bits = 0;
+  for (const Segment* s : segs) venue_bits = std::max(venue_bits, s->venue_bits);
+  SegmentBuilder b(venue_bits);
+  std::vector<uint32_t> keys;
+  std::vector<Raw> tmp;
+  for (const Segment* s : segs) s->venue_dir.ForEach([&](uint32_t k, uint32_t, uint32_t) { keys.push_back(k); });
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (uint32_t venue : keys) {
+    tmp.clear();
+    for (const Segment* s : segs) {
+      auto [lo, hi] = s->venue_dir.Find(venue);
+      for (uint32_t i = lo; i < hi; ++i) {
+        s->ForEachInBlock(venue, i, [&](const Visit& v) {
+          tmp.push_back(ToRaw(v));
+          return true;
+        });
+      }
+    }
+    std::sort(tmp.begin(), tmp.end(), VenueOrder);
+    b.AddVenue(venue, tmp);
+  }
+  keys.clear();
+  for (const Segment* s : segs) s->person_dir.ForEach([&](uint32_t k, uint32_t, uint32_t) { keys.push_back(k); });
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (uint32_t person : keys) {
+    tmp.clear();
+    for (const Segment* s : segs) s->PersonVisits(person, [&](const Visit& v) { tmp.push_back(ToRaw(v)); });
+    std::sort(tmp.begin(), tmp.end(), PersonOrder);
+    b.AddPerson(person, tmp);
+  }
+  return b.Finish();
+}
+
+}  // namespace
+
 void Index::Seal() {
   if (buffer_.empty()) return;
-  std::vector<Entry> entries;
-  entries.swap(buffer_);
-  SealBuffer(std::move(entries));
-  MergeTiers(false);
+  std::vector<Raw> raw;
+  raw.reserve(buffer_.size());
+  for (const Entry& e : buffer_) raw.push_back(Raw{e.person, e.venue, e.arrive, e.stay});
+  std::vector<Entry>().swap(buffer_);
+  uint32_t max_venue = 0;
+  for (const Raw& e : raw) max_venue = std::max(max_venue, e.venue);
+  SegmentBuilder b(Width(max_venue));
+  ForEachGroup(raw, VenueOrder, &Raw::venue, [&](uint32_t k, std::span<const Raw> e) { b.AddVenue(k, e); });
+  ForEachGroup(raw, PersonOrder, &Raw::person, [&](uint32_t k, std::span<const Raw> e) { b.AddPerson(k, e); });
+  auto seg = b.Finish();
+  sealed_ += seg->count;
+  segments_.push_back(std::move(seg));
+  if (auto_merge_) MergeTiers(false);
 }
 
 void Index::Compact() {
@@ -240,134 +406,32 @@ void Index::Compact() {
   MergeTiers(true);
 }
 
-// Sorts the entries both ways and encodes a segment.
-void Index::SealBuffer(std::vector<Entry>&& entries) {
-  auto seg = std::make_unique<Segment>();
-  seg->count = static_cast<int64_t>(entries.size());
-  uint32_t max_venue = 0;
-  for (const Entry& e : entries) max_venue = std::max(max_venue, e.venue);
-  seg->venue_bits = Width(max_venue);
-
-  // Venue-major.
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    if (a.venue != b.venue) return a.venue < b.venue;
-    if (a.arrive != b.arrive) return a.arrive < b.arrive;
-    return a.person < b.person;
-  });
-  {
-    std::vector<uint32_t> keys, starts;
-    BitWriter w(seg->vbits);
-    for (size_t i = 0; i < entries.size();) {
-      size_t j = i;
-      while (j < entries.size() && entries[j].venue == entries[i].venue) ++j;
-      keys.push_back(entries[i].venue);
-      starts.push_back(static_cast<uint32_t>(seg->blocks.size()));
-      for (size_t b = i; b < j; b += kBlock) {
-        const size_t n = std::min<size_t>(kBlock, j - b);
-        uint32_t pmin = UINT32_MAX, pmax = 0, dmax = 0, smax = 0;
-        for (size_t k = b; k < b + n; ++k) {
-          pmin = std::min(pmin, entries[k].person);
-          pmax = std::max(pmax, entries[k].person);
-          if (k > b) dmax = std::max<uint32_t>(dmax, entries[k].arrive - entries[k - 1].arrive);
-          smax = std::max<uint32_t>(smax, entries[k].stay);
-        }
-        BlockHeader h{w.pos(), entries[b].arrive, pmin, static_cast<uint8_t>(n),
-                      static_cast<uint8_t>(Width(pmax - pmin)), static_cast<uint8_t>(Width(dmax)),
-                      static_cast<uint8_t>(Width(smax))};
-        for (size_t k = b; k < b + n; ++k) {
-          w.Put(entries[k].person - pmin, h.person_bits);
-          w.Put(k > b ? entries[k].arrive - entries[k - 1].arrive : 0, h.delta_bits);
-          w.Put(entries[k].stay, h.stay_bits);
-        }
-        seg->blocks.push_back(h);
-      }
-      i = j;
-    }
-    seg->venue_dir.Build(keys, starts, static_cast<uint32_t>(seg->blocks.size()));
-    seg->vbits.push_back(0);  // readers may touch one word past the last bit
-  }
-
-  // Person-major.
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    if (a.person != b.person) return a.person < b.person;
-    if (a.arrive != b.arrive) return a.arrive < b.arrive;
-    return a.venue < b.venue;
-  });
-  {
-    std::vector<uint32_t> keys, starts, dict;
-    BitWriter w(seg->pbits);
-    for (size_t i = 0; i < entries.size();) {
-      size_t j = i;
-      while (j < entries.size() && entries[j].person == entries[i].person) ++j;
-      w.AlignWord();
-      keys.push_back(entries[i].person);
-      starts.push_back(static_cast<uint32_t>(w.pos() / 64));
-      dict.clear();
-      uint32_t dmax = 0, smax = 0;
-      for (size_t k = i; k < j; ++k) {
-        dict.push_back(entries[k].venue);
-        if (k > i) dmax = std::max<uint32_t>(dmax, entries[k].arrive - entries[k - 1].arrive);
-        smax = std::max<uint32_t>(smax, entries[k].stay);
-      }
-      std::sort(dict.begin(), dict.end());
-      dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
-      const unsigned idx_bits = Width(dict.size() - 1), delta_bits = Width(dmax), stay_bits = Width(smax);
-      w.Put(j - i, 24);
-      w.Put(dict.size(), 24);
-      w.Put(idx_bits, 6);
-      w.Put(delta_bits, 6);
-      w.Put(stay_bits, 6);
-      w.Put(static_cast<uint32_t>(entries[i].arrive), 32);
-      for (uint32_t v : dict) w.Put(v, seg->venue_bits);
-      for (size_t k = i; k < j; ++k) {
-        const size_t idx = std::lower_bound(dict.begin(), dict.end(), entries[k].venue) - dict.begin();
-        w.Put(idx, idx_bits);
-        w.Put(k > i ? entries[k].arrive - entries[k - 1].arrive : 0, delta_bits);
-        w.Put(entries[k].stay, stay_bits);
-      }
-      i = j;
-    }
-    w.AlignWord();
-    seg->pbits.resize(w.pos() / 64 + 1, 0);
-    seg->person_dir.Build(keys, starts, static_cast<uint32_t>(w.pos() / 64));
-  }
-  seg->blocks.shrink_to_fit();
-  seg->vbits.shrink_to_fit();
-  seg->pbits.shrink_to_fit();
-  sealed_ += seg->count;
-  segments_.push_back(std::move(seg));
-}
-
-// Tiered merging: while the newest segment is at least a quarter of the one before
-// it, merge them (each check-in is re-encoded O(log4 N) times); `all` merges everything.
+// While the newest segment is at least half the one before it, merge the two (so
+// sizes grow geometrically and a check-in is re-encoded O(log N) times); `all`
+// merges everything in one pass.
 void Index::MergeTiers(bool all) {
-  while (segments_.size() >= 2) {
-    const Segment& last = *segments_.back();
-    const Segment& prev = *segments_[segments_.size() - 2];
-    if (!all && last.count * 4 < prev.count) break;
-    std::vector<Entry> entries;
-    entries.reserve(last.count + prev.count);
-    for (size_t s = segments_.size() - 2; s < segments_.size(); ++s) {
-      const Segment& seg = *segments_[s];
-      seg.venue_dir.ForEach([&](uint32_t venue, uint32_t b, uint32_t e) {
-        for (uint32_t i = b; i < e; ++i) {
-          seg.ForEachInBlock(venue, i, [&](const Visit& x) {
-            entries.push_back(Entry{x.person, x.venue, static_cast<int32_t>(x.arrive),
-                                    static_cast<uint16_t>(x.leave ? x.leave - x.arrive + 1 : 0)});
-            return true;
-          });
-        }
-      });
-    }
-    sealed_ -= last.count + prev.count;
-    segments_.pop_back();
-    segments_.pop_back();
-    SealBuffer(std::move(entries));
+  auto merge_from = [this](size_t from) {
+    std::vector<const Segment*> segs;
+    for (size_t i = from; i < segments_.size(); ++i) segs.push_back(segments_[i].get());
+    auto merged = MergeSegments(segs);
+    segments_.resize(from);
+    segments_.push_back(std::move(merged));
+  };
+  if (all) {
+    if (segments_.size() > 1) merge_from(0);
+    return;
+  }
+  while (segments_.size() >= 2 && segments_.back()->count * 2 >= segments_[segments_.size() - 2]->count) {
+    merge_from(segments_.size() - 2);
   }
 }
 
 void Index::ForEachArrival(uint32_t venue, Minute lo, Minute hi, const std::function<void(const Visit&)>& fn) const {
   for (const auto& seg : segments_) seg->Arrivals(venue, lo, hi, fn);
+}
+
+void Index::AppendArrivals(uint32_t venue, Minute lo, Minute hi, std::vector<Visit>& out) const {
+  for (const auto& seg : segments_) seg->Arrivals(venue, lo, hi, [&](const Visit& v) { out.push_back(v); });
 }
 
 std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {

@@ -55,11 +55,15 @@ class Index {
   void Compact();
   // Buffer size at which Add() seals by itself (default 8 M check-ins).
   void set_seal_threshold(size_t n) { seal_threshold_ = n; }
+  // Off during bulk loads (then Compact() once): sealed segments are not merged.
+  void set_auto_merge(bool on) { auto_merge_ = on; }
   bool has_buffered() const { return !buffer_.empty(); }
 
   // Visits at `venue` arriving in [lo, hi], in no particular order across segments;
   // the sealed part only (call Seal() first to include the buffer).
   void ForEachArrival(uint32_t venue, Minute lo, Minute hi, const std::function<void(const Visit&)>& fn) const;
+  // The same, appended to `out` (no call per visit: the contact queries' inner loop).
+  void AppendArrivals(uint32_t venue, Minute lo, Minute hi, std::vector<Visit>& out) const;
   // Visits at `venue` whose presence meets [t1, t2] (arrive ≤ t2 and end ≥ t1, end
   // being the leave time or the arrival), sorted by (arrive, person).
   std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2) const;
@@ -83,13 +87,13 @@ class Index {
     uint16_t stay;
   };
   static Visit ToVisit(const Entry& e);
-  void SealBuffer(std::vector<Entry>&& entries);
   void MergeTiers(bool all);
 
   std::vector<Entry> buffer_;
   std::vector<std::unique_ptr<Segment>> segments_;
   int64_t sealed_ = 0;
   size_t seal_threshold_ = 8u << 20;
+  bool auto_merge_ = true;
   std::vector<uint16_t> max_stay_;                 // by venue
   int32_t first_day_ = 0;                          // day of days_[0]
   std::vector<std::vector<uint32_t>> day_counts_;  // [day - first_day_][venue]

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 namespace tc::tracing {
@@ -20,34 +21,67 @@ class PersonSet {
   std::vector<bool> bits_;
 };
 
-// Keeps the earliest exposure per person, sorted by person.
-std::vector<Exposure> EarliestPerPerson(std::vector<Exposure>& all) {
-  std::sort(all.begin(), all.end(), [](const Exposure& a, const Exposure& b) {
-    if (a.person != b.person) return a.person < b.person;
-    if (a.at != b.at) return a.at < b.at;
-    if (a.route != b.route) return a.route < b.route;
-    if (a.source != b.source) return a.source < b.source;
-    return a.venue < b.venue;
-  });
-  std::vector<Exposure> out;
-  for (const Exposure& e : all) {
-    if (out.empty() || out.back().person != e.person) out.push_back(e);
+// The earliest exposure per person, kept while candidates stream in: a slot per
+// person id stamped with the query's generation, so nothing is cleared between
+// queries and no list of every pair is ever sorted.
+class EarliestExposures {
+ public:
+  EarliestExposures() {
+    if (++Scratch().generation == 0) {  // wrapped: forget every stamp
+      std::fill(Scratch().stamp.begin(), Scratch().stamp.end(), 0);
+      Scratch().generation = 1;
+    }
+    gen_ = Scratch().generation;
   }
-  return out;
-}
+  void Offer(const Exposure& e) {
+    auto& s = Scratch();
+    if (e.person >= s.stamp.size()) {
+      const size_t n = std::max<size_t>(e.person + 1, s.stamp.size() * 3 / 2);
+      s.stamp.resize(n, 0);
+      s.slot.resize(n, 0);
+    }
+    if (s.stamp[e.person] != gen_) {
+      s.stamp[e.person] = gen_;
+      s.slot[e.person] = static_cast<uint32_t>(found_.size());
+      found_.push_back(e);
+      return;
+    }
+    Exposure& cur = found_[s.slot[e.person]];
+    if (std::tie(e.at, e.route, e.source, e.venue) < std::tie(cur.at, cur.route, cur.source, cur.venue)) cur = e;
+  }
+  std::vector<Exposure> Take() {
+    std::sort(found_.begin(), found_.end(), [](const Exposure& a, const Exposure& b) { return a.person < b.person; });
+    return std::move(found_);
+  }
+
+ private:
+  struct State {
+    std::vector<uint32_t> stamp, slot;
+    uint32_t generation = 0;
+  };
+  static State& Scratch() {
+    thread_local State state;
+    return state;
+  }
+  uint32_t gen_;
+  std::vector<Exposure> found_;
+};
 
 // One ring: exposures of everyone not in `excluded` to the sources in their windows.
 std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sources, const PersonSet& excluded,
                            const ContactQuery& q, int64_t& examined) {
-  std::vector<Exposure> found;
+  EarliestExposures best;
+  std::vector<Visit> candidates;
   for (const CaseWindow& c : sources) {
     for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) {
       const Window w = CandidateArrivals(a, index.MaxStay(a.venue), q.rules);
-      index.ForEachArrival(a.venue, w.lo, w.hi, [&](const Visit& b) {
-        ++examined;
-        if (excluded.Contains(b.person) || !IsContact(a, b, q.rules)) return;
-        found.push_back(Exposure{b.person, c.person, a.venue, std::max(a.arrive, b.arrive), Route::kVenue});
-      });
+      candidates.clear();
+      index.AppendArrivals(a.venue, w.lo, w.hi, candidates);
+      examined += static_cast<int64_t>(candidates.size());
+      for (const Visit& b : candidates) {
+        if (excluded.Contains(b.person) || !IsContact(a, b, q.rules)) continue;
+        best.Offer(Exposure{b.person, c.person, a.venue, std::max(a.arrive, b.arrive), Route::kVenue});
+      }
     }
   }
   if (q.households) {
@@ -59,10 +93,10 @@ std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& so
       if (!fresh) it->second = std::min(it->second, c.from);
     }
     q.households->Members(persons, [&](uint32_t person, uint32_t member) {
-      if (!excluded.Contains(member)) found.push_back(Exposure{member, person, 0, from[person], Route::kHousehold});
+      if (!excluded.Contains(member)) best.Offer(Exposure{member, person, 0, from[person], Route::kHousehold});
     });
   }
-  return EarliestPerPerson(found);
+  return best.Take();
 }
 
 }  // namespace

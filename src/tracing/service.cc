@@ -87,10 +87,12 @@ Status Tracing::Start() {
   }));
   std::unique_lock lock(mu_);
   index_ = Index();
-  index_.set_seal_threshold(64u << 20);  // the first load seals in big segments
+  index_.set_seal_threshold(64u << 20);  // the first load: big segments, merged once at the end
+  index_.set_auto_merge(false);
   last_id_ = 0;
   TC_RETURN_IF_ERROR(CatchUp());
   index_.Compact();
+  index_.set_auto_merge(true);
   index_.set_seal_threshold(1u << 20);
   return Status::Ok();
 }

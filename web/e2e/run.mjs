@@ -53,6 +53,18 @@ async function sessionToken(page) {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem('tongchou.session') || '{}').token)
 }
 
+/** Every item of a paged list (limit 1000, next_after). */
+async function allPages(api, token, path) {
+  const out = []
+  let after = 0
+  for (;;) {
+    const page = await api.get(token, `${path}${path.includes('?') ? '&' : '?'}limit=1000&after=${after}`)
+    out.push(...page.items)
+    if (page.next_after === null) return out
+    after = page.next_after
+  }
+}
+
 async function noHorizontalScroll(page) {
   const widths = await page.evaluate(() => ({
     doc: document.documentElement.scrollWidth,
@@ -75,7 +87,36 @@ async function setup({ api }) {
   const plain = (await api.get(admin, `/api/v1/residents?area=${community.code}&limit=5&unmask=true`)).items
   const person = plain.find((r) => r.id_number && r.phone)
   assert.ok(person, 'the community has a resident with an ID number and a phone')
-  return { api, admin, me, city, district, street, community, compound, person }
+  const outbreak = await casesForTracing(api, admin, community, person)
+  return { api, admin, me, city, district, street, community, compound, person, outbreak }
+}
+
+/**
+ * Two linked cases in the grid worker's community for the tracing scenarios: an index
+ * case and one it infected. The demo's generated outbreak (when the demo has one) is
+ * used as it is when it has such a pair there; otherwise the pair is recorded through
+ * the API (onset inside the demo's check-in days, 2022-03-01..03), so the scenarios do
+ * not depend on the generator. Returns { index, infected, created }.
+ */
+async function casesForTracing(api, admin, community, person) {
+  const scope = community.code
+  const existing = (await api.get(admin, '/api/v1/cases?limit=1000')).items
+  const infected = existing.find((c) => c.infector_case_id && c.household_code.startsWith(scope))
+  if (infected) {
+    const index = await api.get(admin, `/api/v1/cases/${infected.infector_case_id}`)
+    if (index.household_code.startsWith(scope)) return { index, infected, created: false }
+  }
+  const residents = (await api.get(admin, `/api/v1/residents?area=${community.code}&limit=50`)).items
+  const taken = new Set(existing.map((c) => c.resident_id))
+  const free = residents.filter((r) => r.id !== person.id && !taken.has(r.id))
+  assert.ok(free.length >= 2, 'two residents to record as cases')
+  const index = await api.post(admin, '/api/v1/cases', {
+    resident_id: free[0].id, kind: 'confirmed', onset_date: '2022-03-03', report_date: '2022-03-04', hospital: '吉大一院', note: 'e2e',
+  })
+  const second = await api.post(admin, '/api/v1/cases', {
+    resident_id: free[1].id, kind: 'asymptomatic', report_date: '2022-03-05', infector_case_id: index.id, note: 'e2e',
+  })
+  return { index: { ...index, name: free[0].name }, infected: { ...second, name: free[1].name }, created: true }
 }
 
 // ---------------------------------------------------------------------- scenarios
@@ -336,6 +377,140 @@ scenario('wartime: the mode badge follows the district’s real mode', {}, async
   await assertText(badge, '战时')
   await assertText(page.locator('[data-test=area-head] [data-test=mode-badge]'), '战时')
   await shot('desktop-wartime')
+})
+
+scenario('cases and tracing: chain graph, a tracing run, a status step, CSV export', {}, async ({ page, shot, api, admin, outbreak }) => {
+  const { index, infected } = outbreak
+  await loginOk(page, 'commander')
+  await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '病例' }).click()
+  await page.waitForURL(/\/cases$/)
+  await page.locator('[data-test=case-list] .case-row').first().waitFor()
+  await shot('desktop-cases')
+
+  // The infected case's drawer: fields, the chain with both cases, the graph drawn.
+  const open = page.locator(`[data-test=case-list] [data-test=case-open][data-id="${infected.id}"]`)
+  if (!(await open.count())) await page.goto(`${page.url()}?case=${infected.id}`) // beyond the first page
+  else await open.click()
+  const drawer = page.locator('[data-test=case-drawer]')
+  await assertText(drawer.locator('[data-test=case-fields]'), infected.report_date)
+  await assertText(drawer.locator('[data-test=chain-list]'), `#${index.id}`)
+  const chain = await api.get(admin, `/api/v1/cases/${infected.id}/chain`)
+  await assertText(drawer.locator('[data-test=chain-size]'), `${chain.nodes.length} 例`)
+  await drawer.locator('[data-test=chain-graph] svg text', { hasText: `#${index.id} ` }).first().waitFor()
+  assert.equal(Number(await drawer.locator('[data-test=chain-graph]').getAttribute('data-nodes')), chain.nodes.length)
+  await shot('desktop-case-chain')
+
+  // A click on the infector's node opens that case.
+  await drawer.locator('[data-test=chain-graph] svg text', { hasText: `#${index.id} ` }).first().click({ force: true })
+  await page.waitForURL(new RegExp(`[?&]case=${index.id}(&|$)`))
+  await assertText(drawer.locator('.el-drawer__title, .el-drawer__header'), `#${index.id}`)
+
+  // Trace this case: the form comes filled; secondary contacts off keeps the run small.
+  await drawer.locator('[data-test=trace-case]').click()
+  await page.waitForURL(new RegExp(`/tracing\\?.*cases=${index.id}`))
+  await assertText(page.locator('[data-test=run-cases]'), `#${index.id}`)
+  await page.locator('[data-test=run-secondary]').click()
+  await page.locator('[data-test=run-submit]').click()
+  await page.locator('[data-test=run-result]').waitFor({ timeout: 60_000 })
+  const runId = Number(new URL(page.url()).searchParams.get('run'))
+  assert.ok(runId > 0, 'the run id is in the URL')
+  assert.equal(await page.locator('[data-test=run-secondary-found]').innerText(), '0')
+  const listed = await allPages(api, admin, `/api/v1/contacts?run=${runId}`)
+  assert.equal(nf('zh-CN').format(listed.length), await page.locator('[data-test=run-listed]').innerText(), 'everyone found was listed')
+  const rows = page.locator('[data-test=contact-list] tr.contact-row')
+  if (listed.length) await rows.first().waitFor()
+  assert.equal(await rows.count(), Math.min(listed.length, 50), 'the run’s list, first page')
+  await shot('desktop-tracing-result')
+
+  // Move the first pending contact one step forward, with an officer and a note.
+  const firstPending = page.locator('[data-test=contact-list] tr.contact-row', { has: page.locator('[data-test=contact-advance]') }).first()
+  const contactId = Number(await firstPending.locator('[data-test=contact-row]').getAttribute('data-id'))
+  const row = page.locator('[data-test=contact-list] tr.contact-row', { has: page.locator(`[data-test=contact-row][data-id="${contactId}"]`) })
+  const before = listed.find((c) => c.id === contactId)
+  assert.ok(before, 'the row is one of the run’s contacts')
+  await row.locator('[data-test=contact-advance]').click()
+  const dialog = page.locator('[data-test=status-dialog]')
+  await assertText(dialog.locator('[data-test=status-to]'), '已通知')
+  await dialog.locator('[data-test=status-officer]').fill('社区医生 李文')
+  await dialog.locator('[data-test=status-note]').fill('电话已通知，居家等待转运')
+  await shot('desktop-status-dialog')
+  await dialog.locator('[data-test=status-submit]').click()
+  await assertText(page.locator('.el-message--success'), '已标记为已通知')
+  await assertText(row.locator('[data-test=contact-status]'), '已通知')
+  const after = await api.get(admin, `/api/v1/contacts/${contactId}`)
+  assert.equal(after.status, 'notified')
+  assert.equal(after.officer, '社区医生 李文')
+  assert.equal(after.history.at(-1).note, '电话已通知，居家等待转运')
+
+  // Export the run's list as CSV.
+  await page.locator('[data-test=contact-list] [data-test=contacts-export]').first().click()
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.el-dropdown-menu [data-test=contacts-export-csv]').last().click()])
+  assert.match(download.suggestedFilename(), /\.csv$/)
+  const file = join(config.artifacts, `run-${runId}-${download.suggestedFilename()}`)
+  await download.saveAs(file)
+  const text = readFileSync(file, 'utf8')
+  assert.ok(text.startsWith('\uFEFF'), 'CSV starts with a BOM for Excel')
+  assert.equal(text.trim().split('\n').length, listed.length + 1, 'a header and one line per contact')
+  assert.ok(text.includes(before.name), 'the CSV names the contact')
+
+  // Source finding from the first cases, then the visitors of the top venue.
+  await page.locator('[data-test=tracing-panels] .el-tabs__item', { hasText: '溯源' }).click()
+  await page.locator('[data-test=sources-run]').click()
+  await page.locator('[data-test=sources-cases]').waitFor()
+  const sourceRows = page.locator('[data-test=sources-list] .source-row')
+  if (await page.locator('[data-test=sources-list]').count()) {
+    await sourceRows.first().waitFor()
+    await assertText(sourceRows.first(), '个病例中有')
+    await shot('desktop-sources')
+    await sourceRows.first().locator('[data-test=source-visitors]').click()
+    await page.waitForURL(/panel=visitors/)
+    await page.locator('[data-test=visitors-from]').fill('2022-03-01T00:00')
+    await page.locator('[data-test=visitors-to]').fill('2022-03-04T00:00')
+    await page.locator('[data-test=visitors-run]').click()
+    await page.locator('[data-test=visitors-persons]').waitFor()
+    assert.ok(Number((await page.locator('[data-test=visitors-persons]').innerText()).replace(/,/g, '')) > 0, 'the top venue had visitors')
+    await page.locator('[data-test=visitors-list] .visitor-row').first().waitFor()
+    await shot('desktop-visitors')
+  }
+})
+
+scenario('phone 390×844, tracing: a grid worker works the contact list and opens a case', { device: PHONE }, async ({ page, shot, outbreak }) => {
+  await loginOk(page, 'grid01')
+  await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '流调' }).click()
+  await page.waitForURL(/\/tracing/)
+  // Without trace.run only the contact list is offered.
+  await assertText(page.locator('[data-test=tracing-panels]'), '密接名单')
+  assert.equal(await page.locator('[data-test=tracing-panels] .el-tabs__item').count(), 1)
+  await page.locator('[data-test=contacts-panel] [data-test=contact-count]').waitFor()
+  const cards = page.locator('[data-test=contacts-panel] .c-card')
+  await cards.first().waitFor().catch(() => {})
+  await noHorizontalScroll(page)
+  await shot('phone-contacts')
+  if (await cards.count()) {
+    const id = await page.locator('[data-test=contacts-panel] .c-card', { has: page.locator('[data-test=contact-advance]') }).first().getAttribute('data-id')
+    const card = page.locator(`[data-test=contacts-panel] .c-card[data-id="${id}"]`)
+    const status = await card.getAttribute('data-status')
+    await card.locator('[data-test=contact-advance]').click()
+    const dialog = page.locator('[data-test=status-dialog]')
+    await dialog.locator('[data-test=status-officer]').fill('网格员01')
+    await shot('phone-status-dialog')
+    await dialog.locator('[data-test=status-submit]').click()
+    await page.locator('.el-message--success').waitFor()
+    assert.notEqual(await card.getAttribute('data-status'), status, 'the card shows the new status')
+  }
+
+  await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '病例' }).click()
+  await page.waitForURL(/\/cases/)
+  const caseCard = page.locator(`[data-test=case-list] [data-test=case-row][data-id="${outbreak.infected.id}"]`)
+  await caseCard.waitFor()
+  assert.equal(await page.locator('[data-test=new-case]').count(), 0, 'no new-case button without case.write')
+  await noHorizontalScroll(page)
+  await shot('phone-cases')
+  await caseCard.click()
+  const drawer = page.locator('[data-test=case-drawer]')
+  await drawer.locator('[data-test=chain-graph] svg text').first().waitFor()
+  assert.equal(await drawer.locator('[data-test=trace-case]').count(), 0, 'no tracing without trace.run')
+  await shot('phone-case-drawer')
 })
 
 // --------------------------------------------------------------------------- main

@@ -27,6 +27,7 @@ import {
   ElHeader,
   ElIcon,
   ElInput,
+  ElInputNumber,
   ElLoading,
   ElMain,
   ElOption,
@@ -37,6 +38,7 @@ import {
   ElRow,
   ElSelect,
   ElSkeleton,
+  ElSwitch,
   ElTable,
   ElTableColumn,
   ElTabPane,
@@ -52,8 +54,8 @@ import 'element-plus/dist/index.css'
 const components = [
   ElAlert, ElAside, ElAutocomplete, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCol, ElConfigProvider,
   ElContainer, ElDescriptions, ElDescriptionsItem, ElDialog, ElDrawer, ElDropdown, ElDropdownItem, ElDropdownMenu,
-  ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElMain, ElOption, ElProgress, ElRadio, ElRadioButton, ElRadioGroup,
-  ElRow, ElSelect, ElSkeleton, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem,
+  ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElMain, ElOption, ElProgress, ElRadio, ElRadioButton, ElRadioGroup,
+  ElRow, ElSelect, ElSkeleton, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem,
   ElTooltip, ElTree,
 ]
 

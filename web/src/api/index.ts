@@ -4,14 +4,27 @@ import type {
   Area,
   AreaDetail,
   CareTag,
+  Case,
+  CaseKind,
+  Chain,
+  Contact,
+  ContactDetail,
+  ContactStatus,
   CoverageReport,
   DuplicatePair,
   LoginResponse,
   MapCollection,
   Me,
   Page,
+  NewCase,
   Resident,
   ResidentDetail,
+  Ring,
+  SourceRanking,
+  TraceRequest,
+  TraceRun,
+  Venue,
+  VisitorsReport,
 } from './types'
 
 export const client = new ApiClient({
@@ -44,6 +57,52 @@ export const api = {
   coverage: (area: string, limit = 500) => client.get<CoverageReport>(`${V1}/coverage`, { area, limit }),
   exportCoverage: (area: string, format: 'csv' | 'xlsx'): Promise<Download> =>
     client.download(`${V1}/coverage`, { area, format }, `coverage-${area}.${format}`),
+
+  cases: (q: CaseQuery) => client.get<Page<Case>>(`${V1}/cases`, { ...q }),
+  exportCases: (q: CaseQuery, format: 'csv' | 'xlsx'): Promise<Download> =>
+    client.download(`${V1}/cases`, { ...q, after: undefined, limit: undefined, format }, `cases.${format}`),
+  case: (id: number) => client.get<Case>(`${V1}/cases/${id}`),
+  createCase: (c: NewCase) => client.post<Case>(`${V1}/cases`, c),
+  chain: (id: number) => client.get<Chain>(`${V1}/cases/${id}/chain`),
+
+  trace: (r: TraceRequest) => client.post<TraceRun>(`${V1}/tracing/runs`, r),
+  sources: (first: number, top: number) => client.get<SourceRanking>(`${V1}/tracing/sources`, { first, top }),
+
+  contacts: (q: ContactQuery) => client.get<Page<Contact>>(`${V1}/contacts`, { ...q }),
+  exportContacts: (q: ContactQuery, format: 'csv' | 'xlsx'): Promise<Download> =>
+    client.download(`${V1}/contacts`, { ...q, after: undefined, limit: undefined, format }, `contacts.${format}`),
+  contact: (id: number) => client.get<ContactDetail>(`${V1}/contacts/${id}`),
+  setContactStatus: (id: number, status: ContactStatus, officer: string, note?: string) =>
+    client.post<Contact>(`${V1}/contacts/${id}/status`, { status, officer, note: note || undefined }),
+
+  venues: (q: { area?: string; kind?: string; q?: string; limit?: number }) => client.get<Page<Venue>>(`${V1}/venues`, { ...q }),
+  visitors: (code: string, q: VisitorsQuery) => client.get<VisitorsReport>(`${V1}/venues/${enc(code)}/visitors`, { ...q }),
+  exportVisitors: (code: string, q: VisitorsQuery, format: 'csv' | 'xlsx'): Promise<Download> =>
+    client.download(`${V1}/venues/${enc(code)}/visitors`, { ...q, after: undefined, limit: undefined, format }, `visitors-${code}.${format}`),
+}
+
+export interface CaseQuery {
+  kind?: CaseKind | ''
+  after?: number
+  limit?: number
+}
+
+export interface ContactQuery {
+  ring?: Ring | ''
+  status?: ContactStatus | ''
+  case?: number
+  run?: number
+  removed?: boolean
+  after?: number
+  limit?: number
+}
+
+export interface VisitorsQuery {
+  /** "YYYY-MM-DD HH:MM" in China time, or RFC 3339. */
+  from: string
+  to?: string
+  after?: number
+  limit?: number
 }
 
 export interface ResidentQuery {

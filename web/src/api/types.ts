@@ -128,3 +128,180 @@ export interface CoverageReport {
   total_gaps: number
   gaps: CoverageGap[]
 }
+
+// ---- Tracing (流调): venues, cases, the contact list ----
+
+export type CaseKind = 'confirmed' | 'asymptomatic'
+export const CASE_KINDS: readonly CaseKind[] = ['confirmed', 'asymptomatic']
+export type Ring = 'close' | 'secondary'
+export const RINGS: readonly Ring[] = ['close', 'secondary']
+export type ContactStatus = 'pending' | 'notified' | 'quarantined' | 'released'
+export const CONTACT_STATUSES: readonly ContactStatus[] = ['pending', 'notified', 'quarantined', 'released']
+export type ReasonKind = 'venue' | 'household' | 'manual'
+export const REASON_KINDS: readonly ReasonKind[] = ['venue', 'household', 'manual']
+export type VenueKind =
+  | 'wholesale_market'
+  | 'supermarket'
+  | 'restaurant'
+  | 'mall'
+  | 'office'
+  | 'factory'
+  | 'school'
+  | 'hospital'
+  | 'station'
+  | 'other'
+export const VENUE_KINDS: readonly VenueKind[] = [
+  'wholesale_market',
+  'supermarket',
+  'restaurant',
+  'mall',
+  'office',
+  'factory',
+  'school',
+  'hospital',
+  'station',
+  'other',
+]
+
+export interface Venue {
+  id: number
+  code: string
+  name: string
+  kind: VenueKind | string
+  area_code: string
+  capacity: number
+  created_at?: string
+}
+
+export interface Case {
+  id: number
+  resident_id: number
+  /** Added by the server from the registry; the phone is masked. */
+  name?: string
+  phone?: string
+  household_code: string
+  kind: CaseKind
+  onset_date: string | null
+  report_date: string
+  hospital: string
+  infector_case_id: number | null
+  note: string
+  created_by: string
+  created_at: string
+}
+
+export interface NewCase {
+  resident_id: number
+  kind: CaseKind
+  report_date: string
+  onset_date?: string
+  hospital?: string
+  note?: string
+  infector_case_id?: number
+}
+
+export interface ChainLink {
+  /** The infector's case id. */
+  source: number
+  /** The infected case's id. */
+  target: number
+}
+
+export interface Chain {
+  case_id: number
+  nodes: Case[]
+  links: ChainLink[]
+}
+
+export interface Contact {
+  id: number
+  resident_id: number
+  name: string
+  phone: string
+  household_code: string
+  ring: Ring
+  case_id: number | null
+  via_resident_id: number | null
+  reason_kind: ReasonKind
+  venue_id: number | null
+  exposure_at: string | null
+  /** Server text in Chinese (venue, time and case). */
+  reason: string
+  status: ContactStatus
+  officer: string
+  run_id: number | null
+  listed_by: string
+  listed_at: string
+  updated_at: string
+  removed_at: string | null
+  removed_reason: string
+}
+
+export interface StatusChange {
+  from: ContactStatus | ''
+  to: ContactStatus
+  officer: string
+  note: string
+  at: string
+}
+
+export interface ContactDetail extends Contact {
+  history: StatusChange[]
+}
+
+export interface TraceRequest {
+  case_ids: number[]
+  margin_minutes?: number
+  secondary?: boolean
+  households?: boolean
+  days_before_onset?: number
+}
+
+export interface TraceRun {
+  run_id: number
+  close_found: number
+  secondary_found: number
+  listed: number
+  upgraded: number
+  already_listed: number
+  skipped_cases: number
+  engine_ms: number
+}
+
+export interface SourceItem {
+  rank: number
+  venue: Venue | null
+  cases: number
+  expected: number
+  traffic: number
+  score: number
+  explanation: string
+}
+
+export interface SourceRanking {
+  cases: number
+  items: SourceItem[]
+}
+
+export interface VisitTime {
+  arrive_at: string
+  leave_at: string | null
+}
+
+export interface Visitor {
+  resident_id: number
+  name: string
+  phone: string
+  visits: VisitTime[]
+}
+
+export interface VisitorsReport {
+  venue: Venue
+  from: string
+  to: string
+  visits: number
+  distinct_persons: number
+  engine_ms: number
+  items: Visitor[]
+  next_after: number | null
+}

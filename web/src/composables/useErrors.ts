@@ -26,3 +26,13 @@ export function useErrors() {
     },
   }
 }
+
+/** The server's per-field messages (problem+json `errors`), by field, for form items. */
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!(e instanceof ApiError)) return out
+  for (const fe of e.errors) {
+    if (fe.field && !out[fe.field]) out[fe.field] = fe.message
+  }
+  return out
+}

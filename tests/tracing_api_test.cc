@@ -1,0 +1,185 @@
+// Black-box tests of tracing over HTTP: venues, check-ins (JSON, NDJSON, CSV) with
+// bad lines, the Xinfadi query, and the full loop case → tracing run → contact
+// list → statuses, with jurisdiction and permissions.
+#include <chrono>
+#include <ctime>
+
+#include "api_fixture.h"
+
+namespace tc::testing {
+namespace {
+
+using nlohmann::json;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string ShanghaiDate(int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000 + 8 * 3600);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
+  auto ResidentId = [](const std::string& admin, const std::string& id_number) -> int64_t {
+    auto r = Call("GET", "/api/v1/residents?id_number=" + id_number, admin);
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return r.body["items"].empty() ? 0 : r.body["items"][0]["id"].get<int64_t>();
+  };
+  const std::string admin = Login("admin");
+  const std::string venue = "220102001001-V9001";
+  auto created = Call("POST", "/api/v1/venues", admin,
+                      json{{"code", venue}, {"name", "永吉农贸市场"}, {"kind", "wholesale_market"},
+                           {"area_code", "220102001001"}, {"capacity", 3000}}
+                          .dump());
+  ASSERT_EQ(created.status, 201) << created.raw;
+  ExpectProblem(Call("POST", "/api/v1/venues", admin,
+                     json{{"code", venue}, {"name", "again"}, {"kind", "mall"}, {"area_code", "220102001001"}}.dump()),
+                409);
+  auto bad_kind = Call("POST", "/api/v1/venues", admin,
+                       json{{"code", "220102001001-V9002"}, {"name", "x"}, {"kind", "casino"},
+                            {"area_code", "220102001001"}}
+                           .dump());
+  ExpectProblem(bad_kind, 422);
+  EXPECT_EQ(ErrorFields(bad_kind), std::set<std::string>{"kind"});
+
+  const int64_t zhang = ResidentId(admin, kNanguanId1), li = ResidentId(admin, kNanguanId2),
+                wang = ResidentId(admin, kKuanchengId);
+  ASSERT_TRUE(zhang && li && wang);
+  const int64_t t = NowMs() - 1000;
+  // A JSON array: two good lines, an unknown venue, a time in the future.
+  auto batch = Call("POST", "/api/v1/checkins", admin,
+                    json::array({{{"person_id", zhang}, {"venue_code", venue}, {"arrive_at", t}},
+                                 {{"person_id", li}, {"venue_code", venue}, {"arrive_at", t}},
+                                 {{"person_id", li}, {"venue_code", "NOPE-0000"}, {"arrive_at", t}},
+                                 {{"person_id", wang}, {"venue_code", venue}, {"arrive_at", t + 86'400'000}}})
+                        .dump());
+  ASSERT_EQ(batch.status, 200) << batch.raw;
+  EXPECT_EQ(batch.body["accepted"], 2);
+  EXPECT_EQ(batch.body["rejected"], 2);
+  EXPECT_EQ(batch.body["errors"][0]["line"], 3);
+  EXPECT_EQ(batch.body["errors"][0]["field"], "venue_code");
+  EXPECT_EQ(batch.body["errors"][1]["field"], "arrive_at");
+  // NDJSON: a malformed line, a duplicate of a stored check-in, a good one by ID number.
+  const std::string ndjson = "{\"person_id\": " + std::to_string(zhang) + ", \"venue_code\": \"" + venue +
+                             "\", \"arrive_at\": " + std::to_string(t) + "}\n{not json\n" +
+                             "{\"id_number\": \"" + kKuanchengId + "\", \"venue_code\": \"" + venue +
+                             "\", \"arrive_at\": " + std::to_string(t) + "}\n";
+  auto stream = Call("POST", "/api/v1/checkins", admin, ndjson, "application/x-ndjson");
+  ASSERT_EQ(stream.status, 200) << stream.raw;
+  EXPECT_EQ(stream.body["accepted"], 1);
+  EXPECT_EQ(stream.body["rejected"], 2);
+  EXPECT_EQ(stream.body["errors"][0]["line"], 1);  // already recorded
+  EXPECT_EQ(stream.body["errors"][1]["line"], 2);  // not JSON
+  // One JSON object with a bad field is a 422 naming it, and nothing is stored.
+  auto single = Call("POST", "/api/v1/checkins", admin,
+                     json{{"person_id", 99999999}, {"venue_code", venue}, {"arrive_at", t}}.dump());
+  ExpectProblem(single, 422);
+  EXPECT_EQ(ErrorFields(single), std::set<std::string>{"person_id"});
+
+  // The Xinfadi query sees every acknowledged check-in at once.
+  auto visitors = Call("GET", "/api/v1/venues/" + venue + "/visitors?from=" + std::to_string(t / 1000 - 3600) +
+                                  "000",
+                       admin);
+  // from as Unix ms is not a time string: refused with the field named.
+  ExpectProblem(visitors, 422);
+  const std::string from = ShanghaiDate(t) + "%2000:00";
+  visitors = Call("GET", "/api/v1/venues/" + venue + "/visitors?from=" + from, admin);
+  ASSERT_EQ(visitors.status, 200) << visitors.raw;
+  EXPECT_EQ(visitors.body["distinct_persons"], 3);
+  EXPECT_EQ(visitors.body["items"][0]["phone"].get<std::string>().substr(3, 4), "****");
+  // A grid worker may record check-ins but not run tracing queries.
+  ExpectProblem(Call("GET", "/api/v1/venues/" + venue + "/visitors?from=" + from, Login("grid-yongji")), 403);
+
+  // Case → tracing run → contact list.
+  const std::string today = ShanghaiDate(NowMs());
+  auto kase = Call("POST", "/api/v1/cases", admin,
+                   json{{"resident_id", zhang}, {"kind", "confirmed"}, {"onset_date", today}, {"report_date", today},
+                        {"hospital", "长春市传染病医院"}}
+                       .dump());
+  ASSERT_EQ(kase.status, 201) << kase.raw;
+  const int64_t case_id = kase.body["id"];
+  ExpectProblem(Call("POST", "/api/v1/cases", admin,
+                     json{{"resident_id", zhang}, {"kind", "confirmed"}, {"report_date", today}}.dump()),
+                409);
+  ExpectProblem(Call("POST", "/api/v1/tracing/runs", Login("grid-yongji"), json{{"case_ids", {case_id}}}.dump()), 403);
+  auto bad_run = Call("POST", "/api/v1/tracing/runs", admin, json{{"case_ids", {case_id}}, {"margin_minutes", -1}}.dump());
+  ExpectProblem(bad_run, 422);
+  EXPECT_EQ(ErrorFields(bad_run), std::set<std::string>{"margin_minutes"});
+  auto run = Call("POST", "/api/v1/tracing/runs", admin, json{{"case_ids", {case_id}}}.dump());
+  ASSERT_EQ(run.status, 201) << run.raw;
+  // 李四 and 王五 at the market, and whoever other tests put in 张三's household.
+  EXPECT_GE(run.body["close_found"].get<int64_t>(), 2);
+  auto list = Call("GET", "/api/v1/contacts?run=" + std::to_string(run.body["run_id"].get<int64_t>()), admin);
+  ASSERT_EQ(list.status, 200) << list.raw;
+  EXPECT_EQ(list.body["items"].size(), run.body["listed"].get<size_t>());
+  json li_entry, wang_entry;
+  for (const auto& c : list.body["items"]) {
+    if (c["resident_id"] == li) li_entry = c;
+    if (c["resident_id"] == wang) wang_entry = c;
+    EXPECT_NE(c["resident_id"], zhang) << "the case is not their own contact";
+  }
+  ASSERT_FALSE(wang_entry.is_null());
+  EXPECT_EQ(wang_entry["ring"], "close");
+  ASSERT_FALSE(li_entry.is_null());
+  EXPECT_EQ(li_entry["ring"], "close");
+  EXPECT_EQ(li_entry["status"], "pending");
+  EXPECT_EQ(li_entry["case_id"], case_id);
+  EXPECT_NE(li_entry["reason"].get<std::string>().find("永吉农贸市场"), std::string::npos);
+  EXPECT_EQ(li_entry["phone"], "139****5678");
+
+  // Statuses: forward with the officer, never back.
+  const std::string contact = "/api/v1/contacts/" + std::to_string(li_entry["id"].get<int64_t>());
+  const std::string grid = Login("grid-yongji");
+  auto notified = Call("POST", contact + "/status", grid, json{{"status", "notified"}, {"officer", "网格员小王"}}.dump());
+  ASSERT_EQ(notified.status, 200) << notified.raw;
+  EXPECT_EQ(notified.body["status"], "notified");
+  ExpectProblem(Call("POST", contact + "/status", grid, json{{"status", "pending"}, {"officer", "网格员小王"}}.dump()), 409);
+  ExpectProblem(Call("POST", contact + "/status", grid, json{{"status", "quarantined"}}.dump()), 422);
+  ASSERT_EQ(Call("POST", contact + "/status", grid,
+                 json{{"status", "quarantined"}, {"officer", "网格员小王"}, {"note", "居家隔离"}}.dump())
+                .status,
+            200);
+  auto detail = Call("GET", contact, grid);
+  ASSERT_EQ(detail.status, 200) << detail.raw;
+  EXPECT_EQ(detail.body["history"].size(), 2u);
+  EXPECT_EQ(detail.body["officer"], "网格员小王");
+  // Another district neither sees nor changes it; the contact list export works.
+  const std::string kuancheng = Login("kuancheng-op");
+  ExpectProblem(Call("GET", contact, kuancheng), 403);
+  ExpectProblem(Call("POST", contact + "/status", kuancheng, json{{"status", "released"}, {"officer", "x"}}.dump()), 403);
+  auto mine = Call("GET", "/api/v1/contacts", kuancheng);
+  ASSERT_EQ(mine.status, 200);
+  bool saw_wang = false;
+  for (const auto& c : mine.body["items"]) {
+    EXPECT_EQ(c["household_code"].get<std::string>().substr(0, 6), "220103") << c.dump();
+    saw_wang = saw_wang || c["resident_id"] == wang;
+  }
+  EXPECT_TRUE(saw_wang) << "王五 lives in 宽城";
+  auto csv = Call("GET", "/api/v1/contacts?format=csv", admin);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.raw.find("密接"), std::string::npos);
+
+  // The chain graph.
+  auto second = Call("POST", "/api/v1/cases", admin,
+                     json{{"resident_id", li}, {"kind", "asymptomatic"}, {"report_date", today},
+                          {"infector_case_id", case_id}}
+                         .dump());
+  ASSERT_EQ(second.status, 201) << second.raw;
+  auto chain = Call("GET", "/api/v1/cases/" + std::to_string(second.body["id"].get<int64_t>()) + "/chain", admin);
+  ASSERT_EQ(chain.status, 200) << chain.raw;
+  EXPECT_EQ(chain.body["nodes"].size(), 2u);
+  ASSERT_EQ(chain.body["links"].size(), 1u);
+  EXPECT_EQ(chain.body["links"][0]["source"], case_id);
+  ExpectProblem(Call("PATCH", "/api/v1/cases/" + std::to_string(case_id), admin,
+                     json{{"infector_case_id", second.body["id"]}}.dump()),
+                409);
+}
+
+}  // namespace
+}  // namespace tc::testing
