@@ -244,7 +244,9 @@ class Importer {
     int64_t accepted = 0;
     std::vector<ImportError> rejected;
     std::vector<std::pair<std::string, int64_t>> accepted_keys;  // key → line
-    Status s = store_.Tx([&](store::Conn& c) -> Status {
+    // Every row's parent is looked up (or was found by an earlier batch) before it is
+    // inserted, so the store need not check the foreign keys again row by row.
+    Status s = store_.CheckedBulkTx([&](store::Conn& c) -> Status {
       if (c.dialect() == store::Dialect::kSqlite && options_.sqlite_cache_mib > 0) {
         // Index pages of big tables are touched at random; keep them in memory.
         // The setting stays with this pooled connection: meant for one-shot CLI runs.
