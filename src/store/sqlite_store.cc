@@ -196,7 +196,12 @@ class SqliteStore final : public Store {
       struct Restore {
         decltype(lease)& l;
         ~Restore() {
-          if (l.operator->() != nullptr && !l->ExecScript("PRAGMA foreign_keys=ON").ok()) l.Discard();
+          if (l.operator->() == nullptr) return;
+          // The pragma is silently ignored inside a transaction left open by a failed
+          // ROLLBACK: read it back, and drop the connection unless it is on.
+          auto on = l->ExecScript("PRAGMA foreign_keys=ON").ok() ? l->Query("PRAGMA foreign_keys", {})
+                                                                  : Result<Rows>(Internal("foreign_keys"));
+          if (!on.ok() || on->empty() || on->rows[0].Int(0) != 1) l.Discard();
         }
       } restore{lease};
       return Begun(lease, begin, fn);
