@@ -52,11 +52,17 @@ AreaCounts ResidentDelta(int64_t tags, int sign) {
 }
 
 void CountsDelta::Add(std::string_view unit_path, const AreaCounts& delta) {
-  for (const std::string& code : PathCodes(unit_path)) Accumulate(by_area_[code], delta);
+  auto it = by_unit_.find(unit_path);
+  if (it == by_unit_.end()) it = by_unit_.emplace(std::string(unit_path), AreaCounts{}).first;
+  Accumulate(it->second, delta);
 }
 
 Status CountsDelta::Apply(store::Conn& c) const {
-  for (const auto& [code, d] : by_area_) TC_RETURN_IF_ERROR(Upsert(c, code, d));
+  std::unordered_map<std::string, AreaCounts> by_area;
+  for (const auto& [path, d] : by_unit_) {
+    for (const std::string& code : PathCodes(path)) Accumulate(by_area[code], d);
+  }
+  for (const auto& [code, d] : by_area) TC_RETURN_IF_ERROR(Upsert(c, code, d));
   return Status::Ok();
 }
 

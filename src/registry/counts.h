@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,13 +25,18 @@ struct AreaCounts {
 Status AdjustCounts(store::Conn& c, std::string_view unit_path, const AreaCounts& delta);
 // Accumulates many per-unit deltas and applies them with one upsert per distinct
 // area (a batch touching 4,000 units writes each shared ancestor once, not 4,000 times).
+// Add() only sums per unit (no allocation for a unit seen before); Apply() rolls up.
 class CountsDelta {
  public:
   void Add(std::string_view unit_path, const AreaCounts& delta);
   Status Apply(store::Conn& c) const;
 
  private:
-  std::unordered_map<std::string, AreaCounts> by_area_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, AreaCounts, Hash, std::equal_to<>> by_unit_;  // unit path → delta
 };
 
 // The counts delta of one resident (+1 or -1 with their tags).

@@ -244,7 +244,9 @@ class Importer {
     int64_t accepted = 0;
     std::vector<ImportError> rejected;
     std::vector<std::pair<std::string, int64_t>> accepted_keys;  // key → line
-    Status s = store_.Tx([&](store::Conn& c) -> Status {
+    // Every row's parent is looked up (or was found by an earlier batch) before it is
+    // inserted, so the store need not check the foreign keys again row by row.
+    Status s = store_.CheckedBulkTx([&](store::Conn& c) -> Status {
       if (c.dialect() == store::Dialect::kSqlite && options_.sqlite_cache_mib > 0) {
         // Index pages of big tables are touched at random; keep them in memory.
         // The setting stays with this pooled connection: meant for one-shot CLI runs.
@@ -252,9 +254,12 @@ class Importer {
       }
       rejected.clear();
       accepted_keys.clear();
+      // Parents already found by an earlier batch are not looked up again (areas and
+      // households are never deleted or moved); each distinct one is looked up once.
       std::vector<std::string> parents, keys;
+      std::unordered_set<std::string_view> asked;
       for (const auto& p : batch_) {
-        parents.push_back(p.parent);
+        if (!parent_cache_.contains(p.parent) && asked.insert(p.parent).second) parents.push_back(p.parent);
         if (!p.key.empty()) keys.push_back(p.key);
       }
       std::unordered_map<std::string, std::vector<std::string>> parent_info, existing;
@@ -273,6 +278,7 @@ class Importer {
       if (kind_ == ImportKind::kAreas) TC_RETURN_IF_ERROR(LookUp(c, "SELECT code, name FROM areas WHERE code IN ", keys, existing));
       if (kind_ == ImportKind::kDwellings) TC_RETURN_IF_ERROR(LookUp(c, "SELECT code, unit_code FROM households WHERE code IN ", keys, existing));
       if (kind_ == ImportKind::kResidents) TC_RETURN_IF_ERROR(LookUp(c, "SELECT id_number, id FROM residents WHERE id_number IN ", keys, existing));
+      for (auto& [code, values] : parent_info) CacheParent(code, std::move(values));
 
       const KindSpec& spec = Spec(kind_);
       TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk(spec.table, spec.columns));
@@ -286,9 +292,10 @@ class Importer {
         };
         // Parent: in the store, or added earlier in this file (areas only).
         std::string parent_level, parent_path;
-        if (auto it = parent_info.find(p.parent); it != parent_info.end()) {
-          parent_level = it->second[0];
-          parent_path = it->second[1];
+        if (auto it = parent_cache_.find(p.parent); it != parent_cache_.end()) {
+          const std::vector<std::string>& info = parent_values_[it->second];
+          parent_level = info[0];
+          parent_path = info[1];
         } else if (auto it2 = file_areas_.find(p.parent); kind_ != ImportKind::kResidents && it2 != file_areas_.end()) {
           parent_level = it2->second.first;
           parent_path = it2->second.second;
@@ -405,6 +412,19 @@ class Importer {
   size_t pending() const { return batch_.size(); }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  // Remembers a parent found in the store; its values (level or unit code, path) are
+  // shared by all parents with the same path (the households of one unit).
+  void CacheParent(const std::string& code, std::vector<std::string> values) {
+    auto [it, added] = parent_value_ids_.try_emplace(values[1], parent_values_.size());
+    if (added) parent_values_.push_back(std::move(values));
+    parent_cache_.emplace(code, it->second);
+  }
+
   store::Store& store_;
   const Clock& clock_;
   const ImportKind kind_;
@@ -415,6 +435,10 @@ class Importer {
   std::vector<Pending> batch_;
   std::unordered_map<std::string, int64_t> file_keys_;  // code / ID number → line that added it
   std::unordered_map<std::string, std::pair<std::string, std::string>> file_areas_;  // code → level, path
+  // Parents found in the store by earlier batches: code → index into parent_values_.
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> parent_cache_;
+  std::unordered_map<std::string, uint32_t> parent_value_ids_;  // path → index into parent_values_
+  std::vector<std::vector<std::string>> parent_values_;
 };
 
 }  // namespace

@@ -135,6 +135,39 @@ TEST_P(ImporterTest, FirstLineOfARepeatedIdWinsWhateverTheHousehold) {
   EXPECT_EQ((*kept)[0].name, "先");
 }
 
+// A household found once is remembered for the rest of the file; one not found is
+// asked for again by the next batch (it may have been added meanwhile). The store
+// does not re-check foreign keys for imported rows, so a household that never exists
+// must still be a line error, and the counts must follow every accepted line.
+TEST_P(ImporterTest, HouseholdsFoundOnceAreRememberedMissingOnesAreAskedAgain) {
+  ImportOptions options;
+  bool added = false;
+  options.progress = [&](int64_t, const ImportReport&) {
+    if (added) return;  // after the first batch: another writer adds a household
+    added = true;
+    std::istringstream dwellings("unit_code,room\n220102001001-001-01-2,0909\n");
+    EXPECT_EQ(Import(*store_, Clock::System(), ImportKind::kDwellings, dwellings, by_).accepted, 1);
+  };
+  const ImportReport r = Run(ImportKind::kResidents,
+                             "name,household_code\n"
+                             "甲,220102001001-001-01-1-0101\n"   // 2 (batch 1)
+                             "乙,220102001001-001-01-2-0909\n"   // 3 not there yet
+                             "丙,220102001001-001-01-1-0101\n"   // 4
+                             "丁,220102001001-001-01-1-0101\n"   // 5 (batch 2) remembered
+                             "戊,220102001001-001-01-2-0909\n"   // 6 added after batch 1
+                             "己,220102001001-001-01-2-9999\n",  // 7 never exists
+                             options);
+  ASSERT_TRUE(r.fatal.ok()) << r.fatal.ToString();
+  EXPECT_EQ(r.accepted, 4);
+  EXPECT_EQ(Fields(r), "3:household_code 7:household_code ");
+  EXPECT_EQ(areas_->Summary("220102001001-001-01-1")->residents, 3);
+  EXPECT_EQ(areas_->Summary("220102001001-001-01-2")->residents, 1);
+  EXPECT_EQ(areas_->Summary("220102000000")->residents, 4);
+  auto all = residents_->List({.scope = "2201"});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 4u);
+}
+
 TEST_P(ImporterTest, TooManyFieldsRejectsOnlyThatLine) {
   ImportReport r = Run(ImportKind::kResidents,
                        "name,household_code\n甲,220102001001-001-01-1-0101,extra\n乙,220102001001-001-01-1-0101\n");

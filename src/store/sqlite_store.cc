@@ -202,10 +202,35 @@ class SqliteStore final : public Store {
 
   Status Tx(const std::function<Status(Conn&)>& fn) override { return Run("BEGIN IMMEDIATE", fn); }
   Status Read(const std::function<Status(Conn&)>& fn) override { return Run("BEGIN", fn); }
+  // PRAGMA foreign_keys only takes effect outside a transaction; the connection
+  // goes back to the pool with it on again (or is dropped if that fails).
+  Status CheckedBulkTx(const std::function<Status(Conn&)>& fn) override {
+    return Run("BEGIN IMMEDIATE", fn, /*foreign_keys=*/false);
+  }
 
  private:
-  Status Run(const char* begin, const std::function<Status(Conn&)>& fn) {
+  Status Run(const char* begin, const std::function<Status(Conn&)>& fn, bool foreign_keys = true) {
     TC_ASSIGN_OR_RETURN(auto lease, pool_.Acquire());
+    if (!foreign_keys) {
+      TC_RETURN_IF_ERROR(lease->ExecScript("PRAGMA foreign_keys=OFF"));
+      struct Restore {
+        decltype(lease)& l;
+        ~Restore() {
+          if (l.operator->() == nullptr) return;
+          // The pragma is silently ignored inside a transaction left open by a failed
+          // ROLLBACK: read it back, and drop the connection unless it is on.
+          auto on = l->ExecScript("PRAGMA foreign_keys=ON").ok() ? l->Query("PRAGMA foreign_keys", {})
+                                                                  : Result<Rows>(Internal("foreign_keys"));
+          if (!on.ok() || on->empty() || on->rows[0].Int(0) != 1) l.Discard();
+        }
+      } restore{lease};
+      return Begun(lease, begin, fn);
+    }
+    return Begun(lease, begin, fn);
+  }
+
+  template <typename Lease>
+  Status Begun(Lease& lease, const char* begin, const std::function<Status(Conn&)>& fn) {
     TC_RETURN_IF_ERROR(lease->ExecScript(begin));
     Status s;
     try {

@@ -110,6 +110,10 @@ class Store {
   // otherwise (and on exceptions, rethrown). SQLite takes the write lock at BEGIN
   // (BEGIN IMMEDIATE) so transactions never fail half-way on lock upgrades.
   virtual Status Tx(const std::function<Status(Conn&)>& fn) = 0;
+  // Tx() for bulk loads whose caller has itself checked, inside fn, that every row's
+  // references exist (and they cannot vanish: nothing deletes the referenced rows).
+  // SQLite then skips its per-row foreign-key look-ups; PostgreSQL runs a plain Tx().
+  virtual Status CheckedBulkTx(const std::function<Status(Conn&)>& fn) { return Tx(fn); }
   // Runs fn on a connection in a read-only transaction (a consistent snapshot).
   virtual Status Read(const std::function<Status(Conn&)>& fn) = 0;
 

@@ -191,6 +191,33 @@ TEST_P(StoreTest, BulkDuplicateKeyFailsTheTransaction) {
                   .ok());
 }
 
+// A checked bulk transaction commits like Tx(); every later transaction on every
+// pooled connection still enforces foreign keys.
+TEST_P(StoreTest, CheckedBulkTxCommitsAndForeignKeysStayEnforced) {
+  ASSERT_TRUE(store_->Tx([](Conn& c) {
+                      return c.ExecScript("CREATE TABLE p (k BIGINT PRIMARY KEY); "
+                                          "CREATE TABLE ch (k BIGINT NOT NULL REFERENCES p(k))");
+                    })
+                  .ok());
+  ASSERT_TRUE(store_->CheckedBulkTx([](Conn& c) -> Status {
+                      TC_RETURN_IF_ERROR(c.Exec("INSERT INTO p (k) VALUES (1)").status());
+                      return c.Exec("INSERT INTO ch (k) VALUES (1)").status();
+                    })
+                  .ok());
+  Status failed = store_->CheckedBulkTx([](Conn&) { return Internal("stop"); });
+  EXPECT_EQ(failed.code(), StatusCode::kInternal);
+  for (int i = 0; i < 8; ++i) {  // more than the pool's connections
+    Status s = store_->Tx([](Conn& c) { return c.Exec("INSERT INTO ch (k) VALUES (2)").status(); });
+    EXPECT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+  }
+  ASSERT_TRUE(store_->Read([](Conn& c) -> Status {
+                      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM ch"));
+                      EXPECT_EQ(rows[0].Int(0), 1);
+                      return Status::Ok();
+                    })
+                  .ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
