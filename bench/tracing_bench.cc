@@ -117,7 +117,7 @@ class SqlitePeer : public Peer {
   std::string name() const override { return "SQLite " SQLITE_VERSION; }
   void Exec(const std::string& sql) override {
     char* err = nullptr;
-    deadline_ = SteadyClock::now() + std::chrono::milliseconds(static_cast<int64_t>(g_timeout_s * 1000));
+    Arm();
     const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
     deadline_ = {};
     if (rc == SQLITE_INTERRUPT) throw TimedOut{};
@@ -151,6 +151,7 @@ class SqlitePeer : public Peer {
     Exec("CREATE UNIQUE INDEX venue_maxstay_id ON venue_maxstay(venue_id)");
     Exec("ANALYZE");
     Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    querying_ = true;
   }
   int64_t Bytes() override {
     return static_cast<int64_t>(std::filesystem::file_size(path_));
@@ -162,7 +163,7 @@ class SqlitePeer : public Peer {
   }
   std::vector<std::vector<int64_t>> Rows(const std::string& sql) override {
     std::vector<std::vector<int64_t>> out;
-    deadline_ = SteadyClock::now() + std::chrono::milliseconds(static_cast<int64_t>(g_timeout_s * 1000));
+    Arm();
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
       Die("sqlite prepare: " + std::string(sqlite3_errmsg(db_)) + " in " + sql.substr(0, 120));
@@ -182,10 +183,15 @@ class SqlitePeer : public Peer {
   std::string Greatest() const override { return "MAX"; }
 
  private:
+  // The query-time limit (not during the load and index builds).
+  void Arm() {
+    if (querying_) deadline_ = SteadyClock::now() + std::chrono::milliseconds(static_cast<int64_t>(g_timeout_s * 1000));
+  }
   std::string path_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   SteadyClock::time_point deadline_{};
+  bool querying_ = false;
 };
 
 class PostgresPeer : public Peer {

@@ -8,6 +8,8 @@
 #include "auth/accounts.h"
 #include "gen/city.h"
 #include "gen/mobility.h"
+#include "gen/outbreak.h"
+#include "tracing/checkins.h"
 #include "registry/areas.h"
 
 namespace tc::app {
@@ -27,7 +29,21 @@ Status Seed(store::Store& store, double scale) {
   if (areas.Get("220100000000").ok()) return Status::Ok();
   std::fprintf(stderr, "generating the demo city (scale %g)...\n", scale);
   TC_RETURN_IF_ERROR(gen::GenerateCity(store, {.preset = "changchun", .scale = scale, .seed = 1}).status());
-  TC_RETURN_IF_ERROR(gen::GenerateCheckinsWithVenues(store, {.days = 3, .seed = 1}).status());  // venues, 3 days
+  // Venues, ten days of check-ins, and an outbreak seeded at the big market on the
+  // first morning, so the cases and tracing pages have a chain to show.
+  TC_RETURN_IF_ERROR(gen::GenerateCheckinsWithVenues(store, {.days = 10, .seed = 1}).status());
+  {
+    tracing::Index index;
+    index.set_auto_merge(false);
+    TC_RETURN_IF_ERROR(tracing::LoadCheckins(store, index).status());
+    index.Compact();
+    TC_ASSIGN_OR_RETURN(Millis from, ParseTime("2022-03-01T07:00:00+08:00"));
+    TC_ASSIGN_OR_RETURN(auto outbreak, gen::GenerateOutbreak(store, index,
+                                                             {.from = from, .hours = 10, .seed = 1,
+                                                              .source_attack = 0.1}));
+    std::fprintf(stderr, "demo outbreak at %s: %lld infected, %lld cases\n", outbreak.source_name.c_str(),
+                 static_cast<long long>(outbreak.infected), static_cast<long long>(outbreak.detected));
+  }
   TC_ASSIGN_OR_RETURN(auto street, FirstChild(areas, "220102000000"));
   TC_ASSIGN_OR_RETURN(auto community, FirstChild(areas, street.code));
   auth::Accounts accounts(store, Clock::System(), {});

@@ -309,6 +309,7 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
   TC_ASSIGN_OR_RETURN(auto venues, tracing_.VenuesById(venue_ids));
   std::unordered_map<int64_t, const Venue*> venue_by_id;
   for (const Venue& v : venues) venue_by_id[v.id] = &v;
+  for (const CaseWindow& w : windows) persons.push_back(w.person);  // the cases' own names, for reasons
   TC_ASSIGN_OR_RETURN(auto people, tracing_.People(persons));
   std::unordered_map<int64_t, const PersonRef*> person_by_id;
   for (const PersonRef& p : people) person_by_id[p.id] = &p;
@@ -350,13 +351,17 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
                                                        "reason", "status", "officer", "run_id", "listed_by",
                                                        "listed_at", "updated_at"}));
     std::vector<std::pair<int64_t, const Exposure*>> upgrades;
+    // "03-05 10:30 与病例#12 张三 同在 新发地市场(…-V0001)" / "与密接 李四(居民 88) 同住".
     auto reason_of = [&](const Exposure& e, const std::string& ring) {
-      std::string who = ring == "close" ? "病例" : "密接";
-      if (e.route == Route::kHousehold) return "与" + who + "(居民 " + std::to_string(e.source) + ")同住";
+      auto p = person_by_id.find(e.source);
+      const std::string name = p == person_by_id.end() ? "" : p->second->name;
+      const std::string who = ring == "close" ? "病例#" + std::to_string(case_of_person[e.source]) + " " + name
+                                              : "密接 " + name + "(居民 " + std::to_string(e.source) + ")";
+      if (e.route == Route::kHousehold) return "与" + who + " 同住";
       auto v = venue_by_id.find(e.venue);
       const std::string where = v == venue_by_id.end() ? "场所 " + std::to_string(e.venue)
                                                        : v->second->name + "(" + v->second->code + ")";
-      return HhMm(ToMillis(e.at)) + " 与" + who + "(居民 " + std::to_string(e.source) + ")同在 " + where;
+      return HhMm(ToMillis(e.at)) + " 与" + who + " 同在 " + where;
     };
     for (const auto& [ring, list] : {std::pair{std::string("close"), &found.close},
                                      std::pair{std::string("secondary"), &found.secondary}}) {

@@ -1,9 +1,10 @@
 // The engine against plain SQL on a generated city (scale 0.05: ~450 k residents,
 // 7 days, ~16 M check-ins, SQLite): for 100 random venue windows the visitors are
 // the same rows, and for 20 random case sets the close contacts are the same
-// people with the same earliest exposure (venue and household rules); for the five
-// smallest sets the secondary ring is compared too. The SQL is the rule written
-// out: a self-join bounded by the 24-hour longest stay, no engine tricks.
+// people with the same earliest exposure (venue and household rules); for two
+// one-case, one-day sets the secondary ring is compared too (its SQL takes minutes
+// beyond that). The SQL is the rule written out: a self-join whose window is bounded
+// by the venue's longest stay (a table computed once), no engine code.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -34,6 +35,12 @@ class CrossCheck : public ::testing::Test {
     auto checkins = gen::GenerateCheckinsWithVenues(*store_, {.days = 7, .seed = 7});
     ASSERT_TRUE(checkins.ok()) << checkins.status().ToString();
     summary_ = new gen::CheckinSummary(*checkins);
+    // Each venue's longest stay bounds the self-join's window, as it bounds the engine's.
+    ASSERT_TRUE(store_->Tx([](store::Conn& c) {
+      return c.ExecScript(
+          "CREATE TABLE venue_maxstay AS SELECT venue_id, MAX(COALESCE(leave_at - arrive_at, 0)) AS max_stay "
+          "FROM checkins GROUP BY venue_id; CREATE UNIQUE INDEX venue_maxstay_id ON venue_maxstay(venue_id);");
+    }).ok());
     tracing_ = new Tracing(*store_, Clock::System());
     ASSERT_TRUE(tracing_->Start().ok());
   }
@@ -56,15 +63,16 @@ class CrossCheck : public ::testing::Test {
         TC_ASSIGN_OR_RETURN(
             auto rows,
             c.Query("SELECT b.person_id, MIN(MAX(a.arrive_at, b.arrive_at)) FROM checkins a "
+                    "JOIN venue_maxstay m ON m.venue_id = a.venue_id "
                     "JOIN checkins b ON b.venue_id = a.venue_id AND b.person_id <> a.person_id "
-                    "AND b.arrive_at BETWEEN a.arrive_at - ? AND COALESCE(a.leave_at, a.arrive_at) + ? "
+                    "AND b.arrive_at BETWEEN a.arrive_at - m.max_stay - ? AND COALESCE(a.leave_at, a.arrive_at) + ? "
                     "WHERE a.person_id = ? AND a.arrive_at BETWEEN ? AND ? "
                     "AND b.arrive_at <= COALESCE(a.leave_at, a.arrive_at) + "
                     "  (CASE WHEN a.leave_at IS NULL OR b.leave_at IS NULL THEN ? ELSE 0 END) "
                     "AND a.arrive_at <= COALESCE(b.leave_at, b.arrive_at) + "
                     "  (CASE WHEN a.leave_at IS NULL OR b.leave_at IS NULL THEN ? ELSE 0 END) "
                     "GROUP BY b.person_id",
-                    {kMaxStayMs + kMarginMs, kMarginMs, person, from, to, kMarginMs, kMarginMs}));
+                    {kMarginMs, kMarginMs, person, from, to, kMarginMs, kMarginMs}));
         for (const auto& r : rows.rows) note(r.Int(0), r.Int(1));
         TC_ASSIGN_OR_RETURN(auto household,
                             c.Query("SELECT b.id FROM residents a JOIN residents b ON b.household_code = "
@@ -132,8 +140,8 @@ TEST_F(CrossCheck, CaseSetsEqualSql) {
   int64_t compared = 0;
   for (int set = 0; set < 20; ++set) {
     // Persons who checked in: picked from random check-in rows.
-    const size_t n = set < 5 ? 1 + set % 2 : 1 + rng() % 10;
-    const int days = set < 5 ? 1 : 1 + static_cast<int>(rng() % 4);
+    const size_t n = set < 2 ? 1 : 1 + rng() % 10;
+    const int days = set < 2 ? 1 : 1 + static_cast<int>(rng() % 4);
     std::vector<CaseWindow> cases;
     std::vector<std::tuple<int64_t, Millis, Millis>> sql_cases;
     ASSERT_TRUE(store_->Read([&](store::Conn& c) -> Status {
@@ -151,7 +159,7 @@ TEST_F(CrossCheck, CaseSetsEqualSql) {
       }
       return Status::Ok();
     }).ok());
-    const bool secondary = set < 5;
+    const bool secondary = set < 2;
     auto r = tracing_->Contacts(cases, {}, secondary, true);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
 
