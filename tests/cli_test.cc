@@ -67,3 +67,46 @@ TEST(Cli, ImportReportsRejectedLinesAndExitsThree) {
 
 }  // namespace
 }  // namespace tc::testing
+
+namespace tc::testing {
+namespace {
+
+// The tracing loop from the command line on a small generated outbreak: check-ins,
+// an outbreak with ground truth, the evaluation report and source ranking, and a
+// check-in import with bad lines.
+TEST(Cli, TraceEvaluatesAGeneratedOutbreak) {
+  auto url = store::testing::FreshDatabaseUrl(Backend(), "trace");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  ASSERT_EQ(RunTongchou({"gen", "city", "--db", *url, "--scale", "0.003", "--seed", "3", "--quiet"}).exit_code, 0);
+  auto checkins = RunTongchou({"gen", "checkins", "--db", *url, "--days", "12", "--seed", "3"});
+  ASSERT_EQ(checkins.exit_code, 0) << checkins.output;
+  auto outbreak = RunTongchou({"gen", "outbreak", "--db", *url, "--source", "auto", "--from", "2022-03-01T07:00",
+                               "--hours", "10", "--seed", "3"});
+  ASSERT_EQ(outbreak.exit_code, 0) << outbreak.output;
+  auto eval = RunTongchou({"trace", "evaluate", "--db", *url, "--n", "1,2"});
+  ASSERT_EQ(eval.exit_code, 0) << eval.output;
+  EXPECT_NE(eval.output.find("recall"), std::string::npos) << eval.output;
+  // One row per count: "    1 ..." and "    2 ...".
+  EXPECT_NE(eval.output.find("\n    1 "), std::string::npos) << eval.output;
+  EXPECT_NE(eval.output.find("\n    2 "), std::string::npos) << eval.output;
+  auto sources = RunTongchou({"trace", "sources", "--db", *url, "--first", "2", "--top", "5"});
+  ASSERT_EQ(sources.exit_code, 0) << sources.output;
+  EXPECT_NE(sources.output.find("true source (generated outbreak)"), std::string::npos) << sources.output;
+
+  // Import: one good line (a resident at the market), one unknown venue, one malformed time.
+  auto stats = RunTongchou({"trace", "visitors", "--db", *url, "--venue", "NOPE-0000", "--from", "2022-03-01 00:00"});
+  EXPECT_EQ(stats.exit_code, 2) << stats.output;  // unknown venue: a usage error naming it
+  EXPECT_NE(stats.output.find("NOPE-0000"), std::string::npos) << stats.output;
+  const std::string csv = store::testing::TempSqlitePath("checkins") + ".csv";
+  {
+    std::ofstream out(csv);
+    out << "人员ID,场所码,到达时间\n1,NOPE-0000,2022-03-02 10:00\n1,NOPE-0000,yesterday\n";
+  }
+  auto imp = RunTongchou({"import", "checkins", csv, "--db", *url});
+  EXPECT_EQ(imp.exit_code, 3) << imp.output;
+  EXPECT_NE(imp.output.find("line 2: venue_code"), std::string::npos) << imp.output;
+  EXPECT_NE(imp.output.find("line 3: arrive_at"), std::string::npos) << imp.output;
+}
+
+}  // namespace
+}  // namespace tc::testing

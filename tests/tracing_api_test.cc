@@ -165,6 +165,17 @@ TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
   ASSERT_EQ(csv.status, 200);
   EXPECT_NE(csv.raw.find("密接"), std::string::npos);
 
+  // Source finding ranks the market (the only shared venue); the evaluation needs a
+  // generated outbreak's ground truth, which this database does not have.
+  auto sources = Call("GET", "/api/v1/tracing/sources?first=1&top=3", admin);
+  ASSERT_EQ(sources.status, 200) << sources.raw;
+  ASSERT_FALSE(sources.body["items"].empty());
+  EXPECT_EQ(sources.body["items"][0]["venue"]["code"], venue);
+  EXPECT_FALSE(sources.body["items"][0]["explanation"].get<std::string>().empty());
+  ExpectProblem(Call("GET", "/api/v1/tracing/evaluation?n=5", admin), 404);
+  ExpectProblem(Call("GET", "/api/v1/tracing/evaluation?n=five", admin), 422);
+  ExpectProblem(Call("GET", "/api/v1/tracing/evaluation?margin_minutes=999", admin), 422);
+
   // The chain graph.
   auto second = Call("POST", "/api/v1/cases", admin,
                      json{{"resident_id", li}, {"kind", "asymptomatic"}, {"report_date", today},

@@ -505,7 +505,8 @@ void Api::AddTracingRoutes() {
                           "and the rank of the true source, from the first N detected cases",
                .tag = "tracing",
                .permission = std::string(kTraceRun),
-               .query = {{"n", "comma-separated case counts (default 5,10,20)"}},
+               .query = {{"n", "comma-separated case counts (default 5,10,20)"},
+                         {"margin_minutes", "presence margin without leave times, 0-240 (default 30)", "integer"}},
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
               [&cases](Context& ctx) -> Result<Reply> {
                 std::vector<int> ns;
@@ -518,9 +519,12 @@ void Api::AddTracingRoutes() {
                   ns.push_back(std::stoi(part));
                 }
                 if (ns.empty() || ns.size() > 10) return FieldInvalid("n", "give 1–10 counts");
+                TC_ASSIGN_OR_RETURN(int64_t margin, ctx.QueryInt("margin_minutes", 30, 0, 240));
+                tracing::ContactRules rules;
+                rules.margin_without_leave = margin;
                 json items = json::array();
                 for (int n : ns) {
-                  TC_ASSIGN_OR_RETURN(auto ev, cases.Evaluate(n, {}));
+                  TC_ASSIGN_OR_RETURN(auto ev, cases.Evaluate(n, rules));
                   items.push_back({{"n", ev.n},
                                    {"infected_by_then", ev.infected_by_then},
                                    {"infected_total", ev.infected_total},

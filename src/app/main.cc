@@ -149,7 +149,6 @@ int main(int argc, char** argv) {
   TraceCliOptions trace;
   auto* trace_cmd = cli.add_subcommand("trace", "Exposure tracing (流调) on the check-ins in the database");
   trace_cmd->require_subcommand(1);
-  trace_cmd->add_option("--db", trace.db, "Database URL");
   auto* trace_visitors = trace_cmd->add_subcommand("visitors", "Everyone at a venue in a window (the Xinfadi query)");
   trace_visitors->add_option("--venue", trace.venue, "Venue code (场所码)")->required();
   trace_visitors->add_option("--from", trace.from, "Start: 2022-03-05T08:00+08:00 or '2022-03-05 08:00'")->required();
@@ -167,9 +166,14 @@ int main(int argc, char** argv) {
   auto* trace_evaluate = trace_cmd->add_subcommand(
       "evaluate", "Against a generated outbreak's ground truth: recall of the rings and the true source's rank");
   trace_evaluate->add_option("--n", trace.n, "Case counts, comma-separated");
+  trace_evaluate->add_option("--margin", trace.margin, "Minutes of presence margin without leave times")
+      ->check(CLI::Range(0, 240));
   auto* trace_stats = trace_cmd->add_subcommand("stats", "Load the engine and print its size");
   for (auto* c : {trace_visitors, trace_contacts, trace_sources, trace_evaluate}) {
     c->add_option("--show", trace.show, "Rows to print");
+  }
+  for (auto* c : {trace_visitors, trace_contacts, trace_sources, trace_evaluate, trace_stats}) {
+    c->add_option("--db", trace.db, "Database URL");
   }
 
   CLI11_PARSE(cli, argc, argv);

@@ -244,7 +244,9 @@ int RunTrace(const std::string& what, const TraceCliOptions& o) {
       if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 5) {
         return Fail(FieldInvalid("n", "'" + o.n + "' is not a list of counts"));
       }
-      auto ev = cases.Evaluate(std::stoi(part), {});
+      tracing::ContactRules rules;
+      rules.margin_without_leave = o.margin;
+      auto ev = cases.Evaluate(std::stoi(part), rules);
       if (!ev.ok()) return Fail(ev.status());
       std::printf("%5d %10lld %10lld %10lld %10lld %8lld %7.1f%% %7.1f%% %8lld %6s\n", ev->n,
                   static_cast<long long>(ev->infected_by_then), static_cast<long long>(ev->listed_close),
