@@ -396,17 +396,30 @@ Latency Time(int repeats, Fn&& fn, bool* timed_out = nullptr) {
   return Percentiles(ms);
 }
 
+bool g_secondary = true;
+
+// Counts distinct person ids with a bitmap (the same for the engine and the peers).
+struct DistinctPersons {
+  std::vector<bool> seen;
+  int64_t count = 0;
+  void Add(uint32_t p) {
+    if (p >= seen.size()) seen.resize(std::max<size_t>(p + 1, seen.size() * 2), false);
+    if (!seen[p]) {
+      seen[p] = true;
+      ++count;
+    }
+  }
+};
+
 void RunEngineQueries(const tracing::Index& index, const Workload& w, int repeats, Figures& f) {
   tracing::ContactQuery q;
   q.secondary = false;
   f.xinfadi = Time(repeats, [&] {
     auto v = index.VenueVisits(w.market, w.start, w.end);
     f.answers.xinfadi_rows = static_cast<int64_t>(v.size());
-    std::vector<uint32_t> persons;
-    persons.reserve(v.size());
-    for (const Visit& x : v) persons.push_back(x.person);
-    std::sort(persons.begin(), persons.end());
-    f.answers.xinfadi_persons = std::unique(persons.begin(), persons.end()) - persons.begin();
+    DistinctPersons distinct;
+    for (const Visit& x : v) distinct.Add(x.person);
+    f.answers.xinfadi_persons = distinct.count;
   });
   auto persons_of = [](const std::vector<tracing::Exposure>& ring) {
     std::vector<uint32_t> out;
@@ -419,8 +432,10 @@ void RunEngineQueries(const tracing::Index& index, const Workload& w, int repeat
   f.close1000 = Time(repeats, [&] { f.answers.close1000 = persons_of(tracing::FindContacts(index, q).close); });
   q.cases = w.cases100;
   q.secondary = true;
-  f.secondary100 =
-      Time(repeats, [&] { f.answers.secondary100 = persons_of(tracing::FindContacts(index, q).secondary); });
+  if (g_secondary) {
+    f.secondary100 =
+        Time(repeats, [&] { f.answers.secondary100 = persons_of(tracing::FindContacts(index, q).secondary); });
+  }
   f.sources20 = Time(repeats, [&] {
     auto top = tracing::RankSources(index, w.cases20, w.population, 10);
     f.answers.top_source = top.empty() ? 0 : top[0].venue;
@@ -435,15 +450,15 @@ void RunPeerQueries(Peer& p, const Workload& w, int repeats, Figures& f, bool& t
   f.xinfadi = Time(repeats, [&] {
     auto rows = p.Rows(xinfadi);
     f.answers.xinfadi_rows = static_cast<int64_t>(rows.size());
-    std::vector<int64_t> persons;
-    persons.reserve(rows.size());
-    for (const auto& r : rows) persons.push_back(r[0]);
-    std::sort(persons.begin(), persons.end());
-    f.answers.xinfadi_persons = std::unique(persons.begin(), persons.end()) - persons.begin();
+    DistinctPersons distinct;
+    for (const auto& r : rows) distinct.Add(static_cast<uint32_t>(r[0]));
+    f.answers.xinfadi_persons = distinct.count;
   }, &timed_out);
   f.close100 = Time(repeats, [&] { f.answers.close100 = PeerClose(p, w.cases100); }, &timed_out);
   f.close1000 = Time(repeats, [&] { f.answers.close1000 = PeerClose(p, w.cases1000); }, &timed_out);
-  f.secondary100 = Time(repeats, [&] { f.answers.secondary100 = PeerSecondary(p, w.cases100); }, &timed_out);
+  if (g_secondary) {
+    f.secondary100 = Time(repeats, [&] { f.answers.secondary100 = PeerSecondary(p, w.cases100); }, &timed_out);
+  }
   f.sources20 = Time(repeats, [&] {
     f.answers.top_source = PeerTopSource(p, w.cases20, w.day_from, w.day_to, w.population);
   }, &timed_out);
@@ -479,8 +494,12 @@ int main(int argc, char** argv) {
   cli.add_option("--pg", pg, "PostgreSQL URL of an empty database for the peer (none: no PostgreSQL)");
   cli.add_flag("--no-peers", no_peers, "Engine only (for scales the peers cannot hold)");
   cli.add_option("--seed", seed, "Random seed");
+  bool no_secondary = false;
+  cli.add_flag("--no-secondary", no_secondary, "Skip the secondary-contacts query (it grows to the whole city)");
   cli.add_option("--timeout", g_timeout_s, "Seconds a peer query may run (then reported as a timeout)");
   CLI11_PARSE(cli, argc, argv);
+  g_secondary = !no_secondary;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines as they happen
   if (!InitCrypto().ok()) Die("crypto");
   std::filesystem::create_directories(work);
   char scale_text[32];
@@ -531,11 +550,14 @@ int main(int argc, char** argv) {
     return Status::Ok();
   });
   if (!sum.ok()) Die(sum.status().ToString());
+  std::printf("streamed %lld check-ins; engine ingest so far %.1f s; merging segments...\n",
+              static_cast<long long>(index.size()), engine_seconds);
   {
     const auto t0 = SteadyClock::now();
     index.Compact();
     engine_seconds += Seconds(t0);
   }
+  std::printf("engine ingest %.1f s in all (%.0f check-ins/s)\n", engine_seconds, index.size() / engine_seconds);
   const int64_t n = index.size();
   for (size_t i = 0; i < peers.size(); ++i) {
     const auto t0 = SteadyClock::now();
@@ -632,7 +654,9 @@ int main(int argc, char** argv) {
     std::printf("%-34s", label);
     for (const auto& f : all) {
       char cell[64];
-      if ((f.*m).p50_ms < 0) {
+      if (m == &Figures::secondary100 && !g_secondary) {
+        std::snprintf(cell, sizeof cell, "not run");
+      } else if ((f.*m).p50_ms < 0) {
         std::snprintf(cell, sizeof cell, "timeout > %.0f s", g_timeout_s);
       } else {
         std::snprintf(cell, sizeof cell, "%.2f / %.2f", (f.*m).p50_ms, (f.*m).p99_ms);

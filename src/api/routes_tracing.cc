@@ -120,6 +120,18 @@ constexpr const char* kContactSchema = R"({"type":"object","properties":{"id":{"
 constexpr const char* kListSchema = R"({"type":"object","properties":{"items":{"type":"array"},
   "next_after":{"type":"integer","nullable":true}}})";
 
+// Rows per page: JSON 1–1000 (default 100), an export up to 100,000.
+Result<int64_t> PageLimit(const Context& ctx, const std::string& format) {
+  return ctx.QueryInt("limit", format == "json" ? 100 : 100'000, 1, format == "json" ? 1000 : 100'000);
+}
+
+// {"items": …, "next_after": the last id when the page is full, else null}.
+template <typename T>
+Reply PageReply(json items, const std::vector<T>& list, int64_t limit) {
+  return JsonReply({{"items", std::move(items)},
+                    {"next_after", static_cast<int64_t>(list.size()) == limit ? json(list.back().id) : json(nullptr)}});
+}
+
 json ReportJson(const tracing::CheckinReport& r) {
   json errors = json::array();
   for (const auto& e : r.errors) errors.push_back({{"line", e.line}, {"field", e.field}, {"message", e.message}});
@@ -180,8 +192,7 @@ void Api::AddTracingRoutes() {
                 }
                 TC_ASSIGN_OR_RETURN(auto format, ExportFormat(ctx));
                 TC_ASSIGN_OR_RETURN(int64_t after, ctx.QueryInt("after", 0, 0, INT64_MAX));
-                TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", format == "json" ? 100 : 100'000, 1,
-                                                               format == "json" ? 1000 : 100'000));
+                TC_ASSIGN_OR_RETURN(int64_t limit, PageLimit(ctx, format));
                 const std::string kind = ctx.Query("kind").value_or("");
                 if (!kind.empty() && !tracing::IsVenueKind(kind)) return FieldInvalid("kind", "unknown venue kind");
                 TC_ASSIGN_OR_RETURN(auto venues, tr.ListVenues(path, kind, ctx.Query("q").value_or(""), after,
@@ -195,10 +206,7 @@ void Api::AddTracingRoutes() {
                 }
                 json items = json::array();
                 for (const auto& v : venues) items.push_back(VenueJson(v));
-                return JsonReply({{"items", items},
-                                  {"next_after", static_cast<int64_t>(venues.size()) == limit
-                                                     ? json(venues.back().id)
-                                                     : json(nullptr)}});
+                return PageReply(items, venues, limit);
               });
   router_.Add("POST", "/api/v1/venues",
               {.summary = "Register a venue (场所码) in your jurisdiction",
@@ -569,8 +577,7 @@ void Api::AddTracingRoutes() {
               [&cases, &tr](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto format, ExportFormat(ctx));
                 TC_ASSIGN_OR_RETURN(int64_t after, ctx.QueryInt("after", 0, 0, INT64_MAX));
-                TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", format == "json" ? 100 : 100'000, 1,
-                                                               format == "json" ? 1000 : 100'000));
+                TC_ASSIGN_OR_RETURN(int64_t limit, PageLimit(ctx, format));
                 TC_ASSIGN_OR_RETURN(auto list, cases.List({ScopeKey(ctx), ctx.Query("kind").value_or(""), after,
                                                            static_cast<int>(limit)}));
                 json items = json::array();
@@ -589,9 +596,7 @@ void Api::AddTracingRoutes() {
                   }
                   return ExportReply(t, format, "cases");
                 }
-                return JsonReply({{"items", items},
-                                  {"next_after", static_cast<int64_t>(list.size()) == limit ? json(list.back().id)
-                                                                                            : json(nullptr)}});
+                return PageReply(items, list, limit);
               });
   router_.Add("POST", "/api/v1/cases",
               {.summary = "Record a case (confirmed or asymptomatic); publishes CaseConfirmed",
@@ -700,8 +705,7 @@ void Api::AddTracingRoutes() {
                 TC_ASSIGN_OR_RETURN(q.run_id, ctx.QueryInt("run", 0, 0, INT64_MAX));
                 TC_ASSIGN_OR_RETURN(q.include_removed, ctx.QueryBool("removed", false));
                 TC_ASSIGN_OR_RETURN(q.after_id, ctx.QueryInt("after", 0, 0, INT64_MAX));
-                TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", format == "json" ? 100 : 100'000, 1,
-                                                               format == "json" ? 1000 : 100'000));
+                TC_ASSIGN_OR_RETURN(int64_t limit, PageLimit(ctx, format));
                 q.limit = static_cast<int>(limit);
                 TC_ASSIGN_OR_RETURN(auto list, cases.Contacts(q));
                 json items = json::array();
@@ -721,9 +725,7 @@ void Api::AddTracingRoutes() {
                   }
                   return ExportReply(t, format, "contacts");
                 }
-                return JsonReply({{"items", items},
-                                  {"next_after", static_cast<int64_t>(list.size()) == limit ? json(list.back().id)
-                                                                                            : json(nullptr)}});
+                return PageReply(items, list, limit);
               });
   router_.Add("POST", "/api/v1/contacts",
               {.summary = "Add a person to the contact list by hand (a reason is required)",

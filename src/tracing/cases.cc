@@ -65,6 +65,34 @@ Result<ContactEntry> ContactIn(store::Conn& c, int64_t id) {
   return ContactFromRow(rows[0]);
 }
 
+// SELECT columns FROM table WHERE id > after [AND household_code under scope] [AND
+// col = value ...] ORDER BY id LIMIT limit, each row through from_row.
+template <typename T, typename FromRow>
+Result<std::vector<T>> ListScoped(store::Store& store, const std::string& select_from, const std::string& scope,
+                                  int64_t after, const std::vector<std::pair<std::string, store::Value>>& equal,
+                                  const std::string& extra, int limit, FromRow from_row) {
+  std::string sql = select_from + " WHERE id > ?" + extra;
+  store::Params params{after};
+  if (!scope.empty()) {  // "" = the whole city
+    sql += " AND household_code >= ? AND household_code < ?";
+    params.emplace_back(scope);
+    params.emplace_back(store::PrefixEnd(scope));
+  }
+  for (const auto& [column, value] : equal) {
+    sql += " AND " + column + " = ?";
+    params.push_back(value);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(int64_t{limit});
+  std::vector<T> out;
+  TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+    for (const auto& r : rows.rows) out.push_back(from_row(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 std::string HhMm(Millis t) { return FormatShanghai(t).substr(0, 16); }
 
 }  // namespace
@@ -169,27 +197,10 @@ Result<Case> Cases::Get(int64_t id) {
 }
 
 Result<std::vector<Case>> Cases::List(const CaseListQuery& q) {
-  std::string sql = std::string("SELECT ") + kCaseColumns +
-                    " FROM cases WHERE id > ?";
-  store::Params params{q.after_id};
-  if (!q.scope.empty()) {  // "" = the whole city
-    sql += " AND household_code >= ? AND household_code < ?";
-    params.emplace_back(q.scope);
-    params.emplace_back(store::PrefixEnd(q.scope));
-  }
-  if (!q.kind.empty()) {
-    sql += " AND kind = ?";
-    params.emplace_back(q.kind);
-  }
-  sql += " ORDER BY id LIMIT ?";
-  params.emplace_back(int64_t{q.limit});
-  std::vector<Case> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
-    for (const auto& r : rows.rows) out.push_back(CaseFromRow(r));
-    return Status::Ok();
-  }));
-  return out;
+  std::vector<std::pair<std::string, store::Value>> equal;
+  if (!q.kind.empty()) equal.emplace_back("kind", q.kind);
+  return ListScoped<Case>(store_, std::string("SELECT ") + kCaseColumns + " FROM cases", q.scope, q.after_id, equal,
+                          "", q.limit, CaseFromRow);
 }
 
 Result<Case> Cases::SetInfector(int64_t id, int64_t infector_case_id, const audit::Actor& by) {
@@ -431,40 +442,14 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
 }
 
 Result<std::vector<ContactEntry>> Cases::Contacts(const ContactListQuery& q) {
-  std::string sql = std::string("SELECT ") + kContactColumns +
-                    " FROM contacts WHERE id > ?";
-  store::Params params{q.after_id};
-  if (!q.scope.empty()) {  // "" = the whole city
-    sql += " AND household_code >= ? AND household_code < ?";
-    params.emplace_back(q.scope);
-    params.emplace_back(store::PrefixEnd(q.scope));
-  }
-  if (!q.include_removed) sql += " AND removed_at IS NULL";
-  if (!q.ring.empty()) {
-    sql += " AND ring = ?";
-    params.emplace_back(q.ring);
-  }
-  if (!q.status.empty()) {
-    sql += " AND status = ?";
-    params.emplace_back(q.status);
-  }
-  if (q.case_id) {
-    sql += " AND case_id = ?";
-    params.emplace_back(q.case_id);
-  }
-  if (q.run_id) {
-    sql += " AND run_id = ?";
-    params.emplace_back(q.run_id);
-  }
-  sql += " ORDER BY id LIMIT ?";
-  params.emplace_back(int64_t{q.limit});
-  std::vector<ContactEntry> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
-    for (const auto& r : rows.rows) out.push_back(ContactFromRow(r));
-    return Status::Ok();
-  }));
-  return out;
+  std::vector<std::pair<std::string, store::Value>> equal;
+  if (!q.ring.empty()) equal.emplace_back("ring", q.ring);
+  if (!q.status.empty()) equal.emplace_back("status", q.status);
+  if (q.case_id) equal.emplace_back("case_id", q.case_id);
+  if (q.run_id) equal.emplace_back("run_id", q.run_id);
+  return ListScoped<ContactEntry>(store_, std::string("SELECT ") + kContactColumns + " FROM contacts", q.scope,
+                                  q.after_id, equal, q.include_removed ? "" : " AND removed_at IS NULL", q.limit,
+                                  ContactFromRow);
 }
 
 Result<ContactEntry> Cases::GetContact(int64_t id) {
