@@ -132,6 +132,12 @@ Reply PageReply(json items, const std::vector<T>& list, int64_t limit) {
                     {"next_after", static_cast<int64_t>(list.size()) == limit ? json(list.back().id) : json(nullptr)}});
 }
 
+// PermissionDenied naming the record unless it lies in the caller's jurisdiction.
+Status Within(const Context& ctx, bool inside, const std::string& what) {
+  if (inside) return Status::Ok();
+  return PermissionDenied(what + " is outside your jurisdiction (" + ctx.principal().area_code + ")");
+}
+
 json ReportJson(const tracing::CheckinReport& r) {
   json errors = json::array();
   for (const auto& e : r.errors) errors.push_back({{"line", e.line}, {"field", e.field}, {"message", e.message}});
@@ -147,28 +153,18 @@ void Api::AddTracingRoutes() {
 
   // A venue the caller may see (its area under the caller's node).
   auto covered_venue = [this, &tr](const Context& ctx, std::string_view code) -> Result<tracing::Venue> {
-    auto v = tr.GetVenue(code);
-    if (!v.ok()) return v.status();
-    if (!v->area_path.starts_with(ctx.principal().area_path)) {
-      return PermissionDenied("venue '" + std::string(code) + "' is outside your jurisdiction (" +
-                              ctx.principal().area_code + ")");
-    }
+    TC_ASSIGN_OR_RETURN(auto v, tr.GetVenue(code));
+    TC_RETURN_IF_ERROR(Within(ctx, v.area_path.starts_with(ctx.principal().area_path), "venue '" + v.code + "'"));
     return v;
   };
   auto covered_case = [&cases](const Context& ctx, int64_t id) -> Result<tracing::Case> {
     TC_ASSIGN_OR_RETURN(auto c, cases.Get(id));
-    if (!c.household_code.starts_with(ScopeKey(ctx))) {
-      return PermissionDenied("case " + std::to_string(id) + " is outside your jurisdiction (" +
-                              ctx.principal().area_code + ")");
-    }
+    TC_RETURN_IF_ERROR(Within(ctx, c.household_code.starts_with(ScopeKey(ctx)), "case " + std::to_string(id)));
     return c;
   };
   auto covered_contact = [&cases](const Context& ctx, int64_t id) -> Result<tracing::ContactEntry> {
     TC_ASSIGN_OR_RETURN(auto c, cases.GetContact(id));
-    if (!c.household_code.starts_with(ScopeKey(ctx))) {
-      return PermissionDenied("contact " + std::to_string(id) + " is outside your jurisdiction (" +
-                              ctx.principal().area_code + ")");
-    }
+    TC_RETURN_IF_ERROR(Within(ctx, c.household_code.starts_with(ScopeKey(ctx)), "contact " + std::to_string(id)));
     return c;
   };
 

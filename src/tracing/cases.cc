@@ -93,6 +93,15 @@ Result<std::vector<T>> ListScoped(store::Store& store, const std::string& select
   return out;
 }
 
+// One audit entry by `by` for a change to `target` under `path`.
+Status Audit(store::Conn& c, const audit::Actor& by, const std::string& action, const std::string& target,
+             const std::string& path, const nlohmann::json& detail, Millis now) {
+  return audit::Append(
+      c, {.actor = by.name, .action = action, .target = target, .area_path = path, .detail = detail.dump(),
+          .request_id = by.request_id},
+      now);
+}
+
 std::string HhMm(Millis t) { return FormatShanghai(t).substr(0, 16); }
 
 }  // namespace
@@ -173,11 +182,7 @@ Result<Case> Cases::Create(const NewCase& nc, const audit::Actor& by) {
     TC_ASSIGN_OR_RETURN(out, CaseIn(c, ins[0].Int(0)));
     TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, household));
     nlohmann::json detail = {{"resident_id", nc.resident_id}, {"kind", nc.kind}, {"report_date", nc.report_date}};
-    TC_RETURN_IF_ERROR(audit::Append(c,
-                                     {.actor = by.name, .action = "case.create",
-                                      .target = "case:" + std::to_string(out.id), .area_path = path,
-                                      .detail = detail.dump(), .request_id = by.request_id},
-                                     now));
+    TC_RETURN_IF_ERROR(Audit(c, by, "case.create", "case:" + std::to_string(out.id), path, detail, now));
     nlohmann::json event = {{"case_id", out.id},          {"resident_id", out.resident_id},
                             {"household_code", household}, {"area_path", path},
                             {"kind", out.kind},           {"onset_date", out.onset_date},
@@ -229,11 +234,7 @@ Result<Case> Cases::SetInfector(int64_t id, int64_t infector_case_id, const audi
                            .status());
     TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, before.household_code));
     nlohmann::json detail = {{"infector_case_id", {{"from", before.infector_case_id}, {"to", infector_case_id}}}};
-    TC_RETURN_IF_ERROR(audit::Append(c,
-                                     {.actor = by.name, .action = "case.infector",
-                                      .target = "case:" + std::to_string(id), .area_path = path,
-                                      .detail = detail.dump(), .request_id = by.request_id},
-                                     now));
+    TC_RETURN_IF_ERROR(Audit(c, by, "case.infector", "case:" + std::to_string(id), path, detail, now));
     TC_ASSIGN_OR_RETURN(out, CaseIn(c, id));
     return Status::Ok();
   }));
@@ -497,11 +498,7 @@ Result<ContactEntry> Cases::SetContactStatus(int64_t id, std::string_view status
                            .status());
     TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, before.household_code));
     nlohmann::json detail = {{"status", {{"from", before.status}, {"to", status}}}, {"officer", officer}};
-    TC_RETURN_IF_ERROR(audit::Append(c,
-                                     {.actor = by.name, .action = "contact.status",
-                                      .target = "contact:" + std::to_string(id), .area_path = path,
-                                      .detail = detail.dump(), .request_id = by.request_id},
-                                     now));
+    TC_RETURN_IF_ERROR(Audit(c, by, "contact.status", "contact:" + std::to_string(id), path, detail, now));
     TC_ASSIGN_OR_RETURN(out, ContactIn(c, id));
     return Status::Ok();
   }));
@@ -543,11 +540,7 @@ Result<ContactEntry> Cases::AddContact(int64_t resident_id, std::string_view rin
     TC_ASSIGN_OR_RETURN(out, ContactIn(c, ins[0].Int(0)));
     TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, household));
     nlohmann::json detail = {{"resident_id", resident_id}, {"ring", ring}, {"reason", reason}};
-    TC_RETURN_IF_ERROR(audit::Append(c,
-                                     {.actor = by.name, .action = "contact.add",
-                                      .target = "contact:" + std::to_string(out.id), .area_path = path,
-                                      .detail = detail.dump(), .request_id = by.request_id},
-                                     now));
+    TC_RETURN_IF_ERROR(Audit(c, by, "contact.add", "contact:" + std::to_string(out.id), path, detail, now));
     nlohmann::json event = {{"run_id", nullptr},
                             {"contacts",
                              {{{"contact_id", out.id},
@@ -571,11 +564,7 @@ Result<ContactEntry> Cases::RemoveContact(int64_t id, std::string_view reason, c
                            .status());
     TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, before.household_code));
     nlohmann::json detail = {{"resident_id", before.resident_id}, {"reason", reason}};
-    TC_RETURN_IF_ERROR(audit::Append(c,
-                                     {.actor = by.name, .action = "contact.remove",
-                                      .target = "contact:" + std::to_string(id), .area_path = path,
-                                      .detail = detail.dump(), .request_id = by.request_id},
-                                     now));
+    TC_RETURN_IF_ERROR(Audit(c, by, "contact.remove", "contact:" + std::to_string(id), path, detail, now));
     TC_ASSIGN_OR_RETURN(out, ContactIn(c, id));
     return Status::Ok();
   }));
