@@ -415,11 +415,9 @@ void RunEngineQueries(const tracing::Index& index, const Workload& w, int repeat
   tracing::ContactQuery q;
   q.secondary = false;
   f.xinfadi = Time(repeats, [&] {
-    auto v = index.VenueVisits(w.market, w.start, w.end);
-    f.answers.xinfadi_rows = static_cast<int64_t>(v.size());
-    DistinctPersons distinct;
-    for (const Visit& x : v) distinct.Add(x.person);
-    f.answers.xinfadi_persons = distinct.count;
+    auto v = tracing::Visitors(index, w.market, w.start, w.end);
+    f.answers.xinfadi_rows = static_cast<int64_t>(v.visits.size());
+    f.answers.xinfadi_persons = v.persons;
   });
   auto persons_of = [](const std::vector<tracing::Exposure>& ring) {
     std::vector<uint32_t> out;

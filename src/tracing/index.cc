@@ -242,16 +242,23 @@ Raw ToRaw(const Visit& v) {
              static_cast<uint16_t>(v.leave ? v.leave - v.arrive + 1 : 0)};
 }
 
-bool VenueOrder(const Raw& a, const Raw& b) {
-  if (a.venue != b.venue) return a.venue < b.venue;
-  if (a.arrive != b.arrive) return a.arrive < b.arrive;
-  return a.person < b.person;
-}
-bool PersonOrder(const Raw& a, const Raw& b) {
-  if (a.person != b.person) return a.person < b.person;
-  if (a.arrive != b.arrive) return a.arrive < b.arrive;
-  return a.venue < b.venue;
-}
+// Orders as function objects (not function pointers) so std::sort inlines them.
+struct VenueOrderT {
+  bool operator()(const Raw& a, const Raw& b) const {
+    if (a.venue != b.venue) return a.venue < b.venue;
+    if (a.arrive != b.arrive) return a.arrive < b.arrive;
+    return a.person < b.person;
+  }
+};
+struct PersonOrderT {
+  bool operator()(const Raw& a, const Raw& b) const {
+    if (a.person != b.person) return a.person < b.person;
+    if (a.arrive != b.arrive) return a.arrive < b.arrive;
+    return a.venue < b.venue;
+  }
+};
+constexpr VenueOrderT VenueOrder;
+constexpr PersonOrderT PersonOrder;
 
 // Encodes a segment from each venue's entries (venues ascending) and each person's
 // entries (persons ascending), both already sorted.
@@ -333,15 +340,53 @@ class SegmentBuilder {
   std::vector<uint32_t> vkeys_, vstarts_, pkeys_, pstarts_, dict_;
 };
 
+// Calls fn(key, entries) for each key ascending, the entries ordered by `less`:
+// a counting sort by key into `out`, then a small sort inside each key's group
+// (keys are dense store ids; sparse ones fall back to one whole sort).
 template <typename Less>
-void ForEachGroup(std::vector<Raw>& all, Less less, uint32_t Raw::*key,
+void ForEachGroup(const std::vector<Raw>& in, std::vector<Raw>& out, Less less, uint32_t Raw::*key,
                   const std::function<void(uint32_t, std::span<const Raw>)>& fn) {
-  std::sort(all.begin(), all.end(), less);
-  for (size_t i = 0; i < all.size();) {
+  uint32_t max_key = 0;
+  for (const Raw& e : in) max_key = std::max(max_key, e.*key);
+  out.resize(in.size());
+  if (static_cast<size_t>(max_key) > 4 * in.size() + 1024) {
+    std::copy(in.begin(), in.end(), out.begin());
+    std::sort(out.begin(), out.end(), less);
+  } else {
+    std::vector<uint64_t> start(static_cast<size_t>(max_key) + 2, 0);
+    for (const Raw& e : in) ++start[e.*key + 1];
+    for (size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+    std::vector<uint64_t> next(start.begin(), start.end() - 1);
+    for (const Raw& e : in) out[next[e.*key]++] = e;
+    for (size_t k = 0; k + 1 < start.size(); ++k) {
+      if (start[k + 1] - start[k] > 1) std::sort(out.begin() + start[k], out.begin() + start[k + 1], less);
+    }
+  }
+  for (size_t i = 0; i < out.size();) {
     size_t j = i;
-    while (j < all.size() && all[j].*key == all[i].*key) ++j;
-    fn(all[i].*key, std::span<const Raw>(all.data() + i, j - i));
+    while (j < out.size() && out[j].*key == out[i].*key) ++j;
+    fn(out[i].*key, std::span<const Raw>(out.data() + i, j - i));
     i = j;
+  }
+}
+
+// Sorts runs that are each sorted already (`ends`: where each run ends) by merging
+// neighbours pairwise, so a key's entries from k segments cost n·log k, not n·log n.
+template <typename Less>
+void MergeRuns(std::vector<Raw>& v, std::vector<size_t> ends, Less less) {
+  while (ends.size() > 1) {
+    std::vector<size_t> merged;
+    size_t begin = 0;
+    for (size_t i = 0; i < ends.size(); i += 2) {
+      if (i + 1 < ends.size()) {
+        std::inplace_merge(v.begin() + begin, v.begin() + ends[i], v.begin() + ends[i + 1], less);
+        merged.push_back(ends[i + 1]);
+      } else {
+        merged.push_back(ends[i]);
+      }
+      begin = merged.back();
+    }
+    ends = std::move(merged);
   }
 }
 
@@ -352,11 +397,13 @@ std::unique_ptr<Segment> MergeSegments(const std::vector<const Segment*>& segs) 
   SegmentBuilder b(venue_bits);
   std::vector<uint32_t> keys;
   std::vector<Raw> tmp;
+  std::vector<size_t> ends;
   for (const Segment* s : segs) s->venue_dir.ForEach([&](uint32_t k, uint32_t, uint32_t) { keys.push_back(k); });
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   for (uint32_t venue : keys) {
     tmp.clear();
+    ends.clear();
     for (const Segment* s : segs) {
       auto [lo, hi] = s->venue_dir.Find(venue);
       for (uint32_t i = lo; i < hi; ++i) {
@@ -365,8 +412,9 @@ std::unique_ptr<Segment> MergeSegments(const std::vector<const Segment*>& segs) 
           return true;
         });
       }
+      if (hi > lo) ends.push_back(tmp.size());
     }
-    std::sort(tmp.begin(), tmp.end(), VenueOrder);
+    MergeRuns(tmp, ends, VenueOrder);
     b.AddVenue(venue, tmp);
   }
   keys.clear();
@@ -375,8 +423,13 @@ std::unique_ptr<Segment> MergeSegments(const std::vector<const Segment*>& segs) 
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   for (uint32_t person : keys) {
     tmp.clear();
-    for (const Segment* s : segs) s->PersonVisits(person, [&](const Visit& v) { tmp.push_back(ToRaw(v)); });
-    std::sort(tmp.begin(), tmp.end(), PersonOrder);
+    ends.clear();
+    for (const Segment* s : segs) {
+      const size_t before = tmp.size();
+      s->PersonVisits(person, [&](const Visit& v) { tmp.push_back(ToRaw(v)); });
+      if (tmp.size() > before) ends.push_back(tmp.size());
+    }
+    MergeRuns(tmp, ends, PersonOrder);
     b.AddPerson(person, tmp);
   }
   return b.Finish();
@@ -393,8 +446,9 @@ void Index::Seal() {
   uint32_t max_venue = 0;
   for (const Raw& e : raw) max_venue = std::max(max_venue, e.venue);
   SegmentBuilder b(Width(max_venue));
-  ForEachGroup(raw, VenueOrder, &Raw::venue, [&](uint32_t k, std::span<const Raw> e) { b.AddVenue(k, e); });
-  ForEachGroup(raw, PersonOrder, &Raw::person, [&](uint32_t k, std::span<const Raw> e) { b.AddPerson(k, e); });
+  std::vector<Raw> grouped;
+  ForEachGroup(raw, grouped, VenueOrder, &Raw::venue, [&](uint32_t k, std::span<const Raw> e) { b.AddVenue(k, e); });
+  ForEachGroup(raw, grouped, PersonOrder, &Raw::person, [&](uint32_t k, std::span<const Raw> e) { b.AddPerson(k, e); });
   auto seg = b.Finish();
   sealed_ += seg->count;
   segments_.push_back(std::move(seg));
@@ -437,6 +491,8 @@ void Index::AppendArrivals(uint32_t venue, Minute lo, Minute hi, std::vector<Vis
 std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {
   std::vector<Visit> out;
   const Minute lo = t1 - MaxStay(venue);
+  // The day counters bound the answer: one allocation, not a doubling series.
+  out.reserve(static_cast<size_t>(VenueTraffic(venue, lo, t2)));
   for (const auto& seg : segments_) {
     seg->Arrivals(venue, lo, t2, [&](const Visit& v) {
       if ((v.leave ? v.leave : v.arrive) >= t1) out.push_back(v);

@@ -191,6 +191,92 @@ TEST(Contacts, SecondaryRingOffWhenNotAsked) {
   EXPECT_EQ(Persons(FindContacts(index, q).secondary), (std::vector<uint32_t>{3}));
 }
 
+// Every pair of visits through the rules: the earliest exposure per person, ties
+// broken by the lowest source then venue — what the engine must answer.
+std::vector<Exposure> BruteForceRing(const std::vector<Visit>& all, const std::vector<CaseWindow>& sources,
+                                     const std::set<uint32_t>& excluded, const ContactRules& rules) {
+  std::map<uint32_t, Exposure> best;
+  for (const CaseWindow& c : sources) {
+    for (const Visit& a : all) {
+      if (a.person != c.person || a.arrive < c.from || a.arrive > c.to) continue;
+      for (const Visit& b : all) {
+        if (excluded.count(b.person) || !IsContact(a, b, rules)) continue;
+        const Exposure e{b.person, c.person, a.venue, std::max(a.arrive, b.arrive), Route::kVenue};
+        auto [it, fresh] = best.emplace(b.person, e);
+        if (!fresh && std::tie(e.at, e.source, e.venue) < std::tie(it->second.at, it->second.source, it->second.venue)) {
+          it->second = e;
+        }
+      }
+    }
+  }
+  std::vector<Exposure> out;
+  for (const auto& [person, e] : best) out.push_back(e);
+  return out;
+}
+
+void ExpectSameRing(const std::vector<Exposure>& got, const std::vector<Exposure>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].person, want[i].person) << i;
+    EXPECT_EQ(got[i].at, want[i].at) << "person " << want[i].person;
+    EXPECT_EQ(got[i].source, want[i].source) << "person " << want[i].person;
+    EXPECT_EQ(got[i].venue, want[i].venue) << "person " << want[i].person;
+  }
+}
+
+// Busy venues visited by several cases with overlapping windows (the engine scans
+// each venue once over the union of the windows): both rings equal every pair
+// checked one by one, exposures and their reasons included.
+TEST(Contacts, RingsMatchEveryPairOnRandomVisits) {
+  for (uint64_t seed : {3u, 4u, 5u}) {
+    const auto all = RandomVisits(6000, 400, 12, seed);
+    Index index;
+    index.set_seal_threshold(1500);  // several segments
+    for (const Visit& v : all) index.Add(v);
+    index.Seal();
+    std::mt19937_64 rng(seed);
+    ContactQuery q;
+    q.rules.margin_without_leave = 20 + static_cast<Minute>(seed);
+    q.rules.margin_with_leave = seed == 4 ? 5 : 0;
+    std::set<uint32_t> excluded;
+    Minute last = 0;
+    for (int i = 0; i < 12; ++i) {
+      const uint32_t person = i == 11 ? q.cases[0].person : static_cast<uint32_t>(rng() % 400 + 1);  // one twice
+      const Minute from = kT0 + static_cast<Minute>(rng() % (2 * 1440));
+      q.cases.push_back({person, from, from + static_cast<Minute>(rng() % 1440)});
+      excluded.insert(person);
+      last = std::max(last, q.cases.back().to);
+    }
+    const ContactResult r = FindContacts(index, q);
+    const auto close = BruteForceRing(all, q.cases, excluded, q.rules);
+    ASSERT_FALSE(close.empty());
+    ExpectSameRing(r.close, close);
+    std::vector<CaseWindow> next;
+    for (const Exposure& e : close) {
+      excluded.insert(e.person);
+      next.push_back({e.person, e.at, last});
+    }
+    ExpectSameRing(r.secondary, BruteForceRing(all, next, excluded, q.rules));
+  }
+}
+
+TEST(Visitors, CountsDistinctPeopleAndForgetsThemBetweenQueries) {
+  Index index;
+  index.Add({7, 1, kT0, 0});
+  index.Add({7, 1, kT0 + 60, 0});  // the same person again
+  index.Add({9, 1, kT0 + 90, kT0 + 200});
+  index.Add({7, 2, kT0, 0});
+  index.Add({8, 2, kT0 + 5, 0});
+  index.Seal();
+  const auto first = Visitors(index, 1, kT0, kT0 + 100);
+  EXPECT_EQ(first.visits.size(), 3u);
+  EXPECT_EQ(first.persons, 2);
+  const auto second = Visitors(index, 2, kT0, kT0 + 100);  // 7 is new to this query
+  EXPECT_EQ(second.visits.size(), 2u);
+  EXPECT_EQ(second.persons, 2);
+  EXPECT_EQ(Visitors(index, 1, kT0 + 150, kT0 + 150).persons, 1);  // 9, still there
+}
+
 TEST(Sources, PoissonTail) {
   EXPECT_DOUBLE_EQ(PoissonTailScore(0, 3.0), 0.0);
   // P(X ≥ 1 | λ = 1) = 1 − e^-1

@@ -1,6 +1,7 @@
 #include "tracing/queries.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <tuple>
 #include <unordered_map>
@@ -22,67 +23,131 @@ class PersonSet {
 };
 
 // The earliest exposure per person, kept while candidates stream in: a slot per
-// person id stamped with the query's generation, so nothing is cleared between
-// queries and no list of every pair is ever sorted.
+// person id (12 bytes, reused across queries on the thread) and a bitmap of the
+// persons seen, cleared per query and read in order at the end — so nothing is
+// sorted and no list of every pair is kept.
 class EarliestExposures {
  public:
-  EarliestExposures() {
-    if (++Scratch().generation == 0) {  // wrapped: forget every stamp
-      std::fill(Scratch().stamp.begin(), Scratch().stamp.end(), 0);
-      Scratch().generation = 1;
-    }
-    gen_ = Scratch().generation;
-  }
+  EarliestExposures() : s_(Scratch()) { std::fill(s_.seen.begin(), s_.seen.end(), 0); }
   void Offer(const Exposure& e) {
-    auto& s = Scratch();
-    if (e.person >= s.stamp.size()) {
-      const size_t n = std::max<size_t>(e.person + 1, s.stamp.size() * 3 / 2);
-      s.stamp.resize(n, 0);
-      s.slot.resize(n, 0);
+    if (e.person >= s_.slot.size()) Grow(e.person);
+    uint64_t& word = s_.seen[e.person >> 6];
+    const uint64_t bit = uint64_t{1} << (e.person & 63);
+    Slot& cur = s_.slot[e.person];
+    const Slot next = ToSlot(e);
+    if (!(word & bit)) {
+      word |= bit;
+      cur = next;
+      ++count_;
+    } else if (Earlier(next, cur)) {
+      cur = next;
     }
-    if (s.stamp[e.person] != gen_) {
-      s.stamp[e.person] = gen_;
-      s.slot[e.person] = static_cast<uint32_t>(found_.size());
-      found_.push_back(e);
-      return;
-    }
-    Exposure& cur = found_[s.slot[e.person]];
-    if (std::tie(e.at, e.route, e.source, e.venue) < std::tie(cur.at, cur.route, cur.source, cur.venue)) cur = e;
   }
-  std::vector<Exposure> Take() {
-    std::sort(found_.begin(), found_.end(), [](const Exposure& a, const Exposure& b) { return a.person < b.person; });
-    return std::move(found_);
+  // Every person offered, with their earliest exposure, sorted by person.
+  std::vector<Exposure> Take() const {
+    std::vector<Exposure> out;
+    out.reserve(count_);
+    for (size_t w = 0; w < s_.seen.size(); ++w) {
+      for (uint64_t bits = s_.seen[w]; bits; bits &= bits - 1) {
+        const uint32_t person = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
+        const Slot& x = s_.slot[person];
+        out.push_back(Exposure{person, x.source, x.venue, x.at, x.household ? Route::kHousehold : Route::kVenue});
+      }
+    }
+    return out;
   }
 
  private:
+  struct Slot {
+    int32_t at;
+    uint32_t source;
+    uint32_t venue : 31;
+    uint32_t household : 1;
+  };
   struct State {
-    std::vector<uint32_t> stamp, slot;
-    uint32_t generation = 0;
+    std::vector<Slot> slot;
+    std::vector<uint64_t> seen;
   };
   static State& Scratch() {
     thread_local State state;
     return state;
   }
-  uint32_t gen_;
-  std::vector<Exposure> found_;
+  // Earliest overlap first, then venue before household, then the lowest source, venue.
+  static bool Earlier(const Slot& a, const Slot& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.household != b.household) return a.household < b.household;
+    if (a.source != b.source) return a.source < b.source;
+    return a.venue < b.venue;
+  }
+  static Slot ToSlot(const Exposure& e) {
+    return Slot{static_cast<int32_t>(e.at), e.source, e.venue, e.route == Route::kHousehold ? 1u : 0u};
+  }
+  void Grow(uint32_t person) {
+    const size_t n = std::max<size_t>(static_cast<size_t>(person) + 1, s_.slot.size() * 3 / 2);
+    s_.slot.resize(n);
+    s_.seen.resize((n + 63) / 64, 0);
+  }
+  State& s_;
+  size_t count_ = 0;
 };
 
 // One ring: exposures of everyone not in `excluded` to the sources in their windows.
+// The sources' visits are grouped by venue; each venue's check-ins are decoded once
+// over the union of the visits' candidate windows, and each check-in is offered once,
+// with the best of the source visits it met (the earliest overlap, then the lowest
+// source) — so a busy venue several sources visited is not scanned once per visit.
 std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sources, const PersonSet& excluded,
                            const ContactQuery& q, int64_t& examined) {
   EarliestExposures best;
-  std::vector<Visit> candidates;
+  std::vector<Visit> visits;
   for (const CaseWindow& c : sources) {
-    for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) {
-      const Window w = CandidateArrivals(a, index.MaxStay(a.venue), q.rules);
-      candidates.clear();
-      index.AppendArrivals(a.venue, w.lo, w.hi, candidates);
-      examined += static_cast<int64_t>(candidates.size());
-      for (const Visit& b : candidates) {
-        if (excluded.Contains(b.person) || !IsContact(a, b, q.rules)) continue;
-        best.Offer(Exposure{b.person, c.person, a.venue, std::max(a.arrive, b.arrive), Route::kVenue});
+    for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) visits.push_back(a);
+  }
+  std::sort(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) {
+    return std::tie(a.venue, a.arrive, a.person) < std::tie(b.venue, b.arrive, b.person);
+  });
+  const Minute m = std::max(q.rules.margin_without_leave, q.rules.margin_with_leave);
+  std::vector<Visit> candidates;
+  for (size_t g = 0; g < visits.size();) {
+    const uint32_t venue = visits[g].venue;
+    size_t ge = g;
+    while (ge < visits.size() && visits[ge].venue == venue) ++ge;
+    const Minute max_stay = index.MaxStay(venue);
+    const std::span<const Visit> group(visits.data() + g, ge - g);
+    // Union of the group's candidate windows (their starts ascend with arrival).
+    for (size_t i = 0; i < group.size();) {
+      Window w = CandidateArrivals(group[i], max_stay, q.rules);
+      size_t j = i + 1;
+      for (; j < group.size(); ++j) {
+        const Window x = CandidateArrivals(group[j], max_stay, q.rules);
+        if (x.lo > w.hi + 1) break;
+        w.hi = std::max(w.hi, x.hi);
       }
+      candidates.clear();
+      index.AppendArrivals(venue, w.lo, w.hi, candidates);
+      examined += static_cast<int64_t>(candidates.size());
+      const std::span<const Visit> near = group.subspan(i, j - i);
+      for (const Visit& b : candidates) {
+        if (excluded.Contains(b.person)) continue;
+        // Source visits that can meet b arrive in [b.arrive − max_stay − m, b_end + m].
+        const Minute b_end = b.leave ? b.leave : b.arrive;
+        auto it = std::lower_bound(near.begin(), near.end(), b.arrive - max_stay - m,
+                                   [](const Visit& a, Minute t) { return a.arrive < t; });
+        bool found = false;
+        Minute at = 0;
+        uint32_t source = 0;
+        for (; it != near.end() && it->arrive <= b_end + m; ++it) {
+          const Visit& a = *it;
+          if (found && a.arrive > at) break;  // later sources only meet b later
+          if (!IsContact(a, b, q.rules)) continue;
+          const Minute t = std::max(a.arrive, b.arrive);
+          if (!found || t < at || (t == at && a.person < source)) at = t, source = a.person, found = true;
+        }
+        if (found) best.Offer(Exposure{b.person, source, venue, at, Route::kVenue});
+      }
+      i = j;
     }
+    g = ge;
   }
   if (q.households) {
     std::vector<uint32_t> persons;
@@ -120,6 +185,22 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
   }
   r.secondary = Ring(index, next, excluded, q, r.visits_examined);
   return r;
+}
+
+VenueVisitors Visitors(const Index& index, uint32_t venue, Minute t1, Minute t2) {
+  VenueVisitors out{index.VenueVisits(venue, t1, t2), 0};
+  // Distinct people through a bitmap kept on the thread; only the words set are
+  // cleared afterwards, so a small answer costs nothing city-sized.
+  thread_local std::vector<uint64_t> seen;
+  for (const Visit& v : out.visits) {
+    if ((v.person >> 6) >= seen.size()) seen.resize(std::max<size_t>((v.person >> 6) + 1, seen.size() * 3 / 2), 0);
+    uint64_t& word = seen[v.person >> 6];
+    const uint64_t bit = uint64_t{1} << (v.person & 63);
+    out.persons += (word & bit) == 0;
+    word |= bit;
+  }
+  for (const Visit& v : out.visits) seen[v.person >> 6] = 0;
+  return out;
 }
 
 double PoissonTailScore(int64_t k, double lambda) {

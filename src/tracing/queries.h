@@ -56,6 +56,14 @@ struct ContactResult {
 
 ContactResult FindContacts(const Index& index, const ContactQuery& query);
 
+// The Xinfadi query: visits at `venue` whose presence meets [t1, t2], sorted by
+// (arrive, person), and how many distinct people made them.
+struct VenueVisitors {
+  std::vector<Visit> visits;
+  int64_t persons = 0;
+};
+VenueVisitors Visitors(const Index& index, uint32_t venue, Minute t1, Minute t2);
+
 // A venue ranked as a possible source: `cases` of the `n` cases visited it in their
 // windows, against `expected` from the venue's normal traffic (each case counts
 // 1 − exp(−visits / population) for its window); `score` = −log10 of the Poisson

@@ -362,13 +362,8 @@ Result<Tracing::Visitors> Tracing::VenueVisitors(std::string_view venue_code, Mi
     TC_RETURN_IF_ERROR(CatchUp());
   }
   std::shared_lock lock(mu_);
-  Visitors out{venue, index_.VenueVisits(static_cast<uint32_t>(venue.id), ToMinute(t1), ToMinute(t2)), 0};
-  std::vector<uint32_t> persons;
-  persons.reserve(out.visits.size());
-  for (const Visit& v : out.visits) persons.push_back(v.person);
-  std::sort(persons.begin(), persons.end());
-  out.distinct_persons = std::unique(persons.begin(), persons.end()) - persons.begin();
-  return out;
+  auto found = tracing::Visitors(index_, static_cast<uint32_t>(venue.id), ToMinute(t1), ToMinute(t2));
+  return Visitors{venue, std::move(found.visits), found.persons};
 }
 
 Result<std::vector<Visit>> Tracing::Trajectory(int64_t person, Millis t1, Millis t2) {
