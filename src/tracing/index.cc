@@ -137,8 +137,28 @@ struct Segment {
   template <typename Fn>
   void ForEachInBlock(uint32_t venue, size_t b, Fn&& fn) const {
     const BlockHeader& h = blocks[b];
-    BitReader r(vbits.data(), h.bit_off);
     int64_t arrive = h.first_arrive;
+    const unsigned width = h.person_bits + h.delta_bits + h.stay_bits;
+    if (width <= 57) {
+      // The usual case: an entry's three fields lie in one unaligned 64-bit window.
+      const uint64_t* w = vbits.data();
+      const uint64_t pmask = (uint64_t{1} << h.person_bits) - 1, dmask = (uint64_t{1} << h.delta_bits) - 1,
+                     smask = (uint64_t{1} << h.stay_bits) - 1;
+      const unsigned dshift = h.person_bits, sshift = h.person_bits + h.delta_bits;
+      uint64_t pos = h.bit_off;
+      for (unsigned i = 0; i < h.n; ++i, pos += width) {
+        const uint64_t idx = pos >> 6;
+        const unsigned off = pos & 63;
+        uint64_t v = w[idx] >> off;
+        if (off + width > 64) v |= w[idx + 1] << (64 - off);
+        const uint32_t person = h.person_base + static_cast<uint32_t>(v & pmask);
+        arrive += static_cast<int64_t>((v >> dshift) & dmask);
+        const unsigned stay = static_cast<unsigned>((v >> sshift) & smask);
+        if (!fn(Visit{person, venue, arrive, stay ? arrive + stay - 1 : 0})) return;
+      }
+      return;
+    }
+    BitReader r(vbits.data(), h.bit_off);
     for (unsigned i = 0; i < h.n; ++i) {
       const uint32_t person = h.person_base + static_cast<uint32_t>(r.Get(h.person_bits));
       arrive += static_cast<int64_t>(r.Get(h.delta_bits));

@@ -107,6 +107,26 @@ TEST(Index, KeepsZeroMinuteStaysAndLongStaysApart) {
   EXPECT_EQ(index.MaxStay(1), 601);
 }
 
+// Entries wider than one 64-bit window (ids far apart, arrivals years apart, long
+// stays) decode through the general path, alongside narrow blocks.
+TEST(Index, DecodesBlocksWhoseEntriesSpanMoreThanAWord) {
+  Index index;
+  std::vector<Visit> want;
+  for (uint32_t i = 0; i < 300; ++i) {
+    const uint32_t person = i % 2 ? 4'000'000'000u - i : i + 1;         // 32-bit person offsets
+    const Minute arrive = kT0 + static_cast<Minute>(i) * 1'100'000;  // 21-bit arrival deltas
+    want.push_back({person, 5, arrive, i % 3 ? arrive + kMaxStayMinutes : 0});
+    index.Add(want.back());
+    index.Add({i + 1, 6, kT0 + i, 0});  // a narrow venue next to it
+  }
+  index.Seal();
+  auto got = index.VenueVisits(5, kT0 - 10 * kMaxStayMinutes, kT0 + 400'000'000);
+  std::sort(want.begin(), want.end(), ByArrivePerson);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_TRUE(SameVisit(got[i], want[i])) << i;
+  EXPECT_EQ(index.VenueVisits(6, kT0, kT0 + 1000).size(), 300u);
+}
+
 TEST(Index, DailyTrafficCountsByShanghaiDay) {
   Index index;
   // 2021-05-05T23:59+08:00 and the next minute fall on two Shanghai days.

@@ -29,22 +29,21 @@ class PersonSet {
 class EarliestExposures {
  public:
   EarliestExposures() : s_(Scratch()) { std::fill(s_.seen.begin(), s_.seen.end(), 0); }
+
+  // Offers are queued and applied in batches, each slot prefetched when queued: the
+  // slots are scattered over a city-sized array, so a batch's cache misses overlap
+  // instead of following one another.
   void Offer(const Exposure& e) {
     if (e.person >= s_.slot.size()) Grow(e.person);
-    uint64_t& word = s_.seen[e.person >> 6];
-    const uint64_t bit = uint64_t{1} << (e.person & 63);
-    Slot& cur = s_.slot[e.person];
-    const Slot next = ToSlot(e);
-    if (!(word & bit)) {
-      word |= bit;
-      cur = next;
-      ++count_;
-    } else if (Earlier(next, cur)) {
-      cur = next;
-    }
+    __builtin_prefetch(&s_.slot[e.person], 1);
+    __builtin_prefetch(&s_.seen[e.person >> 6], 1);
+    pending_[pending_n_++] = e;
+    if (pending_n_ == kBatch) Flush();
   }
+
   // Every person offered, with their earliest exposure, sorted by person.
-  std::vector<Exposure> Take() const {
+  std::vector<Exposure> Take() {
+    Flush();
     std::vector<Exposure> out;
     out.reserve(count_);
     for (size_t w = 0; w < s_.seen.size(); ++w) {
@@ -68,6 +67,8 @@ class EarliestExposures {
     std::vector<Slot> slot;
     std::vector<uint64_t> seen;
   };
+  static constexpr size_t kBatch = 32;
+
   static State& Scratch() {
     thread_local State state;
     return state;
@@ -87,7 +88,27 @@ class EarliestExposures {
     s_.slot.resize(n);
     s_.seen.resize((n + 63) / 64, 0);
   }
+  void Flush() {
+    for (size_t i = 0; i < pending_n_; ++i) Apply(pending_[i]);
+    pending_n_ = 0;
+  }
+  void Apply(const Exposure& e) {
+    uint64_t& word = s_.seen[e.person >> 6];
+    const uint64_t bit = uint64_t{1} << (e.person & 63);
+    Slot& cur = s_.slot[e.person];
+    const Slot next = ToSlot(e);
+    if (!(word & bit)) {
+      word |= bit;
+      cur = next;
+      ++count_;
+    } else if (Earlier(next, cur)) {
+      cur = next;
+    }
+  }
+
   State& s_;
+  Exposure pending_[kBatch];
+  size_t pending_n_ = 0;
   size_t count_ = 0;
 };
 
@@ -189,8 +210,8 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
 
 VenueVisitors Visitors(const Index& index, uint32_t venue, Minute t1, Minute t2) {
   VenueVisitors out{index.VenueVisits(venue, t1, t2), 0};
-  // Distinct people through a bitmap kept on the thread; only the words set are
-  // cleared afterwards, so a small answer costs nothing city-sized.
+  // Distinct people through a bitmap kept on the thread, cleared afterwards word by
+  // word for a small answer (nothing city-sized) or all at once for a big one.
   thread_local std::vector<uint64_t> seen;
   for (const Visit& v : out.visits) {
     if ((v.person >> 6) >= seen.size()) seen.resize(std::max<size_t>((v.person >> 6) + 1, seen.size() * 3 / 2), 0);
@@ -199,7 +220,11 @@ VenueVisitors Visitors(const Index& index, uint32_t venue, Minute t1, Minute t2)
     out.persons += (word & bit) == 0;
     word |= bit;
   }
-  for (const Visit& v : out.visits) seen[v.person >> 6] = 0;
+  if (out.visits.size() * 8 > seen.size()) {
+    std::fill(seen.begin(), seen.end(), 0);  // a big answer: one sequential clear
+  } else {
+    for (const Visit& v : out.visits) seen[v.person >> 6] = 0;
+  }
   return out;
 }
 
