@@ -509,14 +509,38 @@ void Index::AppendArrivals(uint32_t venue, Minute lo, Minute hi, std::vector<Vis
 }
 
 std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {
+  return VenueVisits(venue, t1, t2, nullptr);
+}
+
+std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons) const {
   std::vector<Visit> out;
   const Minute lo = t1 - MaxStay(venue);
   // The day counters bound the answer: one allocation, not a doubling series.
   out.reserve(static_cast<size_t>(VenueTraffic(venue, lo, t2)));
+  // Distinct people through a bitmap kept on the thread, counted while decoding and
+  // cleared afterwards word by word for a small answer (nothing city-sized) or all at
+  // once for a big one.
+  thread_local std::vector<uint64_t> seen;
+  int64_t distinct = 0;
   for (const auto& seg : segments_) {
     seg->Arrivals(venue, lo, t2, [&](const Visit& v) {
-      if ((v.leave ? v.leave : v.arrive) >= t1) out.push_back(v);
+      if ((v.leave ? v.leave : v.arrive) < t1) return;
+      out.push_back(v);
+      if (!distinct_persons) return;
+      if ((v.person >> 6) >= seen.size()) seen.resize(std::max<size_t>((v.person >> 6) + 1, seen.size() * 3 / 2), 0);
+      uint64_t& word = seen[v.person >> 6];
+      const uint64_t bit = uint64_t{1} << (v.person & 63);
+      distinct += (word & bit) == 0;
+      word |= bit;
     });
+  }
+  if (distinct_persons) {
+    *distinct_persons = distinct;
+    if (out.size() * 8 > seen.size()) {
+      std::fill(seen.begin(), seen.end(), 0);
+    } else {
+      for (const Visit& v : out) seen[v.person >> 6] = 0;
+    }
   }
   if (segments_.size() > 1) {
     std::sort(out.begin(), out.end(), [](const Visit& a, const Visit& b) {

@@ -67,6 +67,8 @@ class Index {
   // Visits at `venue` whose presence meets [t1, t2] (arrive ≤ t2 and end ≥ t1, end
   // being the leave time or the arrival), sorted by (arrive, person).
   std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2) const;
+  // The same, and how many distinct people made them (counted while decoding).
+  std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons) const;
   // The person's visits arriving in [t1, t2], sorted by arrival.
   std::vector<Visit> Trajectory(uint32_t person, Minute t1, Minute t2) const;
   // Longest stay recorded at the venue (bounds contact windows).

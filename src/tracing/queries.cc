@@ -209,22 +209,8 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
 }
 
 VenueVisitors Visitors(const Index& index, uint32_t venue, Minute t1, Minute t2) {
-  VenueVisitors out{index.VenueVisits(venue, t1, t2), 0};
-  // Distinct people through a bitmap kept on the thread, cleared afterwards word by
-  // word for a small answer (nothing city-sized) or all at once for a big one.
-  thread_local std::vector<uint64_t> seen;
-  for (const Visit& v : out.visits) {
-    if ((v.person >> 6) >= seen.size()) seen.resize(std::max<size_t>((v.person >> 6) + 1, seen.size() * 3 / 2), 0);
-    uint64_t& word = seen[v.person >> 6];
-    const uint64_t bit = uint64_t{1} << (v.person & 63);
-    out.persons += (word & bit) == 0;
-    word |= bit;
-  }
-  if (out.visits.size() * 8 > seen.size()) {
-    std::fill(seen.begin(), seen.end(), 0);  // a big answer: one sequential clear
-  } else {
-    for (const Visit& v : out.visits) seen[v.person >> 6] = 0;
-  }
+  VenueVisitors out;
+  out.visits = index.VenueVisits(venue, t1, t2, &out.persons);
   return out;
 }
 
