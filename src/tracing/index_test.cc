@@ -245,8 +245,8 @@ void ExpectSameRing(const std::vector<Exposure>& got, const std::vector<Exposure
 }
 
 // Busy venues visited by several cases with overlapping windows (the engine scans
-// each venue once over the union of the windows): both rings equal every pair
-// checked one by one, exposures and their reasons included.
+// each venue once over the union of the windows, on two threads): both rings equal
+// every pair checked one by one, exposures and their reasons included.
 TEST(Contacts, RingsMatchEveryPairOnRandomVisits) {
   for (uint64_t seed : {3u, 4u, 5u}) {
     const auto all = RandomVisits(6000, 400, 12, seed);
@@ -260,14 +260,15 @@ TEST(Contacts, RingsMatchEveryPairOnRandomVisits) {
     q.rules.margin_with_leave = seed == 4 ? 5 : 0;
     std::set<uint32_t> excluded;
     Minute last = 0;
-    for (int i = 0; i < 12; ++i) {
-      const uint32_t person = i == 11 ? q.cases[0].person : static_cast<uint32_t>(rng() % 400 + 1);  // one twice
+    for (int i = 0; i < 40; ++i) {
+      const uint32_t person = i == 39 ? q.cases[0].person : static_cast<uint32_t>(rng() % 400 + 1);  // one twice
       const Minute from = kT0 + static_cast<Minute>(rng() % (2 * 1440));
       q.cases.push_back({person, from, from + static_cast<Minute>(rng() % 1440)});
       excluded.insert(person);
       last = std::max(last, q.cases.back().to);
     }
     const ContactResult r = FindContacts(index, q);
+    EXPECT_EQ(r.threads, 2);  // big enough to share the venues with the helper thread
     const auto close = BruteForceRing(all, q.cases, excluded, q.rules);
     ASSERT_FALSE(close.empty());
     ExpectSameRing(r.close, close);

@@ -1,8 +1,16 @@
 #include "tracing/queries.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -54,6 +62,28 @@ class EarliestExposures {
       }
     }
     return out;
+  }
+
+  // Take() of two collectors filled from disjoint work: b's exposures are folded
+  // into a's slots (the earlier of the two where both have a person), then a is read.
+  static std::vector<Exposure> TakeMerged(EarliestExposures& a, EarliestExposures& b) {
+    a.Flush();
+    b.Flush();
+    if (b.s_.slot.size() > a.s_.slot.size()) a.Grow(static_cast<uint32_t>(b.s_.slot.size() - 1));
+    for (size_t w = 0; w < b.s_.seen.size(); ++w) {
+      const uint64_t in_b = b.s_.seen[w];
+      if (!in_b) continue;
+      const uint64_t in_a = a.s_.seen[w];
+      for (uint64_t bits = in_b; bits; bits &= bits - 1) {
+        const size_t person = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+        const Slot& x = b.s_.slot[person];
+        Slot& y = a.s_.slot[person];
+        if (!((in_a >> (person & 63)) & 1) || Earlier(x, y)) y = x;
+      }
+      a.count_ += static_cast<size_t>(std::popcount(in_b & ~in_a));
+      a.s_.seen[w] = in_a | in_b;
+    }
+    return a.Take();
   }
 
  private:
@@ -112,14 +142,82 @@ class EarliestExposures {
   size_t count_ = 0;
 };
 
+// A second thread for the rings (the machine has two cores): one task at a time,
+// started only when idle, so concurrent queries fall back to one thread each. The
+// thread lives as long as the process, so its scratch slots are reused.
+class Helper {
+ public:
+  static Helper& Get() {
+    static Helper helper;
+    return helper;
+  }
+  // Runs task on the helper thread and returns true, or returns false when it is busy.
+  bool TryStart(std::function<void()> task) {
+    bool idle = false;
+    if (!busy_.compare_exchange_strong(idle, true)) return false;
+    {
+      std::lock_guard lock(mu_);
+      task_ = std::move(task);
+      done_ = false;
+      error_ = nullptr;
+    }
+    cv_.notify_all();
+    return true;
+  }
+  // Waits for the task TryStart began; rethrows what it threw.
+  void Wait() {
+    std::exception_ptr error;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return done_; });
+      error = error_;
+    }
+    busy_ = false;
+    if (error) std::rethrow_exception(error);
+  }
+
+ private:
+  Helper() : thread_([this](std::stop_token stop) { Loop(stop); }) {}
+
+  void Loop(std::stop_token stop) {
+    std::unique_lock lock(mu_);
+    while (cv_.wait(lock, stop, [&] { return static_cast<bool>(task_); })) {
+      auto task = std::move(task_);
+      task_ = nullptr;
+      lock.unlock();
+      std::exception_ptr error;
+      try {
+        task();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      error_ = error;
+      done_ = true;
+      cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable_any cv_;
+  std::function<void()> task_;
+  bool done_ = false;
+  std::exception_ptr error_;
+  std::atomic<bool> busy_{false};
+  std::jthread thread_;  // last: stopped and joined before the members above go
+};
+
+// Below this many source visits a ring runs on the calling thread alone.
+constexpr size_t kParallelVisits = 128;
+
 // One ring: exposures of everyone not in `excluded` to the sources in their windows.
 // The sources' visits are grouped by venue; each venue's check-ins are decoded once
 // over the union of the visits' candidate windows, and each check-in is offered once,
 // with the best of the source visits it met (the earliest overlap, then the lowest
 // source) — so a busy venue several sources visited is not scanned once per visit.
+// Venues are shared out between this thread and the helper as each takes the next.
 std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sources, const PersonSet& excluded,
-                           const ContactQuery& q, int64_t& examined) {
-  EarliestExposures best;
+                           const ContactQuery& q, int64_t& examined, int& threads) {
   std::vector<Visit> visits;
   for (const CaseWindow& c : sources) {
     for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) visits.push_back(a);
@@ -127,49 +225,78 @@ std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& so
   std::sort(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) {
     return std::tie(a.venue, a.arrive, a.person) < std::tie(b.venue, b.arrive, b.person);
   });
-  const Minute m = std::max(q.rules.margin_without_leave, q.rules.margin_with_leave);
-  std::vector<Visit> candidates;
-  for (size_t g = 0; g < visits.size();) {
-    const uint32_t venue = visits[g].venue;
-    size_t ge = g;
-    while (ge < visits.size() && visits[ge].venue == venue) ++ge;
-    const Minute max_stay = index.MaxStay(venue);
-    const std::span<const Visit> group(visits.data() + g, ge - g);
-    // Union of the group's candidate windows (their starts ascend with arrival).
-    for (size_t i = 0; i < group.size();) {
-      Window w = CandidateArrivals(group[i], max_stay, q.rules);
-      size_t j = i + 1;
-      for (; j < group.size(); ++j) {
-        const Window x = CandidateArrivals(group[j], max_stay, q.rules);
-        if (x.lo > w.hi + 1) break;
-        w.hi = std::max(w.hi, x.hi);
-      }
-      candidates.clear();
-      index.AppendArrivals(venue, w.lo, w.hi, candidates);
-      examined += static_cast<int64_t>(candidates.size());
-      const std::span<const Visit> near = group.subspan(i, j - i);
-      for (const Visit& b : candidates) {
-        if (excluded.Contains(b.person)) continue;
-        // Source visits that can meet b arrive in [b.arrive − max_stay − m, b_end + m].
-        const Minute b_end = b.leave ? b.leave : b.arrive;
-        auto it = std::lower_bound(near.begin(), near.end(), b.arrive - max_stay - m,
-                                   [](const Visit& a, Minute t) { return a.arrive < t; });
-        bool found = false;
-        Minute at = 0;
-        uint32_t source = 0;
-        for (; it != near.end() && it->arrive <= b_end + m; ++it) {
-          const Visit& a = *it;
-          if (found && a.arrive > at) break;  // later sources only meet b later
-          if (!IsContact(a, b, q.rules)) continue;
-          const Minute t = std::max(a.arrive, b.arrive);
-          if (!found || t < at || (t == at && a.person < source)) at = t, source = a.person, found = true;
-        }
-        if (found) best.Offer(Exposure{b.person, source, venue, at, Route::kVenue});
-      }
-      i = j;
-    }
-    g = ge;
+  std::vector<size_t> groups;  // where each venue's visits start, then the end
+  for (size_t i = 0; i < visits.size(); ++i) {
+    if (i == 0 || visits[i].venue != visits[i - 1].venue) groups.push_back(i);
   }
+  groups.push_back(visits.size());
+  const Minute m = std::max(q.rules.margin_without_leave, q.rules.margin_with_leave);
+  std::atomic<size_t> next_group{0};
+
+  auto scan = [&](EarliestExposures& best, int64_t& seen) {
+    std::vector<Visit> candidates;
+    for (size_t g; (g = next_group.fetch_add(1, std::memory_order_relaxed)) + 1 < groups.size();) {
+      const std::span<const Visit> group(visits.data() + groups[g], groups[g + 1] - groups[g]);
+      const uint32_t venue = group[0].venue;
+      const Minute max_stay = index.MaxStay(venue);
+      // Union of the group's candidate windows (their starts ascend with arrival).
+      for (size_t i = 0; i < group.size();) {
+        Window w = CandidateArrivals(group[i], max_stay, q.rules);
+        size_t j = i + 1;
+        for (; j < group.size(); ++j) {
+          const Window x = CandidateArrivals(group[j], max_stay, q.rules);
+          if (x.lo > w.hi + 1) break;
+          w.hi = std::max(w.hi, x.hi);
+        }
+        candidates.clear();
+        index.AppendArrivals(venue, w.lo, w.hi, candidates);
+        seen += static_cast<int64_t>(candidates.size());
+        const std::span<const Visit> near = group.subspan(i, j - i);
+        for (const Visit& b : candidates) {
+          if (excluded.Contains(b.person)) continue;
+          // Source visits that can meet b arrive in [b.arrive − max_stay − m, b_end + m].
+          const Minute b_end = b.leave ? b.leave : b.arrive;
+          auto it = std::lower_bound(near.begin(), near.end(), b.arrive - max_stay - m,
+                                     [](const Visit& a, Minute t) { return a.arrive < t; });
+          bool found = false;
+          Minute at = 0;
+          uint32_t source = 0;
+          for (; it != near.end() && it->arrive <= b_end + m; ++it) {
+            const Visit& a = *it;
+            if (found && a.arrive > at) break;  // later sources only meet b later
+            if (!IsContact(a, b, q.rules)) continue;
+            const Minute t = std::max(a.arrive, b.arrive);
+            if (!found || t < at || (t == at && a.person < source)) at = t, source = a.person, found = true;
+          }
+          if (found) best.Offer(Exposure{b.person, source, venue, at, Route::kVenue});
+        }
+        i = j;
+      }
+    }
+  };
+
+  EarliestExposures best;
+  std::optional<EarliestExposures> other;  // the helper's, on its own scratch
+  int64_t other_seen = 0;
+  const bool helped = visits.size() >= kParallelVisits && Helper::Get().TryStart([&] {
+    other.emplace();
+    scan(*other, other_seen);
+  });
+  try {
+    scan(best, examined);
+  } catch (...) {
+    if (helped) {
+      try {
+        Helper::Get().Wait();  // the helper still uses this frame's locals
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+  if (helped) Helper::Get().Wait();
+  examined += other_seen;
+  threads = std::max(threads, helped ? 2 : 1);
+
   if (q.households) {
     std::vector<uint32_t> persons;
     std::unordered_map<uint32_t, Minute> from;
@@ -182,7 +309,7 @@ std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& so
       if (!excluded.Contains(member)) best.Offer(Exposure{member, person, 0, from[person], Route::kHousehold});
     });
   }
-  return best.Take();
+  return helped ? EarliestExposures::TakeMerged(best, *other) : best.Take();
 }
 
 }  // namespace
@@ -195,7 +322,7 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
     excluded.Insert(c.person);
     last = std::max(last, c.to);
   }
-  r.close = Ring(index, q.cases, excluded, q, r.visits_examined);
+  r.close = Ring(index, q.cases, excluded, q, r.visits_examined, r.threads);
   if (!q.secondary) return r;
   // A close contact can pass it on from their exposure until the end of the run's window.
   std::vector<CaseWindow> next;
@@ -204,7 +331,7 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
     excluded.Insert(e.person);
     next.push_back(CaseWindow{e.person, e.at, last});
   }
-  r.secondary = Ring(index, next, excluded, q, r.visits_examined);
+  r.secondary = Ring(index, next, excluded, q, r.visits_examined, r.threads);
   return r;
 }
 

@@ -52,6 +52,7 @@ struct ContactResult {
   // excludes the cases and the close ring; neither ring holds a case.
   std::vector<Exposure> close, secondary;
   int64_t visits_examined = 0;  // candidate visits the rules were applied to
+  int threads = 1;              // 2 when a ring was shared with the helper thread
 };
 
 ContactResult FindContacts(const Index& index, const ContactQuery& query);
