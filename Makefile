@@ -67,9 +67,9 @@ SCALE ?= 1.0
 bench-registry: build
 	@BUILD=$(abspath $(BUILD)) bench/registry.sh --scale $(SCALE) $(BENCH_ARGS)
 # The tracing engine against SQLite and PostgreSQL on the same check-ins. The peers
-# hold TRACE_SCALE (0.2: 1.8 M residents, ~127 M check-ins in 14 days); the engine
+# hold TRACE_SCALE (0.15: 1.36 M residents, ~95 M check-ins in 14 days); the engine
 # alone at the full city: make bench-tracing TRACE_SCALE=1.0 BENCH_ARGS=--no-peers
-TRACE_SCALE ?= 0.2
+TRACE_SCALE ?= 0.15
 bench-tracing: build
 	@BUILD=$(abspath $(BUILD)) bench/tracing.sh --scale $(TRACE_SCALE) $(BENCH_ARGS)
 
