@@ -228,6 +228,21 @@ Result<bool> CsvReader::Next(Row& row) {
   return true;
 }
 
+Status CsvReader::ForEach(Row& row, const std::function<void(int64_t line, const std::string& message)>& bad,
+                          const std::function<bool(Row&)>& fn) {
+  for (;;) {
+    auto more = Next(row);
+    if (!more.ok()) {
+      if (max_fields_ > 0 && row.fields.size() > max_fields_) {
+        bad(row.line, more.status().message());
+        continue;
+      }
+      return more.status();
+    }
+    if (!*more || !fn(row)) return Status::Ok();
+  }
+}
+
 Result<std::vector<std::string>> CsvReader::ReadHeader() {
   Row row;
   TC_ASSIGN_OR_RETURN(bool found, Next(row));

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -65,6 +66,12 @@ class CsvReader {
   Result<std::vector<std::string>> ReadHeader();
   // Reads the next record into `row`; false at the end of the input.
   Result<bool> Next(Row& row);
+  // Reads every remaining record into `row` and calls fn, stopping early when fn
+  // returns false. A record with more fields than the header is that line's error
+  // only: bad(line, message), and reading goes on. Any other read error ends the
+  // loop and is returned.
+  Status ForEach(Row& row, const std::function<void(int64_t line, const std::string& message)>& bad,
+                 const std::function<bool(Row&)>& fn);
 
   // Input bytes consumed so far, for progress against the file size.
   int64_t bytes_read() const { return bytes_read_; }

@@ -267,6 +267,49 @@ TEST(Csv, TooManyFieldsNamesTheLineAndSkipsTheRecord) {
   EXPECT_FALSE(reader.Next(row).value());
 }
 
+TEST(Csv, ForEachReportsWideLinesGoesOnAndStopsWhenAsked) {
+  std::istringstream in("name,address\r\n张三,北京市\r\n李四,北京市,朝阳区\r\n王五\r\n赵六,长春市\r\n");
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.ReadHeader().ok());
+  Row row;
+  std::vector<int64_t> bad_lines, good_lines;
+  std::string message;
+  Status s = reader.ForEach(
+      row,
+      [&](int64_t line, const std::string& m) {
+        bad_lines.push_back(line);
+        message = m;
+      },
+      [&](Row& r) {
+        good_lines.push_back(r.line);
+        return r.line < 4;  // stop after line 4
+      });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(bad_lines, (std::vector<int64_t>{3}));
+  EXPECT_NE(message.find("line 3"), std::string::npos) << message;
+  EXPECT_EQ(good_lines, (std::vector<int64_t>{2, 4}));
+  // The rest is still there for the next call.
+  ASSERT_TRUE(reader.Next(row).value());
+  EXPECT_EQ(row.line, 5);
+}
+
+TEST(Csv, ForEachReturnsAnErrorThatEndsTheInput) {
+  std::istringstream in("a,b\n1,2\n\"open,3\n");
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.ReadHeader().ok());
+  Row row;
+  int good = 0, bad = 0;
+  Status s = reader.ForEach(
+      row, [&](int64_t, const std::string&) { ++bad; },
+      [&](Row&) {
+        ++good;
+        return true;
+      });
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(good, 1);
+  EXPECT_EQ(bad, 0);
+}
+
 TEST(Csv, InvalidTextNamesItsLine) {
   std::string text = "name\r\nok\r\n" + ToGb18030("张三") + "\r\n\xFF\r\n";  // GBK, then a byte no encoding has
   for (size_t chunk : {size_t{1}, size_t{4}, size_t{1} << 20}) {

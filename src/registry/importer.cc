@@ -474,28 +474,27 @@ ImportReport Import(store::Store& store, const Clock& clock, ImportKind kind, st
   }
   Importer importer(store, clock, kind, by, options, report);
   io::Row row;
-  for (;;) {
-    auto more = reader.Next(row);
-    if (!more.ok()) {
-      if (row.fields.size() > header->size()) {  // too many fields: this line only
+  bool commit_failed = false;
+  Status read = reader.ForEach(
+      row,
+      [&](int64_t line, const std::string& message) {
         ++report.lines;
-        importer.Reject(row.line, "", more.status().message());
-        continue;
-      }
-      report.fatal = more.status();
-      break;
-    }
-    if (!*more) break;
-    ++report.lines;
-    importer.Parse(row, *cols);
-    if (static_cast<int>(importer.pending()) >= options.batch_rows) {
-      if (Status s = importer.Commit(); !s.ok()) {
-        report.fatal = s;
-        return finish();
-      }
-      if (options.progress) options.progress(reader.bytes_read(), report);
-    }
-  }
+        importer.Reject(line, "", message);
+      },
+      [&](io::Row& r) {
+        ++report.lines;
+        importer.Parse(r, *cols);
+        if (static_cast<int>(importer.pending()) < options.batch_rows) return true;
+        if (Status s = importer.Commit(); !s.ok()) {
+          report.fatal = s;
+          commit_failed = true;
+          return false;
+        }
+        if (options.progress) options.progress(reader.bytes_read(), report);
+        return true;
+      });
+  if (commit_failed) return finish();
+  report.fatal = read;
   if (Status s = importer.Commit(); !s.ok() && report.fatal.ok()) report.fatal = s;
   if (options.progress) options.progress(reader.bytes_read(), report);
   return finish();

@@ -197,23 +197,21 @@ StreamReport ImportCheckins(Tracing& tracing, std::istream& in, StreamFormat for
     return finish();
   }
   io::Row row;
-  for (;;) {
-    auto more = reader.Next(row);
-    if (!more.ok()) {
-      if (row.fields.size() > header->size()) {  // too many fields: this line only
+  bool flush_failed = false;
+  Status read = reader.ForEach(
+      row,
+      [&](int64_t line, const std::string& message) {
         ++report.lines;
-        batcher.Reject(row.line, "", more.status().message());
-        continue;
-      }
-      report.fatal = more.status();
-      break;
-    }
-    if (!*more) break;
-    ++report.lines;
-    NewCheckin c;
-    if (FromCsv(row, *cols, c, batcher)) batcher.Add(std::move(c));
-    if (!maybe_flush(reader.bytes_read())) return finish();
-  }
+        batcher.Reject(line, "", message);
+      },
+      [&](io::Row& r) {
+        ++report.lines;
+        NewCheckin c;
+        if (FromCsv(r, *cols, c, batcher)) batcher.Add(std::move(c));
+        flush_failed = !maybe_flush(reader.bytes_read());
+        return !flush_failed;
+      });
+  if (!flush_failed && !read.ok()) report.fatal = read;
   return finish();
 }
 
