@@ -112,7 +112,6 @@ Result<VerifyReport> Verify(store::Store& store) {
 }
 
 Result<std::vector<Entry>> List(store::Store& store, const ListQuery& q) {
-  std::vector<Entry> out;
   std::string sql = std::string("SELECT ") + kColumns + " FROM audit_log WHERE area_path >= ? AND area_path < ?";
   store::Params params{q.under_path, store::PrefixEnd(q.under_path)};
   if (q.before_seq > 0) {
@@ -130,13 +129,7 @@ Result<std::vector<Entry>> List(store::Store& store, const ListQuery& q) {
   }
   sql += " ORDER BY seq DESC LIMIT ?";
   params.emplace_back(int64_t{q.limit});
-  Status s = store.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
-    for (const auto& r : rows.rows) out.push_back(FromRow(r));
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
+  return store.ReadAll<Entry>(sql, params, FromRow);
 }
 
 }  // namespace tc::audit

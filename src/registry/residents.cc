@@ -280,13 +280,7 @@ Result<std::vector<Resident>> Residents::List(const ResidentQuery& q) {
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(int64_t{q.limit});
-  std::vector<Resident> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
-    for (const auto& row : rows.rows) out.push_back(FromRow(row));
-    return Status::Ok();
-  }));
-  return out;
+  return store_.ReadAll<Resident>(sql, params, FromRow);
 }
 
 Result<Resident> Residents::Update(int64_t id, std::optional<std::string> name, std::optional<std::string> phone,

@@ -116,6 +116,19 @@ class Store {
   virtual Status CheckedBulkTx(const std::function<Status(Conn&)>& fn) { return Tx(fn); }
   // Runs fn on a connection in a read-only transaction (a consistent snapshot).
   virtual Status Read(const std::function<Status(Conn&)>& fn) = 0;
+  // One query in Read(), each row turned into a T by from_row (a list endpoint's
+  // usual shape).
+  template <typename T, typename FromRow>
+  Result<std::vector<T>> ReadAll(std::string_view sql, const Params& params, FromRow&& from_row) {
+    std::vector<T> out;
+    TC_RETURN_IF_ERROR(Read([&](Conn& c) -> Status {
+      TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+      out.reserve(rows.rows.size());
+      for (const auto& r : rows.rows) out.push_back(from_row(r));
+      return Status::Ok();
+    }));
+    return out;
+  }
 
   // Applies pending schema migrations (see migrations.h); idempotent.
   Status Migrate();

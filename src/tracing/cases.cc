@@ -84,13 +84,7 @@ Result<std::vector<T>> ListScoped(store::Store& store, const std::string& select
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(int64_t{limit});
-  std::vector<T> out;
-  TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
-    for (const auto& r : rows.rows) out.push_back(from_row(r));
-    return Status::Ok();
-  }));
-  return out;
+  return store.ReadAll<T>(sql, params, from_row);
 }
 
 // One audit entry by `by` for a change to `target` under `path`.

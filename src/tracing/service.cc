@@ -183,13 +183,7 @@ Result<std::vector<Venue>> Tracing::ListVenues(std::string_view under_path, std:
   }
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(int64_t{limit});
-  std::vector<Venue> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
-    for (const auto& r : rows.rows) out.push_back(VenueFromRow(r));
-    return Status::Ok();
-  }));
-  return out;
+  return store_.ReadAll<Venue>(sql, params, VenueFromRow);
 }
 
 Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::string_view scope_path,
