@@ -5,6 +5,8 @@
 #include <cstring>
 #include <span>
 
+#include "tracing/helper.h"
+
 namespace tc::tracing {
 namespace {
 
@@ -167,24 +169,38 @@ struct Segment {
     }
   }
 
-  // Visits at venue arriving in [lo, hi]; fn returns nothing.
-  template <typename Fn>
-  void Arrivals(uint32_t venue, Minute lo, Minute hi, Fn&& fn) const {
+  // The venue's blocks that may hold arrivals in [lo, hi]: [first, end).
+  std::pair<size_t, size_t> BlocksMeeting(uint32_t venue, Minute lo, Minute hi) const {
     auto [b, e] = venue_dir.Find(venue);
-    if (b == e) return;
+    if (b == e) return {0, 0};
     // The first block whose first arrival is ≥ lo; the block before it may hold
     // arrivals ≥ lo too.
     auto it = std::lower_bound(blocks.begin() + b, blocks.begin() + e, lo,
                                [](const BlockHeader& h, Minute t) { return h.first_arrive < t; });
     size_t i = it - blocks.begin();
     if (i > b) --i;
-    for (; i < e && blocks[i].first_arrive <= hi; ++i) {
+    size_t end = i;
+    while (end < e && blocks[end].first_arrive <= hi) ++end;
+    return {i, end};
+  }
+
+  // Visits at venue arriving in [lo, hi] within blocks [first, end); fn returns nothing.
+  template <typename Fn>
+  void ArrivalsIn(uint32_t venue, size_t first, size_t end, Minute lo, Minute hi, Fn&& fn) const {
+    for (size_t i = first; i < end; ++i) {
       ForEachInBlock(venue, i, [&](const Visit& v) {
         if (v.arrive > hi) return false;
         if (v.arrive >= lo) fn(v);
         return true;
       });
     }
+  }
+
+  // Visits at venue arriving in [lo, hi]; fn returns nothing.
+  template <typename Fn>
+  void Arrivals(uint32_t venue, Minute lo, Minute hi, Fn&& fn) const {
+    auto [first, end] = BlocksMeeting(venue, lo, hi);
+    ArrivalsIn(venue, first, end, lo, hi, fn);
   }
 
   template <typename Fn>
@@ -227,6 +243,7 @@ Visit Index::ToVisit(const Entry& e) {
 void Index::Add(const Visit& v) {
   Minute stay = v.leave ? std::clamp<Minute>(v.leave - v.arrive, 0, kMaxStayMinutes) + 1 : 0;
   buffer_.push_back(Entry{v.person, v.venue, static_cast<int32_t>(v.arrive), static_cast<uint16_t>(stay)});
+  max_person_ = std::max(max_person_, v.person);
   if (v.venue >= max_stay_.size()) max_stay_.resize(std::max<size_t>(v.venue + 1, max_stay_.size() * 3 / 2), 0);
   if (stay > 1) max_stay_[v.venue] = std::max<uint16_t>(max_stay_[v.venue], static_cast<uint16_t>(stay - 1));
   const int32_t day = DayOf(v.arrive);
@@ -512,37 +529,113 @@ std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) cons
   return VenueVisits(venue, t1, t2, nullptr);
 }
 
-std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons) const {
-  std::vector<Visit> out;
-  const Minute lo = t1 - MaxStay(venue);
-  // The day counters bound the answer: one allocation, not a doubling series.
-  out.reserve(static_cast<size_t>(VenueTraffic(venue, lo, t2)));
-  // Distinct people through a bitmap kept on the thread, counted while decoding and
-  // cleared afterwards word by word for a small answer (nothing city-sized) or all at
-  // once for a big one.
-  thread_local std::vector<uint64_t> seen;
-  int64_t distinct = 0;
-  for (const auto& seg : segments_) {
-    seg->Arrivals(venue, lo, t2, [&](const Visit& v) {
-      if ((v.leave ? v.leave : v.arrive) < t1) return;
-      out.push_back(v);
-      if (!distinct_persons) return;
-      if ((v.person >> 6) >= seen.size()) seen.resize(std::max<size_t>((v.person >> 6) + 1, seen.size() * 3 / 2), 0);
-      uint64_t& word = seen[v.person >> 6];
-      const uint64_t bit = uint64_t{1} << (v.person & 63);
-      distinct += (word & bit) == 0;
-      word |= bit;
-    });
+namespace {
+
+// An answer with at least this many candidate check-ins is decoded in two halves,
+// one on the helper thread.
+constexpr int64_t kParallelVisitors = 16'384;
+
+// Blocks [first, end) of one segment.
+struct BlockRun {
+  const Segment* seg;
+  size_t first, end;
+};
+
+// A bitmap of persons kept on each thread (so nothing city-sized is allocated per
+// query): sized to the index's largest person, all clear between queries.
+std::vector<uint64_t>& PersonBits(uint32_t max_person) {
+  thread_local std::vector<uint64_t> bits;
+  if ((max_person >> 6) >= bits.size()) bits.resize((max_person >> 6) + 1, 0);
+  return bits;
+}
+
+// Clears what `visits` marked: word by word for a small answer, all at once for a big one.
+void ClearPersonBits(std::vector<uint64_t>& bits, std::span<const Visit> visits) {
+  if (visits.size() * 8 > bits.size()) {
+    std::fill(bits.begin(), bits.end(), 0);
+  } else {
+    for (const Visit& v : visits) bits[v.person >> 6] = 0;
   }
-  if (distinct_persons) {
-    *distinct_persons = distinct;
-    if (out.size() * 8 > seen.size()) {
-      std::fill(seen.begin(), seen.end(), 0);
-    } else {
-      for (const Visit& v : out) seen[v.person >> 6] = 0;
+}
+
+}  // namespace
+
+std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
+                                      int* threads) const {
+  const Minute lo = t1 - MaxStay(venue);
+  std::vector<BlockRun> runs;
+  int64_t candidates = 0;  // entries in the blocks: bounds the answer
+  for (const auto& seg : segments_) {
+    auto [first, end] = seg->BlocksMeeting(venue, lo, t2);
+    if (first == end) continue;
+    runs.push_back(BlockRun{seg.get(), first, end});
+    for (size_t i = first; i < end; ++i) candidates += seg->blocks[i].n;
+  }
+  const bool count = distinct_persons != nullptr;
+  // Decodes runs to `dst`, counting the people new to `seen`; returns how many visits.
+  auto decode = [&](std::span<const BlockRun> part, Visit* dst, uint64_t* seen, int64_t& fresh) {
+    Visit* const start = dst;
+    for (const BlockRun& r : part) {
+      r.seg->ArrivalsIn(venue, r.first, r.end, lo, t2, [&](const Visit& v) {
+        if ((v.leave ? v.leave : v.arrive) < t1) return;
+        *dst++ = v;
+        if (!count) return;
+        uint64_t& word = seen[v.person >> 6];
+        const uint64_t bit = uint64_t{1} << (v.person & 63);
+        fresh += (word & bit) == 0;
+        word |= bit;
+      });
+    }
+    return static_cast<size_t>(dst - start);
+  };
+  std::vector<Visit> out(static_cast<size_t>(candidates));
+  std::vector<uint64_t>& seen = PersonBits(max_person_);
+  int64_t distinct = 0;
+  size_t n = 0;
+  int used = 1;
+  if (candidates >= kParallelVisitors) {
+    // Two halves of the blocks by entries; the helper decodes the second into the
+    // answer's second part, with its own bitmap.
+    std::vector<BlockRun> mine, theirs;
+    int64_t taken = 0;
+    for (const BlockRun& r : runs) {
+      size_t cut = r.first;
+      while (cut < r.end && taken < candidates / 2) taken += r.seg->blocks[cut++].n;
+      if (cut > r.first) mine.push_back(BlockRun{r.seg, r.first, cut});
+      if (cut < r.end) theirs.push_back(BlockRun{r.seg, cut, r.end});
+    }
+    std::vector<uint64_t>* their_seen = nullptr;
+    size_t their_n = 0;
+    int64_t their_distinct = 0;
+    if (RunOnBoth([&] { n = decode(mine, out.data(), seen.data(), distinct); },
+                  [&] {
+                    their_seen = &PersonBits(max_person_);
+                    their_n = decode(theirs, out.data() + taken, their_seen->data(), their_distinct);
+                  },
+                  [&] {
+                    // People in both halves were counted twice.
+                    int64_t both = 0;
+                    if (count) {
+                      // (Both cover every person of this index; either may be longer.)
+                      const size_t words = std::min(seen.size(), their_seen->size());
+                      for (size_t w = 0; w < words; ++w) both += std::popcount(seen[w] & (*their_seen)[w]);
+                    }
+                    distinct += their_distinct - both;
+                    ClearPersonBits(*their_seen, std::span<const Visit>(out.data() + taken, their_n));
+                  })) {
+      used = 2;
+      if (static_cast<size_t>(taken) > n) std::memmove(out.data() + n, out.data() + taken, their_n * sizeof(Visit));
+      n += their_n;
     }
   }
-  if (segments_.size() > 1) {
+  if (used == 1) n = decode(runs, out.data(), seen.data(), distinct);
+  out.resize(n);
+  if (count) {
+    *distinct_persons = distinct;
+    ClearPersonBits(seen, out);
+  }
+  if (threads) *threads = used;
+  if (runs.size() > 1) {
     std::sort(out.begin(), out.end(), [](const Visit& a, const Visit& b) {
       return a.arrive != b.arrive ? a.arrive < b.arrive : a.person < b.person;
     });

@@ -67,8 +67,10 @@ class Index {
   // Visits at `venue` whose presence meets [t1, t2] (arrive ≤ t2 and end ≥ t1, end
   // being the leave time or the arrival), sorted by (arrive, person).
   std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2) const;
-  // The same, and how many distinct people made them (counted while decoding).
-  std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons) const;
+  // The same, and how many distinct people made them (counted while decoding); a big
+  // answer is decoded in two halves, one on the helper thread (`threads`: 1 or 2).
+  std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
+                                 int* threads = nullptr) const;
   // The person's visits arriving in [t1, t2], sorted by arrival.
   std::vector<Visit> Trajectory(uint32_t person, Minute t1, Minute t2) const;
   // Longest stay recorded at the venue (bounds contact windows).
@@ -96,6 +98,7 @@ class Index {
   int64_t sealed_ = 0;
   size_t seal_threshold_ = 8u << 20;
   bool auto_merge_ = true;
+  uint32_t max_person_ = 0;
   std::vector<uint16_t> max_stay_;                 // by venue
   int32_t first_day_ = 0;                          // day of days_[0]
   std::vector<std::vector<uint32_t>> day_counts_;  // [day - first_day_][venue]

@@ -298,6 +298,48 @@ TEST(Visitors, CountsDistinctPeopleAndForgetsThemBetweenQueries) {
   EXPECT_EQ(Visitors(index, 1, kT0 + 150, kT0 + 150).persons, 1);  // 9, still there
 }
 
+// A big answer is decoded in two halves (the second on the helper thread) and must
+// equal the one-thread answer: same visits in the same order, people in both halves
+// counted once — over one segment and over several.
+TEST(Visitors, SplitsABigAnswerWithTheHelperAndCountsPeopleOnce) {
+  std::mt19937_64 rng(11);
+  std::vector<Visit> all;
+  std::set<std::pair<uint32_t, Minute>> taken;
+  for (uint32_t i = 0; i < 60'000; ++i) {
+    // 5,000 people each coming about 12 times over eight days, some with leave times.
+    Visit v{static_cast<uint32_t>(rng() % 5'000 + 1), 3, kT0 + static_cast<Minute>(i / 5 + rng() % 3), 0};
+    if (rng() % 2) v.leave = v.arrive + static_cast<Minute>(rng() % 240);
+    if (taken.emplace(v.person, v.arrive).second) all.push_back(v);
+  }
+  all.push_back({42, 4, kT0, 0});  // another venue: never in venue 3's answer
+  for (int segments : {1, 3}) {
+    Index index;
+    index.set_auto_merge(false);
+    for (size_t i = 0; i < all.size(); ++i) {
+      index.Add(all[i]);
+      if (segments > 1 && i % (all.size() / segments) == 0) index.Seal();
+    }
+    index.Seal();
+    for (auto [t1, t2] : {std::pair{kT0, kT0 + 12'500}, std::pair{kT0 + 2'000, kT0 + 9'000},
+                          std::pair{kT0 + 4'000, kT0 + 8'000}}) {
+      std::vector<Visit> expected;
+      std::set<uint32_t> people;
+      for (const Visit& v : all) {
+        if (v.venue == 3 && v.arrive <= t2 && (v.leave ? v.leave : v.arrive) >= t1) {
+          expected.push_back(v);
+          people.insert(v.person);
+        }
+      }
+      std::sort(expected.begin(), expected.end(), ByArrivePerson);
+      const VenueVisitors got = Visitors(index, 3, t1, t2);
+      EXPECT_EQ(got.threads, 2) << segments << " segments, window " << t1 << ".." << t2;
+      ASSERT_EQ(got.visits.size(), expected.size());
+      EXPECT_TRUE(std::equal(got.visits.begin(), got.visits.end(), expected.begin(), SameVisit));
+      EXPECT_EQ(got.persons, static_cast<int64_t>(people.size()));
+    }
+  }
+}
+
 TEST(Sources, PoissonTail) {
   EXPECT_DOUBLE_EQ(PoissonTailScore(0, 3.0), 0.0);
   // P(X ≥ 1 | λ = 1) = 1 − e^-1

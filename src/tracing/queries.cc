@@ -4,15 +4,12 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
-#include <condition_variable>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <optional>
-#include <stop_token>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
+
+#include "tracing/helper.h"
 
 namespace tc::tracing {
 namespace {
@@ -142,71 +139,6 @@ class EarliestExposures {
   size_t count_ = 0;
 };
 
-// A second thread for the rings (the machine has two cores): one task at a time,
-// started only when idle, so concurrent queries fall back to one thread each. The
-// thread lives as long as the process, so its scratch slots are reused.
-class Helper {
- public:
-  static Helper& Get() {
-    static Helper helper;
-    return helper;
-  }
-  // Runs task on the helper thread and returns true, or returns false when it is busy.
-  bool TryStart(std::function<void()> task) {
-    bool idle = false;
-    if (!busy_.compare_exchange_strong(idle, true)) return false;
-    {
-      std::lock_guard lock(mu_);
-      task_ = std::move(task);
-      done_ = false;
-      error_ = nullptr;
-    }
-    cv_.notify_all();
-    return true;
-  }
-  // Waits for the task TryStart began; rethrows what it threw.
-  void Wait() {
-    std::exception_ptr error;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return done_; });
-      error = error_;
-    }
-    busy_ = false;
-    if (error) std::rethrow_exception(error);
-  }
-
- private:
-  Helper() : thread_([this](std::stop_token stop) { Loop(stop); }) {}
-
-  void Loop(std::stop_token stop) {
-    std::unique_lock lock(mu_);
-    while (cv_.wait(lock, stop, [&] { return static_cast<bool>(task_); })) {
-      auto task = std::move(task_);
-      task_ = nullptr;
-      lock.unlock();
-      std::exception_ptr error;
-      try {
-        task();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      lock.lock();
-      error_ = error;
-      done_ = true;
-      cv_.notify_all();
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable_any cv_;
-  std::function<void()> task_;
-  bool done_ = false;
-  std::exception_ptr error_;
-  std::atomic<bool> busy_{false};
-  std::jthread thread_;  // last: stopped and joined before the members above go
-};
-
 // Below this many source visits a ring runs on the calling thread alone.
 constexpr size_t kParallelVisits = 128;
 
@@ -278,22 +210,13 @@ std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& so
   EarliestExposures best;
   std::optional<EarliestExposures> other;  // the helper's, on its own scratch
   int64_t other_seen = 0;
-  const bool helped = visits.size() >= kParallelVisits && Helper::Get().TryStart([&] {
-    other.emplace();
-    scan(*other, other_seen);
-  });
-  try {
-    scan(best, examined);
-  } catch (...) {
-    if (helped) {
-      try {
-        Helper::Get().Wait();  // the helper still uses this frame's locals
-      } catch (...) {
-      }
-    }
-    throw;
-  }
-  if (helped) Helper::Get().Wait();
+  const bool helped = visits.size() >= kParallelVisits &&
+                      RunOnBoth([&] { scan(best, examined); },
+                                [&] {
+                                  other.emplace();
+                                  scan(*other, other_seen);
+                                });
+  if (!helped) scan(best, examined);
   examined += other_seen;
   threads = std::max(threads, helped ? 2 : 1);
 
@@ -337,7 +260,7 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
 
 VenueVisitors Visitors(const Index& index, uint32_t venue, Minute t1, Minute t2) {
   VenueVisitors out;
-  out.visits = index.VenueVisits(venue, t1, t2, &out.persons);
+  out.visits = index.VenueVisits(venue, t1, t2, &out.persons, &out.threads);
   return out;
 }
 

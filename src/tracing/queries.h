@@ -62,6 +62,7 @@ ContactResult FindContacts(const Index& index, const ContactQuery& query);
 struct VenueVisitors {
   std::vector<Visit> visits;
   int64_t persons = 0;
+  int threads = 1;  // 2 when the helper thread decoded half
 };
 VenueVisitors Visitors(const Index& index, uint32_t venue, Minute t1, Minute t2);
 
