@@ -278,7 +278,7 @@ void Api::AddTracingRoutes() {
           return ExportReply(t, format, "visitors-" + venue.code);
         }
         // Group by person, page by person id.
-        std::vector<tracing::Visit> visits = r.visits;
+        std::vector<tracing::Visit> visits(r.visits.begin(), r.visits.end());
         std::sort(visits.begin(), visits.end(), [](const auto& a, const auto& b) {
           return a.person != b.person ? a.person < b.person : a.arrive < b.arrive;
         });

@@ -85,7 +85,7 @@ class CrossCheck : public ::testing::Test {
     return found;
   }
 
-  static std::map<int64_t, Millis> EngineRing(const std::vector<Exposure>& ring) {
+  static std::map<int64_t, Millis> EngineRing(std::span<const Exposure> ring) {
     std::map<int64_t, Millis> out;
     for (const Exposure& e : ring) out[e.person] = ToMillis(e.at);
     return out;

@@ -23,7 +23,7 @@ unsigned Width(uint64_t x) { return x ? 64 - std::countl_zero(x) : 0; }
 // Bits appended to a vector of 64-bit words, least significant first.
 class BitWriter {
  public:
-  explicit BitWriter(std::vector<uint64_t>& words) : w_(words), pos_(words.size() * 64) {}
+  explicit BitWriter(BigVector<uint64_t>& words) : w_(words), pos_(words.size() * 64) {}
   void Put(uint64_t v, unsigned bits) {
     if (bits == 0) return;
     const uint64_t idx = pos_ >> 6;
@@ -37,7 +37,7 @@ class BitWriter {
   void AlignWord() { pos_ = (pos_ + 63) & ~uint64_t{63}; }
 
  private:
-  std::vector<uint64_t>& w_;
+  BigVector<uint64_t>& w_;
   uint64_t pos_;
 };
 
@@ -74,8 +74,8 @@ class Directory {
         starts_[key] = k < keys.size() ? starts[k] : end;
       }
     } else {
-      keys_ = keys;
-      starts_ = starts;
+      keys_.assign(keys.begin(), keys.end());
+      starts_.assign(starts.begin(), starts.end());
       starts_.push_back(end);
     }
     starts_.shrink_to_fit();
@@ -107,7 +107,7 @@ class Directory {
 
  private:
   bool dense_ = true;
-  std::vector<uint32_t> keys_, starts_;
+  BigVector<uint32_t> keys_, starts_;
 };
 
 struct BlockHeader {
@@ -124,12 +124,12 @@ struct Segment {
   int64_t count = 0;
   // Venue-major: blocks of up to kBlock entries sorted by (arrive, person).
   Directory venue_dir;  // venue → block range
-  std::vector<BlockHeader> blocks;
-  std::vector<uint64_t> vbits;
+  BigVector<BlockHeader> blocks;
+  BigVector<uint64_t> vbits;
   // Person-major: one word-aligned stream per person.
   unsigned venue_bits = 0;
   Directory person_dir;  // person → [word, next word)
-  std::vector<uint64_t> pbits;
+  BigVector<uint64_t> pbits;
 
   int64_t venue_bytes() const {
     return venue_dir.bytes() + static_cast<int64_t>(blocks.capacity() * sizeof(BlockHeader) + vbits.capacity() * 8);
@@ -381,7 +381,7 @@ class SegmentBuilder {
 // a counting sort by key into `out`, then a small sort inside each key's group
 // (keys are dense store ids; sparse ones fall back to one whole sort).
 template <typename Less>
-void ForEachGroup(const std::vector<Raw>& in, std::vector<Raw>& out, Less less, uint32_t Raw::*key,
+void ForEachGroup(const BigVector<Raw>& in, BigVector<Raw>& out, Less less, uint32_t Raw::*key,
                   const std::function<void(uint32_t, std::span<const Raw>)>& fn) {
   uint32_t max_key = 0;
   for (const Raw& e : in) max_key = std::max(max_key, e.*key);
@@ -390,10 +390,10 @@ void ForEachGroup(const std::vector<Raw>& in, std::vector<Raw>& out, Less less, 
     std::copy(in.begin(), in.end(), out.begin());
     std::sort(out.begin(), out.end(), less);
   } else {
-    std::vector<uint64_t> start(static_cast<size_t>(max_key) + 2, 0);
+    BigVector<uint64_t> start(static_cast<size_t>(max_key) + 2, 0);
     for (const Raw& e : in) ++start[e.*key + 1];
     for (size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
-    std::vector<uint64_t> next(start.begin(), start.end() - 1);
+    BigVector<uint64_t> next(start.begin(), start.end() - 1);
     for (const Raw& e : in) out[next[e.*key]++] = e;
     for (size_t k = 0; k + 1 < start.size(); ++k) {
       if (start[k + 1] - start[k] > 1) std::sort(out.begin() + start[k], out.begin() + start[k + 1], less);
@@ -410,7 +410,7 @@ void ForEachGroup(const std::vector<Raw>& in, std::vector<Raw>& out, Less less, 
 // Sorts runs that are each sorted already (`ends`: where each run ends) by merging
 // neighbours pairwise, so a key's entries from k segments cost n·log k, not n·log n.
 template <typename Less>
-void MergeRuns(std::vector<Raw>& v, std::vector<size_t> ends, Less less) {
+void MergeRuns(BigVector<Raw>& v, std::vector<size_t> ends, Less less) {
   while (ends.size() > 1) {
     std::vector<size_t> merged;
     size_t begin = 0;
@@ -432,8 +432,8 @@ std::unique_ptr<Segment> MergeSegments(const std::vector<const Segment*>& segs) 
   unsigned venue_bits = 0;
   for (const Segment* s : segs) venue_bits = std::max(venue_bits, s->venue_bits);
   SegmentBuilder b(venue_bits);
-  std::vector<uint32_t> keys;
-  std::vector<Raw> tmp;
+  BigVector<uint32_t> keys;
+  BigVector<Raw> tmp;
   std::vector<size_t> ends;
   for (const Segment* s : segs) s->venue_dir.ForEach([&](uint32_t k, uint32_t, uint32_t) { keys.push_back(k); });
   std::sort(keys.begin(), keys.end());
@@ -476,14 +476,14 @@ std::unique_ptr<Segment> MergeSegments(const std::vector<const Segment*>& segs) 
 
 void Index::Seal() {
   if (buffer_.empty()) return;
-  std::vector<Raw> raw;
+  BigVector<Raw> raw;
   raw.reserve(buffer_.size());
   for (const Entry& e : buffer_) raw.push_back(Raw{e.person, e.venue, e.arrive, e.stay});
-  std::vector<Entry>().swap(buffer_);
+  BigVector<Entry>().swap(buffer_);
   uint32_t max_venue = 0;
   for (const Raw& e : raw) max_venue = std::max(max_venue, e.venue);
   SegmentBuilder b(Width(max_venue));
-  std::vector<Raw> grouped;
+  BigVector<Raw> grouped;
   ForEachGroup(raw, grouped, VenueOrder, &Raw::venue, [&](uint32_t k, std::span<const Raw> e) { b.AddVenue(k, e); });
   ForEachGroup(raw, grouped, PersonOrder, &Raw::person, [&](uint32_t k, std::span<const Raw> e) { b.AddPerson(k, e); });
   auto seg = b.Finish();
@@ -521,11 +521,11 @@ void Index::ForEachArrival(uint32_t venue, Minute lo, Minute hi, const std::func
   for (const auto& seg : segments_) seg->Arrivals(venue, lo, hi, fn);
 }
 
-void Index::AppendArrivals(uint32_t venue, Minute lo, Minute hi, std::vector<Visit>& out) const {
+void Index::AppendArrivals(uint32_t venue, Minute lo, Minute hi, BigVector<Visit>& out) const {
   for (const auto& seg : segments_) seg->Arrivals(venue, lo, hi, [&](const Visit& v) { out.push_back(v); });
 }
 
-std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {
+BigVector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {
   return VenueVisits(venue, t1, t2, nullptr);
 }
 
@@ -560,7 +560,7 @@ void ClearPersonBits(std::vector<uint64_t>& bits, std::span<const Visit> visits)
 
 }  // namespace
 
-std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
+BigVector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
                                       int* threads) const {
   const Minute lo = t1 - MaxStay(venue);
   std::vector<BlockRun> runs;
@@ -588,7 +588,7 @@ std::vector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int6
     }
     return static_cast<size_t>(dst - start);
   };
-  std::vector<Visit> out(static_cast<size_t>(candidates));
+  BigVector<Visit> out(static_cast<size_t>(candidates));
   std::vector<uint64_t>& seen = PersonBits(max_person_);
   int64_t distinct = 0;
   size_t n = 0;

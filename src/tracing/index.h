@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "base/huge_pages.h"
 #include "tracing/rules.h"
 
 namespace tc::tracing {
@@ -63,13 +64,13 @@ class Index {
   // the sealed part only (call Seal() first to include the buffer).
   void ForEachArrival(uint32_t venue, Minute lo, Minute hi, const std::function<void(const Visit&)>& fn) const;
   // The same, appended to `out` (no call per visit: the contact queries' inner loop).
-  void AppendArrivals(uint32_t venue, Minute lo, Minute hi, std::vector<Visit>& out) const;
+  void AppendArrivals(uint32_t venue, Minute lo, Minute hi, BigVector<Visit>& out) const;
   // Visits at `venue` whose presence meets [t1, t2] (arrive ≤ t2 and end ≥ t1, end
   // being the leave time or the arrival), sorted by (arrive, person).
-  std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2) const;
+  BigVector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2) const;
   // The same, and how many distinct people made them (counted while decoding); a big
   // answer is decoded in two halves, one on the helper thread (`threads`: 1 or 2).
-  std::vector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
+  BigVector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
                                  int* threads = nullptr) const;
   // The person's visits arriving in [t1, t2], sorted by arrival.
   std::vector<Visit> Trajectory(uint32_t person, Minute t1, Minute t2) const;
@@ -93,7 +94,7 @@ class Index {
   static Visit ToVisit(const Entry& e);
   void MergeTiers(bool all);
 
-  std::vector<Entry> buffer_;
+  BigVector<Entry> buffer_;
   std::vector<std::unique_ptr<Segment>> segments_;
   int64_t sealed_ = 0;
   size_t seal_threshold_ = 8u << 20;

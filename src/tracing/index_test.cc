@@ -157,7 +157,7 @@ class MapHouseholds : public HouseholdSource {
   std::map<uint32_t, uint32_t> of_;
 };
 
-std::vector<uint32_t> Persons(const std::vector<Exposure>& ring) {
+std::vector<uint32_t> Persons(std::span<const Exposure> ring) {
   std::vector<uint32_t> out;
   for (const Exposure& e : ring) out.push_back(e.person);
   return out;
@@ -234,7 +234,7 @@ std::vector<Exposure> BruteForceRing(const std::vector<Visit>& all, const std::v
   return out;
 }
 
-void ExpectSameRing(const std::vector<Exposure>& got, const std::vector<Exposure>& want) {
+void ExpectSameRing(std::span<const Exposure> got, std::span<const Exposure> want) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].person, want[i].person) << i;

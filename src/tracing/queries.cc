@@ -47,9 +47,9 @@ class EarliestExposures {
   }
 
   // Every person offered, with their earliest exposure, sorted by person.
-  std::vector<Exposure> Take() {
+  BigVector<Exposure> Take() {
     Flush();
-    std::vector<Exposure> out;
+    BigVector<Exposure> out;
     out.reserve(count_);
     for (size_t w = 0; w < s_.seen.size(); ++w) {
       for (uint64_t bits = s_.seen[w]; bits; bits &= bits - 1) {
@@ -63,7 +63,7 @@ class EarliestExposures {
 
   // Take() of two collectors filled from disjoint work: b's exposures are folded
   // into a's slots (the earlier of the two where both have a person), then a is read.
-  static std::vector<Exposure> TakeMerged(EarliestExposures& a, EarliestExposures& b) {
+  static BigVector<Exposure> TakeMerged(EarliestExposures& a, EarliestExposures& b) {
     a.Flush();
     b.Flush();
     if (b.s_.slot.size() > a.s_.slot.size()) a.Grow(static_cast<uint32_t>(b.s_.slot.size() - 1));
@@ -91,8 +91,8 @@ class EarliestExposures {
     uint32_t household : 1;
   };
   struct State {
-    std::vector<Slot> slot;
-    std::vector<uint64_t> seen;
+    BigVector<Slot> slot;
+    BigVector<uint64_t> seen;
   };
   static constexpr size_t kBatch = 32;
 
@@ -148,9 +148,9 @@ constexpr size_t kParallelVisits = 128;
 // with the best of the source visits it met (the earliest overlap, then the lowest
 // source) — so a busy venue several sources visited is not scanned once per visit.
 // Venues are shared out between this thread and the helper as each takes the next.
-std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sources, const PersonSet& excluded,
+BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sources, const PersonSet& excluded,
                            const ContactQuery& q, int64_t& examined, int& threads) {
-  std::vector<Visit> visits;
+  BigVector<Visit> visits;
   for (const CaseWindow& c : sources) {
     for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) visits.push_back(a);
   }
@@ -166,7 +166,7 @@ std::vector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& so
   std::atomic<size_t> next_group{0};
 
   auto scan = [&](EarliestExposures& best, int64_t& seen) {
-    std::vector<Visit> candidates;
+    BigVector<Visit> candidates;
     for (size_t g; (g = next_group.fetch_add(1, std::memory_order_relaxed)) + 1 < groups.size();) {
       const std::span<const Visit> group(visits.data() + groups[g], groups[g + 1] - groups[g]);
       const uint32_t venue = group[0].venue;

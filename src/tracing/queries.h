@@ -49,8 +49,9 @@ struct ContactQuery {
 
 struct ContactResult {
   // One exposure per person (the earliest), sorted by person. The secondary ring
-  // excludes the cases and the close ring; neither ring holds a case.
-  std::vector<Exposure> close, secondary;
+  // excludes the cases and the close ring; neither ring holds a case. (Rings of
+  // millions: kept in huge pages.)
+  BigVector<Exposure> close, secondary;
   int64_t visits_examined = 0;  // candidate visits the rules were applied to
   int threads = 1;              // 2 when a ring was shared with the helper thread
 };
@@ -60,7 +61,7 @@ ContactResult FindContacts(const Index& index, const ContactQuery& query);
 // The Xinfadi query: visits at `venue` whose presence meets [t1, t2], sorted by
 // (arrive, person), and how many distinct people made them.
 struct VenueVisitors {
-  std::vector<Visit> visits;
+  BigVector<Visit> visits;
   int64_t persons = 0;
   int threads = 1;  // 2 when the helper thread decoded half
 };
