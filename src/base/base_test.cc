@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "base/crypto.h"
+#include "base/huge_pages.h"
 #include "base/status.h"
 #include "base/time.h"
 
@@ -59,4 +60,19 @@ TEST(Status, CarriesFieldErrors) {
 }
 
 }  // namespace
+TEST(HugePages, BigVectorsGrowPastTheThresholdKeepingTheirValues) {
+  BigVector<uint64_t> v;
+  const size_t n = 3 * kHugePageThreshold / sizeof(uint64_t);  // several mapped blocks on the way
+  for (size_t i = 0; i < n; ++i) v.push_back(i * 7);
+  for (size_t i = 0; i < n; i += 4099) ASSERT_EQ(v[i], i * 7) << i;
+  EXPECT_EQ(v.back(), (n - 1) * 7);
+  // A mapped block starts on a 2 MiB boundary (the only ranges huge pages can back).
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(v.data()) % (size_t{2} << 20), 0u);
+  BigVector<uint64_t> small(16, 5);  // below the threshold: malloc's
+  EXPECT_EQ(small[15], 5u);
+  v.clear();
+  v.shrink_to_fit();
+  EXPECT_EQ(v.capacity(), 0u);
+}
+
 }  // namespace tc
