@@ -11,8 +11,10 @@
 
 namespace tc {
 
-// Maps `bytes` (rounded up to 2 MiB, aligned to 2 MiB) advised for huge pages;
-// throws std::bad_alloc when the system refuses.
+// Maps `bytes` (rounded up to 2 MiB, aligned to 2 MiB) advised for huge pages, or
+// hands back a block freed earlier (up to 512 MiB of them are kept, so the answer of
+// the next query does not fault its pages in again); throws std::bad_alloc when the
+// system refuses.
 void* MapHugePages(size_t bytes);
 void UnmapHugePages(void* p, size_t bytes);
 

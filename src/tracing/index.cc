@@ -136,10 +136,11 @@ struct Segment {
   }
   int64_t person_bytes() const { return person_dir.bytes() + static_cast<int64_t>(pbits.capacity() * 8); }
 
-  template <typename Fn>
-  void ForEachInBlock(uint32_t venue, size_t b, Fn&& fn) const {
+  // Decodes block b into its persons, arrivals and stays (at most kBlock of each);
+  // returns how many entries it holds.
+  unsigned DecodeBlock(size_t b, uint32_t* person, int32_t* arrive, uint16_t* stay) const {
     const BlockHeader& h = blocks[b];
-    int64_t arrive = h.first_arrive;
+    int32_t t = h.first_arrive;
     const unsigned width = h.person_bits + h.delta_bits + h.stay_bits;
     if (width <= 57) {
       // The usual case: an entry's three fields lie in one unaligned 64-bit window.
@@ -153,19 +154,33 @@ struct Segment {
         const unsigned off = pos & 63;
         uint64_t v = w[idx] >> off;
         if (off + width > 64) v |= w[idx + 1] << (64 - off);
-        const uint32_t person = h.person_base + static_cast<uint32_t>(v & pmask);
-        arrive += static_cast<int64_t>((v >> dshift) & dmask);
-        const unsigned stay = static_cast<unsigned>((v >> sshift) & smask);
-        if (!fn(Visit{person, venue, arrive, stay ? arrive + stay - 1 : 0})) return;
+        person[i] = h.person_base + static_cast<uint32_t>(v & pmask);
+        t += static_cast<int32_t>((v >> dshift) & dmask);
+        arrive[i] = t;
+        stay[i] = static_cast<uint16_t>((v >> sshift) & smask);
       }
-      return;
+      return h.n;
     }
     BitReader r(vbits.data(), h.bit_off);
     for (unsigned i = 0; i < h.n; ++i) {
-      const uint32_t person = h.person_base + static_cast<uint32_t>(r.Get(h.person_bits));
-      arrive += static_cast<int64_t>(r.Get(h.delta_bits));
-      const unsigned stay = static_cast<unsigned>(r.Get(h.stay_bits));
-      if (!fn(Visit{person, venue, arrive, stay ? arrive + stay - 1 : 0})) return;
+      person[i] = h.person_base + static_cast<uint32_t>(r.Get(h.person_bits));
+      t += static_cast<int32_t>(r.Get(h.delta_bits));
+      arrive[i] = t;
+      stay[i] = static_cast<uint16_t>(r.Get(h.stay_bits));
+    }
+    return h.n;
+  }
+
+  // fn(visit) for each entry of block b in order, until fn returns false.
+  template <typename Fn>
+  void ForEachInBlock(uint32_t venue, size_t b, Fn&& fn) const {
+    uint32_t person[kBlock];
+    int32_t arrive[kBlock];
+    uint16_t stay[kBlock];
+    const unsigned n = DecodeBlock(b, person, arrive, stay);
+    for (unsigned i = 0; i < n; ++i) {
+      const Minute t = arrive[i];
+      if (!fn(Visit{person[i], venue, t, stay[i] ? t + stay[i] - 1 : 0})) return;
     }
   }
 
@@ -573,18 +588,31 @@ BigVector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_
   }
   const bool count = distinct_persons != nullptr;
   // Decodes runs to `dst`, counting the people new to `seen`; returns how many visits.
+  // Block by block: a block's persons are decoded first and their bitmap words
+  // prefetched, so the misses on a city-sized bitmap overlap.
   auto decode = [&](std::span<const BlockRun> part, Visit* dst, uint64_t* seen, int64_t& fresh) {
     Visit* const start = dst;
+    uint32_t person[kBlock];
+    int32_t arrive[kBlock];
+    uint16_t stay[kBlock];
     for (const BlockRun& r : part) {
-      r.seg->ArrivalsIn(venue, r.first, r.end, lo, t2, [&](const Visit& v) {
-        if ((v.leave ? v.leave : v.arrive) < t1) return;
-        *dst++ = v;
-        if (!count) return;
-        uint64_t& word = seen[v.person >> 6];
-        const uint64_t bit = uint64_t{1} << (v.person & 63);
-        fresh += (word & bit) == 0;
-        word |= bit;
-      });
+      for (size_t b = r.first; b < r.end; ++b) {
+        const unsigned n = r.seg->DecodeBlock(b, person, arrive, stay);
+        if (count) {
+          for (unsigned i = 0; i < n; ++i) __builtin_prefetch(&seen[person[i] >> 6], 1);
+        }
+        for (unsigned i = 0; i < n; ++i) {
+          const Minute a = arrive[i];
+          const Minute leave = stay[i] ? a + stay[i] - 1 : 0;
+          if (a < lo || a > t2 || (leave ? leave : a) < t1) continue;
+          *dst++ = Visit{person[i], venue, a, leave};
+          if (!count) continue;
+          uint64_t& word = seen[person[i] >> 6];
+          const uint64_t bit = uint64_t{1} << (person[i] & 63);
+          fresh += (word & bit) == 0;
+          word |= bit;
+        }
+      }
     }
     return static_cast<size_t>(dst - start);
   };
