@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "tracing/queries.h"
 
@@ -279,6 +281,47 @@ TEST(Contacts, RingsMatchEveryPairOnRandomVisits) {
     }
     ExpectSameRing(r.secondary, BruteForceRing(all, next, excluded, q.rules));
   }
+}
+
+// Queries on several threads share the one helper thread (whoever finds it idle
+// takes it). Each must get its own answer: a ring used to read the helper's slots
+// after releasing it, while the next query could already be filling them.
+TEST(Contacts, ConcurrentQueriesSharingTheHelperGetTheirOwnAnswers) {
+  // Many people (big per-thread slot arrays, so folding the helper's takes a while)
+  // at a few busy venues; the cases, persons 1..210, come four times each.
+  auto all = RandomVisits(40'000, 400'000, 8, 9);
+  std::mt19937_64 rng(9);
+  for (uint32_t person = 1; person <= 210; ++person) {
+    for (int k = 0; k < 4; ++k) {
+      all.push_back({person, static_cast<uint32_t>(rng() % 8 + 1), kT0 + k * 1000 + static_cast<Minute>(rng() % 900), 0});
+    }
+  }
+  Index index;
+  for (const Visit& v : all) index.Add(v);
+  index.Seal();
+  std::vector<ContactQuery> queries(3);
+  for (uint32_t person = 1; person <= 210; ++person) {
+    ContactQuery& q = queries[(person - 1) / 70];
+    q.secondary = false;
+    q.cases.push_back({person, kT0, kT0 + 3 * 1440});
+  }
+  std::vector<std::vector<uint32_t>> want;
+  for (const ContactQuery& q : queries) want.push_back(Persons(FindContacts(index, q).close));
+  ASSERT_NE(want[0], want[1]);
+  std::atomic<int> wrong{0}, helped{0};
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < queries.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 150; ++i) {
+        const ContactResult r = FindContacts(index, queries[t]);
+        if (Persons(r.close) != want[t]) ++wrong;
+        if (r.threads == 2) ++helped;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GT(helped.load(), 0);  // the helper was shared, not idle throughout
 }
 
 TEST(Visitors, CountsDistinctPeopleAndForgetsThemBetweenQueries) {

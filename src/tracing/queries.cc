@@ -5,7 +5,6 @@
 #include <bit>
 #include <cmath>
 #include <functional>
-#include <limits>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -29,20 +28,12 @@ class PersonSet {
 };
 
 // The earliest exposure per person, kept while candidates stream in: a slot per
-// person id (12 bytes, reused across queries on the thread; an empty slot has the
-// latest possible time) and a small bitmap of the chunks of 512 persons that hold
-// any, read in order and emptied again at the end — so nothing is sorted, no list of
-// every pair is kept, and an offer touches one city-sized cache line, not two.
+// person id (12 bytes, reused across queries on the thread) and a bitmap of the
+// persons seen, cleared per query and read in order at the end — so nothing is
+// sorted and no list of every pair is kept.
 class EarliestExposures {
  public:
-  EarliestExposures() : s_(Scratch()) {
-    // A query that threw left its slots filled: empty them all.
-    if (s_.dirty) {
-      std::fill(s_.slot.begin(), s_.slot.end(), kEmpty);
-      std::fill(s_.chunks.begin(), s_.chunks.end(), 0);
-    }
-    s_.dirty = true;
-  }
+  EarliestExposures() : s_(Scratch()) { std::fill(s_.seen.begin(), s_.seen.end(), 0); }
 
   // Offers are queued and applied in batches, each slot prefetched when queued: the
   // slots are scattered over a city-sized array, so a batch's cache misses overlap
@@ -50,34 +41,46 @@ class EarliestExposures {
   void Offer(const Exposure& e) {
     if (e.person >= s_.slot.size()) Grow(e.person);
     __builtin_prefetch(&s_.slot[e.person], 1);
+    __builtin_prefetch(&s_.seen[e.person >> 6], 1);
     pending_[pending_n_++] = e;
     if (pending_n_ == kBatch) Flush();
   }
 
-  // Every person offered, with their earliest exposure, sorted by person; the slots
-  // are empty again afterwards.
+  // Every person offered, with their earliest exposure, sorted by person.
   BigVector<Exposure> Take() {
     Flush();
     BigVector<Exposure> out;
     out.reserve(count_);
-    ForEachFilled([&](uint32_t person, Slot& x) {
-      out.push_back(Exposure{person, x.source, x.venue, x.at, x.household ? Route::kHousehold : Route::kVenue});
-    });
-    count_ = 0;
-    s_.dirty = false;
+    for (size_t w = 0; w < s_.seen.size(); ++w) {
+      for (uint64_t bits = s_.seen[w]; bits; bits &= bits - 1) {
+        const uint32_t person = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
+        const Slot& x = s_.slot[person];
+        out.push_back(Exposure{person, x.source, x.venue, x.at, x.household ? Route::kHousehold : Route::kVenue});
+      }
+    }
     return out;
   }
 
   // Folds b's exposures (filled from disjoint work, on another thread's slots) into
-  // these — the earlier of the two where both have a person — and empties b's slots.
-  // Called while b's thread is idle and still reserved.
+  // these — the earlier of the two where both have a person. Called while b's thread
+  // is idle and still reserved (its slots are reused by the next query it takes).
   void Absorb(EarliestExposures& b) {
     Flush();
     b.Flush();
     if (b.s_.slot.size() > s_.slot.size()) Grow(static_cast<uint32_t>(b.s_.slot.size() - 1));
-    b.ForEachFilled([&](uint32_t person, const Slot& x) { Apply(person, x); });
-    b.count_ = 0;
-    b.s_.dirty = false;
+    for (size_t w = 0; w < b.s_.seen.size(); ++w) {
+      const uint64_t in_b = b.s_.seen[w];
+      if (!in_b) continue;
+      const uint64_t in_a = s_.seen[w];
+      for (uint64_t bits = in_b; bits; bits &= bits - 1) {
+        const size_t person = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+        const Slot& x = b.s_.slot[person];
+        Slot& y = s_.slot[person];
+        if (!((in_a >> (person & 63)) & 1) || Earlier(x, y)) y = x;
+      }
+      count_ += static_cast<size_t>(std::popcount(in_b & ~in_a));
+      s_.seen[w] = in_a | in_b;
+    }
   }
 
  private:
@@ -89,12 +92,9 @@ class EarliestExposures {
   };
   struct State {
     BigVector<Slot> slot;
-    std::vector<uint64_t> chunks;  // bit c: some slot in [c·512, (c+1)·512) is filled
-    bool dirty = false;            // a collector is using the slots
+    BigVector<uint64_t> seen;
   };
   static constexpr size_t kBatch = 32;
-  static constexpr unsigned kChunkShift = 9;
-  static constexpr Slot kEmpty{std::numeric_limits<int32_t>::max(), 0, 0, 0};
 
   static State& Scratch() {
     thread_local State state;
@@ -112,38 +112,24 @@ class EarliestExposures {
   }
   void Grow(uint32_t person) {
     const size_t n = std::max<size_t>(static_cast<size_t>(person) + 1, s_.slot.size() * 3 / 2);
-    s_.slot.resize(n, kEmpty);
-    s_.chunks.resize(((n >> kChunkShift) + 64) / 64, 0);
+    s_.slot.resize(n);
+    s_.seen.resize((n + 63) / 64, 0);
   }
   void Flush() {
-    for (size_t i = 0; i < pending_n_; ++i) Apply(pending_[i].person, ToSlot(pending_[i]));
+    for (size_t i = 0; i < pending_n_; ++i) Apply(pending_[i]);
     pending_n_ = 0;
   }
-  void Apply(uint32_t person, const Slot& next) {
-    Slot& cur = s_.slot[person];
-    if (!Earlier(next, cur)) return;
-    if (cur.at == kEmpty.at) {
+  void Apply(const Exposure& e) {
+    uint64_t& word = s_.seen[e.person >> 6];
+    const uint64_t bit = uint64_t{1} << (e.person & 63);
+    Slot& cur = s_.slot[e.person];
+    const Slot next = ToSlot(e);
+    if (!(word & bit)) {
+      word |= bit;
+      cur = next;
       ++count_;
-      s_.chunks[person >> (kChunkShift + 6)] |= uint64_t{1} << ((person >> kChunkShift) & 63);
-    }
-    cur = next;
-  }
-  // fn(person, slot) for every filled slot in person order, emptying each after.
-  template <typename Fn>
-  void ForEachFilled(Fn&& fn) {
-    const size_t chunk = size_t{1} << kChunkShift;
-    for (size_t w = 0; w < s_.chunks.size(); ++w) {
-      for (uint64_t bits = s_.chunks[w]; bits; bits &= bits - 1) {
-        const size_t first = (w * 64 + static_cast<size_t>(std::countr_zero(bits))) * chunk;
-        const size_t end = std::min(first + chunk, s_.slot.size());
-        for (size_t p = first; p < end; ++p) {
-          Slot& x = s_.slot[p];
-          if (x.at == kEmpty.at) continue;
-          fn(static_cast<uint32_t>(p), x);
-          x = kEmpty;
-        }
-      }
-      s_.chunks[w] = 0;
+    } else if (Earlier(next, cur)) {
+      cur = next;
     }
   }
 
