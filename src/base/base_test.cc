@@ -59,7 +59,6 @@ TEST(Status, CarriesFieldErrors) {
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
 }
 
-}  // namespace
 TEST(HugePages, BigVectorsGrowPastTheThresholdKeepingTheirValues) {
   BigVector<uint64_t> v;
   const size_t n = 3 * kHugePageThreshold / sizeof(uint64_t);  // several mapped blocks on the way
@@ -75,4 +74,5 @@ TEST(HugePages, BigVectorsGrowPastTheThresholdKeepingTheirValues) {
   EXPECT_EQ(v.capacity(), 0u);
 }
 
+}  // namespace
 }  // namespace tc

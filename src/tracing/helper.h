@@ -14,19 +14,22 @@
 
 namespace tc::tracing {
 
-class Helper {
- public:
-  static Helper& Get();
+bool RunOnBoth(const std::function<void()>& mine, const std::function<void()>& theirs,
+               const std::function<void()>& then);
 
+// The helper thread itself; used only through RunOnBoth (below), which pairs every
+// start with a wait and a release.
+class Helper {
+ private:
+  friend bool RunOnBoth(const std::function<void()>&, const std::function<void()>&, const std::function<void()>&);
+  static Helper& Get();
+  Helper();
   // Runs task on the helper thread and returns true, or returns false when it is busy.
   bool TryStart(std::function<void()> task);
   // Waits for the task TryStart began; rethrows what it threw. The helper stays
   // reserved for the caller until Release().
   void Wait();
   void Release() { busy_ = false; }
-
- private:
-  Helper();
   void Loop(std::stop_token stop);
 
   std::mutex mu_;

@@ -199,9 +199,10 @@ struct Segment {
     return {i, end};
   }
 
-  // Visits at venue arriving in [lo, hi] within blocks [first, end); fn returns nothing.
+  // Visits at venue arriving in [lo, hi]; fn returns nothing.
   template <typename Fn>
-  void ArrivalsIn(uint32_t venue, size_t first, size_t end, Minute lo, Minute hi, Fn&& fn) const {
+  void Arrivals(uint32_t venue, Minute lo, Minute hi, Fn&& fn) const {
+    auto [first, end] = BlocksMeeting(venue, lo, hi);
     for (size_t i = first; i < end; ++i) {
       ForEachInBlock(venue, i, [&](const Visit& v) {
         if (v.arrive > hi) return false;
@@ -209,13 +210,6 @@ struct Segment {
         return true;
       });
     }
-  }
-
-  // Visits at venue arriving in [lo, hi]; fn returns nothing.
-  template <typename Fn>
-  void Arrivals(uint32_t venue, Minute lo, Minute hi, Fn&& fn) const {
-    auto [first, end] = BlocksMeeting(venue, lo, hi);
-    ArrivalsIn(venue, first, end, lo, hi, fn);
   }
 
   template <typename Fn>
