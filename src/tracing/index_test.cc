@@ -196,6 +196,39 @@ TEST(Contacts, RingsOnACraftedTimeline) {
   EXPECT_EQ(r.secondary[0].at, t + 31);
 }
 
+// The ring settles most offers on a 2-byte key of the exposure time (minutes from the
+// earliest window start, saturating after ~45 days); past that, keys tie and the full
+// times decide. Windows of 60 days: the earliest exposure still wins whichever venue
+// is scanned first.
+TEST(Contacts, EarliestExposureWinsPastTheTimeKeysRange) {
+  const Minute day = 1440;
+  Index index;
+  index.Add({1, 10, kT0 + 50 * day, 0});  // the case, day 50 at venue 10
+  index.Add({1, 20, kT0 + 48 * day, 0});  // day 48 at venue 20
+  index.Add({1, 30, kT0 + 2 * day, 0});   // day 2 at venue 30
+  index.Add({1, 40, kT0 + 47 * day, 0});  // days 47 and 46 at venue 40
+  index.Add({1, 40, kT0 + 46 * day, 0});
+  index.Add({2, 10, kT0 + 50 * day, 0});  // 2: day 50 (venue 10) and day 48 (venue 20)
+  index.Add({2, 20, kT0 + 48 * day, 0});
+  index.Add({3, 10, kT0 + 50 * day, 0});  // 3: day 50 and day 2 (in the keys' range)
+  index.Add({3, 30, kT0 + 2 * day, 0});
+  index.Add({4, 20, kT0 + 48 * day, 0});  // 4: day 48 (venue 20), then days 47 and 46 (venue 40)
+  index.Add({4, 40, kT0 + 47 * day, 0});
+  index.Add({4, 40, kT0 + 46 * day + 10, 0});
+  index.Seal();
+  ContactQuery q;
+  q.cases = {{1, kT0, kT0 + 60 * day}};
+  q.secondary = false;
+  const ContactResult r = FindContacts(index, q);
+  ASSERT_EQ(Persons(r.close), (std::vector<uint32_t>{2, 3, 4}));
+  EXPECT_EQ(r.close[0].at, kT0 + 48 * day);
+  EXPECT_EQ(r.close[0].venue, 20u);
+  EXPECT_EQ(r.close[1].at, kT0 + 2 * day);
+  EXPECT_EQ(r.close[1].venue, 30u);
+  EXPECT_EQ(r.close[2].at, kT0 + 46 * day + 10);
+  EXPECT_EQ(r.close[2].venue, 40u);
+}
+
 TEST(Contacts, SecondaryRingOffWhenNotAsked) {
   Index index;
   index.Add({1, 10, kT0, 0});
@@ -223,7 +256,7 @@ std::vector<Exposure> BruteForceRing(const std::vector<Visit>& all, const std::v
       if (a.person != c.person || a.arrive < c.from || a.arrive > c.to) continue;
       for (const Visit& b : all) {
         if (excluded.count(b.person) || !IsContact(a, b, rules)) continue;
-        const Exposure e{b.person, c.person, a.venue, std::max(a.arrive, b.arrive), Route::kVenue};
+        const Exposure e{.person = b.person, .source = c.person, .venue = a.venue, .at = std::max(a.arrive, b.arrive)};
         auto [it, fresh] = best.emplace(b.person, e);
         if (!fresh && std::tie(e.at, e.source, e.venue) < std::tie(it->second.at, it->second.source, it->second.venue)) {
           it->second = e;

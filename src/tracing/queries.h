@@ -20,17 +20,19 @@ struct CaseWindow {
   Minute from = 0, to = 0;
 };
 
-enum class Route { kVenue, kHousehold };
+enum class Route : uint8_t { kVenue, kHousehold };
 
 // Why `person` is on a ring: they shared `venue` with `source` from `at` (the start
 // of the overlap), or live with `source` (venue 0, at = the source's window start).
+// 24 bytes: a ring can hold most of the city.
 struct Exposure {
   uint32_t person = 0;
   uint32_t source = 0;
   uint32_t venue = 0;
-  Minute at = 0;
   Route route = Route::kVenue;
+  Minute at = 0;
 };
+static_assert(sizeof(Exposure) == 24);
 
 // Household members of people (the registry), for the household rule.
 class HouseholdSource {
