@@ -229,6 +229,29 @@ TEST(Contacts, EarliestExposureWinsPastTheTimeKeysRange) {
   EXPECT_EQ(r.close[2].venue, 40u);
 }
 
+// Cases and earlier rings are kept off a ring in the ring's own arrays; a big set of
+// them (here 70,000 cases) is also looked up by the scan first. Either way no case
+// is anyone's contact, on either ring.
+TEST(Contacts, ManyCasesAreNeverContacts) {
+  constexpr uint32_t kCases = 70'000;
+  Index index;
+  ContactQuery q;
+  for (uint32_t p = 1; p <= kCases; ++p) {
+    index.Add({p, 1 + p % 50, kT0 + static_cast<Minute>(p % 7), 0});
+    q.cases.push_back({p, kT0 - 60, p == 3 ? kT0 + 10 : kT0 + 60});
+  }
+  for (uint32_t p = kCases + 1; p <= kCases + 5; ++p) index.Add({p, 7, kT0, 0});  // close
+  index.Add({kCases + 1, 3, kT0 + 40, 0});  // a close contact at venue 3, then
+  index.Add({kCases + 9, 3, kT0 + 45, 0});  // a secondary contact,
+  index.Add({3, 3, kT0 + 50, 0});           // and case 3 after its own window
+  index.Seal();
+  const ContactResult r = FindContacts(index, q);
+  std::vector<uint32_t> close, secondary;
+  for (uint32_t p = kCases + 1; p <= kCases + 5; ++p) close.push_back(p);
+  EXPECT_EQ(Persons(r.close), close);
+  EXPECT_EQ(Persons(r.secondary), (std::vector<uint32_t>{kCases + 9}));
+}
+
 TEST(Contacts, SecondaryRingOffWhenNotAsked) {
   Index index;
   index.Add({1, 10, kT0, 0});

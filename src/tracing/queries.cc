@@ -1,6 +1,7 @@
 #include "tracing/queries.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -39,22 +40,47 @@ class PersonSet {
 class EarliestExposures {
  public:
   // `base`: no exposure in this query is earlier (the earliest source window start).
-  explicit EarliestExposures(Minute base) : s_(Scratch()), base_(base) { std::fill(s_.seen.begin(), s_.seen.end(), 0); }
+  // `excluded` (the cases, and on the secondary ring the close ring too) are never
+  // placed: they are marked seen with a key no offer can beat, and unmarked when the
+  // answer is taken — so the scan need not look them up.
+  EarliestExposures(Minute base, std::span<const uint32_t> excluded)
+      : s_(Scratch()), base_(base), excluded_(excluded) {
+    std::fill(s_.seen.begin(), s_.seen.end(), 0);
+    for (uint32_t p : excluded) {
+      if (p >= s_.slot.size()) Grow(p);
+      s_.seen[p >> 6] |= uint64_t{1} << (p & 63);
+      s_.key[p] = kExcluded;
+      s_.slot[p] = Slot{std::numeric_limits<int32_t>::min(), 0, 0, 0};
+    }
+  }
+  EarliestExposures(const EarliestExposures&) = delete;  // points into its own batches
+  EarliestExposures& operator=(const EarliestExposures&) = delete;
 
-  // Offers are queued and applied in batches, each key prefetched when queued: the
-  // keys are scattered over a city-sized array, so a batch's cache misses overlap
-  // instead of following one another.
+  // Offers are queued and applied in batches, in two steps: the key and seen bit are
+  // prefetched when an offer is queued; when its batch is full, the slots of the
+  // persons it brings in for the first time are prefetched, and the batch before it
+  // is applied. The arrays are city-sized and touched at random, so a batch's cache
+  // misses overlap instead of following one another.
   void Offer(const Exposure& e) {
     if (e.person >= s_.slot.size()) Grow(e.person);
     __builtin_prefetch(&s_.key[e.person], 1);
     __builtin_prefetch(&s_.seen[e.person >> 6], 1);
-    pending_[pending_n_++] = e;
-    if (pending_n_ == kBatch) Flush();
+    filling_[filled_++] = e;
+    if (filled_ < kBatch) return;
+    for (size_t i = 0; i < kBatch; ++i) {
+      const uint32_t p = filling_[i].person;
+      if (!((s_.seen[p >> 6] >> (p & 63)) & 1)) __builtin_prefetch(&s_.slot[p], 1);
+    }
+    for (size_t i = 0; i < staged_; ++i) Apply(staged_batch_[i]);
+    std::swap(filling_, staged_batch_);
+    staged_ = filled_;
+    filled_ = 0;
   }
 
   // Every person offered, with their earliest exposure, sorted by person.
   BigVector<Exposure> Take() {
     Flush();
+    for (uint32_t p : excluded_) s_.seen[p >> 6] &= ~(uint64_t{1} << (p & 63));
     BigVector<Exposure> out;
     out.reserve(count_);
     for (size_t w = 0; w < s_.seen.size(); ++w) {
@@ -128,13 +154,15 @@ class EarliestExposures {
     s_.seen.resize((n + 63) / 64, 0);
   }
   void Flush() {
-    for (size_t i = 0; i < pending_n_; ++i) Apply(pending_[i]);
-    pending_n_ = 0;
+    for (size_t i = 0; i < staged_; ++i) Apply(staged_batch_[i]);
+    for (size_t i = 0; i < filled_; ++i) Apply(filling_[i]);
+    staged_ = filled_ = 0;
   }
-  // Minutes from base_, saturating: a < b between keys means the same between times;
-  // equal keys leave it to the slots.
+  // 1 + minutes from base_, saturating: a < b between keys means the same between
+  // times; equal keys leave it to the slots. (0 is kExcluded.)
+  static constexpr uint16_t kExcluded = 0;
   uint16_t KeyOf(Minute at) const {
-    return static_cast<uint16_t>(std::clamp<int64_t>(static_cast<int64_t>(at) - base_, 0, 0xFFFF));
+    return static_cast<uint16_t>(std::clamp<int64_t>(static_cast<int64_t>(at) - base_ + 1, 1, 0xFFFF));
   }
   void Apply(const Exposure& e) {
     uint64_t& word = s_.seen[e.person >> 6];
@@ -157,13 +185,18 @@ class EarliestExposures {
 
   State& s_;
   const Minute base_;
-  Exposure pending_[kBatch];
-  size_t pending_n_ = 0;
+  const std::span<const uint32_t> excluded_;
+  std::array<Exposure, kBatch> batches_[2];
+  Exposure* filling_ = batches_[0].data();       // being queued
+  Exposure* staged_batch_ = batches_[1].data();  // slots prefetched, applied next
+  size_t filled_ = 0, staged_ = 0;
   size_t count_ = 0;
 };
 
 // Below this many source visits a ring runs on the calling thread alone.
 constexpr size_t kParallelVisits = 128;
+// From this many excluded persons on, the scan looks them up itself.
+constexpr size_t kLookUpExcluded = size_t{1} << 16;
 
 // One ring: exposures of everyone not in `excluded` to the sources in their windows.
 // The sources' visits are grouped by venue; each venue's check-ins are decoded once
@@ -171,8 +204,16 @@ constexpr size_t kParallelVisits = 128;
 // with the best of the source visits it met (the earliest overlap, then the lowest
 // source) — so a busy venue several sources visited is not scanned once per visit.
 // Venues are shared out between this thread and the helper as each takes the next.
-BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sources, const PersonSet& excluded,
-                           const ContactQuery& q, int64_t& examined, int& threads) {
+BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sources,
+                           std::span<const uint32_t> excluded, const ContactQuery& q, int64_t& examined,
+                           int& threads) {
+  // A big exclusion (the close ring, on the secondary) is also looked up before the
+  // rules are applied, to spare the work on candidates who are out anyway.
+  std::optional<PersonSet> skip;
+  if (excluded.size() >= kLookUpExcluded) {
+    skip.emplace();
+    for (uint32_t p : excluded) skip->Insert(p);
+  }
   BigVector<Visit> visits;
   for (const CaseWindow& c : sources) {
     for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) visits.push_back(a);
@@ -208,7 +249,7 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
         seen += static_cast<int64_t>(candidates.size());
         const std::span<const Visit> near = group.subspan(i, j - i);
         for (const Visit& b : candidates) {
-          if (excluded.Contains(b.person)) continue;
+          if (skip && skip->Contains(b.person)) continue;
           // Source visits that can meet b arrive in [b.arrive − max_stay − m, b_end + m].
           const Minute b_end = b.leave ? b.leave : b.arrive;
           auto it = std::lower_bound(near.begin(), near.end(), b.arrive - max_stay - m,
@@ -232,13 +273,13 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
 
   Minute base = std::numeric_limits<Minute>::max();
   for (const CaseWindow& c : sources) base = std::min(base, c.from);
-  EarliestExposures best(base);
+  EarliestExposures best(base, excluded);
   std::optional<EarliestExposures> other;  // the helper's, on its own scratch
   int64_t other_seen = 0;
   const bool helped = visits.size() >= kParallelVisits &&
                       RunOnBoth([&] { scan(best, examined); },
                                 [&] {
-                                  other.emplace(base);
+                                  other.emplace(base, excluded);
                                   scan(*other, other_seen);
                                 },
                                 [&] { best.Absorb(*other); });
@@ -255,9 +296,7 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
       if (!fresh) it->second = std::min(it->second, c.from);
     }
     q.households->Members(persons, [&](uint32_t person, uint32_t member) {
-      if (!excluded.Contains(member)) {
-        best.Offer(Exposure{.person = member, .source = person, .route = Route::kHousehold, .at = from[person]});
-      }
+      best.Offer(Exposure{.person = member, .source = person, .route = Route::kHousehold, .at = from[person]});
     });
   }
   return best.Take();
@@ -267,10 +306,10 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
 
 ContactResult FindContacts(const Index& index, const ContactQuery& q) {
   ContactResult r;
-  PersonSet excluded;
+  std::vector<uint32_t> excluded;  // the cases, then the close ring too
   Minute last = 0;
   for (const CaseWindow& c : q.cases) {
-    excluded.Insert(c.person);
+    excluded.push_back(c.person);
     last = std::max(last, c.to);
   }
   r.close = Ring(index, q.cases, excluded, q, r.visits_examined, r.threads);
@@ -279,7 +318,7 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
   std::vector<CaseWindow> next;
   next.reserve(r.close.size());
   for (const Exposure& e : r.close) {
-    excluded.Insert(e.person);
+    excluded.push_back(e.person);
     next.push_back(CaseWindow{e.person, e.at, last});
   }
   r.secondary = Ring(index, next, excluded, q, r.visits_examined, r.threads);
