@@ -246,7 +246,7 @@ TEST(Contacts, ManyCasesAreNeverContacts) {
   index.Add({3, 3, kT0 + 50, 0});           // and case 3 after its own window
   index.Seal();
   const ContactResult r = FindContacts(index, q);
-  std::vector<uint32_t> close, secondary;
+  std::vector<uint32_t> close;
   for (uint32_t p = kCases + 1; p <= kCases + 5; ++p) close.push_back(p);
   EXPECT_EQ(Persons(r.close), close);
   EXPECT_EQ(Persons(r.secondary), (std::vector<uint32_t>{kCases + 9}));

@@ -35,9 +35,9 @@ class PersonSet {
 // sorted and no list of every pair is kept. Most offers lose (the person was met
 // earlier elsewhere), so beside the slots each person has a 2-byte key of the
 // exposure time (1 + minutes from the ring's first, saturating; 0 for the excluded,
-// see the constructor): an offer is settled
-// on the key alone unless the keys tie, and the 12-byte slot is touched only by the
-// offers that win — a city's keys take 18 MB where its slots take 108.
+// see the constructor): an offer is settled on the key alone unless the keys tie,
+// and the 12-byte slot is touched only by the offers that win — a city's keys take
+// 18 MB where its slots take 108.
 class EarliestExposures {
  public:
   // `base`: no exposure in this query is earlier (the earliest source window start).
