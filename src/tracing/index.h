@@ -83,6 +83,8 @@ class Index {
   int64_t TotalTraffic(Minute t1, Minute t2) const;
 
   int64_t size() const { return sealed_ + static_cast<int64_t>(buffer_.size()); }
+  // The largest person id added (0 when empty).
+  uint32_t max_person() const { return max_person_; }
   IndexStats Stats() const;
 
  private:

@@ -196,11 +196,9 @@ TEST(Contacts, RingsOnACraftedTimeline) {
   EXPECT_EQ(r.secondary[0].at, t + 31);
 }
 
-// The ring settles most offers on a 2-byte key of the exposure time (minutes from the
-// earliest window start, saturating after ~45 days); past that, keys tie and the full
-// times decide. Windows of 60 days: the earliest exposure still wins whichever venue
-// is scanned first.
-TEST(Contacts, EarliestExposureWinsPastTheTimeKeysRange) {
+// Windows of 60 days (a ring once settled offers on a 2-byte time key that saturated
+// after ~45 days): the earliest exposure still wins whichever venue is scanned first.
+TEST(Contacts, EarliestExposureWinsOverLongWindows) {
   const Minute day = 1440;
   Index index;
   index.Add({1, 10, kT0 + 50 * day, 0});  // the case, day 50 at venue 10
@@ -229,8 +227,8 @@ TEST(Contacts, EarliestExposureWinsPastTheTimeKeysRange) {
   EXPECT_EQ(r.close[2].venue, 40u);
 }
 
-// Cases and earlier rings are kept off a ring in the ring's own arrays; a big set of
-// them (here 70,000 cases) is also looked up by the scan first. Either way no case
+// Cases and earlier rings are struck off a ring as its ranges are settled; a big set
+// of them (here 70,000 cases) is also looked up by the scan first. Either way no case
 // is anyone's contact, on either ring.
 TEST(Contacts, ManyCasesAreNeverContacts) {
   constexpr uint32_t kCases = 70'000;
@@ -339,11 +337,67 @@ TEST(Contacts, RingsMatchEveryPairOnRandomVisits) {
   }
 }
 
+// A ring's offers are queued by range of persons and settled range by range; when a
+// queue fills up mid-scan its ranges are spilled to city-sized arrays first, and a
+// big answer is settled on both threads. With the sizes shrunk and the persons
+// spread over many ranges (of 32,768), every one of those paths runs on a few thousand visits
+// and both rings still equal every pair's answer.
+TEST(Contacts, RingsMatchEveryPairWhenQueuesSpillAndBothThreadsSettle) {
+  const RingSizes before = GetRingSizes();
+  struct Restore {
+    RingSizes sizes;
+    ~Restore() { SetRingSizes(sizes); }
+  } restore{before};
+  SetRingSizes({.queue_offers = 1024, .parallel_offers = 1});  // a queue holds one chunk
+  auto all = RandomVisits(8000, 2000, 12, 21);
+  for (Visit& v : all) v.person *= 7919;  // ids up to 15.8 M: hundreds of ranges
+  Index index;
+  for (const Visit& v : all) index.Add(v);
+  index.Seal();
+  std::mt19937_64 rng(21);
+  ContactQuery q;
+  std::set<uint32_t> excluded;
+  Minute last = 0;
+  for (int i = 0; i < 40; ++i) {
+    const uint32_t person = static_cast<uint32_t>(rng() % 2000 + 1) * 7919;
+    const Minute from = kT0 + static_cast<Minute>(rng() % (2 * 1440));
+    q.cases.push_back({person, from, from + static_cast<Minute>(rng() % 1440)});
+    excluded.insert(person);
+    last = std::max(last, q.cases.back().to);
+  }
+  // A household member beyond every id the index holds (the arrays grow for them).
+  const uint32_t member = 20'000'001;
+  const MapHouseholds households({{q.cases[0].person, 77}, {member, 77}});
+  q.households = &households;
+  const ContactResult r = FindContacts(index, q);
+  EXPECT_EQ(r.threads, 2);
+  auto close = BruteForceRing(all, q.cases, excluded, q.rules);
+  // Offers for a second range need a second chunk: the queue spills every time.
+  ASSERT_GT(close.size(), 100u);
+  ASSERT_GT(close.back().person >> 15, close.front().person >> 15);
+  Minute from = q.cases[0].from;
+  for (const CaseWindow& c : q.cases) {
+    if (c.person == q.cases[0].person) from = std::min(from, c.from);
+  }
+  close.push_back(Exposure{.person = member, .source = q.cases[0].person, .route = Route::kHousehold, .at = from});
+  ExpectSameRing(r.close, close);
+  ASSERT_EQ(r.close.back().person, member);
+  EXPECT_EQ(r.close.back().route, Route::kHousehold);
+  std::vector<CaseWindow> next;
+  for (const Exposure& e : close) {
+    excluded.insert(e.person);
+    next.push_back({e.person, e.at, last});
+  }
+  auto secondary = BruteForceRing(all, next, excluded, q.rules);
+  ASSERT_GT(secondary.size(), 100u);
+  ExpectSameRing(r.secondary, secondary);
+}
+
 // Queries on several threads share the one helper thread (whoever finds it idle
 // takes it). Each must get its own answer: a ring used to read the helper's slots
 // after releasing it, while the next query could already be filling them.
 TEST(Contacts, ConcurrentQueriesSharingTheHelperGetTheirOwnAnswers) {
-  // Many people (big per-thread slot arrays, so folding the helper's takes a while)
+  // Many people (big answers, settled on both threads when the helper is free)
   // at a few busy venues; the cases, persons 1..210, come four times each.
   auto all = RandomVisits(40'000, 400'000, 8, 9);
   std::mt19937_64 rng(9);

@@ -7,7 +7,10 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <stdexcept>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -16,128 +19,194 @@
 namespace tc::tracing {
 namespace {
 
-// Persons already placed (cases, then the close ring): a bitmap sized to the largest id.
-class PersonSet {
- public:
-  void Insert(uint32_t p) {
-    if (p >= bits_.size()) bits_.resize(std::max<size_t>(p + 1, bits_.size() * 2), false);
-    bits_[p] = true;
-  }
-  bool Contains(uint32_t p) const { return p < bits_.size() && bits_[p]; }
+std::atomic<size_t> g_queue_offers{RingSizes{}.queue_offers};
+std::atomic<size_t> g_parallel_offers{RingSizes{}.parallel_offers};
 
- private:
-  std::vector<bool> bits_;
-};
-
-// The earliest exposure per person, kept while candidates stream in: a slot per
-// person id (12 bytes, reused across queries on the thread) and a bitmap of the
-// persons seen, cleared per query and read in order at the end — so nothing is
-// sorted and no list of every pair is kept. Most offers lose (the person was met
-// earlier elsewhere), so beside the slots each person has a 2-byte key of the
-// exposure time (1 + minutes from the ring's first, saturating; 0 for the excluded,
-// see the constructor): an offer is settled on the key alone unless the keys tie,
-// and the 12-byte slot is touched only by the offers that win — a city's keys take
-// 18 MB where its slots take 108.
+// The earliest exposure per person of one ring. Candidates stream in from the scan
+// as offers; most come from people met for the first time, spread over the whole
+// city, so applying each where it lands would touch a random line of a city-sized
+// array per offer. Instead each scanning thread queues its offers by range of
+// persons (kPartBits), and at the end each range is settled on its own in a small
+// per-thread scratch that stays in the L2 cache — its offers applied, the excluded
+// struck off, its people written out in order — the ranges split between the two
+// threads. Nothing is sorted and no list of every pair is kept. A queue that fills
+// up mid-scan is applied to city-sized arrays (the spill), which the final pass
+// then starts from for those ranges.
 class EarliestExposures {
  public:
-  // `base`: no exposure in this query is earlier (the earliest source window start).
-  // `excluded` (the cases, and on the secondary ring the close ring too) are never
-  // placed: they are marked seen with a key no offer can beat, and unmarked when the
-  // answer is taken — so the scan need not look them up.
-  EarliestExposures(Minute base, std::span<const uint32_t> excluded)
-      : s_(Scratch()), base_(base), excluded_(excluded) {
-    std::fill(s_.seen.begin(), s_.seen.end(), 0);
-    for (uint32_t p : excluded) {
-      if (p >= s_.slot.size()) Grow(p);
-      s_.seen[p >> 6] |= uint64_t{1} << (p & 63);
-      s_.key[p] = kExcluded;
-      s_.slot[p] = Slot{std::numeric_limits<int32_t>::min(), 0, 0, 0};
-    }
-  }
-  EarliestExposures(const EarliestExposures&) = delete;  // points into its own batches
-  EarliestExposures& operator=(const EarliestExposures&) = delete;
-
-  // Offers are queued and applied in batches, in two steps: the key and seen bit are
-  // prefetched when an offer is queued; when its batch is full, the slots of the
-  // persons it brings in for the first time are prefetched, and the batch before it
-  // is applied. The arrays are city-sized and touched at random, so a batch's cache
-  // misses overlap instead of following one another.
-  void Offer(const Exposure& e) {
-    if (e.person >= s_.slot.size()) Grow(e.person);
-    __builtin_prefetch(&s_.key[e.person], 1);
-    __builtin_prefetch(&s_.seen[e.person >> 6], 1);
-    filling_[filled_++] = e;
-    if (filled_ < kBatch) return;
-    for (size_t i = 0; i < kBatch; ++i) {
-      const uint32_t p = filling_[i].person;
-      if (!((s_.seen[p >> 6] >> (p & 63)) & 1)) __builtin_prefetch(&s_.slot[p], 1);
-    }
-    for (size_t i = 0; i < staged_; ++i) Apply(staged_batch_[i]);
-    std::swap(filling_, staged_batch_);
-    staged_ = filled_;
-    filled_ = 0;
-  }
-
-  // Every person offered, with their earliest exposure, sorted by person.
-  BigVector<Exposure> Take() {
-    Flush();
-    for (uint32_t p : excluded_) s_.seen[p >> 6] &= ~(uint64_t{1} << (p & 63));
-    BigVector<Exposure> out;
-    out.reserve(count_);
-    for (size_t w = 0; w < s_.seen.size(); ++w) {
-      for (uint64_t bits = s_.seen[w]; bits; bits &= bits - 1) {
-        const uint32_t person = static_cast<uint32_t>(w * 64 + std::countr_zero(bits));
-        const Slot& x = s_.slot[person];
-        out.push_back(Exposure{.person = person, .source = x.source, .venue = x.venue,
-                              .route = x.household ? Route::kHousehold : Route::kVenue, .at = x.at});
-      }
-    }
-    return out;
-  }
-
-  // Folds b's exposures (filled from disjoint work, on another thread's slots) into
-  // these — the earlier of the two where both have a person. Called while b's thread
-  // is idle and still reserved (its slots are reused by the next query it takes).
-  void Absorb(EarliestExposures& b) {
-    Flush();
-    b.Flush();
-    if (b.s_.slot.size() > s_.slot.size()) Grow(static_cast<uint32_t>(b.s_.slot.size() - 1));
-    for (size_t w = 0; w < b.s_.seen.size(); ++w) {
-      const uint64_t in_b = b.s_.seen[w];
-      if (!in_b) continue;
-      const uint64_t in_a = s_.seen[w];
-      for (uint64_t bits = in_b; bits; bits &= bits - 1) {
-        const size_t person = w * 64 + static_cast<size_t>(std::countr_zero(bits));
-        const Slot& x = b.s_.slot[person];
-        Slot& y = s_.slot[person];
-        if (!((in_a >> (person & 63)) & 1) || Earlier(x, y)) {
-          y = x;
-          s_.key[person] = b.s_.key[person];
-        }
-      }
-      count_ += static_cast<size_t>(std::popcount(in_b & ~in_a));
-      s_.seen[w] = in_a | in_b;
-    }
-  }
-
- private:
   struct Slot {
     int32_t at;
     uint32_t source;
     uint32_t venue : 31;
     uint32_t household : 1;
   };
-  struct State {
-    BigVector<Slot> slot;
-    BigVector<uint16_t> key;  // KeyOf(slot.at): valid where seen
-    BigVector<uint64_t> seen;
+  struct Offer {
+    uint32_t person;
+    Slot slot;
   };
-  static constexpr size_t kBatch = 32;
+  static_assert(sizeof(Offer) == 16);
+  static constexpr int kPartBits = 15;  // 32,768 persons: 384 KiB of slots
+  static constexpr size_t kPart = size_t{1} << kPartBits;
+  static constexpr size_t kPartWords = kPart / 64;
+
+  // One scanning thread's offers, queued by range of persons in chunks from a fixed
+  // pool; when the pool runs out they are spilled (Drain) and it starts again.
+  class Queue {
+   public:
+    void Push(EarliestExposures& to, const Offer& o) {
+      const size_t p = o.person >> kPartBits;
+      if (p >= parts_.size()) throw std::out_of_range("tracing: person id beyond the ring's arrays");
+      Part& part = parts_[p];
+      if (part.fill == kChunk) {
+        if (used_ == chunks_) to.Drain(*this);
+        if (part.head >= 0) {
+          next_[static_cast<size_t>(part.head)] = part.full;
+          part.full = part.head;
+        }
+        part.head = static_cast<int32_t>(used_++);
+        part.fill = 0;
+      }
+      store_[static_cast<size_t>(part.head) * kChunk + part.fill++] = o;
+      ++part.count;
+    }
+
+   private:
+    friend class EarliestExposures;
+    static constexpr size_t kChunk = 1024;  // offers (16 KiB); the pool: RingSizes::queue_offers
+    struct Part {
+      int32_t head = -1;  // the chunk being filled
+      uint32_t fill = kChunk;
+      int32_t full = -1;  // the filled chunks, linked through next_
+      uint32_t count = 0;
+    };
+    void Reset(size_t parts) {
+      chunks_ = std::max<size_t>(1, g_queue_offers.load(std::memory_order_relaxed) / kChunk);
+      if (store_.size() < chunks_ * kChunk) {
+        store_.resize(chunks_ * kChunk);
+        next_.resize(chunks_);
+      }
+      parts_.assign(parts, Part{});
+      used_ = 0;
+    }
+    size_t Count(size_t p) const { return parts_[p].count; }
+    // The range's offers: the chunk being filled, then the full ones.
+    template <typename Fn>
+    void ForEach(size_t p, Fn&& fn) const {
+      const Part& part = parts_[p];
+      if (part.head < 0) return;
+      const Offer* chunk = store_.data() + static_cast<size_t>(part.head) * kChunk;
+      for (uint32_t i = 0; i < part.fill; ++i) fn(chunk[i]);
+      for (int32_t c = part.full; c >= 0; c = next_[static_cast<size_t>(c)]) {
+        chunk = store_.data() + static_cast<size_t>(c) * kChunk;
+        for (size_t i = 0; i < kChunk; ++i) fn(chunk[i]);
+      }
+    }
+
+    BigVector<Offer> store_;
+    std::vector<int32_t> next_;
+    std::vector<Part> parts_;
+    size_t used_ = 0, chunks_ = 0;
+  };
+
+  // Sized for persons 0..max_person (the index's; Grow for more before pushing
+  // them). `excluded` (the cases, and on the secondary ring the close ring too) are
+  // never placed: they are struck off when each range is settled.
+  EarliestExposures(uint32_t max_person, std::span<const uint32_t> excluded) : s_(Scratch()) {
+    std::fill(s_.excluded.begin(), s_.excluded.end(), 0);
+    std::fill(s_.spilled.begin(), s_.spilled.end(), 0);
+    Grow(max_person);
+    for (uint32_t p : excluded) {
+      Grow(p);
+      s_.excluded[p >> 6] |= uint64_t{1} << (p & 63);
+    }
+    for (Queue& q : s_.queues) q.Reset(Parts());
+  }
+  EarliestExposures(const EarliestExposures&) = delete;
+  EarliestExposures& operator=(const EarliestExposures&) = delete;
+
+  // The queue of scanning thread i (0: the caller, 1: the helper).
+  Queue& queue(int i) { return s_.queues[i]; }
+  bool Excluded(uint32_t p) const { return p < s_.slot.size() && ((s_.excluded[p >> 6] >> (p & 63)) & 1); }
+
+  // Makes room for persons up to `person`. Only while no thread scans.
+  void Grow(uint32_t person) {
+    if (person < s_.slot.size()) return;
+    // Whole ranges, so that a range's bits never share a word with the next one's.
+    const size_t want = std::max<size_t>(static_cast<size_t>(person) + 1, s_.slot.size() * 3 / 2);
+    const size_t n = ((want >> kPartBits) + 1) << kPartBits;
+    s_.slot.resize(n);
+    s_.seen.resize(n / 64, 0);
+    s_.excluded.resize(n / 64, 0);
+    s_.spilled.resize(n / kPart, 0);
+    if (Parts() > s_.locks_size) {
+      s_.locks = std::make_unique<std::atomic<bool>[]>(Parts());
+      s_.locks_size = Parts();
+    }
+    for (Queue& q : s_.queues) {
+      if (!q.parts_.empty()) q.parts_.resize(Parts());
+    }
+  }
+
+  // Every person offered and not excluded, with their earliest exposure, sorted by
+  // person. The ranges are split in two runs of about equal work, one per thread
+  // when the helper is free and the ring is big; the helper's run is appended.
+  BigVector<Exposure> Take() {
+    const size_t n = Parts();
+    std::vector<size_t> work(n);
+    size_t total = 0;
+    for (size_t p = 0; p < n; ++p) {
+      work[p] = s_.queues[0].Count(p) + s_.queues[1].Count(p) + (s_.spilled[p] ? kPart : 0);
+      total += work[p];
+    }
+    size_t split = n, done = 0, bound = 0;  // bound: at most this many people
+    if (total >= g_parallel_offers.load(std::memory_order_relaxed)) {
+      for (split = 0; split < n && done < total / 2; ++split) done += work[split];
+    }
+    for (size_t p = 0; p < n; ++p) bound += std::min(work[p], kPart);
+    BigVector<Exposure> out;
+    out.reserve(bound);  // only the part written is ever touched
+    BigVector<Exposure>* theirs = nullptr;  // on the helper's thread
+    const bool helped = split < n && RunOnBoth([&] { Settle(0, split, out); },
+                                               [&] {
+                                                 theirs = &HelperOut();
+                                                 theirs->clear();
+                                                 Settle(split, n, *theirs);
+                                               },
+                                               [&] { out.insert(out.end(), theirs->begin(), theirs->end()); });
+    if (!helped) Settle(0, n, out);
+    for (Queue& q : s_.queues) q.Reset(n);
+    return out;
+  }
+
+ private:
+  struct State {
+    BigVector<Slot> slot;       // the spill: ranges whose queue filled up mid-scan
+    BigVector<uint64_t> seen;   // valid in spilled ranges
+    BigVector<uint64_t> excluded;
+    std::vector<uint8_t> spilled;
+    std::unique_ptr<std::atomic<bool>[]> locks;  // per range, while a full queue drains
+    size_t locks_size = 0;
+    Queue queues[2];
+  };
+  // A range being settled, on the thread settling it.
+  struct Local {
+    Slot slot[kPart];
+    uint64_t seen[kPartWords];
+  };
 
   static State& Scratch() {
     thread_local State state;
     return state;
   }
+  static Local& LocalScratch() {
+    thread_local std::unique_ptr<Local> local = std::make_unique<Local>();
+    return *local;
+  }
+  static BigVector<Exposure>& HelperOut() {
+    thread_local BigVector<Exposure> out;
+    return out;
+  }
+  size_t Parts() const { return s_.slot.size() >> kPartBits; }
   // Earliest overlap first, then venue before household, then the lowest source, venue.
   static bool Earlier(const Slot& a, const Slot& b) {
     if (a.at != b.at) return a.at < b.at;
@@ -145,53 +214,81 @@ class EarliestExposures {
     if (a.source != b.source) return a.source < b.source;
     return a.venue < b.venue;
   }
-  static Slot ToSlot(const Exposure& e) {
-    return Slot{static_cast<int32_t>(e.at), e.source, e.venue, e.route == Route::kHousehold ? 1u : 0u};
-  }
-  void Grow(uint32_t person) {
-    const size_t n = std::max<size_t>(static_cast<size_t>(person) + 1, s_.slot.size() * 3 / 2);
-    s_.slot.resize(n);
-    s_.key.resize(n);
-    s_.seen.resize((n + 63) / 64, 0);
-  }
-  void Flush() {
-    for (size_t i = 0; i < staged_; ++i) Apply(staged_batch_[i]);
-    for (size_t i = 0; i < filled_; ++i) Apply(filling_[i]);
-    staged_ = filled_ = 0;
-  }
-  // 1 + minutes from base_, saturating: a < b between keys means the same between
-  // times; equal keys leave it to the slots. (0 is kExcluded.)
-  static constexpr uint16_t kExcluded = 0;
-  uint16_t KeyOf(Minute at) const {
-    return static_cast<uint16_t>(std::clamp<int64_t>(static_cast<int64_t>(at) - base_ + 1, 1, 0xFFFF));
-  }
-  void Apply(const Exposure& e) {
-    uint64_t& word = s_.seen[e.person >> 6];
-    const uint64_t bit = uint64_t{1} << (e.person & 63);
-    uint16_t& key = s_.key[e.person];
-    const uint16_t k = KeyOf(e.at);
+  // `slot` and `seen` are a range's (i: the person's place in it).
+  static void Apply(Slot* slot, uint64_t* seen, size_t i, const Slot& offer) {
+    uint64_t& word = seen[i >> 6];
+    const uint64_t bit = uint64_t{1} << (i & 63);
     if (!(word & bit)) {
       word |= bit;
-      key = k;
-      s_.slot[e.person] = ToSlot(e);
-      ++count_;
-    } else if (k < key) {
-      key = k;
-      s_.slot[e.person] = ToSlot(e);
-    } else if (k == key) {
-      const Slot next = ToSlot(e);
-      if (Earlier(next, s_.slot[e.person])) s_.slot[e.person] = next;
+      slot[i] = offer;
+    } else if (Earlier(offer, slot[i])) {
+      slot[i] = offer;
+    }
+  }
+  // A scanning thread's queue is full: its ranges are spilled now, each under its
+  // lock (the other thread may be draining too; it starts elsewhere and skips the
+  // ranges in use, coming back to them).
+  void Drain(Queue& q) {
+    std::vector<size_t> pending;
+    const size_t n = Parts(), start = &q == &s_.queues[0] ? 0 : n / 2;
+    for (size_t i = 0; i < n; ++i) {
+      if (q.Count((start + i) % n)) pending.push_back((start + i) % n);
+    }
+    while (!pending.empty()) {
+      size_t kept = 0;
+      for (size_t p : pending) {
+        if (s_.locks[p].exchange(true, std::memory_order_acquire)) {
+          pending[kept++] = p;
+          continue;
+        }
+        Slot* slot = s_.slot.data() + (p << kPartBits);
+        uint64_t* seen = s_.seen.data() + p * kPartWords;
+        if (!s_.spilled[p]) {
+          std::fill(seen, seen + kPartWords, 0);
+          s_.spilled[p] = 1;
+        }
+        q.ForEach(p, [&](const Offer& o) { Apply(slot, seen, o.person & (kPart - 1), o.slot); });
+        s_.locks[p].store(false, std::memory_order_release);
+      }
+      pending.resize(kept);
+      if (kept) std::this_thread::yield();
+    }
+    q.Reset(n);
+  }
+  // Settles ranges [p0, p1) in order, appending their people to `out`.
+  void Settle(size_t p0, size_t p1, BigVector<Exposure>& out) const {
+    Local& local = LocalScratch();
+    for (size_t p = p0; p < p1; ++p) {
+      if (!s_.spilled[p] && !s_.queues[0].Count(p) && !s_.queues[1].Count(p)) continue;
+      const size_t first = p << kPartBits;
+      const uint64_t* excluded = s_.excluded.data() + p * kPartWords;
+      if (s_.spilled[p]) {
+        const uint64_t* seen = s_.seen.data() + p * kPartWords;
+        std::copy(seen, seen + kPartWords, local.seen);
+        for (size_t w = 0; w < kPartWords; ++w) {
+          for (uint64_t bits = seen[w]; bits; bits &= bits - 1) {
+            const size_t i = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+            local.slot[i] = s_.slot[first + i];
+          }
+        }
+      } else {
+        std::fill(local.seen, local.seen + kPartWords, 0);
+      }
+      for (const Queue& q : s_.queues) {
+        q.ForEach(p, [&](const Offer& o) { Apply(local.slot, local.seen, o.person & (kPart - 1), o.slot); });
+      }
+      for (size_t w = 0; w < kPartWords; ++w) {
+        for (uint64_t bits = local.seen[w] & ~excluded[w]; bits; bits &= bits - 1) {
+          const size_t i = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+          const Slot& x = local.slot[i];
+          out.push_back(Exposure{.person = static_cast<uint32_t>(first + i), .source = x.source, .venue = x.venue,
+                                 .route = x.household ? Route::kHousehold : Route::kVenue, .at = x.at});
+        }
+      }
     }
   }
 
   State& s_;
-  const Minute base_;
-  const std::span<const uint32_t> excluded_;
-  std::array<Exposure, kBatch> batches_[2];
-  Exposure* filling_ = batches_[0].data();       // being queued
-  Exposure* staged_batch_ = batches_[1].data();  // slots prefetched, applied next
-  size_t filled_ = 0, staged_ = 0;
-  size_t count_ = 0;
 };
 
 // Below this many source visits a ring runs on the calling thread alone.
@@ -210,11 +307,7 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
                            int& threads) {
   // A big exclusion (the close ring, on the secondary) is also looked up before the
   // rules are applied, to spare the work on candidates who are out anyway.
-  std::optional<PersonSet> skip;
-  if (excluded.size() >= kLookUpExcluded) {
-    skip.emplace();
-    for (uint32_t p : excluded) skip->Insert(p);
-  }
+  const bool skip = excluded.size() >= kLookUpExcluded;
   BigVector<Visit> visits;
   for (const CaseWindow& c : sources) {
     for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) visits.push_back(a);
@@ -230,7 +323,9 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
   const Minute m = std::max(q.rules.margin_without_leave, q.rules.margin_with_leave);
   std::atomic<size_t> next_group{0};
 
-  auto scan = [&](EarliestExposures& best, int64_t& seen) {
+  EarliestExposures best(index.max_person(), excluded);
+  using Slot = EarliestExposures::Slot;
+  auto scan = [&](EarliestExposures::Queue& queue, int64_t& seen) {
     BigVector<Visit> candidates;
     for (size_t g; (g = next_group.fetch_add(1, std::memory_order_relaxed)) + 1 < groups.size();) {
       const std::span<const Visit> group(visits.data() + groups[g], groups[g + 1] - groups[g]);
@@ -250,7 +345,7 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
         seen += static_cast<int64_t>(candidates.size());
         const std::span<const Visit> near = group.subspan(i, j - i);
         for (const Visit& b : candidates) {
-          if (skip && skip->Contains(b.person)) continue;
+          if (skip && best.Excluded(b.person)) continue;
           // Source visits that can meet b arrive in [b.arrive − max_stay − m, b_end + m].
           const Minute b_end = b.leave ? b.leave : b.arrive;
           auto it = std::lower_bound(near.begin(), near.end(), b.arrive - max_stay - m,
@@ -265,26 +360,17 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
             const Minute t = std::max(a.arrive, b.arrive);
             if (!found || t < at || (t == at && a.person < source)) at = t, source = a.person, found = true;
           }
-          if (found) best.Offer(Exposure{.person = b.person, .source = source, .venue = venue, .at = at});
+          if (found) queue.Push(best, {b.person, Slot{static_cast<int32_t>(at), source, venue, 0}});
         }
         i = j;
       }
     }
   };
 
-  Minute base = std::numeric_limits<Minute>::max();
-  for (const CaseWindow& c : sources) base = std::min(base, c.from);
-  EarliestExposures best(base, excluded);
-  std::optional<EarliestExposures> other;  // the helper's, on its own scratch
   int64_t other_seen = 0;
   const bool helped = visits.size() >= kParallelVisits &&
-                      RunOnBoth([&] { scan(best, examined); },
-                                [&] {
-                                  other.emplace(base, excluded);
-                                  scan(*other, other_seen);
-                                },
-                                [&] { best.Absorb(*other); });
-  if (!helped) scan(best, examined);
+                      RunOnBoth([&] { scan(best.queue(0), examined); }, [&] { scan(best.queue(1), other_seen); });
+  if (!helped) scan(best.queue(0), examined);
   examined += other_seen;
   threads = std::max(threads, helped ? 2 : 1);
 
@@ -297,13 +383,21 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
       if (!fresh) it->second = std::min(it->second, c.from);
     }
     q.households->Members(persons, [&](uint32_t person, uint32_t member) {
-      best.Offer(Exposure{.person = member, .source = person, .route = Route::kHousehold, .at = from[person]});
+      best.Grow(member);  // a household member may have no check-in
+      best.queue(0).Push(best, {member, Slot{static_cast<int32_t>(from[person]), person, 0, 1}});
     });
   }
   return best.Take();
 }
 
 }  // namespace
+
+void SetRingSizes(const RingSizes& sizes) {
+  g_queue_offers = sizes.queue_offers;
+  g_parallel_offers = sizes.parallel_offers;
+}
+
+RingSizes GetRingSizes() { return {g_queue_offers.load(), g_parallel_offers.load()}; }
 
 ContactResult FindContacts(const Index& index, const ContactQuery& q) {
   ContactResult r;
