@@ -63,7 +63,7 @@ ContactResult FindContacts(const Index& index, const ContactQuery& query);
 // Sizes inside a contact ring (process-wide). Tests shrink them to reach every path
 // with a few thousand visits; the defaults suit a city.
 struct RingSizes {
-  size_t queue_offers = size_t{4} << 20;     // offers a scanning thread queues before spilling them
+  size_t queue_offers = size_t{8} << 20;     // offers a scanning thread queues before spilling them
   size_t parallel_offers = size_t{1} << 16;  // from this many, both threads settle the answer
 };
 void SetRingSizes(const RingSizes& sizes);
