@@ -1,23 +1,58 @@
 #include "tracing/queries.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
-#include <limits>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 
 #include "tracing/helper.h"
 
 namespace tc::tracing {
 namespace {
+
+// A block of T mapped for huge pages and left uninitialised: its pages are faulted
+// in only where written, so a queue sized for the biggest ring costs the small ones
+// nothing, and the first ring after start does not zero arrays it never reads.
+template <typename T>
+class RawBlock {
+ public:
+  static_assert(std::is_trivially_copyable_v<T>);
+  RawBlock() = default;
+  RawBlock(const RawBlock&) = delete;
+  RawBlock& operator=(const RawBlock&) = delete;
+  ~RawBlock() { Release(); }
+  size_t size() const { return size_; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  // At least n elements; the first size() are kept.
+  void Grow(size_t n) {
+    if (n <= size_) return;
+    T* p = static_cast<T*>(MapHugePages(n * sizeof(T)));
+    if (size_) std::memcpy(static_cast<void*>(p), data_, size_ * sizeof(T));
+    Release();
+    data_ = p;
+    size_ = n;
+  }
+
+ private:
+  void Release() {
+    if (data_) UnmapHugePages(data_, size_ * sizeof(T));
+    data_ = nullptr;
+    size_ = 0;
+  }
+  T* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 std::atomic<size_t> g_queue_offers{RingSizes{}.queue_offers};
 std::atomic<size_t> g_parallel_offers{RingSizes{}.parallel_offers};
@@ -81,10 +116,8 @@ class EarliestExposures {
     };
     void Reset(size_t parts) {
       chunks_ = std::max<size_t>(1, g_queue_offers.load(std::memory_order_relaxed) / kChunk);
-      if (store_.size() < chunks_ * kChunk) {
-        store_.resize(chunks_ * kChunk);
-        next_.resize(chunks_);
-      }
+      store_.Grow(chunks_ * kChunk);
+      if (next_.size() < chunks_) next_.resize(chunks_);
       parts_.assign(parts, Part{});
       used_ = 0;
     }
@@ -102,7 +135,7 @@ class EarliestExposures {
       }
     }
 
-    BigVector<Offer> store_;
+    RawBlock<Offer> store_;
     std::vector<int32_t> next_;
     std::vector<Part> parts_;
     size_t used_ = 0, chunks_ = 0;
@@ -134,8 +167,8 @@ class EarliestExposures {
     // Whole ranges, so that a range's bits never share a word with the next one's.
     const size_t want = std::max<size_t>(static_cast<size_t>(person) + 1, s_.slot.size() * 3 / 2);
     const size_t n = ((want >> kPartBits) + 1) << kPartBits;
-    s_.slot.resize(n);
-    s_.seen.resize(n / 64, 0);
+    s_.slot.Grow(n);
+    s_.seen.Grow(n / 64);
     s_.excluded.resize(n / 64, 0);
     s_.spilled.resize(n / kPart, 0);
     if (Parts() > s_.locks_size) {
@@ -180,8 +213,8 @@ class EarliestExposures {
 
  private:
   struct State {
-    BigVector<Slot> slot;       // the spill: ranges whose queue filled up mid-scan
-    BigVector<uint64_t> seen;   // valid in spilled ranges
+    RawBlock<Slot> slot;       // the spill: ranges whose queue filled up mid-scan
+    RawBlock<uint64_t> seen;   // valid in spilled ranges (cleared by their first spill)
     BigVector<uint64_t> excluded;
     std::vector<uint8_t> spilled;
     std::unique_ptr<std::atomic<bool>[]> locks;  // per range, while a full queue drains
