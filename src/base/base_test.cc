@@ -74,5 +74,20 @@ TEST(HugePages, BigVectorsGrowPastTheThresholdKeepingTheirValues) {
   EXPECT_EQ(v.capacity(), 0u);
 }
 
+TEST(HugePages, RawBlocksGrowKeepingWhatWasWritten) {
+  RawBlock<uint32_t> b;
+  EXPECT_EQ(b.size(), 0u);
+  b.Grow(1000);
+  ASSERT_EQ(b.size(), 1000u);
+  for (uint32_t i = 0; i < 1000; ++i) b[i] = i * 7;
+  b.Grow(500);  // never shrinks
+  EXPECT_EQ(b.size(), 1000u);
+  b.Grow(size_t{3} << 20);  // 12 MiB: another mapping
+  ASSERT_EQ(b.size(), size_t{3} << 20);
+  for (uint32_t i = 0; i < 1000; ++i) ASSERT_EQ(b[i], i * 7) << i;
+  b[(size_t{3} << 20) - 1] = 42;
+  EXPECT_EQ(b.data()[(size_t{3} << 20) - 1], 42u);
+}
+
 }  // namespace
 }  // namespace tc

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace tc {
@@ -43,5 +45,41 @@ struct HugePageAllocator {
 
 template <typename T>
 using BigVector = std::vector<T, HugePageAllocator<T>>;
+
+// A fixed block of T from MapHugePages, left uninitialised (T trivially copyable):
+// its pages are faulted in only where written, so scratch sized for the biggest
+// query costs the small ones nothing and is not zeroed when it is never read.
+template <typename T>
+class RawBlock {
+ public:
+  static_assert(std::is_trivially_copyable_v<T>);
+  RawBlock() = default;
+  RawBlock(const RawBlock&) = delete;
+  RawBlock& operator=(const RawBlock&) = delete;
+  ~RawBlock() { Release(); }
+  size_t size() const { return size_; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  // At least n elements; the first size() are kept.
+  void Grow(size_t n) {
+    if (n <= size_) return;
+    T* p = static_cast<T*>(MapHugePages(n * sizeof(T)));
+    if (size_) std::memcpy(static_cast<void*>(p), data_, size_ * sizeof(T));
+    Release();
+    data_ = p;
+    size_ = n;
+  }
+
+ private:
+  void Release() {
+    if (data_) UnmapHugePages(data_, size_ * sizeof(T));
+    data_ = nullptr;
+    size_ = 0;
+  }
+  T* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 }  // namespace tc

@@ -4,55 +4,17 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
-#include <type_traits>
 #include <unordered_map>
 
 #include "tracing/helper.h"
 
 namespace tc::tracing {
 namespace {
-
-// A block of T mapped for huge pages and left uninitialised: its pages are faulted
-// in only where written, so a queue sized for the biggest ring costs the small ones
-// nothing, and the first ring after start does not zero arrays it never reads.
-template <typename T>
-class RawBlock {
- public:
-  static_assert(std::is_trivially_copyable_v<T>);
-  RawBlock() = default;
-  RawBlock(const RawBlock&) = delete;
-  RawBlock& operator=(const RawBlock&) = delete;
-  ~RawBlock() { Release(); }
-  size_t size() const { return size_; }
-  T* data() { return data_; }
-  const T* data() const { return data_; }
-  T& operator[](size_t i) { return data_[i]; }
-  const T& operator[](size_t i) const { return data_[i]; }
-  // At least n elements; the first size() are kept.
-  void Grow(size_t n) {
-    if (n <= size_) return;
-    T* p = static_cast<T*>(MapHugePages(n * sizeof(T)));
-    if (size_) std::memcpy(static_cast<void*>(p), data_, size_ * sizeof(T));
-    Release();
-    data_ = p;
-    size_ = n;
-  }
-
- private:
-  void Release() {
-    if (data_) UnmapHugePages(data_, size_ * sizeof(T));
-    data_ = nullptr;
-    size_ = 0;
-  }
-  T* data_ = nullptr;
-  size_t size_ = 0;
-};
 
 std::atomic<size_t> g_queue_offers{RingSizes{}.queue_offers};
 std::atomic<size_t> g_parallel_offers{RingSizes{}.parallel_offers};
