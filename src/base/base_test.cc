@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "base/crypto.h"
 #include "base/huge_pages.h"
 #include "base/status.h"
@@ -87,6 +90,37 @@ TEST(HugePages, RawBlocksGrowKeepingWhatWasWritten) {
   for (uint32_t i = 0; i < 1000; ++i) ASSERT_EQ(b[i], i * 7) << i;
   b[(size_t{3} << 20) - 1] = 42;
   EXPECT_EQ(b.data()[(size_t{3} << 20) - 1], 42u);
+}
+
+// A vector for overwrite sizes without writing: the allocator default-initialises,
+// so a trivially default-constructible element keeps the bytes it had, while a class
+// with initialisers still gets them and explicit values are still stored.
+TEST(HugePages, VectorsForOverwriteSizeWithoutZeroing) {
+  struct Cell {
+    unsigned char bytes[16];
+  };
+  HugePageAllocatorForOverwrite<Cell> alloc;
+  Cell* p = alloc.allocate(4);
+  std::memset(static_cast<void*>(p), 0xAB, 4 * sizeof(Cell));
+  for (int i = 0; i < 4; ++i) std::allocator_traits<decltype(alloc)>::construct(alloc, p + i);
+  const auto* raw = reinterpret_cast<const unsigned char*>(p);
+  EXPECT_EQ(std::count(raw, raw + 4 * sizeof(Cell), 0xAB), static_cast<long>(4 * sizeof(Cell)));
+  alloc.deallocate(p, 4);
+
+  struct Initialised {
+    int a = 7;
+  };
+  BigVectorForOverwrite<Initialised> with(3);
+  for (const Initialised& x : with) EXPECT_EQ(x.a, 7);
+
+  BigVectorForOverwrite<uint32_t> v(size_t{2} << 20, 5u);  // 8 MiB: a mapped block
+  EXPECT_EQ(v.front(), 5u);
+  EXPECT_EQ(v.back(), 5u);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint32_t>(i);
+  v.resize(v.size() * 2);  // reallocation keeps what was written
+  for (size_t i = 0; i < (size_t{2} << 20); i += 4099) ASSERT_EQ(v[i], i);
+  v.push_back(9);
+  EXPECT_EQ(v.back(), 9u);
 }
 
 }  // namespace

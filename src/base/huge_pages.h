@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tc {
@@ -45,6 +47,28 @@ struct HugePageAllocator {
 
 template <typename T>
 using BigVector = std::vector<T, HugePageAllocator<T>>;
+
+// The same allocator, except that a vector's resize(n) or vector(n) default-initialises
+// the new elements: a trivially default-constructible T is left as it was, not zeroed.
+// For answers that threads write in place, where zeroing them first would cost about
+// as much as the writing.
+template <typename T>
+struct HugePageAllocatorForOverwrite : HugePageAllocator<T> {
+  HugePageAllocatorForOverwrite() = default;
+  template <typename U>
+  HugePageAllocatorForOverwrite(const HugePageAllocatorForOverwrite<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+template <typename T>
+using BigVectorForOverwrite = std::vector<T, HugePageAllocatorForOverwrite<T>>;
 
 // A fixed block of T from MapHugePages, left uninitialised (T trivially copyable):
 // its pages are faulted in only where written, so scratch sized for the biggest

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <span>
+#include <stdexcept>
 
 #include "tracing/helper.h"
 
@@ -136,39 +137,48 @@ struct Segment {
   }
   int64_t person_bytes() const { return person_dir.bytes() + static_cast<int64_t>(pbits.capacity() * 8); }
 
-  // Decodes block b into its persons, arrivals and stays (at most kBlock of each);
-  // returns how many entries it holds.
-  unsigned DecodeBlock(size_t b, uint32_t* person, int32_t* arrive, uint16_t* stay) const {
+  // Calls fn(i, person, arrive, stay) for each entry i of block b in order; returns
+  // how many entries it holds (at most kBlock).
+  template <typename Fn>
+  unsigned DecodeEach(size_t b, Fn&& fn) const {
     const BlockHeader& h = blocks[b];
     int32_t t = h.first_arrive;
     const unsigned width = h.person_bits + h.delta_bits + h.stay_bits;
     if (width <= 57) {
-      // The usual case: an entry's three fields lie in one unaligned 64-bit window.
-      const uint64_t* w = vbits.data();
+      // The usual case: an entry's three fields lie in the 64 bits read from the byte
+      // holding its first bit (the stream ends with a spare word, so that read stays
+      // inside). The words are little-endian, as the bytes are read.
+      static_assert(std::endian::native == std::endian::little);
+      const auto* bytes = reinterpret_cast<const unsigned char*>(vbits.data());
       const uint64_t pmask = (uint64_t{1} << h.person_bits) - 1, dmask = (uint64_t{1} << h.delta_bits) - 1,
                      smask = (uint64_t{1} << h.stay_bits) - 1;
       const unsigned dshift = h.person_bits, sshift = h.person_bits + h.delta_bits;
       uint64_t pos = h.bit_off;
       for (unsigned i = 0; i < h.n; ++i, pos += width) {
-        const uint64_t idx = pos >> 6;
-        const unsigned off = pos & 63;
-        uint64_t v = w[idx] >> off;
-        if (off + width > 64) v |= w[idx + 1] << (64 - off);
-        person[i] = h.person_base + static_cast<uint32_t>(v & pmask);
+        uint64_t v;
+        std::memcpy(&v, bytes + (pos >> 3), sizeof v);
+        v >>= pos & 7;
         t += static_cast<int32_t>((v >> dshift) & dmask);
-        arrive[i] = t;
-        stay[i] = static_cast<uint16_t>((v >> sshift) & smask);
+        fn(i, h.person_base + static_cast<uint32_t>(v & pmask), t, static_cast<uint16_t>((v >> sshift) & smask));
       }
       return h.n;
     }
     BitReader r(vbits.data(), h.bit_off);
     for (unsigned i = 0; i < h.n; ++i) {
-      person[i] = h.person_base + static_cast<uint32_t>(r.Get(h.person_bits));
+      const auto person = h.person_base + static_cast<uint32_t>(r.Get(h.person_bits));
       t += static_cast<int32_t>(r.Get(h.delta_bits));
-      arrive[i] = t;
-      stay[i] = static_cast<uint16_t>(r.Get(h.stay_bits));
+      fn(i, person, t, static_cast<uint16_t>(r.Get(h.stay_bits)));
     }
     return h.n;
+  }
+
+  // Decodes block b into its persons, arrivals and stays; returns how many entries.
+  unsigned DecodeBlock(size_t b, uint32_t* person, int32_t* arrive, uint16_t* stay) const {
+    return DecodeEach(b, [&](unsigned i, uint32_t p, int32_t a, uint16_t s) {
+      person[i] = p;
+      arrive[i] = a;
+      stay[i] = s;
+    });
   }
 
   // fn(visit) for each entry of block b in order, until fn returns false.
@@ -534,7 +544,7 @@ void Index::AppendArrivals(uint32_t venue, Minute lo, Minute hi, BigVector<Visit
   for (const auto& seg : segments_) seg->Arrivals(venue, lo, hi, [&](const Visit& v) { out.push_back(v); });
 }
 
-BigVector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {
+BigVectorForOverwrite<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2) const {
   return VenueVisits(venue, t1, t2, nullptr);
 }
 
@@ -544,11 +554,17 @@ namespace {
 // one on the helper thread.
 constexpr int64_t kParallelVisitors = 16'384;
 
-// Blocks [first, end) of one segment.
+// Blocks [first, end) of one segment; `last` is the last block of the venue's run in
+// that segment, the one that may hold arrivals after the window.
 struct BlockRun {
   const Segment* seg;
-  size_t first, end;
+  size_t first, end, last;
 };
+
+// Whether every entry of block b of the run lies in a window [t1, t2] that the run
+// was cut for: the block starts at or after t1 and is not the run's last (so the next
+// block, which starts by t2, follows it).
+bool KeepsAll(const BlockRun& r, size_t b, Minute t1) { return b != r.last && r.seg->blocks[b].first_arrive >= t1; }
 
 // A bitmap of persons kept on each thread (so nothing city-sized is allocated per
 // query): sized to the index's largest person, all clear between queries.
@@ -567,30 +583,75 @@ void ClearPersonBits(std::vector<uint64_t>& bits, std::span<const Visit> visits)
   }
 }
 
+// How many people both bitmaps mark (their first `words` words), clearing both. With
+// the processor's popcount instruction where it has one: the portable fallback is a
+// library call per word.
+#if defined(__x86_64__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
+int64_t CountBothAndClear(uint64_t* a, uint64_t* b, size_t words) {
+  int64_t both = 0;
+  for (size_t w = 0; w < words; ++w) {
+    both += std::popcount(a[w] & b[w]);
+    a[w] = 0;
+    b[w] = 0;
+  }
+  return both;
+}
+
 }  // namespace
 
-BigVector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
-                                      int* threads) const {
+BigVectorForOverwrite<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
+                                                int* threads) const {
   const Minute lo = t1 - MaxStay(venue);
   std::vector<BlockRun> runs;
   int64_t candidates = 0;  // entries in the blocks: bounds the answer
   for (const auto& seg : segments_) {
     auto [first, end] = seg->BlocksMeeting(venue, lo, t2);
     if (first == end) continue;
-    runs.push_back(BlockRun{seg.get(), first, end});
+    runs.push_back(BlockRun{seg.get(), first, end, end - 1});
     for (size_t i = first; i < end; ++i) candidates += seg->blocks[i].n;
   }
   const bool count = distinct_persons != nullptr;
-  // Decodes runs to `dst`, counting the people new to `seen`; returns how many visits.
-  // Block by block: a block's persons are decoded first and their bitmap words
-  // prefetched, so the misses on a city-sized bitmap overlap.
+  // Decodes runs to `dst`, adding the people new to `seen` to `fresh`; returns how
+  // many visits. Block by block: a block's persons are decoded first and their bitmap
+  // words prefetched, so the misses on a city-sized bitmap overlap.
   auto decode = [&](std::span<const BlockRun> part, Visit* dst, uint64_t* seen, int64_t& fresh) {
     Visit* const start = dst;
+    int64_t added = 0;  // a local, not `fresh`: the stores to dst and seen may not alias it
     uint32_t person[kBlock];
     int32_t arrive[kBlock];
     uint16_t stay[kBlock];
+    auto mark = [&](uint32_t p) {
+      uint64_t& word = seen[p >> 6];
+      const uint64_t bit = uint64_t{1} << (p & 63);
+      added += (word & bit) == 0;
+      word |= bit;
+    };
+    // Visits written but not yet marked in the bitmap: [unmarked, dst).
+    Visit* unmarked = dst;
+    auto mark_written = [&] {
+      if (count) {
+        for (; unmarked < dst; ++unmarked) mark(unmarked->person);
+      }
+      unmarked = dst;
+    };
     for (const BlockRun& r : part) {
       for (size_t b = r.first; b < r.end; ++b) {
+        if (KeepsAll(r, b, t1)) {
+          // Straight into the answer; the block's bitmap words are prefetched and the
+          // previous block's visits marked meanwhile.
+          const unsigned n = r.seg->DecodeEach(b, [&](unsigned i, uint32_t p, int32_t a, uint16_t s) {
+            dst[i] = Visit{p, venue, a, s ? Minute{a} + s - 1 : 0};
+          });
+          if (count) {
+            for (unsigned i = 0; i < n; ++i) __builtin_prefetch(&seen[dst[i].person >> 6], 1);
+            for (; unmarked < dst; ++unmarked) mark(unmarked->person);
+          }
+          dst += n;
+          continue;
+        }
+        mark_written();
         const unsigned n = r.seg->DecodeBlock(b, person, arrive, stay);
         if (count) {
           for (unsigned i = 0; i < n; ++i) __builtin_prefetch(&seen[person[i] >> 6], 1);
@@ -600,61 +661,94 @@ BigVector<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_
           const Minute leave = stay[i] ? a + stay[i] - 1 : 0;
           if (a < lo || a > t2 || (leave ? leave : a) < t1) continue;
           *dst++ = Visit{person[i], venue, a, leave};
-          if (!count) continue;
-          uint64_t& word = seen[person[i] >> 6];
-          const uint64_t bit = uint64_t{1} << (person[i] & 63);
-          fresh += (word & bit) == 0;
-          word |= bit;
+          if (count) mark(person[i]);
         }
+        unmarked = dst;
       }
     }
+    mark_written();
+    fresh += added;
     return static_cast<size_t>(dst - start);
   };
-  BigVector<Visit> out(static_cast<size_t>(candidates));
+  // The answer is sized for every candidate and not zeroed: each thread writes its
+  // part in place.
+  BigVectorForOverwrite<Visit> out(static_cast<size_t>(candidates));
   std::vector<uint64_t>& seen = PersonBits(max_person_);
   int64_t distinct = 0;
   size_t n = 0;
   int used = 1;
-  if (candidates >= kParallelVisitors) {
-    // Two halves of the blocks by entries; the helper decodes the second into the
-    // answer's second part, with its own bitmap.
-    std::vector<BlockRun> mine, theirs;
-    int64_t taken = 0;
+  bool seen_clear = false;
+  if (candidates < kParallelVisitors) {
+    n = decode(runs, out.data(), seen.data(), distinct);
+  } else {
+    // Two halves of the blocks by entries, the second for the helper. The helper
+    // writes where the first half's visits end, so that must be known before it
+    // starts: a block whose arrivals all lie in [t1, t2] keeps every entry (it starts
+    // at or after t1, and the next block of the run starts by t2). The first half's
+    // other blocks — the lead-in before t1, and a run's last block — are decoded here
+    // first. With one run they are a prefix of the first half, so the answer stays in
+    // order; with several the answer is sorted below anyway.
+    std::vector<BlockRun> whole, theirs;  // first half: its blocks that keep every entry
+    int64_t taken = 0, whole_entries = 0;
     for (const BlockRun& r : runs) {
       size_t cut = r.first;
       while (cut < r.end && taken < candidates / 2) taken += r.seg->blocks[cut++].n;
-      if (cut > r.first) mine.push_back(BlockRun{r.seg, r.first, cut});
-      if (cut < r.end) theirs.push_back(BlockRun{r.seg, cut, r.end});
+      for (size_t b = r.first; b < cut;) {
+        const bool all = KeepsAll(r, b, t1);
+        size_t e = b + 1;
+        while (e < cut && KeepsAll(r, e, t1) == all) ++e;
+        const BlockRun part{r.seg, b, e, r.last};
+        if (all) {
+          whole.push_back(part);
+          for (size_t i = b; i < e; ++i) whole_entries += r.seg->blocks[i].n;
+        } else {
+          n += decode(std::span(&part, 1), out.data() + n, seen.data(), distinct);
+        }
+        b = e;
+      }
+      if (cut < r.end) theirs.push_back(BlockRun{r.seg, cut, r.end, r.last});
     }
-    std::vector<uint64_t>* their_seen = nullptr;
-    size_t their_n = 0;
+    const size_t theirs_at = n + static_cast<size_t>(whole_entries);
+    size_t whole_n = 0, their_n = 0;
     int64_t their_distinct = 0;
-    if (RunOnBoth([&] { n = decode(mine, out.data(), seen.data(), distinct); },
+    std::vector<uint64_t>* their_seen = nullptr;  // the helper's bitmap
+    if (RunOnBoth([&] { whole_n = decode(whole, out.data() + n, seen.data(), distinct); },
                   [&] {
                     their_seen = &PersonBits(max_person_);
-                    their_n = decode(theirs, out.data() + taken, their_seen->data(), their_distinct);
+                    their_n = decode(theirs, out.data() + theirs_at, their_seen->data(), their_distinct);
                   },
                   [&] {
-                    // People in both halves were counted twice.
+                    if (!count) return;
+                    // People in both halves were counted twice. Both bitmaps cover every
+                    // person of this index: all at once for a big answer, else by the
+                    // helper's visits (each word counted once, then cleared).
+                    const size_t words = (max_person_ >> 6) + 1;
                     int64_t both = 0;
-                    if (count) {
-                      // (Both cover every person of this index; either may be longer.)
-                      const size_t words = std::min(seen.size(), their_seen->size());
-                      for (size_t w = 0; w < words; ++w) both += std::popcount(seen[w] & (*their_seen)[w]);
+                    if (their_n * 8 > words) {
+                      both = CountBothAndClear(seen.data(), their_seen->data(), words);
+                      seen_clear = true;
+                    } else {
+                      for (const Visit& v : std::span<const Visit>(out.data() + theirs_at, their_n)) {
+                        uint64_t& theirs_word = (*their_seen)[v.person >> 6];
+                        if (theirs_word == 0) continue;
+                        both += std::popcount(seen[v.person >> 6] & theirs_word);
+                        theirs_word = 0;
+                      }
                     }
                     distinct += their_distinct - both;
-                    ClearPersonBits(*their_seen, std::span<const Visit>(out.data() + taken, their_n));
                   })) {
       used = 2;
-      if (static_cast<size_t>(taken) > n) std::memmove(out.data() + n, out.data() + taken, their_n * sizeof(Visit));
-      n += their_n;
+    } else {
+      whole_n = decode(whole, out.data() + n, seen.data(), distinct);
+      their_n = decode(theirs, out.data() + theirs_at, seen.data(), distinct);
     }
+    if (whole_n != static_cast<size_t>(whole_entries)) throw std::logic_error("VenueVisits: a whole block lost entries");
+    n = theirs_at + their_n;
   }
-  if (used == 1) n = decode(runs, out.data(), seen.data(), distinct);
   out.resize(n);
   if (count) {
     *distinct_persons = distinct;
-    ClearPersonBits(seen, out);
+    if (!seen_clear) ClearPersonBits(seen, out);
   }
   if (threads) *threads = used;
   if (runs.size() > 1) {

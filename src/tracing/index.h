@@ -67,10 +67,10 @@ class Index {
   void AppendArrivals(uint32_t venue, Minute lo, Minute hi, BigVector<Visit>& out) const;
   // Visits at `venue` whose presence meets [t1, t2] (arrive ≤ t2 and end ≥ t1, end
   // being the leave time or the arrival), sorted by (arrive, person).
-  BigVector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2) const;
+  BigVectorForOverwrite<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2) const;
   // The same, and how many distinct people made them (counted while decoding); a big
   // answer is decoded in two halves, one on the helper thread (`threads`: 1 or 2).
-  BigVector<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
+  BigVectorForOverwrite<Visit> VenueVisits(uint32_t venue, Minute t1, Minute t2, int64_t* distinct_persons,
                                  int* threads = nullptr) const;
   // The person's visits arriving in [t1, t2], sorted by arrival.
   std::vector<Visit> Trajectory(uint32_t person, Minute t1, Minute t2) const;

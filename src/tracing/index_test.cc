@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "tracing/helper.h"
 #include "tracing/queries.h"
 
 namespace tc::tracing {
@@ -451,45 +452,96 @@ TEST(Visitors, CountsDistinctPeopleAndForgetsThemBetweenQueries) {
   EXPECT_EQ(Visitors(index, 1, kT0 + 150, kT0 + 150).persons, 1);  // 9, still there
 }
 
-// A big answer is decoded in two halves (the second on the helper thread) and must
-// equal the one-thread answer: same visits in the same order, people in both halves
-// counted once — over one segment and over several.
-TEST(Visitors, SplitsABigAnswerWithTheHelperAndCountsPeopleOnce) {
+// Visits for the split tests: 5,000 people each coming about 12 times to venue 3 over
+// eight days, some with leave times; person ids multiplied by `spread` (spread ids
+// make the per-thread bitmaps far bigger than the answer, dense ones far smaller).
+std::vector<Visit> MarketVisits(uint32_t spread) {
   std::mt19937_64 rng(11);
   std::vector<Visit> all;
   std::set<std::pair<uint32_t, Minute>> taken;
   for (uint32_t i = 0; i < 60'000; ++i) {
-    // 5,000 people each coming about 12 times over eight days, some with leave times.
-    Visit v{static_cast<uint32_t>(rng() % 5'000 + 1), 3, kT0 + static_cast<Minute>(i / 5 + rng() % 3), 0};
+    Visit v{static_cast<uint32_t>(rng() % 5'000 + 1) * spread, 3, kT0 + static_cast<Minute>(i / 5 + rng() % 3), 0};
     if (rng() % 2) v.leave = v.arrive + static_cast<Minute>(rng() % 240);
     if (taken.emplace(v.person, v.arrive).second) all.push_back(v);
   }
   all.push_back({42, 4, kT0, 0});  // another venue: never in venue 3's answer
-  for (int segments : {1, 3}) {
-    Index index;
-    index.set_auto_merge(false);
-    for (size_t i = 0; i < all.size(); ++i) {
-      index.Add(all[i]);
-      if (segments > 1 && i % (all.size() / segments) == 0) index.Seal();
+  return all;
+}
+
+Index IndexOf(const std::vector<Visit>& all, int segments) {
+  Index index;
+  index.set_auto_merge(false);
+  for (size_t i = 0; i < all.size(); ++i) {
+    index.Add(all[i]);
+    if (segments > 1 && i % (all.size() / segments) == 0) index.Seal();
+  }
+  index.Seal();
+  return index;
+}
+
+// Windows that start before the data, inside it (so that blocks before t1 hold
+// visits that left before it) and end inside it.
+constexpr std::pair<Minute, Minute> kMarketWindows[] = {
+    {kT0, kT0 + 12'500}, {kT0 + 2'000, kT0 + 9'000}, {kT0 + 4'000, kT0 + 8'000}};
+
+// Visitors(index, 3, t1, t2) equals the brute-force answer: the same visits in the
+// same order and each person counted once; returns the threads it used.
+int ExpectMarketAnswer(const Index& index, const std::vector<Visit>& all, Minute t1, Minute t2) {
+  std::vector<Visit> expected;
+  std::set<uint32_t> people;
+  for (const Visit& v : all) {
+    if (v.venue == 3 && v.arrive <= t2 && (v.leave ? v.leave : v.arrive) >= t1) {
+      expected.push_back(v);
+      people.insert(v.person);
     }
-    index.Seal();
-    for (auto [t1, t2] : {std::pair{kT0, kT0 + 12'500}, std::pair{kT0 + 2'000, kT0 + 9'000},
-                          std::pair{kT0 + 4'000, kT0 + 8'000}}) {
-      std::vector<Visit> expected;
-      std::set<uint32_t> people;
-      for (const Visit& v : all) {
-        if (v.venue == 3 && v.arrive <= t2 && (v.leave ? v.leave : v.arrive) >= t1) {
-          expected.push_back(v);
-          people.insert(v.person);
-        }
+  }
+  std::sort(expected.begin(), expected.end(), ByArrivePerson);
+  const VenueVisitors got = Visitors(index, 3, t1, t2);
+  EXPECT_EQ(got.visits.size(), expected.size()) << "window " << t1 << ".." << t2;
+  EXPECT_TRUE(got.visits.size() == expected.size() &&
+              std::equal(got.visits.begin(), got.visits.end(), expected.begin(), SameVisit))
+      << "window " << t1 << ".." << t2;
+  EXPECT_EQ(got.persons, static_cast<int64_t>(people.size())) << "window " << t1 << ".." << t2;
+  return got.threads;
+}
+
+// A big answer is decoded in two halves (the second on the helper thread) and must
+// equal the one-thread answer: same visits in the same order, people in both halves
+// counted once — over one segment and over several, with dense and with spread ids.
+TEST(Visitors, SplitsABigAnswerWithTheHelperAndCountsPeopleOnce) {
+  for (uint32_t spread : {1u, 7'919u}) {
+    const auto all = MarketVisits(spread);
+    for (int segments : {1, 3}) {
+      const Index index = IndexOf(all, segments);
+      for (auto [t1, t2] : kMarketWindows) {
+        SCOPED_TRACE(testing::Message() << "spread " << spread << ", " << segments << " segments");
+        EXPECT_EQ(ExpectMarketAnswer(index, all, t1, t2), 2);
       }
-      std::sort(expected.begin(), expected.end(), ByArrivePerson);
-      const VenueVisitors got = Visitors(index, 3, t1, t2);
-      EXPECT_EQ(got.threads, 2) << segments << " segments, window " << t1 << ".." << t2;
-      ASSERT_EQ(got.visits.size(), expected.size());
-      EXPECT_TRUE(std::equal(got.visits.begin(), got.visits.end(), expected.begin(), SameVisit));
-      EXPECT_EQ(got.persons, static_cast<int64_t>(people.size()));
     }
+  }
+  // The bitmaps are left clear: a small answer after the big ones counts right.
+  const auto all = MarketVisits(1);
+  const Index index = IndexOf(all, 1);
+  EXPECT_EQ(ExpectMarketAnswer(index, all, kT0 + 100, kT0 + 160), 1);
+}
+
+// When the helper is busy (another query holds it), the caller decodes both halves
+// itself, into the same places, and the answer is the same.
+TEST(Visitors, ABusyHelperLeavesTheWholeAnswerToTheCaller) {
+  const auto all = MarketVisits(7'919);
+  for (int segments : {1, 3}) {
+    const Index index = IndexOf(all, segments);
+    std::atomic<bool> done{false};
+    const bool held = RunOnBoth(
+        [&] {
+          for (auto [t1, t2] : kMarketWindows) EXPECT_EQ(ExpectMarketAnswer(index, all, t1, t2), 1);
+          done = true;
+          done.notify_one();
+        },
+        [&] { done.wait(false); });
+    ASSERT_TRUE(held);
+    // And with the helper free again, the same queries use it.
+    for (auto [t1, t2] : kMarketWindows) EXPECT_EQ(ExpectMarketAnswer(index, all, t1, t2), 2);
   }
 }
 

@@ -72,7 +72,7 @@ RingSizes GetRingSizes();
 // The Xinfadi query: visits at `venue` whose presence meets [t1, t2], sorted by
 // (arrive, person), and how many distinct people made them.
 struct VenueVisitors {
-  BigVector<Visit> visits;
+  BigVectorForOverwrite<Visit> visits;
   int64_t persons = 0;
   int threads = 1;  // 2 when the helper thread decoded half
 };

@@ -14,11 +14,13 @@ namespace tc::tracing {
 
 using Minute = int64_t;
 
+// No member initialisers, so that an answer of visits can be sized without being
+// zeroed (BigVectorForOverwrite); Visit{} and Visit{p, v, a} still zero the rest.
 struct Visit {
-  uint32_t person = 0;
-  uint32_t venue = 0;
-  Minute arrive = 0;
-  Minute leave = 0;  // 0: unknown
+  uint32_t person;
+  uint32_t venue;
+  Minute arrive;
+  Minute leave;  // 0: unknown
 };
 
 struct ContactRules {

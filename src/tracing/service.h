@@ -90,7 +90,7 @@ class Tracing {
   // Queries (each first catches up with check-ins other processes wrote).
   struct Visitors {
     Venue venue;
-    BigVector<Visit> visits;  // sorted by arrival
+    BigVectorForOverwrite<Visit> visits;  // sorted by arrival
     int64_t distinct_persons = 0;
   };
   Result<Visitors> VenueVisitors(std::string_view venue_code, Millis t1, Millis t2);
