@@ -305,7 +305,9 @@ void ExpectSameRing(std::span<const Exposure> got, std::span<const Exposure> wan
 // each venue once over the union of the windows, on two threads): both rings equal
 // every pair checked one by one, exposures and their reasons included.
 TEST(Contacts, RingsMatchEveryPairOnRandomVisits) {
-  for (uint64_t seed : {3u, 4u, 5u}) {
+  // Seed 6: the margin with leave times wider than without (a later source with a
+  // leave time can meet a visit that an earlier one without cannot).
+  for (uint64_t seed : {3u, 4u, 5u, 6u}) {
     const auto all = RandomVisits(6000, 400, 12, seed);
     Index index;
     index.set_seal_threshold(1500);  // several segments
@@ -313,8 +315,8 @@ TEST(Contacts, RingsMatchEveryPairOnRandomVisits) {
     index.Seal();
     std::mt19937_64 rng(seed);
     ContactQuery q;
-    q.rules.margin_without_leave = 20 + static_cast<Minute>(seed);
-    q.rules.margin_with_leave = seed == 4 ? 5 : 0;
+    q.rules.margin_without_leave = seed == 6 ? 10 : 20 + static_cast<Minute>(seed);
+    q.rules.margin_with_leave = seed == 4 ? 5 : seed == 6 ? 40 : 0;
     std::set<uint32_t> excluded;
     Minute last = 0;
     for (int i = 0; i < 40; ++i) {

@@ -320,8 +320,19 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
 
   EarliestExposures best(index.max_person(), excluded);
   using Slot = EarliestExposures::Slot;
+  // A source that arrived by the candidate's arrival x meets it when the source's
+  // presence, stretched by the margin, reaches x; that margin depends on whether the
+  // candidate has a leave time, so each such source is kept in two heaps keyed by
+  // person, each entry valid until its own reach.
+  struct Reach {
+    uint32_t person;
+    Minute until;
+  };
+  const auto by_person = [](const Reach& a, const Reach& b) { return a.person > b.person; };  // min-heap
+  const Minute without = q.rules.margin_without_leave, with = q.rules.margin_with_leave;
   auto scan = [&](EarliestExposures::Queue& queue, int64_t& seen) {
     BigVector<Visit> candidates;
+    std::vector<Reach> if_no_leave, if_leave;  // for a candidate without / with a leave time
     for (size_t g; (g = next_group.fetch_add(1, std::memory_order_relaxed)) + 1 < groups.size();) {
       const std::span<const Visit> group(visits.data() + groups[g], groups[g + 1] - groups[g]);
       const uint32_t venue = group[0].venue;
@@ -338,24 +349,49 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
         candidates.clear();
         index.AppendArrivals(venue, w.lo, w.hi, candidates);
         seen += static_cast<int64_t>(candidates.size());
+        // Sorted by arrival already unless the index holds several segments.
+        const auto by_arrival = [](const Visit& a, const Visit& b) { return a.arrive < b.arrive; };
+        if (!std::is_sorted(candidates.begin(), candidates.end(), by_arrival)) {
+          std::sort(candidates.begin(), candidates.end(), by_arrival);
+        }
+        // One sweep by arrival over the candidates and the group's sources (sorted by
+        // arrival, then person). For a candidate b arriving at x, the earliest
+        // exposure is x itself when a source that arrived by x still reaches x — the
+        // one with the smallest person id among them, the top of a heap whose entries
+        // that no longer reach x are dropped for good (x only grows). Otherwise it is
+        // the arrival of the first later source that b's presence reaches.
         const std::span<const Visit> near = group.subspan(i, j - i);
+        if_no_leave.clear();
+        if_leave.clear();
+        size_t next = 0;  // near[next] is the first source arriving after x
         for (const Visit& b : candidates) {
           if (skip && best.Excluded(b.person)) continue;
-          // Source visits that can meet b arrive in [b.arrive − max_stay − m, b_end + m].
-          const Minute b_end = b.leave ? b.leave : b.arrive;
-          auto it = std::lower_bound(near.begin(), near.end(), b.arrive - max_stay - m,
-                                     [](const Visit& a, Minute t) { return a.arrive < t; });
-          bool found = false;
-          Minute at = 0;
-          uint32_t source = 0;
-          for (; it != near.end() && it->arrive <= b_end + m; ++it) {
-            const Visit& a = *it;
-            if (found && a.arrive > at) break;  // later sources only meet b later
-            if (!IsContact(a, b, q.rules)) continue;
-            const Minute t = std::max(a.arrive, b.arrive);
-            if (!found || t < at || (t == at && a.person < source)) at = t, source = a.person, found = true;
+          const Minute x = b.arrive;
+          for (; next < near.size() && near[next].arrive <= x; ++next) {
+            const Visit& a = near[next];
+            const Minute a_end = a.leave ? a.leave : a.arrive;
+            if_no_leave.push_back({a.person, a_end + without});
+            std::push_heap(if_no_leave.begin(), if_no_leave.end(), by_person);
+            if_leave.push_back({a.person, a_end + (a.leave ? with : without)});
+            std::push_heap(if_leave.begin(), if_leave.end(), by_person);
           }
-          if (found) queue.Push(best, {b.person, Slot{static_cast<int32_t>(at), source, venue, 0}});
+          std::vector<Reach>& reaching = b.leave ? if_leave : if_no_leave;
+          while (!reaching.empty() && reaching.front().until < x) {
+            std::pop_heap(reaching.begin(), reaching.end(), by_person);
+            reaching.pop_back();
+          }
+          if (!reaching.empty()) {
+            queue.Push(best, {b.person, Slot{static_cast<int32_t>(x), reaching.front().person, venue, 0}});
+            continue;
+          }
+          const Minute b_end = b.leave ? b.leave : x;
+          for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
+            const Visit& a = near[k];
+            if (a.arrive <= b_end + MarginFor(a, b, q.rules)) {
+              queue.Push(best, {b.person, Slot{static_cast<int32_t>(a.arrive), a.person, venue, 0}});
+              break;
+            }
+          }
         }
         i = j;
       }
