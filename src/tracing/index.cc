@@ -646,8 +646,8 @@ BigVectorForOverwrite<Visit> Index::VenueVisits(uint32_t venue, Minute t1, Minut
           });
           if (count) {
             for (unsigned i = 0; i < n; ++i) __builtin_prefetch(&seen[dst[i].person >> 6], 1);
-            for (; unmarked < dst; ++unmarked) mark(unmarked->person);
           }
+          mark_written();
           dst += n;
           continue;
         }
