@@ -7,7 +7,7 @@ BUILD_TYPE ?= RelWithDebInfo
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
+APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
   libcli11-dev libsodium-dev libxlsxwriter-dev libgtest-dev libgmock-dev postgresql
 

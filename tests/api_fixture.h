@@ -111,6 +111,21 @@ class Api : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.raw;
     return r.body.value("token", "");
   }
+  // A record outside the caller's jurisdiction must answer exactly as a missing one:
+  // same status, type, title and detail once the two references are swapped.
+  static void ExpectLikeMissing(const Resp& outside, const Resp& missing, const std::string& outside_ref,
+                                const std::string& missing_ref) {
+    EXPECT_GE(outside.status, 400) << outside.raw;
+    EXPECT_EQ(outside.status, missing.status) << outside.raw << "\n" << missing.raw;
+    EXPECT_EQ(outside.body.value("type", ""), missing.body.value("type", "")) << outside.raw;
+    EXPECT_EQ(outside.body.value("title", ""), missing.body.value("title", "")) << outside.raw;
+    std::string detail = outside.body.value("detail", "");
+    for (size_t at = detail.find(outside_ref); at != std::string::npos; at = detail.find(outside_ref, at)) {
+      detail.replace(at, outside_ref.size(), missing_ref);
+      at += missing_ref.size();
+    }
+    EXPECT_EQ(detail, missing.body.value("detail", "")) << outside.raw << "\n" << missing.raw;
+  }
   static void ExpectProblem(const Resp& r, int status) {
     EXPECT_EQ(r.status, status) << r.raw;
     EXPECT_EQ(r.content_type, "application/problem+json") << r.raw;

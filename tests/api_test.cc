@@ -108,12 +108,15 @@ TEST_F(Api, DistrictUserCannotReadOrWriteAnotherDistrict) {
   const std::string admin = Login("admin");
   auto before = Call("GET", "/api/v1/areas?parent=220103000000", admin);
   ASSERT_EQ(before.status, 200);
-  // Reads outside the node.
-  ExpectProblem(Call("GET", "/api/v1/areas/220103000000", op), 403);
-  ExpectProblem(Call("GET", "/api/v1/areas/220103001000", op), 403);
-  ExpectProblem(Call("GET", "/api/v1/areas?parent=220103000000", op), 403);
-  ExpectProblem(Call("GET", "/api/v1/areas?parent=220100000000", op), 403);
-  ExpectProblem(Call("GET", "/api/v1/areas/220103000000/mode-history", op), 403);
+  // Reads outside the node answer as if the area did not exist (regression: 403 vs 404
+  // told which codes exist).
+  ExpectProblem(Call("GET", "/api/v1/areas/220103000000", op), 404);
+  ExpectLikeMissing(Call("GET", "/api/v1/areas/220103000000", op), Call("GET", "/api/v1/areas/220199000000", op),
+                    "220103000000", "220199000000");
+  ExpectProblem(Call("GET", "/api/v1/areas/220103001000", op), 404);
+  ExpectProblem(Call("GET", "/api/v1/areas?parent=220103000000", op), 404);
+  ExpectProblem(Call("GET", "/api/v1/areas?parent=220100000000", op), 404);
+  ExpectProblem(Call("GET", "/api/v1/areas/220103000000/mode-history", op), 404);
   auto search = Call("GET", "/api/v1/areas?q=%E8%A1%97%E9%81%93", op);  // 街道
   ASSERT_EQ(search.status, 200) << search.raw;
   ASSERT_EQ(search.body["items"].size(), 1u);
@@ -122,19 +125,20 @@ TEST_F(Api, DistrictUserCannotReadOrWriteAnotherDistrict) {
   ExpectProblem(Call("POST", "/api/v1/areas", op,
                      json{{"code", "220103002000"}, {"parent_code", "220103000000"}, {"name", "x"}, {"level", "street"}}
                          .dump()),
-                403);
-  ExpectProblem(Call("PATCH", "/api/v1/areas/220103000000", op, json{{"name", "被改名"}}.dump()), 403);
+                422);
+  ExpectProblem(Call("PATCH", "/api/v1/areas/220103000000", op, json{{"name", "被改名"}}.dump()), 404);
   const std::string cmd = Login("nanguan-cmd");
   ExpectProblem(Call("PUT", "/api/v1/areas/220103000000/mode", cmd,
                      json{{"mode", "wartime"}, {"reason", "test"}}.dump()),
-                403);
+                404);
   const std::string district_admin = Login("nanguan-admin");
   ExpectProblem(Call("POST", "/api/v1/users", district_admin,
                      json{{"username", "intruder"}, {"password", "long-enough-1"}, {"role", "admin"},
                           {"area_code", "220103000000"}}
                          .dump()),
-                403);
-  ExpectProblem(Call("POST", "/api/v1/users/kuancheng-op/disable", district_admin), 403);
+                422);
+  ExpectLikeMissing(Call("POST", "/api/v1/users/kuancheng-op/disable", district_admin),
+                    Call("POST", "/api/v1/users/nobody-here/disable", district_admin), "kuancheng-op", "nobody-here");
   // A role without the permission is refused even inside its node.
   ExpectProblem(Call("PUT", "/api/v1/areas/220102000000/mode", op, json{{"mode", "wartime"}, {"reason", "t"}}.dump()),
                 403);

@@ -46,14 +46,20 @@ TEST_F(Api, CommunityUserSeesOnlyItsCommunity) {
   auto kuancheng = Call("GET", "/api/v1/residents?id_number=" + kKuanchengId, admin);
   ASSERT_EQ(kuancheng.body["items"].size(), 1u);
   const std::string other_id = std::to_string(kuancheng.body["items"][0]["id"].get<int64_t>());
-  ExpectProblem(Call("GET", "/api/v1/residents/" + other_id, grid), 403);
-  ExpectProblem(Call("GET", "/api/v1/residents?area=220103001001", grid), 403);
-  ExpectProblem(Call("GET", "/api/v1/residents?area=220102000000", grid), 403);  // above its node
+  // Outside the community answers as missing (regression: 403 vs 404 told which ids exist).
+  ExpectProblem(Call("GET", "/api/v1/residents/" + other_id, grid), 404);
+  ExpectLikeMissing(Call("GET", "/api/v1/residents/" + other_id, grid), Call("GET", "/api/v1/residents/987654321", grid),
+                    other_id, "987654321");
+  ExpectLikeMissing(Call("GET", "/api/v1/residents?area=220103001001", grid),
+                    Call("GET", "/api/v1/residents?area=220199001001", grid), "220103001001", "220199001001");
+  ExpectProblem(Call("GET", "/api/v1/residents?area=220102000000", grid), 422);  // above its node
   EXPECT_TRUE(Call("GET", "/api/v1/residents?id_number=" + kKuanchengId, grid).body["items"].empty());
-  ExpectProblem(Call("PATCH", "/api/v1/residents/" + other_id, grid, json{{"phone", "13000000000"}}.dump()), 403);
-  ExpectProblem(Call("POST", "/api/v1/residents", grid,
-                     json{{"name", "外人"}, {"household_code", "220103001001-001-01-1-0101"}}.dump()),
-                403);
+  ExpectProblem(Call("PATCH", "/api/v1/residents/" + other_id, grid, json{{"phone", "13000000000"}}.dump()), 404);
+  ExpectLikeMissing(Call("POST", "/api/v1/residents", grid,
+                         json{{"name", "外人"}, {"household_code", "220103001001-001-01-1-0101"}}.dump()),
+                    Call("POST", "/api/v1/residents", grid,
+                         json{{"name", "外人"}, {"household_code", "220102001001-009-09-9-0909"}}.dump()),
+                    "220103001001-001-01-1-0101", "220102001001-009-09-9-0909");
   EXPECT_EQ(Call("GET", "/api/v1/residents/" + other_id + "?unmask=true", admin).body["phone"], "13712345678");
 }
 
@@ -158,7 +164,7 @@ TEST_F(Api, CoverageReportAndItsExports) {
   auto xlsx = client.Send("GET", "/api/v1/coverage?area=220102001001&format=xlsx", "", {{"Authorization", "Bearer " + op}});
   ASSERT_TRUE(xlsx.ok());
   EXPECT_EQ(xlsx->body.substr(0, 4), std::string("PK\x03\x04", 4));
-  ExpectProblem(Call("GET", "/api/v1/coverage?area=220103001001", op), 403);
+  ExpectProblem(Call("GET", "/api/v1/coverage?area=220103001001", op), 422);  // as an unknown area
   // Other lists export the same way.
   auto areas = client.Send("GET", "/api/v1/areas?parent=220102001001&format=csv", "", {{"Authorization", "Bearer " + op}});
   ASSERT_TRUE(areas.ok());

@@ -63,7 +63,11 @@ class Api {
   void AddAuditRoutes();
   void AddResidentRoutes();
   void AddGridRoutes();
+  void AddVenueRoutes();
+  void AddCheckinRoutes();
   void AddTracingRoutes();
+  void AddCaseRoutes();
+  void AddContactRoutes();
 
   ApiDeps deps_;
   Router router_;

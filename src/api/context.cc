@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/router.h"
+#include "base/json.h"
 
 namespace tc::api {
 namespace {
@@ -91,8 +92,16 @@ Result<bool> Context::QueryBool(std::string_view name, bool fallback) const {
 
 Status Context::RequireCovers(std::string_view area_path, std::string_view what) const {
   if (principal_ && principal_->Covers(area_path)) return Status::Ok();
-  return PermissionDenied(std::string(what) + " is outside your jurisdiction (" +
-                          (principal_ ? principal_->area_code : std::string("none")) + ")");
+  return NoSuch(std::string(what));
+}
+
+Result<int64_t> IdParam(const Context& ctx, std::string_view param, std::string_view what) {
+  const std::string_view s = ctx.Param(std::string(param));
+  int64_t id = 0;
+  const bool digits = !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string_view::npos;
+  if (digits) id = std::stoll(std::string(s));
+  if (id < 1) return NoSuch(std::string(what) + " '" + std::string(s) + "'");
+  return id;
 }
 
 Status Context::RequirePermission(std::string_view permission) const {
@@ -101,13 +110,18 @@ Status Context::RequirePermission(std::string_view permission) const {
                           ") lacks permission " + std::string(permission));
 }
 
-Result<nlohmann::json> Context::JsonBody() const {
+Result<nlohmann::json> Context::JsonValue() const {
   const std::string_view ct = request_.Header("content-type");
   if (!ct.starts_with("application/json")) {
     return Malformed("Content-Type must be application/json (got '" + std::string(ct) + "')");
   }
-  nlohmann::json body = nlohmann::json::parse(request_.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return Malformed("request body is not valid JSON");
+  auto body = ParseJson(request_.body);
+  if (!body.ok()) return Malformed("request body: " + body.status().message());
+  return body;
+}
+
+Result<nlohmann::json> Context::JsonBody() const {
+  TC_ASSIGN_OR_RETURN(auto body, JsonValue());
   if (!body.is_object()) return Malformed(std::string("request body must be a JSON object, not ") + JsonTypeName(body));
   return body;
 }
@@ -136,6 +150,10 @@ std::optional<int64_t> FieldReader::Int(const std::string& name, bool required) 
   }
   if (!it->is_number_integer()) {
     errors_.AddFieldError(name, std::string("must be an integer, not ") + JsonTypeName(*it));
+    return std::nullopt;
+  }
+  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    errors_.AddFieldError(name, "is out of range");
     return std::nullopt;
   }
   return it->get<int64_t>();

@@ -37,13 +37,19 @@ class Context {
   const auth::Principal& principal() const { return *principal_; }
   audit::Actor actor() const { return {principal_ ? principal_->username : "anonymous", request_id_}; }
 
-  // PermissionDenied unless the area with this path lies under the caller's node.
+  // NoSuch(what) — the answer for a missing record — unless the area with this path
+  // lies under the caller's node: out-of-jurisdiction records are not told apart from
+  // missing ones. `what` is written as the owning service writes it ("case 12",
+  // "area '220102000000'").
   Status RequireCovers(std::string_view area_path, std::string_view what) const;
   // PermissionDenied unless the caller's role has the permission.
   Status RequirePermission(std::string_view permission) const;
 
-  // The body as a JSON object: Malformed (400) if it is not JSON or not an object,
-  // InvalidArgument (415-style message) if the Content-Type is not JSON.
+  // The body as any JSON value, parsed by ParseJson (base/json.h: depth limit, no
+  // duplicate keys, positions in errors): Malformed (400) if it is not JSON or the
+  // Content-Type is not application/json.
+  Result<nlohmann::json> JsonValue() const;
+  // The body as a JSON object: as JsonValue, and Malformed if it is not an object.
   Result<nlohmann::json> JsonBody() const;
 
  private:
@@ -52,6 +58,10 @@ class Context {
   std::string request_id_;
   std::optional<auth::Principal> principal_;
 };
+
+// A numeric id in the path parameter `param`: 1–18 digits, at least 1. Anything else
+// (too long, not digits, zero) is NoSuch("<what> '<text>'"), since no record has it.
+Result<int64_t> IdParam(const Context& ctx, std::string_view param, std::string_view what);
 
 // Reads fields of a JSON object and collects every problem as a field error.
 //   FieldReader f(body);

@@ -7,6 +7,7 @@
 #include "api/export.h"
 #include "api/render.h"
 #include "auth/roles.h"
+#include "registry/geometry.h"
 
 namespace tc::api {
 namespace {
@@ -16,39 +17,6 @@ constexpr const char* kAreaSchema = R"({"type":"object","properties":{"code":{"t
   "level":{"type":"string","enum":["city","district","street","community","compound","building","unit"]},
   "path":{"type":"string"},"mode":{"type":"string","enum":["peacetime","wartime"]},
   "updated_at":{"type":"string"}}})";
-
-// Area of a GeoJSON Polygon/MultiPolygon in lon/lat degrees, in km² (equirectangular
-// projection at each ring's mean latitude; plenty for density shading).
-double GeometryAreaKm2(const nlohmann::json& g) {
-  if (!g.is_object() || !g.contains("coordinates")) return 0;
-  auto ring_area = [](const nlohmann::json& ring) {
-    if (!ring.is_array() || ring.size() < 3) return 0.0;
-    double lat0 = 0;
-    for (const auto& p : ring) lat0 += p[1].get<double>();
-    lat0 /= static_cast<double>(ring.size());
-    const double kx = 111.320 * std::cos(lat0 * M_PI / 180), ky = 110.574;
-    double sum = 0;
-    for (size_t i = 0; i < ring.size(); ++i) {
-      const auto& a = ring[i];
-      const auto& b = ring[(i + 1) % ring.size()];
-      sum += a[0].get<double>() * kx * b[1].get<double>() * ky - b[0].get<double>() * kx * a[1].get<double>() * ky;
-    }
-    return std::abs(sum) / 2;
-  };
-  auto polygon_area = [&](const nlohmann::json& rings) {
-    double total = 0;
-    for (size_t i = 0; i < rings.size(); ++i) total += (i == 0 ? 1 : -1) * ring_area(rings[i]);
-    return total;
-  };
-  try {
-    if (g.value("type", "") == "Polygon") return polygon_area(g["coordinates"]);
-    double total = 0;
-    for (const auto& poly : g["coordinates"]) total += polygon_area(poly);
-    return total;
-  } catch (const nlohmann::json::exception&) {
-    return 0;
-  }
-}
 
 }  // namespace
 
@@ -126,7 +94,7 @@ void Api::AddAreaRoutes() {
                 for (const auto& s : shapes) {
                   nlohmann::json geometry = s.geojson.empty() ? nlohmann::json(nullptr)
                                                               : nlohmann::json::parse(s.geojson, nullptr, false);
-                  const double km2 = GeometryAreaKm2(geometry);
+                  const double km2 = registry::GeoJsonAreaKm2(geometry);
                   features.push_back(
                       {{"type", "Feature"},
                        {"geometry", geometry},

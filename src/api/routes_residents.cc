@@ -25,10 +25,10 @@ constexpr const char* kResidentSchema = R"({"type":"object","properties":{"id":{
 // The caller's scope key (prefix of household codes they may see).
 std::string ScopeOf(const Context& ctx) { return registry::ScopeKeyOfCode(ctx.principal().area_code); }
 
+// Outside the caller's jurisdiction answers exactly as a resident that does not exist.
 Status RequireResidentInScope(const Context& ctx, const registry::Resident& r) {
   if (r.household_code.starts_with(ScopeOf(ctx))) return Status::Ok();
-  return PermissionDenied("resident " + std::to_string(r.id) + " is outside your jurisdiction (" +
-                          ctx.principal().area_code + ")");
+  return NoSuch("resident " + std::to_string(r.id));
 }
 
 // unmask=true needs the permission; the caller audits the read.
@@ -38,15 +38,7 @@ Result<bool> WantsUnmasked(const Context& ctx) {
   return unmask;
 }
 
-Result<int64_t> PathId(const Context& ctx) {
-  const std::string_view s = ctx.Param("id");
-  int64_t id = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9' || id > INT64_MAX / 10) return NotFound("no resident '" + std::string(s) + "'");
-    id = id * 10 + (c - '0');
-  }
-  return id;
-}
+Result<int64_t> PathId(const Context& ctx) { return IdParam(ctx, "id", "resident"); }
 
 }  // namespace
 
@@ -144,9 +136,9 @@ void Api::AddResidentRoutes() {
                 TC_RETURN_IF_ERROR(
                     f.Finish({"name", "id_number", "phone", "birth_date", "sex", "household_code", "tags"}));
                 if (!nr.household_code.starts_with(ScopeOf(ctx))) {
-                  return PermissionDenied("household " + nr.household_code + " is outside your jurisdiction");
+                  return FieldInvalid("household_code", "household '" + nr.household_code + "' does not exist");
                 }
-                TC_ASSIGN_OR_RETURN(auto r, deps_.residents.Create(nr, ctx.actor()));
+                TC_ASSIGN_OR_RETURN(auto r, deps_.residents.Create(nr, ctx.actor(), ScopeOf(ctx)));
                 return JsonReply(ResidentJson(r, false), 201);
               });
 
@@ -231,7 +223,7 @@ void Api::AddResidentRoutes() {
                 // Moving someone out of your jurisdiction is allowed (they leave); moving
                 // them into a household you cannot see is not.
                 if (!to.starts_with(ScopeOf(ctx))) {
-                  return PermissionDenied("household " + to + " is outside your jurisdiction");
+                  return FieldInvalid("household_code", "household '" + to + "' does not exist");
                 }
                 TC_ASSIGN_OR_RETURN(auto r, deps_.residents.Move(id, to, reason, ctx.actor()));
                 return JsonReply(ResidentJson(r, false));

@@ -55,7 +55,7 @@ void Api::AddUserRoutes() {
               [this](Context& ctx) -> Result<Reply> {
                 const std::string username(ctx.Param("username"));
                 TC_ASSIGN_OR_RETURN(auto user, deps_.accounts.FindUser(username));
-                TC_RETURN_IF_ERROR(ctx.RequireCovers(user.area_path, "user " + username));
+                TC_RETURN_IF_ERROR(ctx.RequireCovers(user.area_path, "user '" + username + "'"));
                 if (user.id == ctx.principal().user_id) return Conflict("you cannot disable your own account");
                 TC_RETURN_IF_ERROR(deps_.accounts.DisableUser(username, ctx.actor()));
                 return Reply{.status = 204};

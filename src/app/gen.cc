@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/app.h"
+#include "registry/lookup.h"
 #include "gen/city.h"
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
@@ -62,8 +63,7 @@ int RunGenCheckins(const GenTracingOptions& o) {
   }
   int64_t venues = 0;
   Status counted = store->Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM venues"));
-    venues = rows[0].Int(0);
+    TC_ASSIGN_OR_RETURN(venues, gen::CountVenues(c));
     return Status::Ok();
   });
   if (!counted.ok()) return Fail("gen checkins", counted);
@@ -132,8 +132,7 @@ int RunGenCity(const GenCityOptions& o) {
   if (!store) return 1;
   int64_t existing = 0;
   Status counted = store->Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM areas"));
-    existing = rows[0].Int(0);
+    TC_ASSIGN_OR_RETURN(existing, registry::AreaCount(c));
     return Status::Ok();
   });
   if (!counted.ok()) {

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <utility>
 
 #include "app/app.h"
+#include "registry/export.h"
 #include "io/csv_writer.h"
 #include "io/xlsx_writer.h"
 #include "registry/importer.h"
@@ -62,25 +64,8 @@ int RunImport(const ImportCliOptions& o) {
 int RunExport(const ExportCliOptions& o) {
   auto store = OpenMigrated(o.db);
   if (!store) return 1;
-  std::string sql;
-  std::vector<std::string> header;
-  if (o.kind == "residents") {
-    sql = "SELECT id, name, id_number, phone, birth_date, sex, household_code, tags FROM residents "
-          "WHERE status = 'active' ORDER BY id";
-    header = {"id", "name", "id_number", "phone", "birth_date", "sex", "household_code", "tags"};
-  } else if (o.kind == "areas") {
-    sql = "SELECT code, parent_code, name, level, path FROM areas ORDER BY path";
-    header = {"code", "parent_code", "name", "level", "path"};
-  } else if (o.kind == "dwellings") {
-    sql = "SELECT code, unit_code, address FROM households ORDER BY code";
-    header = {"code", "unit_code", "address"};
-  } else if (o.kind == "assignments") {
-    sql = "SELECT area_code, cadre_name, cadre_phone, organisation, role FROM assignments WHERE ended_at IS NULL "
-          "ORDER BY area_code, id";
-    header = {"area_code", "cadre_name", "cadre_phone", "organisation", "role"};
-  } else {
-    std::fprintf(stderr, "tongchou export: unknown kind '%s' (residents, areas, dwellings, assignments)\n",
-                 o.kind.c_str());
+  if (o.kind != "residents" && o.kind != "areas" && o.kind != "dwellings" && o.kind != "assignments") {
+    std::fprintf(stderr, "tongchou export: unknown kind '%s' (%s)\n", o.kind.c_str(), registry::kExportKinds);
     return 2;
   }
   std::unique_ptr<io::XlsxWriter> xlsx;
@@ -93,21 +78,15 @@ int RunExport(const ExportCliOptions& o) {
       return 1;
     }
     xlsx = std::move(w).value();
-    if (Status s = xlsx->WriteHeader(header); !s.ok()) return 1;
   } else {
     if (o.out != "-") file.open(o.out, std::ios::binary);
     csv = std::make_unique<io::CsvWriter>(o.out == "-" ? std::cout : file);
-    if (Status s = csv->WriteRow(header); !s.ok()) return 1;
   }
   // Audited like any bulk read of personal data: this export is unmasked.
-  Status s = store->Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql));
-    for (const auto& r : rows.rows) {
-      std::vector<std::string> fields;
-      for (size_t i = 0; i < r.cells.size(); ++i) fields.push_back(r.Text(i));
-      TC_RETURN_IF_ERROR(xlsx ? xlsx->WriteRow(fields) : csv->WriteRow(fields));
-    }
-    return Status::Ok();
+  bool header = true;
+  Status s = registry::ExportRows(*store, o.kind, [&](const std::vector<std::string>& fields) {
+    if (std::exchange(header, false) && xlsx) return xlsx->WriteHeader(fields);
+    return xlsx ? xlsx->WriteRow(fields) : csv->WriteRow(fields);
   });
   if (s.ok() && xlsx) s = xlsx->Close();
   if (s.ok()) {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/app.h"
+#include "tracing/rules.h"
 #include "base/crypto.h"
 
 int main(int argc, char** argv) {
@@ -157,7 +158,7 @@ int main(int argc, char** argv) {
   trace_contacts->add_option("--cases", trace.cases, "Case ids, comma-separated");
   trace_contacts->add_option("--first", trace.first, "Or: the first N cases by report date");
   trace_contacts->add_option("--margin", trace.margin, "Minutes of presence margin without leave times")
-      ->check(CLI::Range(0, 240));
+      ->check(CLI::Range(tc::tracing::Minute{0}, tc::tracing::kMaxMarginMinutes));
   trace_contacts->add_flag("--no-secondary", trace.no_secondary, "Close contacts only");
   trace_contacts->add_flag("--list", trace.list, "Put them on the contact list (audited as the CLI user)");
   auto* trace_sources = trace_cmd->add_subcommand("sources", "Rank venues as the likely source of the first N cases");
@@ -167,7 +168,7 @@ int main(int argc, char** argv) {
       "evaluate", "Against a generated outbreak's ground truth: recall of the rings and the true source's rank");
   trace_evaluate->add_option("--n", trace.n, "Case counts, comma-separated");
   trace_evaluate->add_option("--margin", trace.margin, "Minutes of presence margin without leave times")
-      ->check(CLI::Range(0, 240));
+      ->check(CLI::Range(tc::tracing::Minute{0}, tc::tracing::kMaxMarginMinutes));
   auto* trace_stats = trace_cmd->add_subcommand("stats", "Load the engine and print its size");
   for (auto* c : {trace_visitors, trace_contacts, trace_sources, trace_evaluate}) {
     c->add_option("--show", trace.show, "Rows to print");

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "gen/evaluation.h"
 #include "registry/id_number.h"
 #include "tracing/cases.h"
 #include "tracing/checkins.h"
@@ -213,6 +214,9 @@ int RunTrace(const std::string& what, const TraceCliOptions& o) {
   if (what == "sources") {
     const auto t0 = std::chrono::steady_clock::now();
     auto r = cases.RankSourcesOfFirst(o.first, static_cast<size_t>(o.top));
+    if (r.ok()) {
+      if (Status marked = gen::MarkTrueSource(*store, *r); !marked.ok()) return Fail(marked);
+    }
     const double ms = MsSince(t0);
     if (!r.ok()) return Fail(r.status());
     std::vector<uint32_t> ids;
@@ -246,7 +250,7 @@ int RunTrace(const std::string& what, const TraceCliOptions& o) {
       }
       tracing::ContactRules rules;
       rules.margin_without_leave = o.margin;
-      auto ev = cases.Evaluate(std::stoi(part), rules);
+      auto ev = gen::EvaluateTracing(*store, cases, *tracing, std::stoi(part), rules);
       if (!ev.ok()) return Fail(ev.status());
       std::printf("%5d %10lld %10lld %10lld %10lld %8lld %7.1f%% %7.1f%% %8lld %6s\n", ev->n,
                   static_cast<long long>(ev->infected_by_then), static_cast<long long>(ev->listed_close),

@@ -70,6 +70,9 @@ inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionD
 inline Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+// NotFound "<what> does not exist": the one answer both for a record that does not
+// exist and for one outside the caller's jurisdiction, which must not be told apart.
+inline Status NoSuch(const std::string& what) { return NotFound(what + " does not exist"); }
 // A single-field validation failure: message and field error say the same thing.
 Status FieldInvalid(std::string field, std::string message);
 

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -32,8 +33,17 @@ struct Event {
 // Records an event inside the caller's write transaction.
 Status Publish(store::Conn& conn, std::string_view type, std::string_view payload_json, Millis at);
 
-// Thread-safe: mu_ serialises Subscribe() and Deliver(), so each subscriber sees
-// events one at a time, in seq order.
+// Order: on SQLite one writer commits at a time, so seq order is commit order. On
+// PostgreSQL a lower seq can commit after a higher one was read, so events are read
+// in (transaction id, seq) order and only from transactions older than the oldest
+// still running: an event is delivered once everything that could precede it has
+// committed or rolled back (a long-running transaction delays delivery, never loses).
+//
+// Thread-safe. mu_ guards only the list of subscribers; no lock is held while a
+// handler runs or the store is read, so a handler may publish, Deliver() or
+// Subscribe(). Each subscriber is delivered by one thread at a time (its `running`
+// flag): a Deliver() that finds it busy asks the busy thread to go round again, so
+// every committed event reaches every subscriber, one at a time, in order.
 class Bus {
  public:
   using Handler = std::function<Status(const Event&)>;
@@ -50,10 +60,16 @@ class Bus {
   struct Subscriber {
     std::string name;
     Handler handler;
+    std::mutex state_mu;  // guards running and again
+    bool running = false;
+    bool again = false;
   };
+  // Delivers the subscriber's pending events; called by the one thread running it.
+  Status DeliverTo(Subscriber& sub);
+
   store::Store& store_;
-  std::mutex mu_;
-  std::vector<Subscriber> subscribers_;
+  std::mutex mu_;  // guards subscribers_ (the list, not the delivery)
+  std::vector<std::shared_ptr<Subscriber>> subscribers_;
 };
 
 }  // namespace tc::events

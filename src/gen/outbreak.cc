@@ -245,7 +245,7 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
     }
     TC_ASSIGN_OR_RETURN(
         auto cw, conn.Bulk("cases", {"resident_id", "household_code", "kind", "onset_date", "report_date", "hospital",
-                                     "note", "created_by", "created_at", "updated_at"}));
+                                     "note", "created_by", "created_at", "updated_at", "reported_at"}));
     for (size_t i = 0; i < found.size(); ++i) {
       const Infected& x = *found[i];
       const bool confirmed = x.onset != 0;
@@ -254,7 +254,7 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
           cw->Add({static_cast<int64_t>(x.person), households[i], std::string(confirmed ? "confirmed" : "asymptomatic"),
                    confirmed ? store::Value(DateShanghai(tracing::ToMillis(x.onset))) : store::Value(std::monostate{}),
                    DateShanghai(reported), designated, std::string(confirmed ? "发热就诊报告" : "筛查发现"),
-                   std::string("gen"), reported, reported}));
+                   std::string("gen"), reported, reported, reported}));
       ++(confirmed ? summary.confirmed : summary.asymptomatic);
     }
     TC_RETURN_IF_ERROR(cw->Finish().status());

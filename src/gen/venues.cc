@@ -219,4 +219,9 @@ Result<VenueSummary> GenerateVenues(store::Store& store, const VenueOptions& opt
   return summary;
 }
 
+Result<int64_t> CountVenues(store::Conn& conn) {
+  TC_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT COUNT(*) FROM venues"));
+  return rows[0].Int(0);
+}
+
 }  // namespace tc::gen

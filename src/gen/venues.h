@@ -47,5 +47,7 @@ Result<VenueSummary> GenerateVenues(store::Store& store, const VenueOptions& opt
 // The big wholesale market's id (the wholesale market with the largest capacity),
 // NotFound if the store has none.
 Result<int64_t> FindMarket(store::Conn& conn);
+// How many venues the store holds (gen checkins adds venues when there are none).
+Result<int64_t> CountVenues(store::Conn& conn);
 
 }  // namespace tc::gen

@@ -152,6 +152,12 @@ std::string ScopeKeyOfCode(std::string_view code) {
   return std::string(code);
 }
 
+std::string ScopeKeyOfPath(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  const size_t slash = path.rfind('/');
+  return path.empty() ? std::string() : ScopeKeyOfCode(path.substr(slash == std::string_view::npos ? 0 : slash + 1));
+}
+
 Result<Area> Areas::Get(std::string_view code) {
   std::optional<Area> out;
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {

@@ -72,6 +72,9 @@ Status ValidateChildCode(std::string_view parent_code, Level parent_level, std::
 // High-volume tables (households, residents) store only their code, which
 // starts with their unit's scope key, so a jurisdiction filter is a prefix range.
 std::string ScopeKeyOfCode(std::string_view code);
+// The scope key of the last area of a materialised path ("/2201…/220102…/"); "" (all
+// of the city) for "/".
+std::string ScopeKeyOfPath(std::string_view path);
 
 // What lies under an area: from the rollup (residents, households, care tags)
 // and from the tree (areas by level, grids).

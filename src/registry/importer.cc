@@ -277,7 +277,7 @@ class Importer {
       }
       if (kind_ == ImportKind::kAreas) TC_RETURN_IF_ERROR(LookUp(c, "SELECT code, name FROM areas WHERE code IN ", keys, existing));
       if (kind_ == ImportKind::kDwellings) TC_RETURN_IF_ERROR(LookUp(c, "SELECT code, unit_code FROM households WHERE code IN ", keys, existing));
-      if (kind_ == ImportKind::kResidents) TC_RETURN_IF_ERROR(LookUp(c, "SELECT id_number, id FROM residents WHERE id_number IN ", keys, existing));
+      if (kind_ == ImportKind::kResidents) TC_RETURN_IF_ERROR(LookUp(c, "SELECT id_number, id, household_code FROM residents WHERE id_number IN ", keys, existing));
       for (auto& [code, values] : parent_info) CacheParent(code, std::move(values));
 
       const KindSpec& spec = Spec(kind_);
@@ -311,15 +311,21 @@ class Importer {
           continue;
         }
         const std::string& unit_path = parent_path;  // for residents: the household's unit path
-        if (!parent_path.starts_with(options_.scope_path)) {
-          reject(kind_ == ImportKind::kResidents ? "household_code" : "code", "'" + p.parent + "' is outside your jurisdiction");
+        if (!parent_path.starts_with(options_.scope_path)) {  // answered as if it did not exist
+          const char* field = kind_ == ImportKind::kAreas       ? "parent_code"
+                              : kind_ == ImportKind::kDwellings ? "unit_code"
+                              : kind_ == ImportKind::kResidents ? "household_code"
+                                                                : "area_code";
+          reject(field, "'" + p.parent + "' does not exist");
           continue;
         }
         if (!p.key.empty()) {
           if (auto e = existing.find(p.key); e != existing.end()) {
+            // A resident outside the caller's jurisdiction is not named.
             reject(kind_ == ImportKind::kResidents ? "id_number" : "code",
-                   kind_ == ImportKind::kResidents ? "already registered as resident " + e->second[0]
-                                                   : "'" + p.key + "' already exists");
+                   kind_ != ImportKind::kResidents             ? "'" + p.key + "' already exists"
+                   : e->second[1].starts_with(options_.scope_key) ? "already registered as resident " + e->second[0]
+                                                                  : "already registered to another resident");
             continue;
           }
           auto seen = file_keys_.find(p.key);

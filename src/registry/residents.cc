@@ -1,5 +1,7 @@
 #include "registry/residents.h"
 
+#include "registry/lookup.h"
+
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -59,14 +61,6 @@ Result<Resident> GetIn(store::Conn& c, int64_t id) {
   TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kColumns + " FROM residents WHERE id = ?", {id}));
   if (rows.empty()) return NotFound("resident " + std::to_string(id) + " does not exist");
   return FromRow(rows[0]);
-}
-
-Result<std::string> UnitPathOf(store::Conn& c, std::string_view household_code) {
-  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT a.path FROM households h JOIN areas a ON a.code = h.unit_code "
-                                         "WHERE h.code = ?",
-                                         {std::string(household_code)}));
-  if (rows.empty()) return NotFound("household '" + std::string(household_code) + "' does not exist");
-  return rows[0].Text(0);
 }
 
 nlohmann::json Snapshot(const Resident& r) {
@@ -159,13 +153,13 @@ Result<Household> Residents::GetHousehold(std::string_view code) {
 Result<std::string> Residents::HouseholdAreaPath(std::string_view household_code) {
   std::string path;
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(path, UnitPathOf(c, household_code));
+    TC_ASSIGN_OR_RETURN(path, registry::HouseholdAreaPath(c, household_code));
     return Status::Ok();
   }));
   return path;
 }
 
-Result<Resident> Residents::Create(const NewResident& nr, const audit::Actor& by) {
+Result<Resident> Residents::Create(const NewResident& nr, const audit::Actor& by, std::string_view viewer_scope) {
   Status invalid = InvalidArgument("resident is invalid");
   (void)ValidateName(nr.name, invalid);
   Resident r;
@@ -207,10 +201,15 @@ Result<Resident> Residents::Create(const NewResident& nr, const audit::Actor& by
 
   const Millis now = clock_.Now();
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-    auto path = UnitPathOf(c, r.household_code);
+    auto path = registry::HouseholdAreaPath(c, r.household_code);
     if (!path.ok()) return FieldInvalid("household_code", path.status().message());
     if (!r.id_number.empty()) {
-      TC_ASSIGN_OR_RETURN(auto dup, c.Query("SELECT id, name FROM residents WHERE id_number = ?", {r.id_number}));
+      TC_ASSIGN_OR_RETURN(auto dup, c.Query("SELECT id, name, household_code FROM residents WHERE id_number = ?",
+                                            {r.id_number}));
+      if (!dup.empty() && !dup[0].Text(2).starts_with(viewer_scope)) {
+        return Conflict("ID number " + MaskIdNumber(r.id_number) + " is already registered to another resident")
+            .AddFieldError("id_number", "already registered to another resident");
+      }
       if (!dup.empty()) {
         return Conflict("ID number " + MaskIdNumber(r.id_number) + " already belongs to resident " +
                         dup[0].Text(0) + " (" + dup[0].Text(1) + ")")
@@ -331,7 +330,7 @@ Result<Resident> Residents::Update(int64_t id, std::optional<std::string> name, 
     TC_RETURN_IF_ERROR(c.Exec("UPDATE residents SET name = ?, phone = ?, tags = ?, updated_at = ? WHERE id = ?",
                               {after.name, OrNull(after.phone), after.tags, now, id})
                            .status());
-    TC_ASSIGN_OR_RETURN(std::string path, UnitPathOf(c, before.household_code));
+    TC_ASSIGN_OR_RETURN(std::string path, registry::HouseholdAreaPath(c, before.household_code));
     if (after.tags != before.tags) {
       TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(before.tags, -1)));
       TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(after.tags, +1)));
@@ -356,9 +355,9 @@ Result<Resident> Residents::Move(int64_t id, std::string_view household_code, st
     TC_ASSIGN_OR_RETURN(Resident before, GetIn(c, id));
     if (before.status != "active") return Conflict("resident " + std::to_string(id) + " was merged");
     if (before.household_code == household_code) return FieldInvalid("household_code", "is the current household");
-    auto to_path = UnitPathOf(c, household_code);
+    auto to_path = registry::HouseholdAreaPath(c, household_code);
     if (!to_path.ok()) return FieldInvalid("household_code", to_path.status().message());
-    TC_ASSIGN_OR_RETURN(std::string from_path, UnitPathOf(c, before.household_code));
+    TC_ASSIGN_OR_RETURN(std::string from_path, registry::HouseholdAreaPath(c, before.household_code));
     TC_RETURN_IF_ERROR(c.Exec("UPDATE residents SET household_code = ?, updated_at = ? WHERE id = ?",
                               {std::string(household_code), now, id})
                            .status());
@@ -484,8 +483,8 @@ Result<Resident> Residents::Merge(int64_t keep_id, int64_t merge_id, const audit
     TC_RETURN_IF_ERROR(c.Exec("INSERT INTO resident_merges (kept_id, merged_id, snapshot, actor, at) VALUES (?, ?, ?, ?, ?)",
                               {keep_id, merge_id, snapshot.dump(), by.name, now})
                            .status());
-    TC_ASSIGN_OR_RETURN(std::string path, UnitPathOf(c, keep.household_code));
-    TC_ASSIGN_OR_RETURN(std::string gone_path, UnitPathOf(c, gone.household_code));
+    TC_ASSIGN_OR_RETURN(std::string path, registry::HouseholdAreaPath(c, keep.household_code));
+    TC_ASSIGN_OR_RETURN(std::string gone_path, registry::HouseholdAreaPath(c, gone.household_code));
     TC_RETURN_IF_ERROR(AdjustCounts(c, gone_path, ResidentDelta(gone.tags, -1)));
     TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(keep.tags, -1)));
     TC_RETURN_IF_ERROR(AdjustCounts(c, path, ResidentDelta(merged.tags, +1)));

@@ -98,9 +98,10 @@ class Residents {
                                     const audit::Actor& by);
   Result<Household> GetHousehold(std::string_view code);
 
-  // Validates every field (field errors), Conflict naming the existing record if the
-  // ID number is taken. Records the first residence. Audited.
-  Result<Resident> Create(const NewResident& r, const audit::Actor& by);
+  // Validates every field (field errors), Conflict if the ID number is taken — naming
+  // the existing record only if it lies under `viewer_scope` (the caller's scope key;
+  // "" sees the whole city). Records the first residence. Audited.
+  Result<Resident> Create(const NewResident& r, const audit::Actor& by, std::string_view viewer_scope = "");
   Result<Resident> Get(int64_t id);
   Result<std::vector<Resident>> List(const ResidentQuery& q);
   // Changes name, phone and/or tags (nullopt = unchanged). Audited.

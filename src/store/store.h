@@ -13,6 +13,7 @@
 // Tx()/Read() borrows one for its duration. A Conn is used by one thread at a time.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -140,6 +141,28 @@ class Store {
 // index-friendly prefix match `col >= prefix AND col < PrefixEnd(prefix)` on a column
 // with byte-order collation (areas.path, *.area_path). `prefix` must not end in 0xFF.
 std::string PrefixEnd(std::string_view prefix);
+
+// Runs `head` + "(?, ?, …)" + `tail` once per chunk of 500 `values` (an IN list),
+// calling fn(row) for every row returned; stops at the first error.
+template <typename T, typename Fn>
+Status QueryIn(Conn& c, std::string_view head, std::string_view tail, std::span<const T> values, Fn&& fn) {
+  constexpr size_t kChunk = 500;
+  for (size_t i = 0; i < values.size(); i += kChunk) {
+    const size_t n = std::min(kChunk, values.size() - i);
+    std::string sql(head);
+    sql += '(';
+    Params params;
+    for (size_t k = i; k < i + n; ++k) {
+      sql += k > i ? ", ?" : "?";
+      params.emplace_back(values[k]);
+    }
+    sql += ')';
+    sql += tail;
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql, params));
+    for (const auto& r : rows.rows) fn(r);
+  }
+  return Status::Ok();
+}
 
 // Rewrites `?` placeholders to `$1..$n`, leaving quoted literals alone.
 std::string RewritePlaceholders(std::string_view sql);

@@ -10,6 +10,7 @@
 
 #include "events/events.h"
 #include "registry/areas.h"
+#include "registry/lookup.h"
 #include "tracing/checkins.h"
 
 namespace tc::tracing {
@@ -18,7 +19,7 @@ namespace {
 constexpr Millis kDayMs = 86'400'000;
 constexpr const char* kCaseColumns =
     "id, resident_id, household_code, kind, onset_date, report_date, hospital, infector_case_id, note, created_by, "
-    "created_at, updated_at";
+    "created_at, updated_at, reported_at";
 constexpr const char* kContactColumns =
     "id, resident_id, household_code, ring, case_id, via_resident_id, reason_kind, venue_id, exposure_at, reason, "
     "status, officer, run_id, listed_by, listed_at, updated_at, removed_at, removed_reason";
@@ -26,7 +27,7 @@ const std::vector<std::string> kStatuses = {"pending", "notified", "quarantined"
 
 Case CaseFromRow(const store::Row& r) {
   return Case{r.Int(0),  r.Int(1),  r.Text(2), r.Text(3), r.Text(4),  r.Text(5),
-              r.Text(6), r.Int(7),  r.Text(8), r.Text(9), r.Int(10), r.Int(11)};
+              r.Text(6), r.Int(7),  r.Text(8), r.Text(9), r.Int(10), r.Int(11), r.Int(12)};
 }
 
 ContactEntry ContactFromRow(const store::Row& r) {
@@ -45,11 +46,11 @@ int StatusRank(std::string_view s) {
 store::Value OptInt(int64_t v) { return v ? store::Value{v} : store::Value{}; }
 store::Value OptText(const std::string& v) { return v.empty() ? store::Value{} : store::Value{v}; }
 
+// The area path of a household's unit, for audit placement ("/" if it is gone).
 Result<std::string> HouseholdPath(store::Conn& c, const std::string& household_code) {
-  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT a.path FROM households h JOIN areas a ON a.code = h.unit_code "
-                                         "WHERE h.code = ?",
-                                         {household_code}));
-  return rows.empty() ? std::string("/") : rows[0].Text(0);
+  auto path = registry::HouseholdAreaPath(c, household_code);
+  if (!path.ok() && path.status().code() == StatusCode::kNotFound) return std::string("/");
+  return path;
 }
 
 Result<Case> CaseIn(store::Conn& c, int64_t id) {
@@ -136,6 +137,12 @@ Result<Case> Cases::Create(const NewCase& nc, const audit::Actor& by) {
       invalid.AddFieldError("onset_date", "onset_date is after report_date");
     }
   }
+  if (nc.reported_at && report &&
+      (nc.reported_at < report || nc.reported_at >= report + kDayMs || nc.reported_at > now + 60'000)) {
+    invalid.AddFieldError("reported_at", "reported_at " + FormatShanghai(nc.reported_at) +
+                                             (nc.reported_at > now + 60'000 ? " is in the future"
+                                                                            : " does not fall on report_date"));
+  }
   if (nc.hospital.size() > 200) invalid.AddFieldError("hospital", "hospital is longer than 200 bytes");
   if (nc.note.size() > 2000) invalid.AddFieldError("note", "note is longer than 2000 bytes");
   if (!invalid.field_errors().empty()) {
@@ -147,13 +154,13 @@ Result<Case> Cases::Create(const NewCase& nc, const audit::Actor& by) {
   }
   Case out;
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto person,
-                        c.Query("SELECT household_code, status FROM residents WHERE id = ?", {nc.resident_id}));
-    if (person.empty()) {
-      return FieldInvalid("resident_id", "resident " + std::to_string(nc.resident_id) + " does not exist");
+    auto person = registry::Person(c, nc.resident_id);
+    if (!person.ok() && person.status().code() == StatusCode::kNotFound) {
+      return FieldInvalid("resident_id", person.status().message());
     }
-    if (person[0].Text(1) != "active") {
-      return FieldInvalid("resident_id", "resident " + std::to_string(nc.resident_id) + " is " + person[0].Text(1));
+    TC_RETURN_IF_ERROR(person.status());
+    if (person->status != "active") {
+      return FieldInvalid("resident_id", "resident " + std::to_string(nc.resident_id) + " is " + person->status);
     }
     TC_ASSIGN_OR_RETURN(auto existing, c.Query("SELECT id FROM cases WHERE resident_id = ?", {nc.resident_id}));
     if (!existing.empty()) {
@@ -166,13 +173,14 @@ Result<Case> Cases::Create(const NewCase& nc, const audit::Actor& by) {
         return FieldInvalid("infector_case_id", "case " + std::to_string(nc.infector_case_id) + " does not exist");
       }
     }
-    const std::string household = person[0].Text(0);
+    const std::string household = person->household_code;
     TC_ASSIGN_OR_RETURN(auto ins,
                         c.Query("INSERT INTO cases (resident_id, household_code, kind, onset_date, report_date, "
-                                "hospital, infector_case_id, note, created_by, created_at, updated_at) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                "hospital, infector_case_id, note, created_by, created_at, updated_at, reported_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                                 {nc.resident_id, household, nc.kind, OptText(nc.onset_date), nc.report_date,
-                                 nc.hospital, OptInt(nc.infector_case_id), nc.note, by.name, now, now}));
+                                 nc.hospital, OptInt(nc.infector_case_id), nc.note, by.name, now, now,
+                                 OptInt(nc.reported_at)}));
     TC_ASSIGN_OR_RETURN(out, CaseIn(c, ins[0].Int(0)));
     TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, household));
     nlohmann::json detail = {{"resident_id", nc.resident_id}, {"kind", nc.kind}, {"report_date", nc.report_date}};
@@ -268,6 +276,13 @@ Result<ChainGraph> Cases::Chain(int64_t id, int max_cases) {
   return g;
 }
 
+Millis ExposureEnd(const Case& c) {
+  if (c.reported_at) return c.reported_at;
+  auto report = ParseDate(c.report_date, "report_date");
+  const Millis day_end = report.ok() ? *report + kDayMs - 60'000 : c.created_at;
+  return c.created_at ? std::min(c.created_at, day_end) : day_end;
+}
+
 Result<std::vector<CaseWindow>> Cases::Windows(const std::vector<int64_t>& case_ids, int days_before_onset) {
   std::vector<CaseWindow> out;
   const Millis now = clock_.Now();
@@ -280,7 +295,7 @@ Result<std::vector<CaseWindow>> Cases::Windows(const std::vector<int64_t>& case_
         TC_ASSIGN_OR_RETURN(start, ParseDate(k.onset_date, "onset_date"));
       }
       const Millis from = start - days_before_onset * kDayMs;
-      const Millis to = std::min(now, report + kDayMs - 60'000);
+      const Millis to = std::min(now, ExposureEnd(k));
       out.push_back(CaseWindow{static_cast<uint32_t>(k.resident_id), ToMinute(from), ToMinute(to)});
     }
     return Status::Ok();
@@ -291,8 +306,9 @@ Result<std::vector<CaseWindow>> Cases::Windows(const std::vector<int64_t>& case_
 Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
   if (req.case_ids.empty()) return FieldInvalid("case_ids", "at least one case is required");
   if (req.case_ids.size() > 10'000) return FieldInvalid("case_ids", "at most 10,000 cases per run");
-  if (req.days_before_onset < 0 || req.days_before_onset > 21) {
-    return FieldInvalid("days_before_onset", "days_before_onset must be 0–21");
+  if (req.days_before_onset < 0 || req.days_before_onset > kMaxDaysBeforeOnset) {
+    return FieldInvalid("days_before_onset",
+                        "days_before_onset must be 0–" + std::to_string(kMaxDaysBeforeOnset));
   }
   TC_ASSIGN_OR_RETURN(auto windows, Windows(req.case_ids, req.days_before_onset));
   std::unordered_map<uint32_t, int64_t> case_of_person;  // resident → case id
@@ -304,7 +320,7 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
   run.close_found = static_cast<int64_t>(found.close.size());
   run.secondary_found = static_cast<int64_t>(found.secondary.size());
 
-  // Names for the reasons: venues, and which case each close contact leads back to.
+  // For the reasons: venues, and which case each close contact leads back to.
   std::vector<uint32_t> venue_ids, persons;
   for (const auto* ring : {&found.close, &found.secondary}) {
     for (const Exposure& e : *ring) {
@@ -315,7 +331,6 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
   TC_ASSIGN_OR_RETURN(auto venues, tracing_.VenuesById(venue_ids));
   std::unordered_map<int64_t, const Venue*> venue_by_id;
   for (const Venue& v : venues) venue_by_id[v.id] = &v;
-  for (const CaseWindow& w : windows) persons.push_back(w.person);  // the cases' own names, for reasons
   TC_ASSIGN_OR_RETURN(auto people, tracing_.People(persons));
   std::unordered_map<int64_t, const PersonRef*> person_by_id;
   for (const PersonRef& p : people) person_by_id[p.id] = &p;
@@ -357,12 +372,11 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
                                                        "reason", "status", "officer", "run_id", "listed_by",
                                                        "listed_at", "updated_at"}));
     std::vector<std::pair<int64_t, const Exposure*>> upgrades;
-    // "03-05 10:30 与病例#12 张三 同在 新发地市场(…-V0001)" / "与密接 李四(居民 88) 同住".
+    // "03-05 10:30 与病例#12 同在 新发地市场(…-V0001)" / "与密接(居民 88) 同住". No names: the
+    // entry is read by whoever covers the contact, who may not cover the case.
     auto reason_of = [&](const Exposure& e, const std::string& ring) {
-      auto p = person_by_id.find(e.source);
-      const std::string name = p == person_by_id.end() ? "" : p->second->name;
-      const std::string who = ring == "close" ? "病例#" + std::to_string(case_of_person[e.source]) + " " + name
-                                              : "密接 " + name + "(居民 " + std::to_string(e.source) + ")";
+      const std::string who = ring == "close" ? "病例#" + std::to_string(case_of_person[e.source])
+                                              : "密接(居民 " + std::to_string(e.source) + ")";
       if (e.route == Route::kHousehold) return "与" + who + " 同住";
       auto v = venue_by_id.find(e.venue);
       const std::string where = v == venue_by_id.end() ? "场所 " + std::to_string(e.venue)
@@ -506,9 +520,9 @@ Result<ContactEntry> Cases::AddContact(int64_t resident_id, std::string_view rin
   const Millis now = clock_.Now();
   ContactEntry out;
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto person,
-                        c.Query("SELECT household_code, status FROM residents WHERE id = ?", {resident_id}));
-    if (person.empty() || person[0].Text(1) != "active") {
+    auto person = registry::Person(c, resident_id);
+    if (!person.ok() && person.status().code() != StatusCode::kNotFound) return person.status();
+    if (!person.ok() || person->status != "active") {
       return FieldInvalid("resident_id", "resident " + std::to_string(resident_id) + " does not exist or is merged");
     }
     if (case_id) {
@@ -525,7 +539,7 @@ Result<ContactEntry> Cases::AddContact(int64_t resident_id, std::string_view rin
       return Conflict("resident " + std::to_string(resident_id) + " is already listed as contact " +
                       std::to_string(open[0].Int(0)) + " (" + open[0].Text(1) + ")");
     }
-    const std::string household = person[0].Text(0);
+    const std::string household = person->household_code;
     TC_ASSIGN_OR_RETURN(auto ins, c.Query("INSERT INTO contacts (resident_id, household_code, ring, case_id, "
                                           "reason_kind, reason, status, listed_by, listed_at, updated_at) "
                                           "VALUES (?, ?, ?, ?, 'manual', ?, 'pending', ?, ?, ?) RETURNING id",
@@ -597,67 +611,17 @@ Result<SourceRanking> Cases::RankSourcesOfFirst(int n, size_t top) {
   SourceRanking out;
   out.n = static_cast<int>(first.size());
   TC_ASSIGN_OR_RETURN(out.top, tracing_.Sources(windows, top));
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT venue_id FROM outbreak_truth WHERE route = 'source' LIMIT 1"));
-    out.true_source = rows.empty() ? 0 : rows[0].Int(0);
-    return Status::Ok();
-  }));
-  for (size_t i = 0; i < out.top.size(); ++i) {
-    if (out.true_source && out.top[i].venue == out.true_source) out.true_source_rank = static_cast<int>(i + 1);
-  }
   return out;
 }
 
-Result<Evaluation> Cases::Evaluate(int n, const ContactRules& rules) {
-  if (n < 1 || n > 10'000) return FieldInvalid("n", "n must be 1–10,000");
-  Evaluation ev;
-  // The first n detected infections that are cases, in detection order.
-  std::vector<int64_t> case_ids;
-  std::unordered_set<int64_t> inputs;
-  std::unordered_map<int64_t, Millis> infected_at;  // truth, every infected person
-  Millis last_report = 0;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT c.id, c.resident_id, c.report_date FROM cases c "
-                                           "JOIN outbreak_truth t ON t.person_id = c.resident_id "
-                                           "ORDER BY t.detected_at, c.id LIMIT ?",
-                                           {int64_t{n}}));
-    for (const auto& r : rows.rows) {
-      case_ids.push_back(r.Int(0));
-      inputs.insert(r.Int(1));
-      TC_ASSIGN_OR_RETURN(Millis report, ParseDate(r.Text(2), "report_date"));
-      last_report = std::max(last_report, report + kDayMs - 60'000);
-    }
-    TC_ASSIGN_OR_RETURN(auto truth, c.Query("SELECT person_id, infected_at FROM outbreak_truth"));
-    for (const auto& r : truth.rows) infected_at[r.Int(0)] = r.Int(1);
-    return Status::Ok();
+Result<std::vector<Case>> Cases::OfResidents(std::span<const int64_t> resident_ids) {
+  std::vector<Case> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) {
+    return store::QueryIn(c, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE resident_id IN ", "",
+                          resident_ids, [&](const store::Row& r) { out.push_back(CaseFromRow(r)); });
   }));
-  if (case_ids.empty()) return NotFound("no outbreak with ground truth and cases (run `tongchou gen outbreak`)");
-  ev.n = static_cast<int>(case_ids.size());
-  TC_ASSIGN_OR_RETURN(auto windows, Windows(case_ids, 4));
-  TC_ASSIGN_OR_RETURN(ContactResult found, tracing_.Contacts(windows, rules, true, true));
-  ev.listed_close = static_cast<int64_t>(found.close.size());
-  ev.listed_secondary = static_cast<int64_t>(found.secondary.size());
-  std::unordered_set<int64_t> close, secondary;
-  for (const Exposure& e : found.close) close.insert(e.person);
-  for (const Exposure& e : found.secondary) secondary.insert(e.person);
-  for (const auto& [person, at] : infected_at) {
-    if (inputs.count(person)) continue;
-    ++ev.infected_total;
-    if (at > last_report) continue;
-    ++ev.infected_by_then;
-    if (close.count(person)) {
-      ++ev.caught_close;
-    } else if (secondary.count(person)) {
-      ++ev.caught_secondary;
-    }
-  }
-  if (ev.infected_by_then) {
-    ev.recall_close = static_cast<double>(ev.caught_close) / static_cast<double>(ev.infected_by_then);
-    ev.recall_both =
-        static_cast<double>(ev.caught_close + ev.caught_secondary) / static_cast<double>(ev.infected_by_then);
-  }
-  TC_ASSIGN_OR_RETURN(ev.source, RankSourcesOfFirst(n, 50));
-  return ev;
+  std::sort(out.begin(), out.end(), [](const Case& a, const Case& b) { return a.id < b.id; });
+  return out;
 }
 
 }  // namespace tc::tracing

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@
 
 namespace tc::tracing {
 
+// How far before onset (or report) a case's trajectory is traced, at most.
+inline constexpr int kMaxDaysBeforeOnset = 21;
+
 struct Case {
   int64_t id = 0;
   int64_t resident_id = 0;
@@ -32,13 +36,19 @@ struct Case {
   int64_t infector_case_id = 0;  // 0: unknown
   std::string note, created_by;
   Millis created_at = 0, updated_at = 0;
+  Millis reported_at = 0;  // when reported and isolated; 0: not recorded (see ExposureEnd)
 };
+
+// When a case stopped exposing others: isolated at report. The recorded report time,
+// else the earlier of when the case was recorded and the end of its report date.
+Millis ExposureEnd(const Case& c);
 
 struct NewCase {
   int64_t resident_id = 0;
   std::string kind = "confirmed";
   std::string onset_date, report_date, hospital, note;
   int64_t infector_case_id = 0;
+  Millis reported_at = 0;  // optional; must fall on report_date
 };
 
 struct CaseListQuery {
@@ -107,18 +117,9 @@ struct ChainGraph {
 struct SourceRanking {
   int n = 0;                  // first n cases by report date
   std::vector<SourceScore> top;
-  int64_t true_source = 0;    // venue id (0 if no outbreak truth)
+  // Filled against a generated outbreak's truth by gen::MarkTrueSource, else 0.
+  int64_t true_source = 0;    // venue id
   int true_source_rank = 0;   // 1-based; 0 if not among the ranked venues
-};
-
-struct Evaluation {
-  int n = 0;                      // the first n detected cases were traced
-  int64_t infected_by_then = 0;   // truly infected, not among the n, infected by the last report
-  int64_t infected_total = 0;     // truly infected in the whole outbreak, not among the n
-  int64_t listed_close = 0, listed_secondary = 0;
-  int64_t caught_close = 0, caught_secondary = 0;  // of infected_by_then
-  double recall_close = 0, recall_both = 0;
-  SourceRanking source;
 };
 
 class Cases {
@@ -154,11 +155,10 @@ class Cases {
                                   const audit::Actor& by);
   Result<ContactEntry> RemoveContact(int64_t id, std::string_view reason, const audit::Actor& by);
 
+  // The cases of these residents (those that are cases), by id.
+  Result<std::vector<Case>> OfResidents(std::span<const int64_t> resident_ids);
   // Source ranking from the first n cases (by report date, then id).
   Result<SourceRanking> RankSourcesOfFirst(int n, size_t top);
-  // Against a generated outbreak's ground truth: trace the first n detected cases
-  // (without listing anything) and measure recall and the true source's rank.
-  Result<Evaluation> Evaluate(int n, const ContactRules& rules);
 
  private:
   store::Store& store_;

@@ -27,6 +27,9 @@
 namespace tc::tracing {
 
 inline constexpr Minute kMaxStayMinutes = 24 * 60;
+// The largest person or venue id the engine holds (ids are 32-bit inside it); the
+// service refuses larger ones before they reach it.
+inline constexpr int64_t kMaxPersonId = 0xFFFF'FFFF;
 
 struct IndexStats {
   int64_t checkins = 0;        // in segments and the buffer

@@ -23,6 +23,10 @@ struct Visit {
   Minute leave;  // 0: unknown
 };
 
+// The widest presence margin a caller may ask for (API, CLI); the console keeps the
+// same bound in web/src/lib/tracing.ts (MARGIN_MAX).
+inline constexpr Minute kMaxMarginMinutes = 240;
+
 struct ContactRules {
   Minute margin_without_leave = 30;  // when either visit has no leave time
   Minute margin_with_leave = 0;      // when both have one

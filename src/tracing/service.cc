@@ -6,38 +6,18 @@
 #include <set>
 #include <tuple>
 
+#include "registry/areas.h"
+#include "registry/lookup.h"
 #include "tracing/checkins.h"
 
 namespace tc::tracing {
 namespace {
 
-constexpr size_t kInChunk = 500;
 constexpr Millis kClockSkew = 60'000;  // a scanner's clock may run a minute ahead
 constexpr const char* kVenueColumns = "id, code, name, kind, area_code, area_path, capacity, created_at";
 
 Venue VenueFromRow(const store::Row& r) {
   return Venue{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.Int(7)};
-}
-
-// "?, ?, ?" for n placeholders.
-std::string Placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s;
-}
-
-// Runs `sql` (with one IN (%s) list) for the values in chunks, calling fn per row.
-template <typename T, typename Fn>
-Status QueryIn(store::Conn& c, const std::string& sql_head, const std::string& sql_tail, const std::vector<T>& values,
-               Fn&& fn) {
-  for (size_t i = 0; i < values.size(); i += kInChunk) {
-    const size_t n = std::min(kInChunk, values.size() - i);
-    store::Params params;
-    for (size_t k = i; k < i + n; ++k) params.emplace_back(values[k]);
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql_head + "(" + Placeholders(n) + ")" + sql_tail, params));
-    for (const auto& r : rows.rows) fn(r);
-  }
-  return Status::Ok();
 }
 
 Status ValidateVenueCode(std::string_view code) {
@@ -56,15 +36,10 @@ class RegistryHouseholds : public HouseholdSource {
   explicit RegistryHouseholds(store::Store& store) : store_(store) {}
   void Members(std::span<const uint32_t> persons, const std::function<void(uint32_t, uint32_t)>& fn) const override {
     std::vector<int64_t> ids(persons.begin(), persons.end());
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     Status s = store_.Read([&](store::Conn& c) {
-      return QueryIn(c,
-                     "SELECT a.id, b.id FROM residents a JOIN residents b ON b.household_code = a.household_code "
-                     "AND b.id <> a.id AND b.status = 'active' WHERE a.id IN ",
-                     "", ids, [&](const store::Row& r) {
-                       fn(static_cast<uint32_t>(r.Int(0)), static_cast<uint32_t>(r.Int(1)));
-                     });
+      return registry::ForEachHouseholdMember(c, ids, [&](int64_t person, int64_t member) {
+        if (member <= kMaxPersonId) fn(static_cast<uint32_t>(person), static_cast<uint32_t>(member));
+      });
     });
     if (!s.ok() && error_.ok()) error_ = s;
   }
@@ -81,15 +56,14 @@ Tracing::Tracing(store::Store& store, const Clock& clock) : store_(store), clock
 
 Status Tracing::Start() {
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT MIN(created_at) FROM areas WHERE parent_code IS NULL"));
-    city_start_ = rows.empty() ? 0 : rows[0].Int(0);
+    TC_ASSIGN_OR_RETURN(city_start_, registry::CityCreatedAt(c));
     return Status::Ok();
   }));
   std::unique_lock lock(mu_);
   index_ = Index();
   index_.set_seal_threshold(64u << 20);  // the first load: big segments, merged once at the end
   index_.set_auto_merge(false);
-  last_id_ = 0;
+  cursor_ = CheckinCursor{};
   TC_RETURN_IF_ERROR(CatchUp());
   index_.Compact();
   index_.set_auto_merge(true);
@@ -98,7 +72,7 @@ Status Tracing::Start() {
 }
 
 Status Tracing::CatchUp() {
-  TC_ASSIGN_OR_RETURN(last_id_, LoadCheckins(store_, index_, last_id_));
+  TC_RETURN_IF_ERROR(CatchUpCheckins(store_, index_, cursor_));
   index_.Seal();
   return Status::Ok();
 }
@@ -120,13 +94,12 @@ Result<Venue> Tracing::CreateVenue(const NewVenue& v, const audit::Actor& by) {
   const Millis now = clock_.Now();
   Venue out;
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto area, c.Query("SELECT path FROM areas WHERE code = ?", {v.area_code}));
-    if (area.empty()) return FieldInvalid("area_code", "area '" + v.area_code + "' does not exist");
-    TC_ASSIGN_OR_RETURN(auto existing, c.Query("SELECT name FROM venues WHERE code = ?", {v.code}));
-    if (!existing.empty()) {
-      return Conflict("venue code '" + v.code + "' is taken by '" + existing[0].Text(0) + "'");
-    }
-    const std::string path = area[0].Text(0);
+    auto area = registry::AreaPath(c, v.area_code);
+    if (!area.ok()) return FieldInvalid("area_code", area.status().message());
+    TC_ASSIGN_OR_RETURN(auto existing, c.Query("SELECT 1 FROM venues WHERE code = ?", {v.code}));
+    // Codes are unique city-wide, so a taken code is said; whose it is is not.
+    if (!existing.empty()) return Conflict("venue code '" + v.code + "' is already taken");
+    const std::string path = *area;
     TC_RETURN_IF_ERROR(c.Exec("INSERT INTO venues (code, name, kind, area_code, area_path, capacity, created_at) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)",
                               {v.code, v.name, v.kind, v.area_code, path, v.capacity, now})
@@ -203,65 +176,74 @@ Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::st
     TC_RETURN_IF_ERROR(CatchUp());
   }
 
-  // Times, to the minute.
+  // Times, to the minute; people and venues are looked up only for lines that pass.
   std::vector<Minute> arrive(batch.size()), leave(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     const NewCheckin& n = batch[i];
-    arrive[i] = ToMinute(n.arrive_at);
-    leave[i] = n.leave_at ? ToMinute(n.leave_at) : 0;
-    if (n.person_id <= 0 && n.id_number.empty()) reject(i, "person_id", "person_id or id_number is required");
+    if (n.person_id < 0) {
+      reject(i, "person_id", "person_id must be a positive id, not " + std::to_string(n.person_id));
+    } else if (n.person_id == 0 && n.id_number.empty()) {
+      reject(i, "person_id", "person_id or id_number is required");
+    } else if (n.person_id > kMaxPersonId) {
+      reject(i, "person_id", "no resident " + std::to_string(n.person_id) + " in your jurisdiction");
+    }
     if (n.venue_code.empty()) reject(i, "venue_code", "venue_code is required");
-    if (n.arrive_at <= 0) {
+    if (n.arrive_at == kNoTime) {
       reject(i, "arrive_at", "arrive_at is required");
-    } else if (n.arrive_at < city_start_) {
+      continue;
+    }
+    if (n.arrive_at < city_start_) {
       reject(i, "arrive_at", "arrive_at " + FormatShanghai(n.arrive_at) + " is before the city's records begin (" +
                                  FormatShanghai(city_start_) + ")");
-    } else if (n.arrive_at > now + kClockSkew) {
-      reject(i, "arrive_at", "arrive_at " + FormatShanghai(n.arrive_at) + " is in the future");
+      continue;
     }
-    if (n.leave_at) {
-      if (leave[i] < arrive[i]) {
-        reject(i, "leave_at", "leave_at is before arrive_at");
-      } else if (leave[i] - arrive[i] > kMaxStayMinutes) {
-        reject(i, "leave_at", "leave_at is more than 24 hours after arrive_at");
-      } else if (n.leave_at > now + kClockSkew) {
-        reject(i, "leave_at", "leave_at " + FormatShanghai(n.leave_at) + " is in the future");
-      }
+    if (n.arrive_at > now + kClockSkew) {
+      reject(i, "arrive_at", "arrive_at " + FormatShanghai(n.arrive_at) + " is in the future");
+      continue;
+    }
+    arrive[i] = ToMinute(n.arrive_at);
+    if (n.leave_at == kNoTime) continue;
+    if (n.leave_at < n.arrive_at) {
+      reject(i, "leave_at", "leave_at is before arrive_at");
+    } else if (n.leave_at > now + kClockSkew) {
+      reject(i, "leave_at", "leave_at " + FormatShanghai(n.leave_at) + " is in the future");
+    } else if (ToMinute(n.leave_at) - arrive[i] > kMaxStayMinutes) {
+      reject(i, "leave_at", "leave_at is more than 24 hours after arrive_at");
+    } else {
+      leave[i] = ToMinute(n.leave_at);
     }
   }
 
-  // Venues and persons, one query per chunk.
+  // Venues and persons, one query per chunk. A person or venue outside the caller's
+  // jurisdiction is answered exactly as one that does not exist.
+  const std::string scope_key = registry::ScopeKeyOfPath(scope_path);
   std::map<std::string, std::pair<int64_t, std::string>, std::less<>> venues;  // code → (id, path)
-  std::map<int64_t, std::string> person_status;                               // id → status
-  std::map<std::string, int64_t, std::less<>> by_id_number;
+  std::map<int64_t, registry::PersonBrief> by_id;
+  std::map<std::string, registry::PersonBrief, std::less<>> by_id_number;
   {
     std::vector<std::string> codes, id_numbers;
     std::vector<int64_t> ids;
     for (size_t i = 0; i < batch.size(); ++i) {
       if (bad[i]) continue;
       codes.push_back(batch[i].venue_code);
-      if (batch[i].person_id > 0) {
-        ids.push_back(batch[i].person_id);
-      } else {
-        id_numbers.push_back(batch[i].id_number);
-      }
+      if (batch[i].person_id > 0) ids.push_back(batch[i].person_id);
+      if (!batch[i].id_number.empty()) id_numbers.push_back(batch[i].id_number);
     }
-    for (auto* v : {&codes, &id_numbers}) {
-      std::sort(v->begin(), v->end());
-      v->erase(std::unique(v->begin(), v->end()), v->end());
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
     TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-      TC_RETURN_IF_ERROR(QueryIn(c, "SELECT code, id, area_path FROM venues WHERE code IN ", "", codes,
-                                 [&](const store::Row& r) { venues[r.Text(0)] = {r.Int(1), r.Text(2)}; }));
-      TC_RETURN_IF_ERROR(QueryIn(c, "SELECT id_number, id, status FROM residents WHERE id_number IN ", "", id_numbers,
-                                 [&](const store::Row& r) {
-                                   by_id_number[r.Text(0)] = r.Int(1);
-                                   person_status[r.Int(1)] = r.Text(2);
-                                 }));
-      return QueryIn(c, "SELECT id, status FROM residents WHERE id IN ", "", ids,
-                     [&](const store::Row& r) { person_status[r.Int(0)] = r.Text(1); });
+      TC_RETURN_IF_ERROR(store::QueryIn(c, "SELECT code, id, area_path FROM venues WHERE code IN ", "",
+                                        std::span<const std::string>(codes),
+                                        [&](const store::Row& r) { venues[r.Text(0)] = {r.Int(1), r.Text(2)}; }));
+      TC_ASSIGN_OR_RETURN(auto numbered, registry::PeopleByIdNumber(c, id_numbers));
+      for (auto& p : numbered) {
+        if (p.household_code.starts_with(scope_key)) by_id_number[p.id_number] = std::move(p);
+      }
+      TC_ASSIGN_OR_RETURN(auto people, registry::PeopleById(c, ids));
+      for (auto& p : people) {
+        if (p.household_code.starts_with(scope_key)) by_id[p.id] = std::move(p);
+      }
+      return Status::Ok();
     }));
   }
   struct Good {
@@ -275,48 +257,51 @@ Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::st
     for (size_t i = 0; i < batch.size(); ++i) {
       if (bad[i]) continue;
       const NewCheckin& n = batch[i];
-      int64_t person = n.person_id;
-      if (person <= 0) {
-        auto it = by_id_number.find(n.id_number);
-        if (it == by_id_number.end()) {
-          reject(i, "id_number", "no resident has ID number '" + n.id_number + "'");
+      const registry::PersonBrief* person = nullptr;
+      const char* field = n.person_id > 0 ? "person_id" : "id_number";
+      if (n.person_id > 0) {
+        auto it = by_id.find(n.person_id);
+        if (it == by_id.end()) {
+          reject(i, "person_id", "no resident " + std::to_string(n.person_id) + " in your jurisdiction");
           continue;
         }
-        person = it->second;
+        person = &it->second;
+        if (!n.id_number.empty() && person->id_number != n.id_number) {
+          reject(i, "id_number",
+                 "ID number '" + n.id_number + "' is not that of resident " + std::to_string(n.person_id));
+          continue;
+        }
+      } else {
+        auto it = by_id_number.find(n.id_number);
+        if (it == by_id_number.end()) {
+          reject(i, "id_number", "no resident with ID number '" + n.id_number + "' in your jurisdiction");
+          continue;
+        }
+        person = &it->second;
       }
-      auto st = person_status.find(person);
-      if (st == person_status.end()) {
-        reject(i, n.person_id > 0 ? "person_id" : "id_number", "person " + std::to_string(person) + " does not exist");
-        continue;
-      }
-      if (st->second != "active") {
-        reject(i, n.person_id > 0 ? "person_id" : "id_number",
-               "person " + std::to_string(person) + " is " + st->second + ", not active");
+      if (person->status != "active") {
+        reject(i, field, "resident " + std::to_string(person->id) + " is " + person->status + ", not active");
         continue;
       }
       auto v = venues.find(n.venue_code);
-      if (v == venues.end()) {
-        reject(i, "venue_code", "venue '" + n.venue_code + "' does not exist");
-        continue;
-      }
-      if (!v->second.second.starts_with(scope_path)) {
-        reject(i, "venue_code", "venue '" + n.venue_code + "' is outside your jurisdiction");
+      if (v == venues.end() || !v->second.second.starts_with(scope_path)) {
+        reject(i, "venue_code", "no venue '" + n.venue_code + "' in your jurisdiction");
         continue;
       }
       const int64_t venue = v->second.first;
-      if (!seen.emplace(person, venue, arrive[i]).second) {
+      if (!seen.emplace(person->id, venue, arrive[i]).second) {
         reject(i, "arrive_at", "duplicate of an earlier line: same person, venue and minute");
         continue;
       }
       bool stored = false;
-      for (const Visit& x : index_.Trajectory(static_cast<uint32_t>(person), arrive[i], arrive[i])) {
+      for (const Visit& x : index_.Trajectory(static_cast<uint32_t>(person->id), arrive[i], arrive[i])) {
         stored = stored || x.venue == static_cast<uint32_t>(venue);
       }
       if (stored) {
         reject(i, "arrive_at", "already recorded: same person, venue and minute");
         continue;
       }
-      good.push_back({i, person, venue});
+      good.push_back({i, person->id, venue});
     }
   }
   std::sort(report.errors.begin(), report.errors.end(),
@@ -324,7 +309,9 @@ Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::st
   report.rejected = static_cast<int64_t>(report.errors.size());
   if (good.empty()) return report;
 
+  int64_t txid = 0;  // PostgreSQL: this batch's transaction, read back after the commit
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(txid, CurrentTransaction(c));
     TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk("checkins", {"person_id", "venue_id", "arrive_at", "leave_at"}));
     for (const Good& g : good) {
       store::Params row{g.person, g.venue, ToMillis(arrive[g.i])};
@@ -344,8 +331,13 @@ Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::st
                          now);
   }));
   report.accepted = static_cast<int64_t>(good.size());
+  // Acknowledged means in the engine: the catch-up brings every finished transaction,
+  // and on PostgreSQL this one's rows are read by its id even while an older
+  // transaction still runs (and holds the horizon back).
   std::unique_lock lock(mu_);
   TC_RETURN_IF_ERROR(CatchUp());
+  TC_RETURN_IF_ERROR(LoadTransaction(store_, index_, cursor_, txid));
+  index_.Seal();
   return report;
 }
 
@@ -361,6 +353,7 @@ Result<Tracing::Visitors> Tracing::VenueVisitors(std::string_view venue_code, Mi
 }
 
 Result<std::vector<Visit>> Tracing::Trajectory(int64_t person, Millis t1, Millis t2) {
+  if (person < 1 || person > kMaxPersonId) return NotFound("resident " + std::to_string(person) + " does not exist");
   {
     std::unique_lock lock(mu_);
     TC_RETURN_IF_ERROR(CatchUp());
@@ -390,9 +383,7 @@ Result<std::vector<SourceScore>> Tracing::Sources(const std::vector<CaseWindow>&
   }
   int64_t population = 0;
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT SUM(residents) FROM area_counts ac JOIN areas a "
-                                           "ON a.code = ac.area_code WHERE a.parent_code IS NULL"));
-    population = rows.empty() ? 0 : rows[0].Int(0);
+    TC_ASSIGN_OR_RETURN(population, registry::CityPopulation(c));
     return Status::Ok();
   }));
   std::shared_lock lock(mu_);
@@ -400,16 +391,18 @@ Result<std::vector<SourceScore>> Tracing::Sources(const std::vector<CaseWindow>&
 }
 
 Result<std::vector<PersonRef>> Tracing::People(std::span<const uint32_t> ids) {
-  std::vector<int64_t> sorted(ids.begin(), ids.end());
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<int64_t> wide(ids.begin(), ids.end());
+  return People(std::span<const int64_t>(wide));
+}
+
+Result<std::vector<PersonRef>> Tracing::People(std::span<const int64_t> wide) {
   std::vector<PersonRef> out;
-  out.reserve(sorted.size());
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) {
-    return QueryIn(c, "SELECT id, name, phone, household_code FROM residents WHERE id IN ", " ORDER BY id", sorted,
-                   [&](const store::Row& r) { out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3)}); });
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto people, registry::PeopleById(c, wide));
+    out.reserve(people.size());
+    for (auto& p : people) out.push_back({p.id, std::move(p.name), std::move(p.phone), std::move(p.household_code)});
+    return Status::Ok();
   }));
-  std::sort(out.begin(), out.end(), [](const PersonRef& a, const PersonRef& b) { return a.id < b.id; });
   return out;
 }
 
@@ -419,8 +412,8 @@ Result<std::vector<Venue>> Tracing::VenuesById(std::span<const uint32_t> ids) {
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::vector<Venue> out;
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) {
-    return QueryIn(c, std::string("SELECT ") + kVenueColumns + " FROM venues WHERE id IN ", "", sorted,
-                   [&](const store::Row& r) { out.push_back(VenueFromRow(r)); });
+    return store::QueryIn(c, std::string("SELECT ") + kVenueColumns + " FROM venues WHERE id IN ", "",
+                          std::span<const int64_t>(sorted), [&](const store::Row& r) { out.push_back(VenueFromRow(r)); });
   }));
   std::sort(out.begin(), out.end(), [](const Venue& a, const Venue& b) { return a.id < b.id; });
   return out;

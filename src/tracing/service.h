@@ -2,11 +2,13 @@
 // in-memory Index kept in step with the store. A check-in is acknowledged only after
 // its transaction commits, and it is in the index before the call returns, so the
 // next query sees it. Rows written by another process (a CLI import while the server
-// runs) are picked up before every query by their ids (Index follows checkins.id).
+// runs) are picked up before every query (CheckinCursor: by id on SQLite, by
+// finished transaction on PostgreSQL, where ids can commit out of order).
 // Thread-safe: one writer at a time, queries in parallel.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
@@ -18,6 +20,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "store/store.h"
+#include "tracing/checkins.h"
 #include "tracing/index.h"
 #include "tracing/queries.h"
 
@@ -35,14 +38,18 @@ struct NewVenue {
   int64_t capacity = 0;
 };
 
-// One check-in as received: the person by store id or by ID number.
+// A time not given (distinct from every real time, 1970 included).
+inline constexpr Millis kNoTime = std::numeric_limits<Millis>::min();
+
+// One check-in as received: the person by store id or by ID number (both may be
+// given, and must then agree).
 struct NewCheckin {
   int64_t line = 0;  // where it came from (a line number, or the array index + 1)
-  int64_t person_id = 0;
+  int64_t person_id = 0;  // 0: not given
   std::string id_number;
   std::string venue_code;
-  Millis arrive_at = 0;
-  Millis leave_at = 0;  // 0: none
+  Millis arrive_at = kNoTime;
+  Millis leave_at = kNoTime;  // kNoTime: none
 };
 
 struct CheckinError {
@@ -78,8 +85,8 @@ class Tracing {
   Result<std::vector<Venue>> ListVenues(std::string_view under_path, std::string_view kind, std::string_view text,
                                         int64_t after_id, int limit);
 
-  // Validates every check-in (person known and active, venue known and under
-  // `scope_path`, times whole minutes after the city's start and not in the future,
+  // Validates every check-in (person known, active and living under `scope_path`,
+  // venue known and under `scope_path` — outside it both answer as unknown —, times whole minutes after the city's start and not in the future,
   // leave after arrive and within 24 h, no duplicate in the batch or the store) and
   // commits the good ones in one transaction with one audit entry; the index has
   // them when this returns. Bad ones are reported by line and field, nothing of them
@@ -101,6 +108,7 @@ class Tracing {
   Result<std::vector<SourceScore>> Sources(const std::vector<CaseWindow>& cases, size_t top);
 
   // Names, phones and households of persons (for results), in one query per chunk.
+  Result<std::vector<PersonRef>> People(std::span<const int64_t> ids);
   Result<std::vector<PersonRef>> People(std::span<const uint32_t> ids);
   Result<std::vector<Venue>> VenuesById(std::span<const uint32_t> ids);
 
@@ -113,9 +121,9 @@ class Tracing {
   store::Store& store_;
   const Clock& clock_;
   std::mutex write_mu_;     // one Record() at a time
-  std::shared_mutex mu_;    // index_ and last_id_
+  std::shared_mutex mu_;    // index_ and cursor_
   Index index_;
-  int64_t last_id_ = 0;
+  CheckinCursor cursor_;
   Millis city_start_ = 0;
 };
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "registry/registry_fixture.h"
 #include "tracing/cases.h"
 #include "tracing/checkins.h"
@@ -45,7 +48,7 @@ class TracingTest : public registry::RegistryFixture {
     e_ = Add("戊", Id("22010319800101005"), "220103001001-001-01-1-0101").id;
   }
 
-  NewCheckin At(int64_t person, const std::string& venue, Millis arrive, Millis leave = 0) {
+  NewCheckin At(int64_t person, const std::string& venue, Millis arrive, Millis leave = kNoTime) {
     return NewCheckin{++line_, person, "", venue, arrive, leave};
   }
 
@@ -99,8 +102,8 @@ TEST_P(TracingTest, BadCheckinsAreReportedAndNothingOfThemApplied) {
       At(a_, market, t0_ + 60 * kMin + 20'000),                  // 8 same minute as line 1
       At(c_, market, t0_ + 70 * kMin, t0_ + 80 * kMin),          // 9 good
   };
-  batch.push_back(NewCheckin{++line_, 0, Id("22010219800101003"), venues_[1].code, t0_ + 3 * 60 * kMin, 0});  // 10 by ID number
-  batch.push_back(NewCheckin{++line_, 0, "", market, t0_, 0});  // 11 nobody
+  batch.push_back(NewCheckin{++line_, 0, Id("22010219800101003"), venues_[1].code, t0_ + 3 * 60 * kMin});  // 10 by ID number
+  batch.push_back(NewCheckin{++line_, 0, "", market, t0_});  // 11 nobody
   auto r = tracing_->Record(batch, "/", by_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->accepted, 3);
@@ -128,6 +131,83 @@ TEST_P(TracingTest, BadCheckinsAreReportedAndNothingOfThemApplied) {
   EXPECT_NE(again->errors[0].message.find("already recorded"), std::string::npos);
   EXPECT_EQ(StoredCheckins().size(), 3u);
   EXPECT_EQ(EngineCheckins(*tracing_), StoredCheckins());
+}
+
+// Regression: arrive_at of 1970 (0 ms) or year 1 answered "arrive_at is required";
+// person_id -1 answered "person_id or id_number is required".
+TEST_P(TracingTest, CheckinTimesOf1970AndNegativeIdsAreNamedForWhatTheyAre) {
+  const std::string market = venues_[0].code;
+  std::vector<NewCheckin> batch{At(a_, market, 0), At(a_, market, -62'135'596'800'000), NewCheckin{0, a_, "", market},
+                                At(-1, market, t0_), At(a_, market, t0_, 0)};
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].line = static_cast<int64_t>(i + 1);
+  auto r = tracing_->Record(batch, "/", by_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->errors.size(), 5u);
+  EXPECT_NE(r->errors[0].message.find("1970-01-01T08:00:00.000+08:00 is before the city's records begin"),
+            std::string::npos) << r->errors[0].message;
+  EXPECT_NE(r->errors[1].message.find("is before the city's records begin"), std::string::npos)
+      << r->errors[1].message;
+  EXPECT_EQ(r->errors[2].message, "arrive_at is required");
+  EXPECT_EQ(r->errors[3].field, "person_id");
+  EXPECT_EQ(r->errors[3].message, "person_id must be a positive id, not -1");
+  EXPECT_EQ(r->errors[4].field, "leave_at");  // leave_at 1970 is a time, before arrive_at
+  EXPECT_EQ(StoredCheckins().size(), 0u);
+}
+
+// Regression: person_id and id_number given together and disagreeing were accepted
+// silently (the id won).
+TEST_P(TracingTest, PersonIdAndIdNumberMustAgree) {
+  const std::string market = venues_[0].code;
+  auto r = tracing_->Record(std::vector<NewCheckin>{NewCheckin{++line_, a_, Id("22010219800101002"), market, t0_},
+                                                    NewCheckin{++line_, a_, Id("22010219800101001"), market, t0_}},
+                            "/", by_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->accepted, 1);
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].line, line_ - 1);
+  EXPECT_EQ(r->errors[0].field, "id_number");
+}
+
+// Regression: a community user told an out-of-area ID number apart from an unknown
+// one, and could record a check-in for any resident of the city at their own venue.
+TEST_P(TracingTest, AResidentOutsideTheJurisdictionAnswersLikeOneThatDoesNotExist) {
+  const std::string scope = "/220100000000/220102000000/";
+  const std::string market = venues_[0].code;  // in 南关 (220102)
+  const std::string outside_id = Id("22010319800101005");  // e_, living in 宽城
+  const std::string unknown_id = Id("22010319800101006");
+  std::vector<NewCheckin> batch{NewCheckin{0, 0, outside_id, market, t0_},
+                                NewCheckin{0, 0, unknown_id, market, t0_},
+                                At(e_, market, t0_),
+                                At(999'999, market, t0_),
+                                At(a_, venues_[2].code, t0_),
+                                At(a_, "220103001001-V0009", t0_)};
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].line = static_cast<int64_t>(i + 1);
+  auto r = tracing_->Record(batch, scope, by_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->errors.size(), 6u);
+  auto without = [](std::string m, const std::string& what) {
+    if (auto at = m.find(what); at != std::string::npos) m.replace(at, what.size(), "X");
+    return m;
+  };
+  EXPECT_EQ(without(r->errors[0].message, outside_id), without(r->errors[1].message, unknown_id));
+  EXPECT_EQ(r->errors[0].field, r->errors[1].field);
+  EXPECT_EQ(without(r->errors[2].message, std::to_string(e_)), without(r->errors[3].message, "999999"));
+  EXPECT_EQ(without(r->errors[4].message, venues_[2].code), without(r->errors[5].message, "220103001001-V0009"));
+  EXPECT_EQ(StoredCheckins().size(), 0u);
+  // The city-wide scope records the same resident.
+  auto city = tracing_->Record(std::vector<NewCheckin>{At(e_, market, t0_)}, "/", by_);
+  ASSERT_TRUE(city.ok());
+  EXPECT_EQ(city->accepted, 1);
+}
+
+// Regression: resident 4294967297 (2^32 + 1) was cast to 32 bits and returned
+// person 1's trajectory.
+TEST_P(TracingTest, TrajectoryOfAnIdBeyondTheEngineIsNotSomeoneElses) {
+  ASSERT_TRUE(tracing_->Record(std::vector<NewCheckin>{At(a_, venues_[0].code, t0_)}, "/", by_).ok());
+  ASSERT_EQ(tracing_->Trajectory(a_, t0_ - kDay, t0_ + kDay)->size(), 1u);
+  auto t = tracing_->Trajectory((int64_t{1} << 32) + a_, t0_ - kDay, t0_ + kDay);
+  EXPECT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kNotFound);
 }
 
 TEST_P(TracingTest, CheckinsOutsideTheJurisdictionAreRefused) {
@@ -190,6 +270,10 @@ TEST_P(TracingTest, CaseTraceContactListAndStatuses) {
   EXPECT_EQ(by_person[c_].venue_id, venues_[0].id);
   EXPECT_EQ(by_person[c_].exposure_at, day2 + 20 * kMin);
   EXPECT_NE(by_person[c_].reason.find("永吉菜市场"), std::string::npos);
+  // Regression: the reason named the case ("与病例#1 甲 …"), shown to whoever covers the
+  // contact even when they may not read the case.
+  EXPECT_EQ(by_person[c_].reason.find("甲"), std::string::npos) << by_person[c_].reason;
+  EXPECT_NE(by_person[c_].reason.find("病例#" + std::to_string(k->id)), std::string::npos);
   EXPECT_EQ(by_person[b_].reason_kind, "household");
   EXPECT_EQ(by_person[e_].ring, "secondary");
   EXPECT_EQ(by_person[e_].via_resident_id, c_);
@@ -271,7 +355,92 @@ TEST_P(TracingTest, ChainsFollowInfectorsAndRefuseCycles) {
             "report_date");
 }
 
+// Regression: exposures after a case's report were counted (the window ran to the end
+// of the report day); a case isolated at report stops exposing others.
+TEST_P(TracingTest, ExposuresAfterACaseWasReportedAreNotContacts) {
+  const std::string market = venues_[0].code;
+  const Millis day2 = t0_ + kDay;
+  const Millis reported = day2 + 120 * kMin;
+  ASSERT_TRUE(tracing_->Record(std::vector<NewCheckin>{At(a_, market, day2, day2 + 30 * kMin),
+                                                       At(c_, market, day2 + 10 * kMin, day2 + 20 * kMin),
+                                                       At(a_, market, day2 + 180 * kMin, day2 + 200 * kMin),
+                                                       At(d_, market, day2 + 185 * kMin, day2 + 195 * kMin)},
+                               "/", by_)
+                  .ok());
+  NewCase nc{a_, "confirmed", "", DateShanghai(reported), "", "", 0};
+  nc.reported_at = reported;
+  auto k = cases_->Create(nc, by_);
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  EXPECT_EQ(k->reported_at, reported);
+  EXPECT_EQ(ExposureEnd(*k), reported);
+  auto run = cases_->Trace({{k->id}, {}, false, false, 4}, by_);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->close_found, 1);  // c before the report; d after it is not a contact
+  auto list = cases_->Contacts({.scope = "", .limit = 10});
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->at(0).resident_id, c_);
+  // A report time that does not fall on the report date is refused, naming the field.
+  NewCase off{b_, "confirmed", "", DateShanghai(reported), "", "", 0};
+  off.reported_at = reported + 2 * kDay;
+  auto bad = cases_->Create(off, by_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().field_errors().at(0).field, "reported_at");
+}
+
+TEST(ExposureEnd, WithoutAReportTimeTheEarlierOfRecordingAndTheReportDaysEnd) {
+  Case c;
+  c.report_date = "2022-03-05";
+  const Millis day_end = ParseTime("2022-03-05T23:59:00+08:00").value();
+  c.created_at = ParseTime("2022-03-05T09:30:00+08:00").value();
+  EXPECT_EQ(ExposureEnd(c), c.created_at);  // recorded that morning: isolated by then
+  c.created_at = ParseTime("2022-03-08T10:00:00+08:00").value();
+  EXPECT_EQ(ExposureEnd(c), day_end);  // recorded days later: the report day's end
+  c.reported_at = ParseTime("2022-03-05T07:00:00+08:00").value();
+  EXPECT_EQ(ExposureEnd(c), c.reported_at);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TracingTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+class TracingOrderTest : public TracingTest {};
+
+// Regression: the engine caught up with `WHERE id > last`; on PostgreSQL a transaction
+// that commits a lower id after a higher one was read was missed until a restart.
+TEST_P(TracingOrderTest, ACheckinCommittedAfterAHigherIdWasReadReachesTheEngine) {
+  const std::string market = venues_[0].code;
+  std::promise<void> inserted, go;
+  std::future<void> go_future = go.get_future();
+  std::thread other_process([&] {  // e.g. `tongchou import checkins` in its own transaction
+    Status s = store_->Tx([&](store::Conn& c) -> Status {
+      TC_RETURN_IF_ERROR(c.Exec("INSERT INTO checkins (person_id, venue_id, arrive_at) VALUES (?, ?, ?)",
+                                {b_, venues_[0].id, t0_})
+                             .status());
+      inserted.set_value();
+      go_future.wait();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+  inserted.get_future().wait();
+  // A higher id, committed first and acknowledged: in the engine at once although the
+  // older transaction still holds the horizon back.
+  auto r = tracing_->Record(std::vector<NewCheckin>{At(c_, market, t0_ + kMin)}, "/", by_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->accepted, 1);
+  auto before = tracing_->VenueVisitors(market, t0_ - kDay, t0_ + kDay);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->distinct_persons, 1);
+  go.set_value();
+  other_process.join();
+  auto after = tracing_->VenueVisitors(market, t0_ - kDay, t0_ + kDay);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->distinct_persons, 2);  // the lower id arrived after the higher one
+  EXPECT_EQ(after->visits.size(), 2u);    // and the acknowledged one was not added twice
+  EXPECT_EQ(EngineCheckins(*tracing_), StoredCheckins());
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, TracingOrderTest, ::testing::Values("postgres"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

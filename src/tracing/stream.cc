@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "base/json.h"
 #include "io/csv.h"
 
 namespace tc::tracing {
@@ -68,8 +69,8 @@ bool FromCsv(const io::Row& row, const io::ColumnMap& cols, NewCheckin& c, Batch
   c.line = row.line;
   const std::string_view person = io::TrimSpace(cols.Get(row, "person_id"));
   if (!person.empty()) {
-    if (!AllDigits(person) || person.size() > 15) {
-      b.Reject(row.line, "person_id", "'" + std::string(person) + "' is not a person id");
+    if (!AllDigits(person) || person.size() > 15 || std::stoll(std::string(person)) == 0) {
+      b.Reject(row.line, "person_id", "'" + std::string(person) + "' is not a person id (a positive integer)");
       return false;
     }
     c.person_id = std::stoll(std::string(person));
@@ -89,17 +90,23 @@ bool FromCsv(const io::Row& row, const io::ColumnMap& cols, NewCheckin& c, Batch
   return true;
 }
 
-bool FromJson(int64_t line, std::string_view text, NewCheckin& c, Batcher& b) {
+// Fills c from one JSON object; false (after rejecting) if a field is unusable.
+bool FromJsonObject(int64_t line, const nlohmann::json& j, NewCheckin& c, Batcher& b) {
   c.line = line;
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    b.Reject(line, "", "not a JSON object");
+  if (!j.is_object()) {
+    b.Reject(line, "", "a check-in is a JSON object");
     return false;
   }
   for (const auto& [key, value] : j.items()) {
     if (key == "person_id") {
       if (!value.is_number_integer()) {
         b.Reject(line, key, "person_id must be an integer");
+        return false;
+      }
+      // Non-negative integers arrive unsigned; ids beyond the engine's range exist nowhere.
+      if (value.is_number_unsigned() ? value.get<uint64_t>() == 0 || value.get<uint64_t>() > kMaxPersonId
+                                     : value.get<int64_t>() <= 0) {
+        b.Reject(line, key, "person_id " + value.dump() + " is not a person id (a positive integer)");
         return false;
       }
       c.person_id = value.get<int64_t>();
@@ -113,6 +120,10 @@ bool FromJson(int64_t line, std::string_view text, NewCheckin& c, Batcher& b) {
       Millis& out = key == "arrive_at" ? c.arrive_at : c.leave_at;
       if (value.is_null() && key == "leave_at") continue;
       if (value.is_number_integer()) {
+        if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+          b.Reject(line, key, key + " " + value.dump() + " is out of range");
+          return false;
+        }
         out = value.get<int64_t>();
       } else if (value.is_string()) {
         auto t = ParseCheckinTime(value.get<std::string>(), key);
@@ -133,6 +144,16 @@ bool FromJson(int64_t line, std::string_view text, NewCheckin& c, Batcher& b) {
   return true;
 }
 
+// One NDJSON line: parsed with the shared limits, then as an object.
+bool FromJsonLine(int64_t line, std::string_view text, NewCheckin& c, Batcher& b) {
+  auto j = ParseJson(text, {.max_depth = 8});
+  if (!j.ok()) {
+    b.Reject(line, "", j.status().message());
+    return false;
+  }
+  return FromJsonObject(line, *j, c, b);
+}
+
 }  // namespace
 
 Result<Millis> ParseCheckinTime(std::string_view text, std::string_view field) {
@@ -145,27 +166,63 @@ Result<Millis> ParseCheckinTime(std::string_view text, std::string_view field) {
   return *t;
 }
 
-StreamReport ImportCheckins(Tracing& tracing, std::istream& in, StreamFormat format, const StreamOptions& options,
-                            const audit::Actor& by) {
-  StreamReport report;
-  const auto started = std::chrono::steady_clock::now();
-  Batcher batcher(tracing, options, by, report);
-  auto finish = [&] {
-    if (Status s = batcher.Flush(); !s.ok() && report.fatal.ok()) report.fatal = s;
-    std::stable_sort(report.checkins.errors.begin(), report.checkins.errors.end(),
-                     [](const CheckinError& a, const CheckinError& b) { return a.line < b.line; });
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return report;
-  };
-  auto maybe_flush = [&](int64_t bytes) -> bool {
-    if (static_cast<int>(batcher.pending()) < options.batch_rows) return true;
-    if (Status s = batcher.Flush(); !s.ok()) {
-      report.fatal = s;
+namespace {
+
+// One import: the report, the batches, and the end of the run.
+class Run {
+ public:
+  Run(Tracing& tracing, const StreamOptions& options, const audit::Actor& by)
+      : options_(options), started_(std::chrono::steady_clock::now()), batcher_(tracing, options, by, report_) {}
+  Batcher& batcher() { return batcher_; }
+  StreamReport& report() { return report_; }
+  // Flushes a full batch; false (the run's fatal error set) if that failed.
+  bool MaybeFlush(int64_t bytes) {
+    if (static_cast<int>(batcher_.pending()) < options_.batch_rows) return true;
+    if (Status s = batcher_.Flush(); !s.ok()) {
+      report_.fatal = s;
       return false;
     }
-    if (options.progress) options.progress(bytes, report.checkins);
+    if (options_.progress) options_.progress(bytes, report_.checkins);
     return true;
-  };
+  }
+  StreamReport Finish() {
+    if (Status s = batcher_.Flush(); !s.ok() && report_.fatal.ok()) report_.fatal = s;
+    std::stable_sort(report_.checkins.errors.begin(), report_.checkins.errors.end(),
+                     [](const CheckinError& a, const CheckinError& b) { return a.line < b.line; });
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    return report_;
+  }
+
+ private:
+  const StreamOptions& options_;
+  const std::chrono::steady_clock::time_point started_;
+  StreamReport report_;
+  Batcher batcher_;
+};
+
+}  // namespace
+
+StreamReport ImportCheckinObjects(Tracing& tracing, const nlohmann::json& items, const StreamOptions& options,
+                                  const audit::Actor& by) {
+  Run run(tracing, options, by);
+  int64_t number = 0;
+  for (const auto& item : items) {
+    ++number;
+    ++run.report().lines;
+    NewCheckin c;
+    if (FromJsonObject(number, item, c, run.batcher())) run.batcher().Add(std::move(c));
+    if (!run.MaybeFlush(0)) break;
+  }
+  return run.Finish();
+}
+
+StreamReport ImportCheckins(Tracing& tracing, std::istream& in, StreamFormat format, const StreamOptions& options,
+                            const audit::Actor& by) {
+  Run run(tracing, options, by);
+  StreamReport& report = run.report();
+  Batcher& batcher = run.batcher();
+  auto finish = [&] { return run.Finish(); };
+  auto maybe_flush = [&](int64_t bytes) { return run.MaybeFlush(bytes); };
   if (format == StreamFormat::kNdjson) {
     std::string line;
     int64_t number = 0, bytes = 0;
@@ -176,7 +233,7 @@ StreamReport ImportCheckins(Tracing& tracing, std::istream& in, StreamFormat for
       if (io::TrimSpace(line).empty()) continue;
       ++report.lines;
       NewCheckin c;
-      if (FromJson(number, line, c, batcher)) batcher.Add(std::move(c));
+      if (FromJsonLine(number, line, c, batcher)) batcher.Add(std::move(c));
       if (!maybe_flush(bytes)) return finish();
     }
     return finish();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <functional>
 #include <istream>
 #include <string>
@@ -38,6 +39,11 @@ struct StreamReport {
 
 StreamReport ImportCheckins(Tracing& tracing, std::istream& in, StreamFormat format, const StreamOptions& options,
                             const audit::Actor& by);
+
+// The same for check-ins already parsed as JSON values (an API request's array; each
+// must be an object), numbered from 1 in `lines` and errors.
+StreamReport ImportCheckinObjects(Tracing& tracing, const nlohmann::json& items, const StreamOptions& options,
+                                  const audit::Actor& by);
 
 // A time field: RFC 3339 / "YYYY-MM-DD HH:MM[:SS]" (Shanghai). InvalidArgument naming `field`.
 Result<Millis> ParseCheckinTime(std::string_view text, std::string_view field);

@@ -1,0 +1,163 @@
+// The contact list (密接/次密接): list, add by hand, status, removal; scoped like residents.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "api/api.h"
+#include "api/context.h"
+#include "api/export.h"
+#include "api/tracing_common.h"
+#include "auth/roles.h"
+#include "registry/areas.h"
+#include "registry/id_number.h"
+#include "tracing/cases.h"
+#include "tracing/checkins.h"
+#include "tracing/stream.h"
+
+namespace tc::api {
+
+using nlohmann::json;
+using tracing::ToMillis;
+using tracing::ToMinute;
+
+void Api::AddContactRoutes() {
+  using namespace auth::perm;
+  tracing::Tracing& tr = deps_.tracing;
+  tracing::Cases& cases = deps_.cases;
+
+  // ---- Contacts ----
+  router_.Add("GET", "/api/v1/contacts",
+              {.summary = "The contact list (密接/次密接) in your jurisdiction",
+               .tag = "cases",
+               .permission = std::string(kCaseRead),
+               .query = {{"ring", "close or secondary"},
+                         {"status", "pending, notified, quarantined or released"},
+                         {"case", "contacts leading back to this case", "integer"},
+                         {"run", "contacts listed by this tracing run", "integer"},
+                         {"removed", "true to include removed entries", "boolean"},
+                         {"after", "paging: ids greater than this", "integer"},
+                         {"limit", "1-1000, default 100", "integer"},
+                         {"format", "json (default), csv or xlsx"}},
+               .response_schema = kListSchema},
+              [&cases, &tr](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto format, ExportFormat(ctx));
+                tracing::ContactListQuery q;
+                q.scope = ScopeKey(ctx);
+                q.ring = ctx.Query("ring").value_or("");
+                q.status = ctx.Query("status").value_or("");
+                if (!q.ring.empty() && q.ring != "close" && q.ring != "secondary") {
+                  return FieldInvalid("ring", "ring must be close or secondary");
+                }
+                TC_ASSIGN_OR_RETURN(q.case_id, ctx.QueryInt("case", 0, 0, INT64_MAX));
+                TC_ASSIGN_OR_RETURN(q.run_id, ctx.QueryInt("run", 0, 0, INT64_MAX));
+                TC_ASSIGN_OR_RETURN(q.include_removed, ctx.QueryBool("removed", false));
+                TC_ASSIGN_OR_RETURN(q.after_id, ctx.QueryInt("after", 0, 0, INT64_MAX));
+                TC_ASSIGN_OR_RETURN(int64_t limit, PageLimit(ctx, format));
+                q.limit = static_cast<int>(limit);
+                TC_ASSIGN_OR_RETURN(auto list, cases.Contacts(q));
+                json items = json::array();
+                for (const auto& c : list) items.push_back(ContactJson(c));
+                TC_RETURN_IF_ERROR(AddNames(tr, items));
+                if (format != "json") {
+                  Table t{{"ID", "居民ID", "姓名", "手机号", "户", "类别", "病例", "原因", "暴露时间", "状态", "负责人"},
+                          {}};
+                  for (const auto& it : items) {
+                    t.rows.push_back({std::to_string(it["id"].get<int64_t>()),
+                                      std::to_string(it["resident_id"].get<int64_t>()), it["name"], it["phone"],
+                                      it["household_code"], it["ring"] == "close" ? "密接" : "次密接",
+                                      it["case_id"].is_null() ? "" : std::to_string(it["case_id"].get<int64_t>()),
+                                      it["reason"],
+                                      it["exposure_at"].is_null() ? "" : it["exposure_at"].get<std::string>(),
+                                      it["status"], it["officer"]});
+                  }
+                  return ExportReply(t, format, "contacts");
+                }
+                return PageReply(items, list.size(), limit, list.empty() ? 0 : list.back().id);
+              });
+  router_.Add("POST", "/api/v1/contacts",
+              {.summary = "Add a person to the contact list by hand (a reason is required)",
+               .tag = "cases",
+               .permission = std::string(kContactWrite),
+               .request_schema = R"({"type":"object","required":["resident_id","ring","reason"],
+                 "additionalProperties":false,"properties":{"resident_id":{"type":"integer"},
+                 "ring":{"type":"string","enum":["close","secondary"]},"case_id":{"type":"integer"},
+                 "reason":{"type":"string"}}})",
+               .response_schema = kContactSchema,
+               .success_status = 201},
+              [this, &cases](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+                FieldReader f(body);
+                const int64_t resident = f.Int("resident_id", true).value_or(0);
+                const std::string ring = f.String("ring", {.required = true, .max_bytes = 20});
+                const int64_t case_id = f.Int("case_id", false).value_or(0);
+                const std::string reason = f.String("reason", {.required = true, .max_bytes = 2000});
+                TC_RETURN_IF_ERROR(f.Finish({"resident_id", "ring", "case_id", "reason"}));
+                auto person = deps_.residents.Get(resident);
+                if (person.ok() && !person->household_code.starts_with(ScopeKey(ctx))) {
+                  person = NoSuch("resident " + std::to_string(resident));  // as if missing
+                }
+                if (!person.ok()) return FieldInvalid("resident_id", person.status().message());
+                TC_ASSIGN_OR_RETURN(auto c, cases.AddContact(resident, ring, case_id, reason, ctx.actor()));
+                return JsonReply(ContactJson(c), 201);
+              });
+  router_.Add("GET", "/api/v1/contacts/{id}",
+              {.summary = "One contact entry with its status history",
+               .tag = "cases",
+               .permission = std::string(kCaseRead),
+               .response_schema = kContactSchema},
+              [&cases, &tr](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "contact"));
+                TC_ASSIGN_OR_RETURN(auto c, CoveredContact(ctx, cases, id));
+                TC_ASSIGN_OR_RETURN(auto history, cases.ContactHistory(id));
+                json items = json::array({ContactJson(c)});
+                TC_RETURN_IF_ERROR(AddNames(tr, items));
+                json h = json::array();
+                for (const auto& s : history) {
+                  h.push_back({{"from", s.from}, {"to", s.to}, {"officer", s.officer}, {"note", s.note},
+                               {"at", FormatShanghai(s.at)}});
+                }
+                items[0]["history"] = h;
+                return JsonReply(items[0]);
+              });
+  router_.Add("POST", "/api/v1/contacts/{id}/status",
+              {.summary = "Move a contact's status forward: pending → notified → quarantined → released",
+               .tag = "cases",
+               .permission = std::string(kContactWrite),
+               .request_schema = R"({"type":"object","required":["status","officer"],"additionalProperties":false,
+                 "properties":{"status":{"type":"string","enum":["notified","quarantined","released"]},
+                 "officer":{"type":"string"},"note":{"type":"string"}}})",
+               .response_schema = kContactSchema},
+              [&cases](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "contact"));
+                TC_RETURN_IF_ERROR(CoveredContact(ctx, cases, id).status());
+                TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+                FieldReader f(body);
+                const std::string status = f.String("status", {.required = true, .max_bytes = 20});
+                const std::string officer = f.String("officer", {.required = true, .max_bytes = 100});
+                const std::string note = f.String("note", {.max_bytes = 2000});
+                TC_RETURN_IF_ERROR(f.Finish({"status", "officer", "note"}));
+                TC_ASSIGN_OR_RETURN(auto c, cases.SetContactStatus(id, status, officer, note, ctx.actor()));
+                return JsonReply(ContactJson(c));
+              });
+  router_.Add("POST", "/api/v1/contacts/{id}/remove",
+              {.summary = "Take a person off the contact list (a reason is required; the entry is kept)",
+               .tag = "cases",
+               .permission = std::string(kContactWrite),
+               .request_schema = R"({"type":"object","required":["reason"],"additionalProperties":false,
+                 "properties":{"reason":{"type":"string"}}})",
+               .response_schema = kContactSchema},
+              [&cases](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "contact"));
+                TC_RETURN_IF_ERROR(CoveredContact(ctx, cases, id).status());
+                TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+                FieldReader f(body);
+                const std::string reason = f.String("reason", {.required = true, .max_bytes = 2000});
+                TC_RETURN_IF_ERROR(f.Finish({"reason"}));
+                TC_ASSIGN_OR_RETURN(auto c, cases.RemoveContact(id, reason, ctx.actor()));
+                return JsonReply(ContactJson(c));
+              });
+}
+
+}  // namespace tc::api

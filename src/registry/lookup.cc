@@ -1,0 +1,89 @@
+#include "registry/lookup.h"
+
+#include <algorithm>
+
+namespace tc::registry {
+namespace {
+
+constexpr std::string_view kBriefColumns = "SELECT id, name, phone, id_number, household_code, status FROM residents ";
+
+PersonBrief BriefFromRow(const store::Row& r) {
+  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)};
+}
+
+template <typename T>
+Result<std::vector<PersonBrief>> PeopleWhere(store::Conn& c, std::string_view column, std::span<const T> keys) {
+  std::vector<T> sorted(keys.begin(), keys.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::vector<PersonBrief> out;
+  out.reserve(sorted.size());
+  TC_RETURN_IF_ERROR(store::QueryIn(c, std::string(kBriefColumns) + "WHERE " + std::string(column) + " IN ", "",
+                                    std::span<const T>(sorted),
+                                    [&](const store::Row& r) { out.push_back(BriefFromRow(r)); }));
+  std::sort(out.begin(), out.end(), [](const PersonBrief& a, const PersonBrief& b) { return a.id < b.id; });
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<PersonBrief>> PeopleById(store::Conn& c, std::span<const int64_t> ids) {
+  return PeopleWhere(c, "id", ids);
+}
+
+Result<std::vector<PersonBrief>> PeopleByIdNumber(store::Conn& c, std::span<const std::string> id_numbers) {
+  std::vector<std::string> known;
+  for (const auto& n : id_numbers) {
+    if (!n.empty()) known.push_back(n);
+  }
+  return PeopleWhere(c, "id_number", std::span<const std::string>(known));
+}
+
+Result<PersonBrief> Person(store::Conn& c, int64_t id) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kBriefColumns) + "WHERE id = ?", {id}));
+  if (rows.empty()) return NotFound("resident " + std::to_string(id) + " does not exist");
+  return BriefFromRow(rows[0]);
+}
+
+Status ForEachHouseholdMember(store::Conn& c, std::span<const int64_t> ids,
+                              const std::function<void(int64_t, int64_t)>& fn) {
+  std::vector<int64_t> sorted(ids.begin(), ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return store::QueryIn(c,
+                        "SELECT a.id, b.id FROM residents a JOIN residents b ON b.household_code = a.household_code "
+                        "AND b.id <> a.id AND b.status = 'active' WHERE a.id IN ",
+                        "", std::span<const int64_t>(sorted), [&](const store::Row& r) { fn(r.Int(0), r.Int(1)); });
+}
+
+Result<std::string> AreaPath(store::Conn& c, std::string_view area_code) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT path FROM areas WHERE code = ?", {std::string(area_code)}));
+  if (rows.empty()) return NotFound("area '" + std::string(area_code) + "' does not exist");
+  return rows[0].Text(0);
+}
+
+Result<std::string> HouseholdAreaPath(store::Conn& c, std::string_view household_code) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT a.path FROM households h JOIN areas a ON a.code = h.unit_code "
+                                         "WHERE h.code = ?",
+                                         {std::string(household_code)}));
+  if (rows.empty()) return NotFound("household '" + std::string(household_code) + "' does not exist");
+  return rows[0].Text(0);
+}
+
+Result<Millis> CityCreatedAt(store::Conn& c) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT MIN(created_at) FROM areas WHERE parent_code IS NULL"));
+  return rows.empty() ? 0 : rows[0].Int(0);
+}
+
+Result<int64_t> AreaCount(store::Conn& c) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(*) FROM areas"));
+  return rows[0].Int(0);
+}
+
+Result<int64_t> CityPopulation(store::Conn& c) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT SUM(residents) FROM area_counts ac JOIN areas a "
+                                         "ON a.code = ac.area_code WHERE a.parent_code IS NULL"));
+  return rows.empty() ? 0 : rows[0].Int(0);
+}
+
+}  // namespace tc::registry

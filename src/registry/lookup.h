@@ -1,0 +1,55 @@
+// Reads of the registry that other modules need (names and households of people in
+// tracing results, jurisdiction checks, area paths, the city's population), run on
+// the caller's connection so they can sit inside the caller's transaction. With
+// these, no other module names the registry's tables. Stateless and thread-safe;
+// store errors are returned as they come.
+//
+//   TC_ASSIGN_OR_RETURN(auto people, registry::PeopleById(conn, ids));
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "store/store.h"
+
+namespace tc::registry {
+
+// A resident as another module sees them.
+struct PersonBrief {
+  int64_t id = 0;
+  std::string name, phone, id_number;
+  std::string household_code;  // starts with the scope key of every area above it
+  std::string status;          // "active" or "merged"
+};
+
+// Residents by store id or by ID number, sorted by id; ids and numbers that match
+// nobody are simply absent.
+Result<std::vector<PersonBrief>> PeopleById(store::Conn& c, std::span<const int64_t> ids);
+Result<std::vector<PersonBrief>> PeopleByIdNumber(store::Conn& c, std::span<const std::string> id_numbers);
+// One resident; NotFound naming the id.
+Result<PersonBrief> Person(store::Conn& c, int64_t id);
+
+// For every person in `ids`, fn(person, member) for each other active member of
+// their household.
+Status ForEachHouseholdMember(store::Conn& c, std::span<const int64_t> ids,
+                              const std::function<void(int64_t person, int64_t member)>& fn);
+
+// The materialised path of an area (NotFound naming the code), and of a
+// household's unit.
+Result<std::string> AreaPath(store::Conn& c, std::string_view area_code);
+Result<std::string> HouseholdAreaPath(store::Conn& c, std::string_view household_code);
+
+// When the city's registry began (the earliest top-level area's creation; 0 if there
+// is none), and how many active residents the city has (from the rollup).
+Result<Millis> CityCreatedAt(store::Conn& c);
+// How many areas the registry holds (0: an empty database).
+Result<int64_t> AreaCount(store::Conn& c);
+Result<int64_t> CityPopulation(store::Conn& c);
+
+}  // namespace tc::registry

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Each module's SQL names only its own tables (src/README.md: modules talk through
+services and events, never each other's tables).
+
+Reads the tables from the migrations (src/store/migrations.cc), their owners from
+OWNERS below (a table the migrations create without an owner here fails the check),
+and every SQL keyword followed by a table name in the string literals of each
+module's non-test sources. Prints each violation as file:line and exits 1.
+"""
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+
+OWNERS = {
+    "registry": ["areas", "area_mode_history", "households", "residents", "residence_history", "resident_merges",
+                 "grids", "grid_buildings", "area_leaders", "assignments", "area_shapes", "area_counts"],
+    "auth": ["users", "sessions", "login_throttle"],
+    "audit": ["audit_log", "audit_head"],
+    "events": ["events", "event_cursors"],
+    "store": ["schema_migrations"],
+    "tracing": ["venues", "checkins", "cases", "tracing_runs", "contacts", "contact_status_history"],
+    "gen": ["outbreak_truth"],
+}
+
+# Sanctioned exceptions, each with its reason.
+EXCEPTIONS = {
+    # The migrations create every table.
+    "store": "*",
+    # The synthetic city is a bulk loader: it writes the registry's and the tracing
+    # module's rows directly, for speed (src/README.md, gen).
+    "gen": {"registry", "tracing"},
+}
+
+KEYWORD = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|EXISTS)\s+([a-z_][a-z0-9_]*)")
+BULK = re.compile(r"\bBulk\(\s*\"([a-z_][a-z0-9_]*)\"")
+LITERAL = re.compile(r'R"([^(\s]*)\((.*?)\)\1"|"((?:[^"\\\n]|\\.)*)"', re.S)
+
+
+def tables_in_migrations():
+    text = (SRC / "store" / "migrations.cc").read_text(encoding="utf-8")
+    return set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)", text))
+
+
+def main():
+    owner_of = {t: m for m, ts in OWNERS.items() for t in ts}
+    problems = []
+    created = tables_in_migrations() | {"schema_migrations"}
+    for table in sorted(created - owner_of.keys()):
+        problems.append(f"src/store/migrations.cc: table '{table}' has no owner in {pathlib.Path(__file__).name}")
+    for module_dir in sorted(p for p in SRC.iterdir() if p.is_dir()):
+        module = module_dir.name
+        allowed = EXCEPTIONS.get(module, set())
+        for path in sorted(module_dir.rglob("*.cc")) + sorted(module_dir.rglob("*.h")):
+            if path.name.endswith("_test.cc") or path.name.endswith("_fixture.h"):
+                continue
+            text = path.read_text(encoding="utf-8")
+            for lit in LITERAL.finditer(text):
+                body = lit.group(2) if lit.group(2) is not None else lit.group(3)
+                line = text.count("\n", 0, lit.start()) + 1
+                for m in KEYWORD.finditer(body):
+                    check(problems, path, line, module, allowed, owner_of, m.group(1))
+            for m in BULK.finditer(text):
+                check(problems, path, text.count("\n", 0, m.start()) + 1, module, allowed, owner_of, m.group(1))
+    for p in problems:
+        print(p)
+    print(f"table ownership: {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def check(problems, path, line, module, allowed, owner_of, table):
+    owner = owner_of.get(table)
+    if owner is None or owner == module or allowed == "*" or owner in allowed:
+        return
+    problems.append(f"{path.relative_to(ROOT)}:{line}: module '{module}' names table '{table}' of module '{owner}'")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
