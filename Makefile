@@ -14,8 +14,9 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
 .PHONY: all deps configure build test demo format clean bench-registry bench-tracing web deps-test
 
 # The web console's end-to-end tests drive Debian's Chromium; the fonts make the
-# Chinese in their screenshots legible.
-TEST_APT_PACKAGES := chromium fonts-wqy-microhei
+# Chinese in their screenshots legible. The fuzz tests build with clang and its
+# libFuzzer runtime; an XLSX test reads workbooks back with unzip.
+TEST_APT_PACKAGES := chromium fonts-wqy-microhei clang libclang-rt-14-dev unzip
 
 all: build
 
@@ -53,9 +54,12 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 
 # Unit tests and black-box API tests, on SQLite and on a throwaway PostgreSQL
 # server that ctest starts (tests/pg.sh) and stops afterwards; the web console's
-# Vitest and end-to-end tests (web.unit, web.e2e; screenshots in $(BUILD)/artifacts/).
+# Vitest and end-to-end tests (web.unit, web.e2e; screenshots in $(BUILD)/artifacts/);
+# a libFuzzer pass of FUZZ_SECONDS per target over the CSV reader and the JSON
+# parser (fuzz.csv, fuzz.json; finds in $(BUILD)/fuzz/).
+FUZZ_SECONDS ?= 30
 test: build deps-test
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@cd $(BUILD) && TC_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # A small demo city on http://$(LISTEN); Ctrl-C stops it.
 demo: build

@@ -129,6 +129,38 @@ TEST_F(Api, ImportOverHttpReportsBadLinesAndCommitsGoodOnes) {
   ExpectProblem(Call("POST", "/api/v1/import/residents", op, "nothing,useful\n1,2\n", "text/csv"), 422);
 }
 
+// Issue 14: a UTF-8 header, one GBK line and one UTF-8 line were read whole as GBK,
+// storing the UTF-8 name 赵己 as 璧靛繁; a NUL byte went into the store.
+TEST_F(Api, ImportRefusesTheGbkLineOfAUtf8FileAndStoresNoMojibake) {
+  const std::string op = Login("nanguan-op");
+  // Line 2 is GBK (钱八 = C7AE B0CB), line 3 UTF-8, line 4 has a NUL.
+  std::string csv = "姓名,户编码\n\xC7\xAE\xB0\xCB,220102001001-001-01-1-0102\n赵己,220102001001-001-01-1-0102\n孙九";
+  csv += '\0';
+  csv += ",220102001001-001-01-1-0102\n";
+  auto r = Call("POST", "/api/v1/import/residents", op, csv, "text/csv");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["accepted"], 1) << r.raw;
+  EXPECT_EQ(r.body["rejected"], 2) << r.raw;
+  ASSERT_EQ(r.body["errors"].size(), 2u) << r.raw;
+  EXPECT_EQ(r.body["errors"][0]["line"], 2);
+  const std::string gbk = r.body["errors"][0]["message"];
+  EXPECT_NE(gbk.find("line 2: not valid UTF-8"), std::string::npos) << gbk;
+  EXPECT_NE(gbk.find("save the whole file in one encoding"), std::string::npos) << gbk;
+  EXPECT_EQ(r.body["errors"][1]["line"], 4);
+  const std::string nul = r.body["errors"][1]["message"];
+  EXPECT_NE(nul.find("line 4, column 1 (姓名): a control character (0x00, NUL)"), std::string::npos) << nul;
+  EXPECT_EQ(Call("GET", "/api/v1/residents?name=%E8%B5%B5%E5%B7%B1", op).body["items"].size(), 1u);  // 赵己
+  EXPECT_TRUE(Call("GET", "/api/v1/residents?name=%E7%92%A7%E9%9D%9B%E7%B9%81", op).body["items"].empty());  // 璧靛繁
+  EXPECT_TRUE(Call("GET", "/api/v1/residents?name=%E9%92%B1%E5%85%AB", op).body["items"].empty());  // 钱八
+  auto household = Call("GET", "/api/v1/residents?area=220102001001", op);
+  ASSERT_EQ(household.status, 200) << household.raw;
+  for (const auto& resident : household.body["items"]) {
+    const std::string name = resident["name"];
+    EXPECT_EQ(name.find('\0'), std::string::npos);
+    EXPECT_EQ(name.find("\xEF\xBF\xBD"), std::string::npos) << name;
+  }
+}
+
 TEST_F(Api, DuplicatesAreListedAndMerged) {
   const std::string op = Login("nanguan-op");
   auto a = Call("POST", "/api/v1/residents", op,

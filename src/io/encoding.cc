@@ -12,17 +12,20 @@ namespace tc::io {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-// The longest character in either encoding; a carried tail is always shorter.
+// The longest character in either encoding: the most bytes a message shows.
 constexpr size_t kMaxCharBytes = 4;
 
 struct Utf8Scan {
   size_t valid;     // length of the prefix made of whole, valid characters
   bool incomplete;  // the rest is the start of a valid character cut by the end
+  bool non_ascii;   // the valid prefix has a byte above 0x7F
+  bool wide;        // the valid prefix has a character of three or four bytes
 };
 
 Utf8Scan ScanUtf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
+  Utf8Scan scan{n, false, false, false};
   size_t i = 0;
   while (i < n) {
     if (i + 8 <= n) {  // ASCII fast path, eight bytes at a time
@@ -51,16 +54,26 @@ Utf8Scan ScanUtf8(std::string_view text) {
       if (c == 0xF0) lo = 0x90;  // overlong
       if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
     } else {
-      return {i, false};
+      scan.valid = i;
+      return scan;
     }
     for (size_t k = 1; k < len; ++k) {
-      if (i + k >= n) return {i, true};
+      if (i + k >= n) {
+        scan.valid = i;
+        scan.incomplete = true;
+        return scan;
+      }
       const unsigned char b = p[i + k];
-      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return {i, false};
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) {
+        scan.valid = i;
+        return scan;
+      }
     }
+    scan.non_ascii = true;
+    if (len >= 3) scan.wide = true;
     i += len;
   }
-  return {n, false};
+  return scan;
 }
 
 std::string HexBytes(std::string_view bytes) {
@@ -74,7 +87,7 @@ std::string HexBytes(std::string_view bytes) {
 }
 
 Status InvalidBytes(Encoding from, int64_t offset, std::string_view bytes) {
-  return InvalidArgument(std::string("invalid ") + EncodingName(from) + " text at byte offset " +
+  return InvalidArgument(std::string("not valid ") + EncodingName(from) + " text at byte offset " +
                          std::to_string(offset) + " (" + HexBytes(bytes) + ")");
 }
 
@@ -92,104 +105,91 @@ const char* EncodingName(Encoding encoding) {
 
 bool IsValidUtf8(std::string_view text) { return ScanUtf8(text).valid == text.size(); }
 
+LineBytes ClassifyLine(std::string_view line) {
+  const Utf8Scan scan = ScanUtf8(line);
+  if (scan.valid < line.size() && !scan.incomplete) return LineBytes::kNotUtf8;
+  if (scan.wide || (scan.incomplete && static_cast<unsigned char>(line[scan.valid]) >= 0xE0)) {
+    return LineBytes::kUtf8Wide;
+  }
+  return scan.non_ascii || scan.incomplete ? LineBytes::kUtf8Narrow : LineBytes::kAscii;
+}
+
 Encoding DetectEncoding(std::string_view sample) {
   if (sample.starts_with(kUtf8Bom)) return Encoding::kUtf8;
   const Utf8Scan scan = ScanUtf8(sample);
   if (scan.valid == sample.size() || scan.incomplete) return Encoding::kUtf8;
-  return Encoding::kGb18030;
+  int64_t utf8_lines = 0, other_lines = 0;
+  while (!sample.empty()) {
+    const size_t end = std::min(sample.find_first_of("\r\n"), sample.size());
+    switch (ClassifyLine(sample.substr(0, end))) {
+      case LineBytes::kUtf8Wide:
+        ++utf8_lines;
+        break;
+      case LineBytes::kNotUtf8:
+        ++other_lines;
+        break;
+      case LineBytes::kAscii:
+      case LineBytes::kUtf8Narrow:
+        break;
+    }
+    sample.remove_prefix(std::min(end + 1, sample.size()));
+  }
+  return utf8_lines >= other_lines ? Encoding::kUtf8 : Encoding::kGb18030;
 }
 
-Result<Utf8Converter> Utf8Converter::Create(Encoding from, int64_t first_offset) {
-  if (from == Encoding::kUtf8) return Utf8Converter(from, nullptr, first_offset);
+Result<LineDecoder> LineDecoder::Create(Encoding from) {
+  if (from == Encoding::kUtf8) return LineDecoder(from, nullptr);
   iconv_t cd = iconv_open("UTF-8", EncodingName(from));
   if (cd == reinterpret_cast<iconv_t>(-1)) {
     return Internal(std::string("cannot convert from ") + EncodingName(from) + ": " + std::strerror(errno));
   }
-  return Utf8Converter(from, cd, first_offset);
+  return LineDecoder(from, cd);
 }
 
-Utf8Converter::Utf8Converter(Encoding from, void* iconv, int64_t first_offset)
-    : from_(from), iconv_(iconv), offset_(first_offset) {}
+LineDecoder::LineDecoder(Encoding from, void* iconv) : from_(from), iconv_(iconv) {}
 
-Utf8Converter::Utf8Converter(Utf8Converter&& other) noexcept
-    : from_(other.from_),
-      iconv_(std::exchange(other.iconv_, nullptr)),
-      offset_(other.offset_),
-      at_start_(other.at_start_),
-      carry_(std::move(other.carry_)) {}
+LineDecoder::LineDecoder(LineDecoder&& other) noexcept
+    : from_(other.from_), iconv_(std::exchange(other.iconv_, nullptr)) {}
 
-Utf8Converter& Utf8Converter::operator=(Utf8Converter&& other) noexcept {
+LineDecoder& LineDecoder::operator=(LineDecoder&& other) noexcept {
   if (this != &other) {
     if (iconv_ != nullptr) iconv_close(static_cast<iconv_t>(iconv_));
     from_ = other.from_;
     iconv_ = std::exchange(other.iconv_, nullptr);
-    offset_ = other.offset_;
-    at_start_ = other.at_start_;
-    carry_ = std::move(other.carry_);
   }
   return *this;
 }
 
-Utf8Converter::~Utf8Converter() {
+LineDecoder::~LineDecoder() {
   if (iconv_ != nullptr) iconv_close(static_cast<iconv_t>(iconv_));
 }
 
-Status Utf8Converter::Convert(std::string_view chunk, std::string& out) {
-  const size_t out_start = out.size();
-  Status status = [&]() -> Status {
-    if (!carry_.empty()) {
-      // Complete the carried character with the first bytes of this chunk.
-      const size_t take = std::min(chunk.size(), kMaxCharBytes);
-      std::string joined = carry_;
-      joined.append(chunk.substr(0, take));
-      TC_ASSIGN_OR_RETURN(size_t used, ConvertWhole(joined, out));
-      if (used < carry_.size()) {
-        if (take < chunk.size()) return InvalidBytes(from_, offset_, joined);
-        offset_ += static_cast<int64_t>(used);
-        carry_ = joined.substr(used);
-        return Status::Ok();
-      }
-      chunk.remove_prefix(used - carry_.size());
-      offset_ += static_cast<int64_t>(used);
-      carry_.clear();
+Status LineDecoder::Decode(std::string_view line, int64_t offset, std::string& out) {
+  const Utf8Scan scan = ScanUtf8(line);
+  if (iconv_ == nullptr) {
+    if (scan.valid == line.size()) {
+      out.append(line);
+      return Status::Ok();
     }
-    TC_ASSIGN_OR_RETURN(size_t used, ConvertWhole(chunk, out));
-    offset_ += static_cast<int64_t>(used);
-    carry_.assign(chunk.substr(used));
-    if (carry_.size() >= kMaxCharBytes) return InvalidBytes(from_, offset_, carry_);
-    return Status::Ok();
-  }();
-  if (at_start_ && out.size() > out_start) {
-    if (std::string_view(out).substr(out_start).starts_with(kUtf8Bom)) out.erase(out_start, kUtf8Bom.size());
-    at_start_ = false;
+    const std::string_view bad = line.substr(scan.valid);
+    if (scan.incomplete) {
+      return InvalidArgument("the line ends inside a UTF-8 character at byte offset " +
+                             std::to_string(offset + static_cast<int64_t>(scan.valid)) + " (" + HexBytes(bad) + ")");
+    }
+    return InvalidArgument(InvalidBytes(from_, offset + static_cast<int64_t>(scan.valid), bad).message() +
+                           ": the file is UTF-8 but this line is not (GBK?); save the whole file in one encoding");
   }
-  return status;
-}
-
-Status Utf8Converter::Finish() {
-  if (carry_.empty()) return Status::Ok();
-  return InvalidArgument(std::string("the text ends inside a ") + EncodingName(from_) + " character at byte offset " +
-                         std::to_string(offset_) + " (" + HexBytes(carry_) + ")");
-}
-
-Result<size_t> Utf8Converter::ConvertWhole(std::string_view in, std::string& out) {
-  return iconv_ == nullptr ? CopyUtf8(in, out) : Iconv(in, out);
-}
-
-Result<size_t> Utf8Converter::CopyUtf8(std::string_view in, std::string& out) {
-  const Utf8Scan scan = ScanUtf8(in);
-  out.append(in.data(), scan.valid);
-  if (scan.valid == in.size() || scan.incomplete) return scan.valid;
-  return InvalidBytes(from_, offset_ + static_cast<int64_t>(scan.valid), in.substr(scan.valid));
-}
-
-Result<size_t> Utf8Converter::Iconv(std::string_view in, std::string& out) {
+  if (scan.valid == line.size() && scan.wide) {
+    return InvalidArgument(std::string("this line is UTF-8 text but the file is ") + EncodingName(from_) +
+                           " (GBK); save the whole file in one encoding (UTF-8 is best)");
+  }
   auto cd = static_cast<iconv_t>(iconv_);
+  iconv(cd, nullptr, nullptr, nullptr, nullptr);  // a fresh start: no state from a refused line
   const size_t start = out.size();
   // GB18030 grows at most by half (two bytes become three) plus a little.
-  out.resize(start + in.size() + in.size() / 2 + 16);
-  char* in_ptr = const_cast<char*>(in.data());  // iconv's signature; it does not write
-  size_t in_left = in.size();
+  out.resize(start + line.size() + line.size() / 2 + 16);
+  char* in_ptr = const_cast<char*>(line.data());  // iconv's signature; it does not write
+  size_t in_left = line.size();
   char* out_ptr = out.data() + start;
   size_t out_left = out.size() - start;
   while (in_left > 0) {
@@ -201,22 +201,18 @@ Result<size_t> Utf8Converter::Iconv(std::string_view in, std::string& out) {
       out_left = out.size() - written;
       continue;
     }
-    if (errno == EINVAL) break;  // an incomplete character at the end: carried
-    const size_t at = in_ptr - in.data();
-    out.resize(out_ptr - out.data());
-    return InvalidBytes(from_, offset_ + static_cast<int64_t>(at), in.substr(at));
+    const size_t at = in_ptr - line.data();
+    out.resize(start);
+    const int64_t where = offset + static_cast<int64_t>(at);
+    if (errno == EINVAL) {
+      return InvalidArgument(std::string("the line ends inside a ") + EncodingName(from_) +
+                             " character at byte offset " + std::to_string(where) + " (" + HexBytes(line.substr(at)) +
+                             ")");
+    }
+    return InvalidBytes(from_, where, line.substr(at));
   }
   out.resize(out_ptr - out.data());
-  return static_cast<size_t>(in_ptr - in.data());
-}
-
-Result<std::string> ToUtf8(std::string_view text, Encoding from) {
-  TC_ASSIGN_OR_RETURN(Utf8Converter converter, Utf8Converter::Create(from));
-  std::string out;
-  out.reserve(text.size() + text.size() / 2);
-  TC_RETURN_IF_ERROR(converter.Convert(text, out));
-  TC_RETURN_IF_ERROR(converter.Finish());
-  return out;
+  return Status::Ok();
 }
 
 }  // namespace tc::io

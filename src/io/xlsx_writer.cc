@@ -34,6 +34,24 @@ double DisplayWidth(std::string_view text) {
   return width;
 }
 
+// libxlsxwriter takes C strings, so a NUL would end the cell's text there; it
+// becomes U+FFFD (the replacement character) instead. Other control characters
+// reach the sheet escaped by libxlsxwriter (_x0001_), which Excel reads back.
+constexpr std::string_view kNulReplacement = "\xEF\xBF\xBD";
+
+std::string WithoutNul(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    if (c == '\0') {
+      out += kNulReplacement;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string CellName(uint32_t row, size_t col) {
   return "row " + std::to_string(row + 1) + " column " + std::to_string(col + 1);
 }
@@ -106,8 +124,10 @@ Status XlsxWriter::Write(const std::vector<std::string>& fields, bool bold) {
   if (w.widths.size() < fields.size()) w.widths.resize(fields.size(), 0);
   const uint32_t row = w.next_row++;
   for (size_t col = 0; col < fields.size(); ++col) {
-    const std::string& text = fields[col];
-    if (text.empty() && !bold) continue;
+    const std::string& field = fields[col];
+    if (field.empty() && !bold) continue;
+    const std::string replaced = field.find('\0') == std::string::npos ? std::string() : WithoutNul(field);
+    const std::string& text = replaced.empty() ? field : replaced;
     lxw_error error =
         worksheet_write_string(w.worksheet, row, static_cast<lxw_col_t>(col), text.c_str(), bold ? w.bold : nullptr);
     if (error == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {

@@ -30,8 +30,10 @@ class XlsxWriter {
 
   // Writes the next row in bold and freezes it at the top of the sheet.
   Status WriteHeader(const std::vector<std::string>& fields);
-  // Writes the next row. InvalidArgument past Excel's limits: 1,048,576 rows,
-  // 16,384 columns, 32,767 characters in a cell.
+  // Writes the next row. A NUL in a field is written as U+FFFD (never cuts the
+  // text short); other control characters are kept (escaped in the sheet's XML).
+  // InvalidArgument past Excel's limits: 1,048,576 rows, 16,384 columns, 32,767
+  // characters in a cell.
   Status WriteRow(const std::vector<std::string>& fields);
   // Sets column widths from the text written and finishes the file; Internal if it
   // cannot be written. Nothing may be written afterwards.
