@@ -64,6 +64,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddResidentRoutes();
   AddGridRoutes();
   AddTracingRoutes();
+  AddEpidemicRoutes();
   openapi_ = OpenApiJson();
 }
 

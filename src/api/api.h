@@ -64,6 +64,7 @@ class Api {
   void AddResidentRoutes();
   void AddGridRoutes();
   void AddTracingRoutes();
+  void AddEpidemicRoutes();
 
   ApiDeps deps_;
   Router router_;

@@ -17,6 +17,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "store/store.h"
+#include "tracing/epidemic.h"
 #include "tracing/service.h"
 
 namespace tc::tracing {
@@ -159,6 +160,11 @@ class Cases {
   // Against a generated outbreak's ground truth: trace the first n detected cases
   // (without listing anything) and measure recall and the true source's rank.
   Result<Evaluation> Evaluate(int n, const ContactRules& rules);
+
+  // The epidemic under a household scope key ("" = the whole city): case counts,
+  // new ones on the clock's day, open contacts by ring and status, and the daily
+  // curve by onset and report date (epidemic.h; implemented in epidemic.cc).
+  Result<EpidemicSummary> Epidemic(const std::string& scope);
 
  private:
   store::Store& store_;
