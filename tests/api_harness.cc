@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -81,8 +82,12 @@ ServerProcess::~ServerProcess() {
   if (pid_ > 0) Stop();
 }
 
-Status ServerProcess::Start(const std::string& db_url, const std::vector<std::string>& extra_args) {
-  std::vector<std::string> args = {"serve", "--db", db_url, "--listen", "127.0.0.1:0"};
+Status ServerProcess::Start(const std::string& db_url, const std::vector<std::string>& extra_args,
+                            const std::string& command) {
+  std::vector<std::string> args = {command, "--db", db_url};
+  if (std::find(extra_args.begin(), extra_args.end(), "--listen") == extra_args.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int in_fd, out_fd;
   pid_ = Spawn(args, in_fd, out_fd, /*merge_stderr=*/false);
@@ -102,13 +107,13 @@ Status ServerProcess::Start(const std::string& db_url, const std::vector<std::st
     cv_.notify_all();
   });
   std::unique_lock lock(mu_);
-  static const std::regex kListening("listening on http://127\\.0\\.0\\.1:([0-9]+)");
+  static const std::regex kListening("listening on http://(\\[[^\\]]*\\]|[^:/\\s]+):([0-9]+)");
   std::smatch m;
-  const bool ok = cv_.wait_for(lock, std::chrono::seconds(60), [&] {
+  const bool ok = cv_.wait_for(lock, std::chrono::seconds(120), [&] {
     return std::regex_search(output_, m, kListening) || output_.find("<eof>") != std::string::npos;
   });
   if (!ok || m.empty()) return Unavailable("server did not start; output:\n" + output_);
-  port_ = static_cast<uint16_t>(std::stoi(m[1].str()));
+  port_ = static_cast<uint16_t>(std::stoi(m[2].str()));
   return Status::Ok();
 }
 

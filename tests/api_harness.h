@@ -22,12 +22,15 @@ struct CommandResult {
 // Runs `tongchou args...`, writing `input` to its stdin; waits for it to exit.
 CommandResult RunTongchou(const std::vector<std::string>& args, const std::string& input = "");
 
-// A `tongchou serve` child process on 127.0.0.1 and a free port.
+// A `tongchou serve` (or `demo`) child process, by default on 127.0.0.1 and a free port.
 class ServerProcess {
  public:
   ~ServerProcess();
-  // Starts the server and waits (up to 60 s) for its "listening on" line.
-  Status Start(const std::string& db_url, const std::vector<std::string>& extra_args = {});
+  // Starts `tongchou <command> --db URL [--listen 127.0.0.1:0] extra_args...` (the
+  // default --listen unless extra_args give one) and waits (up to 120 s) for its
+  // "listening on" line.
+  Status Start(const std::string& db_url, const std::vector<std::string>& extra_args = {},
+               const std::string& command = "serve");
   // SIGTERM, then waits for exit; returns the exit code (or -signal).
   int Stop();
   uint16_t port() const { return port_; }

@@ -194,5 +194,91 @@ TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
                 409);
 }
 
+// The overview's numbers: a district user's summary and curve hold only its
+// district's cases and contacts; another district's area is refused.
+TEST_F(Api, EpidemicSummaryIsScopedToTheCallersJurisdiction) {
+  const std::string admin = Login("admin");
+  auto resident = [&](const std::string& name, const std::string& phone, const std::string& household) -> int64_t {
+    auto r = Call("POST", "/api/v1/residents", admin,
+                  json{{"name", name}, {"phone", phone}, {"household_code", household}}.dump());
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return r.body.value("id", int64_t{0});
+  };
+  const int64_t nanguan_person = resident("赵曲线", "13600000001", "220102001001-001-01-1-0102");
+  const int64_t kuancheng_person = resident("钱曲线", "13600000002", "220103001001-001-01-1-0101");
+  ASSERT_TRUE(nanguan_person && kuancheng_person);
+  const int64_t now = NowMs(), day = 86'400'000;
+  const std::string d9 = ShanghaiDate(now - 9 * day), d8 = ShanghaiDate(now - 8 * day),
+                    d5 = ShanghaiDate(now - 5 * day);
+  // 南关: confirmed, onset 9 days ago, reported 8 days ago; 宽城: asymptomatic, reported 5 days ago.
+  ASSERT_EQ(Call("POST", "/api/v1/cases", admin,
+                 json{{"resident_id", nanguan_person}, {"kind", "confirmed"}, {"onset_date", d9}, {"report_date", d8}}
+                     .dump())
+                .status,
+            201);
+  ASSERT_EQ(Call("POST", "/api/v1/cases", admin,
+                 json{{"resident_id", kuancheng_person}, {"kind", "asymptomatic"}, {"report_date", d5}}.dump())
+                .status,
+            201);
+  auto day_of = [](const json& summary, const std::string& date) {
+    for (const auto& d : summary["curve"]) {
+      if (d["date"] == date) return d;
+    }
+    return json();
+  };
+  // What the case list shows each user is what the summary counts.
+  auto check_against_list = [&](const std::string& token, const json& summary) {
+    auto list = Call("GET", "/api/v1/cases?limit=1000", token);
+    ASSERT_EQ(list.status, 200) << list.raw;
+    int64_t confirmed = 0, asymptomatic = 0, reported = 0, onsets = 0, with_onset = 0;
+    for (const auto& c : list.body["items"]) (c["kind"] == "confirmed" ? confirmed : asymptomatic)++;
+    for (const auto& c : list.body["items"]) with_onset += c["onset_date"].is_null() ? 0 : 1;
+    for (const auto& d : summary["curve"]) reported += d["reported"].get<int64_t>(), onsets += d["onset"].get<int64_t>();
+    EXPECT_EQ(summary["cases"]["confirmed"], confirmed) << summary.dump();
+    EXPECT_EQ(summary["cases"]["asymptomatic"], asymptomatic) << summary.dump();
+    EXPECT_EQ(summary["cases"]["total"], confirmed + asymptomatic);
+    EXPECT_EQ(reported, confirmed + asymptomatic) << "every case once on the curve by report date";
+    EXPECT_EQ(onsets, with_onset) << "every case with an onset once on the curve by onset date";
+  };
+
+  const std::string kuancheng = Login("kuancheng-op");
+  auto k = Call("GET", "/api/v1/epidemic/summary", kuancheng);
+  ASSERT_EQ(k.status, 200) << k.raw;
+  EXPECT_EQ(k.body["today"], ShanghaiDate(NowMs()));
+  EXPECT_EQ(k.body["area"]["code"], "220103000000");
+  check_against_list(kuancheng, k.body);
+  EXPECT_TRUE(day_of(k.body, d9).is_null()) << "南关's onset is not on 宽城's curve: " << k.body.dump();
+  ASSERT_FALSE(day_of(k.body, d5).is_null()) << k.body.dump();
+  EXPECT_EQ(day_of(k.body, d5)["reported_asymptomatic"], 1);
+
+  const std::string nanguan = Login("nanguan-op");
+  auto n = Call("GET", "/api/v1/epidemic/summary?area=220102000000", nanguan);
+  ASSERT_EQ(n.status, 200) << n.raw;
+  check_against_list(nanguan, n.body);
+  ASSERT_FALSE(day_of(n.body, d9).is_null()) << n.body.dump();
+  EXPECT_GE(day_of(n.body, d9)["onset"].get<int64_t>(), 1);
+  EXPECT_GE(day_of(n.body, d8)["reported_confirmed"].get<int64_t>(), 1);
+  EXPECT_EQ(day_of(n.body, d5)["reported_asymptomatic"], 0) << "宽城's case is not on 南关's curve";
+  // The contact list's counts are the caller's too: 王五 (宽城) is no 南关 contact.
+  for (const char* ring : {"close", "secondary"}) {
+    auto contacts = Call("GET", std::string("/api/v1/contacts?limit=1000&ring=") + ring, nanguan);
+    ASSERT_EQ(contacts.status, 200);
+    EXPECT_EQ(n.body["contacts"][ring]["total"], contacts.body["items"].size()) << ring;
+  }
+
+  // The city sees both; a street of 南关 only its own; 宽城 is not 南关's to read.
+  auto city = Call("GET", "/api/v1/epidemic/summary", admin);
+  ASSERT_EQ(city.status, 200) << city.raw;
+  check_against_list(admin, city.body);
+  EXPECT_FALSE(day_of(city.body, d9).is_null());
+  EXPECT_EQ(day_of(city.body, d5)["reported_asymptomatic"].get<int64_t>(), 1);
+  auto street = Call("GET", "/api/v1/epidemic/summary?area=220102001000", nanguan);
+  ASSERT_EQ(street.status, 200) << street.raw;
+  EXPECT_EQ(street.body["area"]["level"], "street");
+  auto other = Call("GET", "/api/v1/epidemic/summary?area=220103000000", nanguan);
+  EXPECT_TRUE(other.status == 403 || other.status == 404) << other.raw;
+  ExpectProblem(Call("GET", "/api/v1/epidemic/summary", Login("hotline")), 403);  // no case.read
+}
+
 }  // namespace
 }  // namespace tc::testing

@@ -68,6 +68,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddTracingRoutes();
   AddCaseRoutes();
   AddContactRoutes();
+  AddEpidemicRoutes();
   openapi_ = OpenApiJson();
 }
 

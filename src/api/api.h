@@ -68,6 +68,7 @@ class Api {
   void AddTracingRoutes();
   void AddCaseRoutes();
   void AddContactRoutes();
+  void AddEpidemicRoutes();
 
   ApiDeps deps_;
   Router router_;

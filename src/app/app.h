@@ -2,6 +2,7 @@
 // help) with CLI11 and calls one of these; each returns the process exit code.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,7 @@ struct ServeOptions {
   std::string log_level = "info";
   std::string access_log = "stdout";  // "stdout", "off" or a file path
   std::string web = "auto";  // built console folder; "auto": web/dist beside the binary or here; "" = none
+  std::string today;         // YYYY-MM-DD: the server's clock shows this day (real speed); "" = the real clock
 };
 
 struct AdminUserOptions {
@@ -97,7 +99,9 @@ struct TraceCliOptions {
 // Opens the store and applies migrations; prints the error and returns null on failure.
 std::unique_ptr<store::Store> OpenMigrated(const std::string& url, int pool_size = 4);
 
-int RunServe(const ServeOptions& options);
+// Serves until SIGTERM/SIGINT. `on_listening`, if given, is called with the console's
+// URL (http://HOST:PORT/, the bound port) once the server listens.
+int RunServe(const ServeOptions& options, const std::function<void(const std::string& url)>& on_listening = {});
 int RunMigrate(const std::string& db);
 int RunDemo(ServeOptions options, bool reset, double scale);
 int RunCreateUser(const AdminUserOptions& options);

@@ -1,6 +1,8 @@
 // `tongchou demo`: a small synthetic Changchun (gen city at --scale, default 0.01:
 // about 90,000 residents with their dwellings, grids, 三长 and 包保), one user per
-// role, then the server. Idempotent: an existing demo database is reused.
+// role, ten days of check-ins with an outbreak, then the server on a clock whose day
+// is the data's last. Prints the console's URL and the logins once it listens.
+// Idempotent: an existing demo database is reused.
 #include <cstdio>
 #include <filesystem>
 
@@ -10,6 +12,7 @@
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
 #include "tracing/checkins.h"
+#include "tracing/epidemic.h"
 #include "registry/areas.h"
 
 namespace tc::app {
@@ -84,17 +87,28 @@ int RunDemo(ServeOptions options, bool reset, double scale) {
       std::fprintf(stderr, "tongchou demo: seeding: %s\n", s.ToString().c_str());
       return 1;
     }
+    // The demo's "today" is the last day of its data (March 2022), so new cases,
+    // ages and the curve line up with the generated outbreak.
+    if (options.today.empty()) {
+      auto last = tracing::LastCheckinDate(*store);
+      if (!last.ok()) {
+        std::fprintf(stderr, "tongchou demo: %s\n", last.status().ToString().c_str());
+        return 1;
+      }
+      options.today = *last;
+    }
   }
-  std::printf(
-      "\nTongchou demo city (synthetic 长春市, scale %g) in %s\n"
-      "  Open      http://%s/api/v1/health  (API document: /api/v1/openapi.json)\n"
-      "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline, password: %s\n"
-      "  Try       curl -s -X POST http://%s/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
-      "              -d '{\"username\":\"admin\",\"password\":\"%s\"}'\n"
-      "  Stop with Ctrl-C.\n\n",
-      scale, options.db.c_str(), options.listen.c_str(), kDemoPassword, options.listen.c_str(), kDemoPassword);
-  std::fflush(stdout);
-  return RunServe(options);
+  const std::string db = options.db, today = options.today;
+  return RunServe(options, [&](const std::string& url) {
+    std::printf(
+        "\nTongchou demo city (synthetic 长春市, scale %g) in %s\n"
+        "  Open      %s  (API document: %sapi/v1/openapi.json)\n"
+        "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline, password: %s\n"
+        "  Today     %s in the demo (the day of its last check-in; the clock runs from there)\n"
+        "  Stop with Ctrl-C.\n\n",
+        scale, db.c_str(), url.c_str(), url.c_str(), kDemoPassword, today.empty() ? "the real day" : today.c_str());
+    std::fflush(stdout);
+  });
 }
 
 }  // namespace tc::app

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   ServeOptions serve;
   auto add_serve_options = [&serve](CLI::App* cmd) {
     cmd->add_option("--db", serve.db, "Database URL: sqlite:PATH or postgresql://...");
-    cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 picks a free one)");
+    cmd->add_option("--listen", serve.listen,
+                    "HOST:PORT to listen on (port 0 picks a free one; ':PORT' listens on every interface)");
     cmd->add_option("--threads", serve.threads, "HTTP worker threads")->check(CLI::Range(1, 256));
     cmd->add_option("--pool-size", serve.pool_size, "Database connections kept open")->check(CLI::Range(1, 256));
     cmd->add_option("--body-limit", serve.body_limit, "Largest request body in bytes (larger → 413)");
@@ -34,6 +35,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     cmd->add_option("--access-log", serve.access_log, "Access log: stdout, off, or a file path (JSON lines)");
+    cmd->add_option("--today", serve.today,
+                    "YYYY-MM-DD: run the server's clock on this day (time still advances), for data that lie "
+                    "in the past; empty = the real clock (demo: the day of the last check-in)");
     cmd->add_option("--web", serve.web,
                     "Folder of the built web console; 'auto' finds web/dist near the binary or the working "
                     "directory; '' serves the API only");

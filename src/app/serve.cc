@@ -41,10 +41,11 @@ std::unique_ptr<store::Store> OpenMigrated(const std::string& url, int pool_size
 
 namespace {
 
+// "HOST:PORT", "[V6]:PORT", or ":PORT" for every interface.
 bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  host = listen.substr(0, colon);
+  if (colon == std::string::npos || colon + 1 == listen.size()) return false;
+  host = colon == 0 ? "0.0.0.0" : listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   try {
     const int p = std::stoi(listen.substr(colon + 1));
@@ -83,30 +84,54 @@ std::string FindWebRoot(const std::string& option) {
   return "";
 }
 
+// The console's address for a browser on this machine: a wildcard host is
+// reached as localhost, an IPv6 literal in brackets.
+std::string ConsoleUrl(const std::string& host, uint16_t port) {
+  std::string h = host;
+  if (h == "0.0.0.0" || h == "::") h = "localhost";
+  else if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  return "http://" + h + ":" + std::to_string(port) + "/";
+}
+
 }  // namespace
 
-int RunServe(const ServeOptions& o) {
+int RunServe(const ServeOptions& o, const std::function<void(const std::string& url)>& on_listening) {
   std::string host;
   uint16_t port = 0;
   if (!ParseListen(o.listen, host, port)) {
     std::fprintf(stderr, "tongchou: --listen: expected HOST:PORT, got '%s'\n", o.listen.c_str());
     return 2;
   }
+  // The domain clock: the real one, or one that shows --today at the real speed.
+  // Accounts stay on the real clock: token expiry and login lockouts are instants
+  // the console and operators compare with their own clocks.
+  std::unique_ptr<OffsetClock> shifted;
+  if (!o.today.empty()) {
+    auto offset = OffsetClock::OffsetToDate(o.today, NowMillis());
+    if (!offset.ok()) {
+      std::fprintf(stderr, "tongchou: --today: %s\n", offset.status().message().c_str());
+      return 2;
+    }
+    shifted = std::make_unique<OffsetClock>(*offset);
+  }
+  const Clock& clock = shifted ? static_cast<const Clock&>(*shifted) : Clock::System();
+
   SetUpLogging(o);
   auto store = OpenMigrated(o.db, o.pool_size);
   if (!store) return 1;
   auto version = store->SchemaVersion();
   spdlog::info("store {} at schema version {}", store->Describe(), version.ok() ? *version : -1);
 
+  if (shifted) spdlog::info("clock runs on {} ({} days from the real date)", o.today, shifted->offset_ms() / 86'400'000);
   auth::AccountsOptions accounts_options;
   accounts_options.token_ttl_ms = o.token_ttl_s * 1000LL;
   accounts_options.throttle.max_failures = o.login_max_failures;
   accounts_options.throttle.lockout_ms = o.login_lockout_s * 1000LL;
   auth::Accounts accounts(*store, Clock::System(), accounts_options);
-  registry::Areas areas(*store, Clock::System());
-  registry::Residents residents(*store, Clock::System());
-  registry::Grids grids(*store, Clock::System());
-  tracing::Tracing tracing(*store, Clock::System());
+  registry::Areas areas(*store, clock);
+  registry::Residents residents(*store, clock);
+  registry::Grids grids(*store, clock);
+  tracing::Tracing tracing(*store, clock);
   {
     const auto t0 = std::chrono::steady_clock::now();
     if (Status s = tracing.Start(); !s.ok()) {
@@ -118,13 +143,13 @@ int RunServe(const ServeOptions& o) {
                  static_cast<double>(st.total_bytes()) / (1 << 20),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  tracing::Cases cases(*store, Clock::System(), tracing);
+  tracing::Cases cases(*store, clock, tracing);
   events::Bus bus(*store);
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, Clock::System(), kVersion, web_root});
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, clock, kVersion, web_root});
   http::ServerOptions so;
   so.host = host;
   so.port = port;
@@ -147,6 +172,7 @@ int RunServe(const ServeOptions& o) {
   std::printf("tongchou listening on http://%s:%u\n", host.c_str(), server.port());
   std::fflush(stdout);
   spdlog::info("listening on http://{}:{} with {} threads", host, server.port(), o.threads);
+  if (on_listening) on_listening(ConsoleUrl(host, server.port()));
   server.Run();
   spdlog::info("stopped: in-flight requests finished; closing the store");
   store.reset();

@@ -128,4 +128,14 @@ Result<Millis> ParseTime(std::string_view s) {
   return *days * 86400000 + ((h * 60LL + mi) * 60 + sec) * 1000 + frac_ms - offset;
 }
 
+Result<Millis> OffsetClock::OffsetToDate(std::string_view date, Millis now) {
+  constexpr Millis kDayMs = 86'400'000;
+  auto bad = [&] { return InvalidArgument("'" + std::string(date) + "' is not a date (YYYY-MM-DD)"); };
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return bad();
+  auto midnight = ParseTime(date);  // Shanghai midnight of that date
+  if (!midnight.ok()) return bad();
+  const Millis today = FloorDiv(now + kShanghaiOffsetMs, kDayMs) * kDayMs - kShanghaiOffsetMs;
+  return *midnight - today;
+}
+
 }  // namespace tc

@@ -26,6 +26,23 @@ class Clock {
   static const Clock& System();
 };
 
+// A clock that runs at the real speed but reads a fixed offset later or earlier:
+// Now() is the system clock plus offset_ms. A demo whose data lie in the past runs
+// on one so that "today" is the data's last day. Thread-safe (immutable).
+class OffsetClock : public Clock {
+ public:
+  explicit OffsetClock(Millis offset_ms) : offset_ms_(offset_ms) {}
+  Millis Now() const override { return NowMillis() + offset_ms_; }
+  Millis offset_ms() const { return offset_ms_; }
+
+  // The offset in whole days that makes `now`'s Shanghai date `date` (YYYY-MM-DD)
+  // at the same time of day. InvalidArgument naming the date when it is not one.
+  static Result<Millis> OffsetToDate(std::string_view date, Millis now);
+
+ private:
+  Millis offset_ms_;
+};
+
 // "2026-11-23T20:50:35.123+08:00"
 std::string FormatShanghai(Millis t);
 // "2026-11-23" (the civil date in Shanghai)

@@ -18,6 +18,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "store/store.h"
+#include "tracing/epidemic.h"
 #include "tracing/service.h"
 
 namespace tc::tracing {
@@ -159,6 +160,11 @@ class Cases {
   Result<std::vector<Case>> OfResidents(std::span<const int64_t> resident_ids);
   // Source ranking from the first n cases (by report date, then id).
   Result<SourceRanking> RankSourcesOfFirst(int n, size_t top);
+
+  // The epidemic under a household scope key ("" = the whole city): case counts,
+  // new ones on the clock's day, open contacts by ring and status, and the daily
+  // curve by onset and report date (epidemic.h; implemented in epidemic.cc).
+  Result<EpidemicSummary> Epidemic(const std::string& scope);
 
  private:
   store::Store& store_;

@@ -379,6 +379,55 @@ scenario('wartime: the mode badge follows the district’s real mode', {}, async
   await shot('desktop-wartime')
 })
 
+scenario('overview: the epidemic (cases, contacts, curve by onset and report date) and the mode switch', {}, async ({ page, shot, api, admin, district }) => {
+  const commander = await api.login('commander')
+  const summary = await api.get(commander, `/api/v1/epidemic/summary?area=${district.code}`)
+  // The demo runs on the last day of its data, so "today" is in March 2022.
+  assert.match(summary.today, /^2022-03-\d\d$/)
+  assert.ok(summary.curve.length > 0, 'the district has cases (the demo outbreak, or the pair recorded in setup)')
+  await loginOk(page, 'commander')
+  await page.goto(`/area/${district.code}/overview`)
+  await expectArea(page, district.code, district.name)
+  const zh = nf('zh-CN')
+  await assertText(page.locator('[data-test=epi-confirmed] .stat-value'), zh.format(summary.cases.confirmed))
+  await assertText(page.locator('[data-test=epi-confirmed] .stat-sub'), `今日新增 ${zh.format(summary.cases.new_confirmed)}`)
+  await assertText(page.locator('[data-test=epi-asymptomatic] .stat-value'), zh.format(summary.cases.asymptomatic))
+  await assertText(page.locator('[data-test=epi-close] .stat-value'), zh.format(summary.contacts.close.total))
+  await assertText(page.locator('[data-test=epi-secondary] .stat-value'), zh.format(summary.contacts.secondary.total))
+  await assertText(page.locator('[data-test=epi-today]'), summary.today)
+  // The curve: one slot per day, with both series (by report date, by onset date).
+  const curve = page.locator('[data-test=epidemic-curve]')
+  await curve.locator('svg').waitFor()
+  assert.equal(Number(await curve.getAttribute('data-days')), summary.curve.length)
+  await curve.locator('svg text', { hasText: '按报告日期' }).first().waitFor()
+  await curve.locator('svg text', { hasText: '按发病日期' }).first().waitFor()
+  await curve.locator('svg text', { hasText: summary.curve.at(-1).date.slice(5) }).first().waitFor()
+  await shot('desktop-overview-epidemic')
+
+  // The commander switches 南关区 to wartime with a reason, then back.
+  const modeSwitch = page.locator('[data-test=mode-switch]')
+  assert.equal(await modeSwitch.getAttribute('data-code'), district.code)
+  const start = await modeSwitch.getAttribute('data-mode')
+  const target = start === 'wartime' ? 'peacetime' : 'wartime'
+  const label = { wartime: '战时', peacetime: '平时' }
+  for (const [mode, reason] of [[target, 'e2e: 本土聚集性疫情，启动战时机制'], [start, 'e2e: 疫情平稳，恢复平时']]) {
+    await modeSwitch.locator('[data-test=mode-switch-open]').click()
+    const dialog = page.locator('[data-test=mode-dialog]')
+    await dialog.locator('[data-test=mode-reason]').fill(reason)
+    if (mode === target) await shot('desktop-mode-dialog')
+    await dialog.locator('[data-test=mode-submit]').click()
+    await assertText(page.locator('.el-message--success').last(), `已切换为${label[mode]}`)
+    await assertText(page.locator('[data-test=area-head] [data-test=mode-badge]'), label[mode])
+    assert.equal(await modeSwitch.getAttribute('data-mode'), mode)
+    await assertText(modeSwitch.locator('[data-test=mode-last]'), reason)
+    assert.equal((await api.get(admin, `/api/v1/areas/${district.code}`)).mode, mode)
+    if (mode === target) await shot('desktop-overview-mode-switched')
+  }
+  const history = (await api.get(admin, `/api/v1/areas/${district.code}/mode-history`)).items
+  assert.equal(history[0].actor, 'commander')
+  assert.equal(history[1].mode, target)
+})
+
 scenario('cases and tracing: chain graph, a tracing run, a status step, CSV export', {}, async ({ page, shot, api, admin, outbreak }) => {
   const { index, infected } = outbreak
   await loginOk(page, 'commander')

@@ -12,9 +12,13 @@ import type {
   ContactStatus,
   CoverageReport,
   DuplicatePair,
+  EpidemicSummary,
+  Health,
   LoginResponse,
   MapCollection,
   Me,
+  Mode,
+  ModeChange,
   Page,
   NewCase,
   Resident,
@@ -45,6 +49,12 @@ export const api = {
   searchAreas: (q: string) => client.get<{ items: Area[] }>(`${V1}/areas`, { q, limit: 20 }),
   area: (code: string) => client.get<AreaDetail>(`${V1}/areas/${enc(code)}`),
   areaMap: (code: string) => client.get<MapCollection>(`${V1}/areas/${enc(code)}/map`),
+  setMode: (code: string, mode: Mode, reason: string) =>
+    client.request<Area>('PUT', `${V1}/areas/${enc(code)}/mode`, { body: { mode, reason } }),
+  modeHistory: (code: string) => client.get<{ items: ModeChange[] }>(`${V1}/areas/${enc(code)}/mode-history`),
+  health: () => client.request<Health>('GET', `${V1}/health`, { auth: false }),
+
+  epidemic: (area: string) => client.get<EpidemicSummary>(`${V1}/epidemic/summary`, { area }),
 
   residents: (q: ResidentQuery) => client.get<Page<Resident>>(`${V1}/residents`, { ...q }),
   resident: (id: number, unmask = false) =>

@@ -305,3 +305,45 @@ export interface VisitorsReport {
   items: Visitor[]
   next_after: number | null
 }
+
+/** Open contact-list entries of one ring by status. */
+export interface ContactCounts {
+  pending: number
+  notified: number
+  quarantined: number
+  released: number
+  total: number
+}
+
+/** One day of the epidemic curve: cases by onset date and by report date. */
+export interface CurveDay {
+  date: string
+  onset: number
+  reported: number
+  reported_confirmed: number
+  reported_asymptomatic: number
+}
+
+/** GET /api/v1/epidemic/summary: the epidemic under an area, in the caller's jurisdiction. */
+export interface EpidemicSummary {
+  area: { code: string; name: string; level: Level; mode: Mode }
+  /** The server clock's date (a demo runs on the last day of its data). */
+  today: string
+  cases: { total: number; confirmed: number; asymptomatic: number; new_today: number; new_confirmed: number; new_asymptomatic: number }
+  contacts: { close: ContactCounts; secondary: ContactCounts }
+  curve: CurveDay[]
+}
+
+export interface ModeChange {
+  area_code: string
+  mode: Mode
+  reason: string
+  actor: string
+  at: string
+}
+
+export interface Health {
+  status: string
+  version: string
+  time: string
+}
