@@ -44,7 +44,9 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || scripts/install-deps.sh nodejs npm
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || \
 	  { echo "web: Node $$(node --version) is too old; Vite 8 needs Node >= 20.19" >&2; exit 1; }
-	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@if [ -L web/node_modules ]; then \
+	  echo "web: node_modules is a link to another checkout's packages; not reinstalling through it"; \
+	else cd web && npm ci --no-audit --no-fund --loglevel=error; fi
 	@touch $@
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)

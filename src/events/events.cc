@@ -1,8 +1,13 @@
 #include "events/events.h"
 
 namespace tc::events {
+namespace {
+// The advisory lock that orders the outbox's writers (store::LockIdOrder).
+constexpr int64_t kOutboxOrderLock = 0x7463'6576'656e'7473;  // "tcevents"
+}  // namespace
 
 Status Publish(store::Conn& conn, std::string_view type, std::string_view payload_json, Millis at) {
+  TC_RETURN_IF_ERROR(store::LockIdOrder(conn, kOutboxOrderLock));
   return conn
       .Exec("INSERT INTO events (type, payload, at) VALUES (?, ?, ?)",
             {std::string(type), std::string(payload_json), at})
@@ -48,73 +53,33 @@ Status Bus::Deliver() {
   return first_error;
 }
 
-namespace {
-
-// Position of a subscriber: (transaction id, seq) on PostgreSQL; txid stays 0 on SQLite.
-struct Cursor {
-  int64_t txid = 0;
-  int64_t seq = 0;
-};
-
-struct Pending {
-  Event event;
-  int64_t txid = 0;
-};
-
-Result<Cursor> ReadCursor(store::Conn& c, const std::string& subscriber) {
-  TC_ASSIGN_OR_RETURN(auto cur, c.Query("SELECT last_txid, last_seq FROM event_cursors WHERE subscriber = ?",
-                                        {subscriber}));
-  if (cur.empty()) return Cursor{};
-  return Cursor{cur[0].Int(0), cur[0].Int(1)};
-}
-
-Result<std::vector<Pending>> ReadAfter(store::Conn& c, const Cursor& from) {
-  std::vector<Pending> out;
-  if (c.dialect() == store::Dialect::kSqlite) {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT seq, type, payload, at FROM events WHERE seq > ? "
-                                           "ORDER BY seq LIMIT 500",
-                                           {from.seq}));
-    for (const auto& r : rows.rows) out.push_back({{r.Int(0), r.Text(1), r.Text(2), r.Int(3)}, 0});
-    return out;
-  }
-  const std::string txid = std::to_string(from.txid);
-  TC_ASSIGN_OR_RETURN(
-      auto rows,
-      c.Query("SELECT seq, type, payload, at, CAST(CAST(txid AS TEXT) AS BIGINT) FROM events "
-              "WHERE (txid > CAST(? AS xid8) OR (txid = CAST(? AS xid8) AND seq > ?)) "
-              "AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid, seq LIMIT 500",
-              {txid, txid, from.seq}));
-  for (const auto& r : rows.rows) out.push_back({{r.Int(0), r.Text(1), r.Text(2), r.Int(3)}, r.Int(4)});
-  return out;
-}
-
-}  // namespace
-
 Status Bus::DeliverTo(Subscriber& sub) {
   for (;;) {
-    Cursor cursor;
-    std::vector<Pending> batch;
+    std::vector<Event> batch;
+    int64_t cursor = 0;
     TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-      TC_ASSIGN_OR_RETURN(cursor, ReadCursor(c, sub.name));
-      TC_ASSIGN_OR_RETURN(batch, ReadAfter(c, cursor));
+      TC_ASSIGN_OR_RETURN(auto cur, c.Query("SELECT last_seq FROM event_cursors WHERE subscriber = ?", {sub.name}));
+      cursor = cur.empty() ? 0 : cur[0].Int(0);
+      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT seq, type, payload, at FROM events WHERE seq > ? "
+                                             "ORDER BY seq LIMIT 500",
+                                             {cursor}));
+      for (const auto& r : rows.rows) batch.push_back({r.Int(0), r.Text(1), r.Text(2), r.Int(3)});
       return Status::Ok();
     }));
     if (batch.empty()) return Status::Ok();
-    Cursor done = cursor;
+    int64_t done = cursor;
     Status handler_status;
-    for (const Pending& p : batch) {
-      handler_status = sub.handler(p.event);
+    for (const Event& e : batch) {
+      handler_status = sub.handler(e);
       if (!handler_status.ok()) break;
-      done = {p.txid, p.event.seq};
+      done = e.seq;
     }
-    if (done.seq != cursor.seq || done.txid != cursor.txid) {
+    if (done > cursor) {
       TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-        TC_ASSIGN_OR_RETURN(auto upd, c.Exec("UPDATE event_cursors SET last_seq = ?, last_txid = ? WHERE subscriber = ?",
-                                             {done.seq, done.txid, sub.name}));
+        TC_ASSIGN_OR_RETURN(auto upd, c.Exec("UPDATE event_cursors SET last_seq = ? WHERE subscriber = ?",
+                                             {done, sub.name}));
         if (upd.affected == 0) {
-          return c.Exec("INSERT INTO event_cursors (subscriber, last_seq, last_txid) VALUES (?, ?, ?)",
-                        {sub.name, done.seq, done.txid})
-              .status();
+          return c.Exec("INSERT INTO event_cursors (subscriber, last_seq) VALUES (?, ?)", {sub.name, done}).status();
         }
         return Status::Ok();
       }));

@@ -30,14 +30,14 @@ struct Event {
   Millis at = 0;
 };
 
-// Records an event inside the caller's write transaction.
+// Records an event inside the caller's write transaction (taking the outbox's order
+// lock until that transaction ends).
 Status Publish(store::Conn& conn, std::string_view type, std::string_view payload_json, Millis at);
 
-// Order: on SQLite one writer commits at a time, so seq order is commit order. On
-// PostgreSQL a lower seq can commit after a higher one was read, so events are read
-// in (transaction id, seq) order and only from transactions older than the oldest
-// still running: an event is delivered once everything that could precede it has
-// committed or rolled back (a long-running transaction delays delivery, never loses).
+// Order: Publish() takes the outbox's order lock (store::LockIdOrder) until its
+// transaction ends, so seqs become visible in seq order on PostgreSQL too and the
+// bus can read `seq > cursor` without ever passing an event that commits later.
+// Publishers of events therefore commit one at a time (as every SQLite writer does).
 //
 // Thread-safe. mu_ guards only the list of subscribers; no lock is held while a
 // handler runs or the store is read, so a handler may publish, Deliver() or

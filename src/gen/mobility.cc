@@ -456,6 +456,7 @@ Status WriteDay(store::Store& store, std::vector<Visit>& day) {
     const size_t end = std::min(day.size(), begin + kTxRows);
     TC_RETURN_IF_ERROR(store.Tx([&](store::Conn& conn) -> Status {
       if (sqlite) TC_RETURN_IF_ERROR(conn.ExecScript("PRAGMA cache_size = -" + std::to_string(kWriteCacheKib)));
+      TC_RETURN_IF_ERROR(tracing::LockCheckinOrder(conn));
       TC_ASSIGN_OR_RETURN(auto writer, conn.Bulk("checkins", {"person_id", "venue_id", "arrive_at", "leave_at"}));
       store::Params row(4);
       for (size_t i = begin; i < end; ++i) {

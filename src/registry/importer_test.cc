@@ -118,6 +118,35 @@ TEST_P(ImporterTest, MissingColumnsAndScopeAreReported) {
   EXPECT_EQ(Fields(r), "2:household_code ");
 }
 
+// Regression: a district's import named the household outside its jurisdiction
+// differently from a missing one, and named the resident of another district who holds
+// an ID number ("already registered as resident 5001").
+TEST_P(ImporterTest, ADistrictImportSeesNothingOfOtherDistricts) {
+  const std::string id = Id("22010319700101003");
+  const std::string header = "name,id_number,household_code\n";
+  ASSERT_EQ(Run(ImportKind::kResidents, header + "王五," + id + ",220103001001-001-01-1-0101\n").accepted, 1);
+  auto wang = residents_->List({.scope = "2201", .id_number = id});
+  ASSERT_EQ(wang->size(), 1u);
+  ImportOptions nanguan;
+  nanguan.scope_path = "/220100000000/220102000000/";
+  nanguan.scope_key = "220102";
+  ImportReport r = Run(ImportKind::kResidents,
+                       header + "冒名," + id + ",220102001001-001-01-1-0101\n" +
+                           "甲,,220103001001-001-01-1-0101\n" + "乙,,220102009009-009-09-9-0909\n",
+                       nanguan);
+  ASSERT_EQ(r.errors.size(), 3u) << Fields(r);
+  EXPECT_EQ(r.errors[0].message, "already registered to another resident");
+  EXPECT_EQ(r.errors[0].message.find(std::to_string((*wang)[0].id)), std::string::npos);
+  auto without = [](std::string m, const std::string& code) { return m.replace(m.find(code), code.size(), "X"); };
+  EXPECT_EQ(without(r.errors[1].message, "220103001001-001-01-1-0101"),
+            without(r.errors[2].message, "220102009009-009-09-9-0909"));
+  EXPECT_EQ(r.errors[1].field, r.errors[2].field);
+  // The city's own import still names the holder.
+  ImportReport city = Run(ImportKind::kResidents, header + "冒名," + id + ",220102001001-001-01-1-0101\n");
+  ASSERT_EQ(city.errors.size(), 1u);
+  EXPECT_EQ(city.errors[0].message, "already registered as resident " + std::to_string((*wang)[0].id));
+}
+
 // Rows are inserted in household order for speed; the first line of a repeated ID
 // number must still be the one kept, whatever its household.
 TEST_P(ImporterTest, FirstLineOfARepeatedIdWinsWhateverTheHousehold) {

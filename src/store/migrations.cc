@@ -320,28 +320,13 @@ CREATE TABLE outbreak_truth (
 );
 )sql",
        "", ""},
-      {6, "tracing: when a case was reported (isolation ends its exposures); commit order of the outbox and check-ins on PostgreSQL",
+      {6, "tracing: when a case was reported (isolation ends its exposures)",
        R"sql(
 -- The time a case was reported and isolated; NULL for cases recorded before it existed
 -- (their exposures then end when the case was recorded, or at the end of the report day).
 ALTER TABLE cases ADD COLUMN reported_at BIGINT;
--- A subscriber's position: on PostgreSQL the (transaction, seq) of the last event it took.
-ALTER TABLE event_cursors ADD COLUMN last_txid BIGINT NOT NULL DEFAULT 0;
 )sql",
-       "",
-       R"sql(
--- On PostgreSQL ids are drawn when a row is inserted but become visible when its
--- transaction commits, so a lower id can appear after a higher one was read. Every row
--- of the outbox and of check-ins carries its transaction's id; readers take rows of
--- transactions older than the oldest one still running (pg_snapshot_xmin), in
--- (transaction, id) order, so nothing committed later can land behind them.
-ALTER TABLE events ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
-CREATE INDEX events_txid ON events(txid, seq);
-ALTER TABLE checkins ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
-CREATE INDEX checkins_txid ON checkins(txid, id);
-UPDATE event_cursors SET last_txid = COALESCE(
-  (SELECT CAST(CAST(e.txid AS TEXT) AS BIGINT) FROM events e WHERE e.seq = event_cursors.last_seq), 0);
-)sql"},
+       "", ""},
   };
   return kMigrations;
 }

@@ -139,4 +139,9 @@ Status Store::Migrate() {
   return Status::Ok();
 }
 
+Status LockIdOrder(Conn& c, int64_t key) {
+  if (c.dialect() == Dialect::kSqlite) return Status::Ok();
+  return c.Query("SELECT pg_advisory_xact_lock(?)", {key}).status();
+}
+
 }  // namespace tc::store

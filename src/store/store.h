@@ -142,6 +142,15 @@ class Store {
 // with byte-order collation (areas.path, *.area_path). `prefix` must not end in 0xFF.
 std::string PrefixEnd(std::string_view prefix);
 
+// Makes the ids a table draws in this transaction become visible in id order: on
+// PostgreSQL ids are drawn at insert but rows appear at commit, so without it a reader
+// of `id > last` can read a higher id, move past a lower one that commits later, and
+// never see it. Takes a transaction-scoped advisory lock (`key` names the table's
+// writers) held until commit or rollback, so the next writer draws its ids after this
+// one has finished. Call it in the write transaction before inserting. A no-op on
+// SQLite, whose writers already commit one at a time.
+Status LockIdOrder(Conn& c, int64_t key);
+
 // Runs `head` + "(?, ?, …)" + `tail` once per chunk of 500 `values` (an IN list),
 // calling fn(row) for every row returned; stops at the first error.
 template <typename T, typename Fn>

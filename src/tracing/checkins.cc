@@ -43,55 +43,9 @@ Result<int64_t> LoadCheckins(store::Store& store, Index& index, int64_t after_id
 }
 
 
-Status CatchUpCheckins(store::Store& store, Index& index, CheckinCursor& cursor) {
-  if (store.dialect() == store::Dialect::kSqlite) {
-    TC_ASSIGN_OR_RETURN(cursor.last_id, LoadCheckins(store, index, cursor.last_id));
-    return Status::Ok();
-  }
-  // Every transaction below the oldest one running now is finished; read the rows of
-  // those not read yet, by id in chunks.
-  int64_t horizon = 0;
-  TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS TEXT) AS BIGINT)"));
-    horizon = rows[0].Int(0);
-    return Status::Ok();
-  }));
-  if (horizon <= cursor.horizon) return Status::Ok();
-  constexpr int64_t kChunk = 2'000'000;
-  const std::string from = std::to_string(cursor.horizon), to = std::to_string(horizon);
-  for (int64_t last = 0;;) {
-    int64_t got = 0;
-    TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) {
-      return c.ScanInts(std::string(kCheckinColumns) +
-                            "WHERE txid >= CAST(? AS xid8) AND txid < CAST(? AS xid8) AND id > ? ORDER BY id LIMIT ?",
-                        {from, to, last, kChunk}, [&](std::span<const int64_t> r) {
-                          last = r[0];
-                          ++got;
-                          if (!cursor.ahead.empty() && cursor.ahead.erase(r[0])) return;  // loaded already
-                          index.Add(VisitOfRow(r));
-                        });
-    }));
-    if (got < kChunk) break;
-  }
-  cursor.horizon = horizon;
-  std::erase_if(cursor.ahead, [&](const auto& entry) { return entry.second < horizon; });
-  return Status::Ok();
-}
-
-Result<int64_t> CurrentTransaction(store::Conn& c) {
-  if (c.dialect() == store::Dialect::kSqlite) return 0;
-  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT CAST(CAST(pg_current_xact_id() AS TEXT) AS BIGINT)"));
-  return rows[0].Int(0);
-}
-
-Status LoadTransaction(store::Store& store, Index& index, CheckinCursor& cursor, int64_t txid) {
-  if (store.dialect() == store::Dialect::kSqlite || txid == 0 || txid < cursor.horizon) return Status::Ok();
-  return store.Read([&](store::Conn& c) {
-    return c.ScanInts(std::string(kCheckinColumns) + "WHERE txid = CAST(? AS xid8) ORDER BY id",
-                      {std::to_string(txid)}, [&](std::span<const int64_t> r) {
-                        if (cursor.ahead.emplace(r[0], txid).second) index.Add(VisitOfRow(r));
-                      });
-  });
+Status LockCheckinOrder(store::Conn& c) {
+  constexpr int64_t kCheckinOrderLock = 0x7463'6368'6563'6b69;  // "tccheckin"
+  return store::LockIdOrder(c, kCheckinOrderLock);
 }
 
 }  // namespace tc::tracing

@@ -166,9 +166,9 @@ TEST_P(EpidemicTest, LastCheckinDateIsTheDayOfTheLatestArrival) {
   ASSERT_TRUE(tracing_->Start().ok());
   auto venue = tracing_->CreateVenue({"220102001001-V0001", "永吉菜市场", "wholesale_market", "220102001001", 500}, by_);
   ASSERT_TRUE(venue.ok()) << venue.status().ToString();
-  const std::vector<NewCheckin> batch = {{1, a_, "", venue->code, t0 + 3 * kDay, 0},
-                                         {2, b_, "", venue->code, t0 + 5 * kDay, 0},
-                                         {3, c_, "", venue->code, t0 + kDay, 0}};
+  const std::vector<NewCheckin> batch = {{1, a_, "", venue->code, t0 + 3 * kDay},
+                                         {2, b_, "", venue->code, t0 + 5 * kDay},
+                                         {3, c_, "", venue->code, t0 + kDay}};
   auto r = tracing_->Record(batch, "/", by_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->accepted, 3);

@@ -63,7 +63,7 @@ Status Tracing::Start() {
   index_ = Index();
   index_.set_seal_threshold(64u << 20);  // the first load: big segments, merged once at the end
   index_.set_auto_merge(false);
-  cursor_ = CheckinCursor{};
+  last_id_ = 0;
   TC_RETURN_IF_ERROR(CatchUp());
   index_.Compact();
   index_.set_auto_merge(true);
@@ -72,7 +72,7 @@ Status Tracing::Start() {
 }
 
 Status Tracing::CatchUp() {
-  TC_RETURN_IF_ERROR(CatchUpCheckins(store_, index_, cursor_));
+  TC_ASSIGN_OR_RETURN(last_id_, LoadCheckins(store_, index_, last_id_));
   index_.Seal();
   return Status::Ok();
 }
@@ -309,9 +309,8 @@ Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::st
   report.rejected = static_cast<int64_t>(report.errors.size());
   if (good.empty()) return report;
 
-  int64_t txid = 0;  // PostgreSQL: this batch's transaction, read back after the commit
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(txid, CurrentTransaction(c));
+    TC_RETURN_IF_ERROR(LockCheckinOrder(c));
     TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk("checkins", {"person_id", "venue_id", "arrive_at", "leave_at"}));
     for (const Good& g : good) {
       store::Params row{g.person, g.venue, ToMillis(arrive[g.i])};
@@ -331,13 +330,9 @@ Result<CheckinReport> Tracing::Record(std::span<const NewCheckin> batch, std::st
                          now);
   }));
   report.accepted = static_cast<int64_t>(good.size());
-  // Acknowledged means in the engine: the catch-up brings every finished transaction,
-  // and on PostgreSQL this one's rows are read by its id even while an older
-  // transaction still runs (and holds the horizon back).
+  // Acknowledged means in the engine: the catch-up reads this batch's rows back.
   std::unique_lock lock(mu_);
   TC_RETURN_IF_ERROR(CatchUp());
-  TC_RETURN_IF_ERROR(LoadTransaction(store_, index_, cursor_, txid));
-  index_.Seal();
   return report;
 }
 

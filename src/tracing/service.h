@@ -2,8 +2,8 @@
 // in-memory Index kept in step with the store. A check-in is acknowledged only after
 // its transaction commits, and it is in the index before the call returns, so the
 // next query sees it. Rows written by another process (a CLI import while the server
-// runs) are picked up before every query (CheckinCursor: by id on SQLite, by
-// finished transaction on PostgreSQL, where ids can commit out of order).
+// runs) are picked up before every query by their ids: every writer of check-ins
+// takes LockCheckinOrder, so ids become visible in order on both stores.
 // Thread-safe: one writer at a time, queries in parallel.
 #pragma once
 
@@ -20,7 +20,6 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "store/store.h"
-#include "tracing/checkins.h"
 #include "tracing/index.h"
 #include "tracing/queries.h"
 
@@ -121,9 +120,9 @@ class Tracing {
   store::Store& store_;
   const Clock& clock_;
   std::mutex write_mu_;     // one Record() at a time
-  std::shared_mutex mu_;    // index_ and cursor_
+  std::shared_mutex mu_;    // index_ and last_id_
   Index index_;
-  CheckinCursor cursor_;
+  int64_t last_id_ = 0;
   Millis city_start_ = 0;
 };
 
