@@ -92,6 +92,11 @@ int RunServe(const ServeOptions& o) {
     std::fprintf(stderr, "tongchou: --listen: expected HOST:PORT, got '%s'\n", o.listen.c_str());
     return 2;
   }
+  auto trusted_proxies = api::TrustedProxies::Parse(o.trusted_proxies, "--trusted-proxies");
+  if (!trusted_proxies.ok()) {
+    std::fprintf(stderr, "tongchou: %s\n", trusted_proxies.status().message().c_str());
+    return 2;
+  }
   SetUpLogging(o);
   auto store = OpenMigrated(o.db, o.pool_size);
   if (!store) return 1;
@@ -100,8 +105,12 @@ int RunServe(const ServeOptions& o) {
 
   auth::AccountsOptions accounts_options;
   accounts_options.token_ttl_ms = o.token_ttl_s * 1000LL;
-  accounts_options.throttle.max_failures = o.login_max_failures;
-  accounts_options.throttle.lockout_ms = o.login_lockout_s * 1000LL;
+  accounts_options.throttle = {.account_max_failures = o.login_max_failures,
+                                .base_delay_ms = o.login_base_delay_s * 1000LL,
+                                .max_delay_ms = o.login_max_delay_s * 1000LL,
+                                .address_max_failures = o.login_address_max_failures,
+                                .address_lockout_ms = o.login_lockout_s * 1000LL,
+                                .window_ms = o.login_window_s * 1000LL};
   auth::Accounts accounts(*store, Clock::System(), accounts_options);
   registry::Areas areas(*store, Clock::System());
   registry::Residents residents(*store, Clock::System());
@@ -124,7 +133,9 @@ int RunServe(const ServeOptions& o) {
 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, Clock::System(), kVersion, web_root});
+  if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, Clock::System(), kVersion, web_root,
+                std::move(trusted_proxies).value()});
   http::ServerOptions so;
   so.host = host;
   so.port = port;
