@@ -69,7 +69,11 @@ class Api : public ::testing::Test {
     user("throttled", "grid_worker", "220102000000");
     user("grid-yongji", "grid_worker", "220102001001");
     server_ = new ServerProcess();
-    Status s = server_->Start(*db_, {"--login-max-failures", "3", "--body-limit", "65536", "--threads", "4"});
+    // Every test calls from 127.0.0.1: a high address limit so their failed logins do not
+    // lock each other out; a long first wait so a throttled test user stays throttled.
+    Status s = server_->Start(*db_, {"--login-max-failures", "3", "--login-base-delay", "30",
+                                     "--login-address-max-failures", "1000", "--body-limit", "65536",
+                                     "--threads", "4"});
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
   static void TearDownTestSuite() {
@@ -86,11 +90,29 @@ class Api : public ::testing::Test {
     std::string raw;
     std::string content_type;
     std::string request_id;
+    std::vector<std::pair<std::string, std::string>> headers;
+    // The first header with this name (case-insensitive), or "".
+    std::string Header(std::string_view name) const {
+      for (const auto& [k, v] : headers) {
+        if (std::equal(k.begin(), k.end(), name.begin(), name.end(),
+                       [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+          return v;
+        }
+      }
+      return "";
+    }
   };
   static Resp Call(const std::string& method, const std::string& target, const std::string& token = "",
                    const std::string& body = "", const std::string& content_type = "application/json",
                    std::vector<std::pair<std::string, std::string>> headers = {}) {
-    http::Client client("127.0.0.1", server_->port());
+    return CallOn(server_->port(), method, target, token, body, content_type, std::move(headers));
+  }
+  // Call() on another server (one a test started with its own options).
+  static Resp CallOn(uint16_t port, const std::string& method, const std::string& target,
+                     const std::string& token = "", const std::string& body = "",
+                     const std::string& content_type = "application/json",
+                     std::vector<std::pair<std::string, std::string>> headers = {}) {
+    http::Client client("127.0.0.1", port);
     if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
     if (!body.empty()) headers.emplace_back("Content-Type", content_type);
     auto r = client.Send(method, target, body, headers);
@@ -103,6 +125,7 @@ class Api : public ::testing::Test {
     out.raw = r->body;
     out.content_type = std::string(r->Header("content-type"));
     out.request_id = std::string(r->Header("x-request-id"));
+    out.headers = r->headers;
     out.body = json::parse(r->body, nullptr, false);
     return out;
   }

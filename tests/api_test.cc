@@ -291,5 +291,121 @@ TEST_F(Api, RequestIdIsEchoedAndLogged) {
   EXPECT_EQ(line["status"], 200);
 }
 
+// A fresh database with the city and one admin, "alice", for a test's own server.
+std::string FreshDatabaseWithAlice() {
+  auto url = store::testing::FreshDatabaseUrl(Backend(), "throttle");
+  EXPECT_TRUE(url.ok()) << url.status().ToString();
+  if (!url.ok()) return "";
+  auto area = RunTongchou({"admin", "create-area", "--db", *url, "--code", "220100000000", "--name", "长春市",
+                           "--level", "city"});
+  EXPECT_EQ(area.exit_code, 0) << area.output;
+  auto user = RunTongchou({"admin", "create-user", "--db", *url, "--username", "alice", "--role", "admin", "--area",
+                           "220100000000", "--password-stdin"},
+                          std::string(kPassword) + "\n");
+  EXPECT_EQ(user.exit_code, 0) << user.output;
+  return *url;
+}
+
+std::string LoginBody(const std::string& username, const std::string& password) {
+  return json{{"username", username}, {"password", password}}.dump();
+}
+
+// Broke: a throttled login answered 429 without saying when to retry.
+TEST_F(Api, ThrottledLoginHadNoRetryAfter) {
+  for (int i = 0; i < 3; ++i) {
+    ExpectProblem(Call("POST", "/api/v1/auth/login", "", LoginBody("nobody-ra", "nope-nope")), 401);
+  }
+  auto r = Call("POST", "/api/v1/auth/login", "", LoginBody("nobody-ra", "nope-nope"));
+  ExpectProblem(r, 429);
+  const std::string header = r.Header("Retry-After");
+  ASSERT_FALSE(header.empty()) << r.raw;
+  ASSERT_TRUE(std::all_of(header.begin(), header.end(), ::isdigit)) << header;
+  const int seconds = std::stoi(header);
+  EXPECT_GE(seconds, 1);
+  EXPECT_LE(seconds, 30);  // the fixture's --login-base-delay: the first wait
+  EXPECT_EQ(r.body.value("retry_after", 0), seconds) << r.raw;
+  EXPECT_NE(r.body["detail"].get<std::string>().find("try again in " + header + " s"), std::string::npos) << r.raw;
+  // A failed login that is not throttled has none.
+  EXPECT_EQ(Call("POST", "/api/v1/auth/login", "", LoginBody("hotline", "nope-nope")).Header("Retry-After"), "");
+}
+
+// Broke: behind a reverse proxy every client had the proxy's address, so a few
+// failures locked everybody out.
+TEST_F(Api, ProxiedClientsLockedEachOtherOut) {
+  const std::string db = FreshDatabaseWithAlice();
+  ServerProcess proxied;
+  ASSERT_TRUE(proxied.Start(db, {"--trusted-proxies", "127.0.0.1,::1", "--login-address-max-failures", "3",
+                                 "--login-max-failures", "100"})
+                  .ok());
+  auto login = [&](const std::string& user, const std::string& password, const std::string& forwarded_for) {
+    return CallOn(proxied.port(), "POST", "/api/v1/auth/login", "", LoginBody(user, password), "application/json",
+                  {{"X-Forwarded-For", forwarded_for}});
+  };
+  // One client behind the proxy sprays wrong passwords: its own address is locked out...
+  for (int i = 0; i < 3; ++i) ExpectProblem(login("user" + std::to_string(i), "nope-nope", "203.0.113.1"), 401);
+  auto locked = login("alice", kPassword, "203.0.113.1");
+  ExpectProblem(locked, 429);
+  EXPECT_FALSE(locked.Header("Retry-After").empty());
+  // ...and another client behind the same proxy is not (the left-most entry is its own claim, ignored).
+  auto other = login("alice", kPassword, "203.0.113.1, 203.0.113.2");
+  ASSERT_EQ(other.status, 200) << other.raw;
+  // The session and the access log name the real client.
+  auto store = store::Store::Open(db);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Read([](store::Conn& c) -> Status {
+                        TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT remote_addr FROM sessions"));
+                        EXPECT_EQ(rows.size(), 1u);
+                        for (const auto& row : rows.rows) EXPECT_EQ(row.Text(0), "203.0.113.2");
+                        return Status::Ok();
+                      })
+                  .ok());
+  EXPECT_TRUE(proxied.WaitForOutput("\"remote\":\"203.0.113.2\"")) << proxied.Output();
+  EXPECT_EQ(proxied.Stop(), 0);
+}
+
+TEST_F(Api, UntrustedPeerCannotSpoofItsAddress) {
+  const std::string db = FreshDatabaseWithAlice();
+  ServerProcess server;  // 127.0.0.1 is not a trusted proxy here
+  ASSERT_TRUE(server.Start(db, {"--trusted-proxies", "10.0.0.0/8", "--login-address-max-failures", "3",
+                                "--login-max-failures", "100"})
+                  .ok());
+  auto login = [&](const std::string& user, const std::string& password, const std::string& forwarded_for) {
+    return CallOn(server.port(), "POST", "/api/v1/auth/login", "", LoginBody(user, password), "application/json",
+                  {{"X-Forwarded-For", forwarded_for}});
+  };
+  // A fresh forged address with every guess does not escape the address limit.
+  for (int i = 0; i < 3; ++i) {
+    ExpectProblem(login("user" + std::to_string(i), "nope-nope", "198.51.100." + std::to_string(i)), 401);
+  }
+  ExpectProblem(login("alice", kPassword, "198.51.100.99"), 429);
+  ASSERT_TRUE(server.WaitForOutput("\"status\":429"));
+  const std::string log = server.Output();
+  EXPECT_EQ(log.find("198.51.100."), std::string::npos) << log;
+  EXPECT_NE(log.find("\"remote\":\"127.0.0.1\""), std::string::npos) << log;
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+// Broke: the lockout lived in the server's memory, so a restart lifted it.
+TEST_F(Api, RestartLiftedTheLockout) {
+  const std::string db = FreshDatabaseWithAlice();
+  // Only options the server had before the fix, so this test ran against it too.
+  const std::vector<std::string> options = {"--login-max-failures", "2"};
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(db, options).ok());
+  for (int i = 0; i < 20; ++i) {
+    ExpectProblem(CallOn(server.port(), "POST", "/api/v1/auth/login", "", LoginBody("user" + std::to_string(i),
+                                                                                     "nope-nope")),
+                  401);
+  }
+  ExpectProblem(CallOn(server.port(), "POST", "/api/v1/auth/login", "", LoginBody("alice", kPassword)), 429);
+  ASSERT_EQ(server.Stop(), 0);
+  ServerProcess restarted;
+  ASSERT_TRUE(restarted.Start(db, options).ok());
+  auto r = CallOn(restarted.port(), "POST", "/api/v1/auth/login", "", LoginBody("alice", kPassword));
+  ExpectProblem(r, 429);
+  EXPECT_GT(r.body.value("retry_after", 0), 600) << r.raw;  // the address lockout (15 min by default)
+  EXPECT_EQ(restarted.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace tc::testing

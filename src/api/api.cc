@@ -37,17 +37,18 @@ http::Response ToResponse(Reply reply) {
   return r;
 }
 
-void LogAccess(const http::Request& req, const http::Response& resp, std::string_view request_id,
-               std::string_view user, double ms) {
+void LogAccess(const http::Request& req, std::string_view client, const http::Response& resp,
+               std::string_view request_id, std::string_view user, double ms) {
   nlohmann::json line = {{"ts", FormatShanghai(NowMillis())},
                          {"request_id", request_id},
-                         {"remote", req.remote_addr},
+                         {"remote", client},
                          {"method", req.method},
                          {"path", req.path},
                          {"status", resp.status},
                          {"bytes", resp.body.size()},
                          {"ms", std::round(ms * 100) / 100},
                          {"user", user}};
+  if (client != req.remote_addr) line["peer"] = req.remote_addr;  // the trusted proxy it came through
   auto logger = spdlog::get("access");
   const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (logger) logger->info(text);
@@ -76,6 +77,7 @@ http::Response Api::Handle(const http::Request& req) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id =
       IsGoodRequestId(req.Header("x-request-id")) ? std::string(req.Header("x-request-id")) : RandomHex(8);
+  const std::string client = ClientAddress(deps_.trusted_proxies, req);
   std::string user = "-";
   http::Response resp = [&]() -> http::Response {
     if (!req.path.starts_with("/api/") && static_files_.enabled()) return *static_files_.Serve(req);
@@ -93,7 +95,7 @@ http::Response Api::Handle(const http::Request& req) {
                              request_id);
     }
     const Route& route = *m.route;
-    Context ctx(req, m.params, request_id);
+    Context ctx(req, m.params, request_id, client);
     if (route.doc.access != Access::kPublic) {
       const std::string_view token = BearerToken(req);
       if (token.empty()) {
@@ -134,7 +136,7 @@ http::Response Api::Handle(const http::Request& req) {
   for (const auto& [k, v] : resp.headers) has_cache_control = has_cache_control || k == "Cache-Control";
   if (!has_cache_control) resp.headers.emplace_back("Cache-Control", "no-store");
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  LogAccess(req, resp, request_id, user, ms);
+  LogAccess(req, client, resp, request_id, user, ms);
   return resp;
 }
 
@@ -156,7 +158,7 @@ http::Response Api::RenderServerError(const http::Request& partial, int status, 
   http::Response resp = ProblemResponse(status, detail, partial.path.empty() ? partial.target : partial.path,
                                         request_id);
   resp.headers.emplace_back("X-Request-Id", request_id);
-  LogAccess(partial, resp, request_id, "-", 0);
+  LogAccess(partial, ClientAddress(deps_.trusted_proxies, partial), resp, request_id, "-", 0);
   return resp;
 }
 

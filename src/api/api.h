@@ -1,5 +1,6 @@
 // The HTTP API of Tongchou: one dispatcher in front of every module's routes.
-// For each request it assigns a request id, finds the route (404/405), enforces
+// For each request it resolves the client address (client_address.h: the peer, or
+// behind a trusted proxy the forwarded client), assigns a request id, finds the route (404/405), enforces
 // the route's access policy (401 without a live token, 403 without the permission),
 // runs the handler, maps a non-ok Status to RFC 9457 problem+json (one place:
 // problem.cc), delivers committed domain events after writes, and writes one
@@ -10,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "api/client_address.h"
 #include "api/context.h"
 #include "api/router.h"
 #include "api/static_files.h"
@@ -38,6 +40,7 @@ struct ApiDeps {
   const Clock& clock;
   std::string version;  // build version, shown by /health
   std::string web_root = "";  // built console to serve outside /api/ ("" = none)
+  TrustedProxies trusted_proxies = {};  // peers whose X-Forwarded-For names the client
 };
 
 class Api {

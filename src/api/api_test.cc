@@ -121,6 +121,25 @@ TEST(Problem, MapsCodesAndListsFieldErrorsAsPointers) {
   EXPECT_EQ(json::parse(internal.body)["detail"].get<std::string>().find("secret"), std::string::npos);
 }
 
+// Broke: a throttled login answered 429 without saying when to retry.
+TEST(Problem, ThrottledStatusGetsRetryAfterInWholeSecondsRoundedUp) {
+  auto r = ProblemFromStatus(ResourceExhausted("too many failed logins; try again in 3 s").SetRetryAfter(2001), "/x",
+                             "rid");
+  EXPECT_EQ(r.status, 429);
+  std::string retry_after;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Retry-After") retry_after = v;
+  }
+  EXPECT_EQ(retry_after, "3");
+  const json body = json::parse(r.body);
+  EXPECT_EQ(body["retry_after"], 3);
+  EXPECT_EQ(body["detail"], "too many failed logins; try again in 3 s");
+  // Without a known wait there is no header.
+  for (const auto& [k, v] : ProblemFromStatus(ResourceExhausted("over a limit"), "/x", "rid").headers) {
+    EXPECT_NE(k, "Retry-After");
+  }
+}
+
 TEST(FieldReader, CollectsTypeRequiredAndUnknownFieldErrors) {
   const json body = {{"name", 5}, {"flag", "yes"}, {"extra", 1}};
   FieldReader f(body);

@@ -19,10 +19,18 @@ namespace tc::api {
 
 class Context {
  public:
-  Context(const http::Request& request, std::map<std::string, std::string> params, std::string request_id)
-      : request_(request), params_(std::move(params)), request_id_(std::move(request_id)) {}
+  // `client_addr`: the resolved client address (api/client_address.h); "" = the socket peer.
+  Context(const http::Request& request, std::map<std::string, std::string> params, std::string request_id,
+          std::string client_addr = "")
+      : request_(request),
+        params_(std::move(params)),
+        request_id_(std::move(request_id)),
+        client_addr_(client_addr.empty() ? request.remote_addr : std::move(client_addr)) {}
 
   const http::Request& request() const { return request_; }
+  // The client's address: the peer, or behind a trusted proxy the forwarded client.
+  // Use this, not request().remote_addr, for anything about the client.
+  const std::string& client_addr() const { return client_addr_; }
   const std::string& request_id() const { return request_id_; }
   std::string_view Param(const std::string& name) const;
   // Decoded query parameter, or nullopt if absent.
@@ -56,6 +64,7 @@ class Context {
   const http::Request& request_;
   std::map<std::string, std::string> params_;
   std::string request_id_;
+  std::string client_addr_;
   std::optional<auth::Principal> principal_;
 };
 

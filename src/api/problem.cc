@@ -75,11 +75,17 @@ http::Response ProblemResponse(int http_status, std::string_view detail, std::st
       errors.push_back({{"field", fe.field}, {"pointer", Pointer(fe.field)}, {"message", fe.message}});
     }
   }
+  int64_t retry_after_s = 0;
+  if (status && status->retry_after_ms() > 0) {
+    retry_after_s = (status->retry_after_ms() + 999) / 1000;
+    body["retry_after"] = retry_after_s;
+  }
   http::Response r;
   r.status = http_status;
   r.content_type = "application/problem+json";
   r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (http_status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"tongchou\"");
+  if (retry_after_s > 0) r.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
   return r;
 }
 

@@ -1,6 +1,7 @@
 // RFC 9457 problem details: the one place where a Status becomes an HTTP status
 // and an application/problem+json body ({type, title, status, detail, instance,
-// request_id, errors: [{field, pointer, message}]}).
+// request_id, errors: [{field, pointer, message}], retry_after}). A Status with a
+// retry-after (throttling) also gets a `Retry-After` header: whole seconds, rounded up.
 #pragma once
 
 #include <string>

@@ -9,7 +9,7 @@ namespace tc::api {
 
 void Api::AddAuthRoutes() {
   router_.Add("POST", "/api/v1/auth/login",
-              {.summary = "Exchange username and password for a bearer token",
+              {.summary = "Exchange username and password for a bearer token (429 with Retry-After while throttled)",
                .tag = "auth",
                .access = Access::kPublic,
                .request_schema = R"({"type":"object","required":["username","password"],"additionalProperties":false,
@@ -22,7 +22,7 @@ void Api::AddAuthRoutes() {
                 const std::string username = f.String("username", {.required = true, .max_bytes = 64});
                 const std::string password = f.String("password", {.required = true, .max_bytes = 256});
                 TC_RETURN_IF_ERROR(f.Finish({"username", "password"}));
-                TC_ASSIGN_OR_RETURN(auto login, deps_.accounts.Login(username, password, ctx.request().remote_addr,
+                TC_ASSIGN_OR_RETURN(auto login, deps_.accounts.Login(username, password, ctx.client_addr(),
                                                                      ctx.request_id()));
                 return JsonReply({{"token", login.token},
                                   {"expires_at", FormatShanghai(login.principal.expires_at)},

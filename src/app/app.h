@@ -22,8 +22,13 @@ struct ServeOptions {
   int idle_timeout_s = 60;
   int shutdown_grace_s = 10;
   int token_ttl_s = 12 * 3600;
-  int login_max_failures = 5;
-  int login_lockout_s = 900;
+  std::string trusted_proxies;  // comma list of addresses/CIDRs whose X-Forwarded-For is believed
+  int login_max_failures = 5;   // per username, before the backoff starts
+  int login_base_delay_s = 1;
+  int login_max_delay_s = 60;
+  int login_address_max_failures = 20;  // per client address, before its lockout
+  int login_lockout_s = 900;    // the address lockout
+  int login_window_s = 900;     // a count is forgotten this long after its last failure
   std::string log_level = "info";
   std::string access_log = "stdout";  // "stdout", "off" or a file path
   std::string web = "auto";  // built console folder; "auto": web/dist beside the binary or here; "" = none

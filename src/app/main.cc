@@ -28,9 +28,27 @@ int main(int argc, char** argv) {
     cmd->add_option("--shutdown-grace", serve.shutdown_grace_s,
                     "Seconds in-flight requests may take after SIGTERM/SIGINT")->check(CLI::Range(0, 3600));
     cmd->add_option("--token-ttl", serve.token_ttl_s, "Seconds a login token stays valid")->check(CLI::Range(1, 30 * 86400));
+    cmd->add_option("--trusted-proxies", serve.trusted_proxies,
+                    "Comma list of reverse-proxy addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8): from these peers the "
+                    "client is the right-most X-Forwarded-For address that is not itself a trusted proxy; other "
+                    "peers' X-Forwarded-For is ignored. Default: none");
     cmd->add_option("--login-max-failures", serve.login_max_failures,
-                    "Failed logins for one user before it is locked out")->check(CLI::Range(1, 1000));
-    cmd->add_option("--login-lockout", serve.login_lockout_s, "Seconds a throttled login stays locked")
+                    "Failed logins for one username after which its next login must wait --login-base-delay, "
+                    "doubling with each further failure up to --login-max-delay (even the right password gets 429 "
+                    "with Retry-After during the wait; a successful login resets the count)")
+        ->check(CLI::Range(1, 1000));
+    cmd->add_option("--login-base-delay", serve.login_base_delay_s, "Seconds of the first wait of a username")
+        ->check(CLI::Range(1, 3600));
+    cmd->add_option("--login-max-delay", serve.login_max_delay_s,
+                    "Longest wait, in seconds, failures can impose on a username (so a stranger cannot lock an "
+                    "account out for longer)")->check(CLI::Range(1, 3600));
+    cmd->add_option("--login-address-max-failures", serve.login_address_max_failures,
+                    "Failed logins from one client address (any usernames) before that address is locked out for "
+                    "--login-lockout")->check(CLI::Range(1, 100000));
+    cmd->add_option("--login-lockout", serve.login_lockout_s, "Seconds a client address stays locked out")
+        ->check(CLI::Range(1, 86400));
+    cmd->add_option("--login-window", serve.login_window_s,
+                    "Seconds without a failure after which a username's or an address's count is forgotten")
         ->check(CLI::Range(1, 86400));
     cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));

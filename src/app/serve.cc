@@ -116,6 +116,11 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   }
   const Clock& clock = shifted ? static_cast<const Clock&>(*shifted) : Clock::System();
 
+  auto trusted_proxies = api::TrustedProxies::Parse(o.trusted_proxies, "--trusted-proxies");
+  if (!trusted_proxies.ok()) {
+    std::fprintf(stderr, "tongchou: %s\n", trusted_proxies.status().message().c_str());
+    return 2;
+  }
   SetUpLogging(o);
   auto store = OpenMigrated(o.db, o.pool_size);
   if (!store) return 1;
@@ -125,8 +130,12 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   if (shifted) spdlog::info("clock runs on {} ({} days from the real date)", o.today, shifted->offset_ms() / 86'400'000);
   auth::AccountsOptions accounts_options;
   accounts_options.token_ttl_ms = o.token_ttl_s * 1000LL;
-  accounts_options.throttle.max_failures = o.login_max_failures;
-  accounts_options.throttle.lockout_ms = o.login_lockout_s * 1000LL;
+  accounts_options.throttle = {.account_max_failures = o.login_max_failures,
+                                .base_delay_ms = o.login_base_delay_s * 1000LL,
+                                .max_delay_ms = o.login_max_delay_s * 1000LL,
+                                .address_max_failures = o.login_address_max_failures,
+                                .address_lockout_ms = o.login_lockout_s * 1000LL,
+                                .window_ms = o.login_window_s * 1000LL};
   auth::Accounts accounts(*store, Clock::System(), accounts_options);
   registry::Areas areas(*store, clock);
   registry::Residents residents(*store, clock);
@@ -149,7 +158,9 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, clock, kVersion, web_root});
+  if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, clock, kVersion, web_root,
+                std::move(trusted_proxies).value()});
   http::ServerOptions so;
   so.host = host;
   so.port = port;

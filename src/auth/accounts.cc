@@ -139,8 +139,13 @@ Status Accounts::DisableUser(std::string_view username, const Actor& by) {
 Result<LoginResult> Accounts::Login(std::string_view username, std::string_view password, std::string_view address,
                                     std::string_view request_id) {
   const Millis now = clock_.Now();
-  if (auto wait = throttle_.Blocked(username, address, now)) {
-    return ResourceExhausted("too many failed logins; try again in " + FormatDuration(*wait));
+  std::optional<Millis> wait;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(wait, throttle_.Wait(c, username, address, now));
+    return Status::Ok();
+  }));
+  if (wait) {
+    return ResourceExhausted("too many failed logins; try again in " + FormatDuration(*wait)).SetRetryAfter(*wait);
   }
   struct Found {
     User user;
@@ -158,26 +163,25 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
   static const std::string kDecoyHash = HashPassword("tongchou-decoy-password").value();
   const bool password_ok = VerifyPassword(found ? found->hash : kDecoyHash, password) && found.has_value();
   if (!password_ok || found->user.disabled) {
-    throttle_.RecordFailure(username, address, now);
-    if (found) {
+    TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+      TC_RETURN_IF_ERROR(throttle_.RecordFailure(c, username, address, now));
+      if (!found) return Status::Ok();
       // A failed login against a real account is a security event worth keeping.
-      (void)store_.Tx([&](store::Conn& c) {
-        nlohmann::json detail = {{"address", address}, {"reason", found->user.disabled ? "disabled" : "password"}};
-        return audit::Append(c,
-                             {.actor = std::string(username), .action = "auth.login_failed",
-                              .target = "user:" + std::string(username), .area_path = found->user.area_path,
-                              .detail = detail.dump(), .request_id = std::string(request_id)},
-                             now);
-      });
-    }
+      nlohmann::json detail = {{"address", address}, {"reason", found->user.disabled ? "disabled" : "password"}};
+      return audit::Append(c,
+                           {.actor = std::string(username), .action = "auth.login_failed",
+                            .target = "user:" + std::string(username), .area_path = found->user.area_path,
+                            .detail = detail.dump(), .request_id = std::string(request_id)},
+                           now);
+    }));
     return Unauthenticated(kBadCredentials);
   }
-  throttle_.RecordSuccess(username);
   LoginResult result;
   result.token = RandomToken(32);
   const User& u = found->user;
   result.principal = {u.id, u.username, u.display_name, u.role, u.area_code, u.area_path, now + options_.token_ttl_ms};
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_RETURN_IF_ERROR(throttle_.RecordSuccess(c, username));
     TC_RETURN_IF_ERROR(c.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, remote_addr) "
                               "VALUES (?, ?, ?, ?, ?)",
                               {Sha256Hex(result.token), u.id, now, result.principal.expires_at, std::string(address)})

@@ -1,7 +1,9 @@
-// Accounts: users, login sessions with opaque bearer tokens, throttling.
-// Tokens are 256-bit random values shown to the client once; only their SHA-256
-// is stored. Every write (user created/disabled, login, logout) is audited in the
-// same transaction. Thread-safe: the store and the throttle are.
+// Accounts: users, login sessions with opaque bearer tokens, login throttling
+// (auth/throttle.h: a short, bounded backoff per account, a lockout per client
+// address, both in the store). Tokens are 256-bit random values shown to the client
+// once; only their SHA-256 is stored. Every write (user created/disabled, login,
+// failed login of a real account, logout) is audited in the same transaction.
+// Thread-safe: the store and the throttle are.
 #pragma once
 
 #include <memory>
@@ -62,8 +64,12 @@ class Accounts {
   // Disables the account and revokes its sessions. NotFound if no such user.
   Status DisableUser(std::string_view username, const Actor& by);
 
-  // Unauthenticated for an unknown user, wrong password or disabled account (one
-  // message for all three); ResourceExhausted while throttled (message says how long).
+  // `address` is the client's (behind trusted proxies, the forwarded one); it is
+  // throttled and kept as the session's remote_addr. Unauthenticated for an unknown
+  // user, wrong password or disabled account (one message for all three), each
+  // counted by the throttle; ResourceExhausted while the username or the address
+  // must wait — even with the right password — saying how long, with the wait as
+  // the Status's retry-after. A successful login clears the username's count.
   Result<LoginResult> Login(std::string_view username, std::string_view password, std::string_view address,
                             std::string_view request_id);
   // Revokes the session of this token. Unauthenticated if it is not a live session.

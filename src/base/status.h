@@ -9,6 +9,7 @@
 // layer maps codes to status codes and problem+json in one place (api/problem.cc).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -52,6 +53,13 @@ class [[nodiscard]] Status {
     field_errors_.push_back({std::move(field), std::move(message)});
     return *this;
   }
+  // For ResourceExhausted/Unavailable: milliseconds until a retry can succeed
+  // (0 = not known). The HTTP layer sends it as Retry-After, in whole seconds rounded up.
+  int64_t retry_after_ms() const { return retry_after_ms_; }
+  Status& SetRetryAfter(int64_t ms) {
+    retry_after_ms_ = ms;
+    return *this;
+  }
   // "NotFound: user 'x' does not exist"
   std::string ToString() const;
 
@@ -59,6 +67,7 @@ class [[nodiscard]] Status {
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   std::vector<FieldError> field_errors_;
+  int64_t retry_after_ms_ = 0;
 };
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }

@@ -327,6 +327,24 @@ CREATE TABLE outbreak_truth (
 ALTER TABLE cases ADD COLUMN reported_at BIGINT;
 )sql",
        "", ""},
+      {7, "auth: login throttling kept across restarts",
+       R"sql(
+-- Failed logins per account (kind 'account', subject = username as typed) and per
+-- client address (kind 'address'): the count since the last quiet window, and the
+-- time until which logins are refused. A row past expires_at no longer matters and
+-- is pruned (auth/throttle.h has the policy).
+CREATE TABLE login_throttle (
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  failures BIGINT NOT NULL,
+  last_failure_at BIGINT NOT NULL,
+  blocked_until BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (kind, subject)
+);
+CREATE INDEX login_throttle_expires ON login_throttle(expires_at);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
