@@ -34,9 +34,9 @@ void Api::AddTracingRoutes() {
       {.summary = "Trace close and secondary contacts of cases and put them on the contact list",
        .tag = "tracing",
        .permission = std::string(kTraceRun),
-       .request_schema = R"({"type":"object","required":["case_ids"],"additionalProperties":false,
+       .request_schema = std::string(R"({"type":"object","required":["case_ids"],"additionalProperties":false,
          "properties":{"case_ids":{"type":"array","items":{"type":"integer"}},
-         "margin_minutes":{"type":"integer","minimum":0,"maximum":240,"description":"presence margin without leave times, default 30"},
+         "margin_minutes":{"type":"integer","minimum":0,"maximum":)") + std::to_string(tracing::kMaxMarginMinutes) + R"(,"description":"presence margin without leave times, default 30"},
          "secondary":{"type":"boolean"},"households":{"type":"boolean"},
          "days_before_onset":{"type":"integer","description":"default 4"}}})",
        .response_schema = R"({"type":"object","properties":{"run_id":{"type":"integer"},
@@ -149,7 +149,10 @@ void Api::AddTracingRoutes() {
                .tag = "tracing",
                .permission = std::string(kTraceRun),
                .query = {{"n", "comma-separated case counts (default 5,10,20)"},
-                         {"margin_minutes", "presence margin without leave times, 0-240 (default 30)", "integer"}},
+                         {"margin_minutes",
+                          "presence margin without leave times, 0-" + std::to_string(tracing::kMaxMarginMinutes) +
+                              " (default " + std::to_string(tracing::ContactRules{}.margin_without_leave) + ")",
+                          "integer"}},
                .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
               [this, &cases, &tr](Context& ctx) -> Result<Reply> {
                 std::vector<int> ns;

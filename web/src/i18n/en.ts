@@ -212,7 +212,7 @@ export default {
       run: 'Run tracing',
       running: 'Tracing…',
       needCases: 'Pick at least one case.',
-      badMargin: 'The margin must be 0–240 minutes.',
+      badMargin: 'The margin must be 0–{max} minutes.',
       badDays: 'Days before onset must be 0–21.',
       noPermission: 'Your role cannot start tracing runs; you can view and handle the contact list.',
     },

@@ -212,7 +212,7 @@ export default {
       run: '开始流调',
       running: '正在流调…',
       needCases: '请至少选择一个病例。',
-      badMargin: '重叠范围须为 0–240 分钟。',
+      badMargin: '重叠范围须为 0–{max} 分钟。',
       badDays: '发病前天数须为 0–21。',
       noPermission: '您的角色不能发起流调，可查看和处置密接名单。',
     },

@@ -156,6 +156,8 @@ export const DEFAULT_TRACE_FORM: Readonly<TraceForm> = {
   daysBeforeOnset: 4,
 }
 
+// The server's bound (tracing::kMaxMarginMinutes in src/tracing/rules.h; the API's
+// schema for POST /tracing/runs states it as the maximum of margin_minutes).
 export const MARGIN_MAX = 240
 export const DAYS_BEFORE_ONSET_MAX = 21
 
