@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -16,6 +18,12 @@ namespace tc::testing {
 
 using nlohmann::json;
 inline constexpr const char* kPassword = "test-password-1";
+
+// The wall clock in Unix milliseconds (the test city is created at the real time).
+inline int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // One server for the whole suite, on a database prepared through the CLI.
 class Api : public ::testing::Test {

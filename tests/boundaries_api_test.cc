@@ -10,11 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 template <typename Resp>
 std::string Detail(const Resp& r) {
   return r.body.value("detail", "");

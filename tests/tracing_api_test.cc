@@ -11,11 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string ShanghaiDate(int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000 + 8 * 3600);
   std::tm tm{};

@@ -20,7 +20,6 @@ namespace tc::api {
 
 using nlohmann::json;
 using tracing::ToMillis;
-using tracing::ToMinute;
 
 namespace {
 constexpr Millis kDayMs = 86'400'000;

@@ -19,8 +19,6 @@
 namespace tc::api {
 
 using nlohmann::json;
-using tracing::ToMillis;
-using tracing::ToMinute;
 
 void Api::AddContactRoutes() {
   using namespace auth::perm;

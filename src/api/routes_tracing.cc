@@ -20,8 +20,6 @@
 namespace tc::api {
 
 using nlohmann::json;
-using tracing::ToMillis;
-using tracing::ToMinute;
 
 void Api::AddTracingRoutes() {
   using namespace auth::perm;

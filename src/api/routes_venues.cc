@@ -22,7 +22,6 @@ namespace tc::api {
 
 using nlohmann::json;
 using tracing::ToMillis;
-using tracing::ToMinute;
 
 void Api::AddVenueRoutes() {
   using namespace auth::perm;

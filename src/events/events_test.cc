@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <future>
 #include <mutex>
-#include <chrono>
 #include <thread>
 
 #include "store/testing.h"
@@ -119,25 +118,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, EventsTest, ::testing::Values("sqlite", "post
 
 // PostgreSQL draws seq at insert and shows the row at commit: without the outbox's
 // order lock a transaction could commit a lower seq after a higher one was read.
-class EventsOrderTest : public EventsTest {
- protected:
-  // True once a session of this test's database waits for an advisory lock (polled,
-  // bounded at ten seconds).
-  bool APublisherWaits() {
-    for (int i = 0; i < 1000; ++i) {
-      int64_t waiting = 0;
-      EXPECT_TRUE(store_->Read([&](store::Conn& c) -> Status {
-        TC_ASSIGN_OR_RETURN(auto r, c.Query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-                                            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
-        waiting = r[0].Int(0);
-        return Status::Ok();
-      }).ok());
-      if (waiting > 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-};
+class EventsOrderTest : public EventsTest {};
 
 // Regression: the bus read `WHERE seq > last` while publishers committed in any order,
 // so an event committed with a lower seq after a higher one had been delivered was
@@ -156,7 +137,7 @@ TEST_P(EventsOrderTest, AnEventCannotCommitBehindOneAlreadyRead) {
   });
   inserted.get_future().wait();
   std::thread late([&] { PublishOne("late"); });  // must wait until "early" has committed
-  const bool waited = APublisherWaits();
+  const bool waited = store::testing::SomeoneWaitsForAnAdvisoryLock(*store_);
   EXPECT_TRUE(waited) << "a second publisher did not wait for the first: seqs can become visible out of order";
   std::vector<std::string> seen;
   Bus bus(*store_);

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "base/crypto.h"
 #include "store/store.h"
@@ -66,6 +68,22 @@ Result<std::string> FreshDatabaseUrl(std::string_view backend, std::string_view 
   if (backend == "sqlite") return "sqlite:" + TempSqlitePath(prefix);
   if (backend == "postgres") return CreatePgDatabase(prefix);
   return InvalidArgument("unknown backend " + std::string(backend));
+}
+
+bool SomeoneWaitsForAnAdvisoryLock(Store& store) {
+  for (int i = 0; i < 1000; ++i) {
+    int64_t waiting = 0;
+    Status s = store.Read([&](Conn& c) -> Status {
+      TC_ASSIGN_OR_RETURN(auto r, c.Query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                                          "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+      waiting = r[0].Int(0);
+      return Status::Ok();
+    });
+    if (!s.ok()) return false;
+    if (waiting > 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 }  // namespace tc::store::testing

@@ -8,6 +8,10 @@
 
 #include "base/status.h"
 
+namespace tc::store {
+class Store;
+}  // namespace tc::store
+
 namespace tc::store::testing {
 
 // The admin URL of the test PostgreSQL server, or Unavailable saying why not.
@@ -18,5 +22,9 @@ Result<std::string> CreatePgDatabase(std::string_view prefix);
 std::string TempSqlitePath(std::string_view prefix);
 // A URL for a fresh database: "sqlite" → a temp file, "postgres" → a new test database.
 Result<std::string> FreshDatabaseUrl(std::string_view backend, std::string_view prefix);
+
+// PostgreSQL: true once a session of the store's database waits for an advisory lock
+// (store::LockIdOrder), polled every 10 ms for at most ten seconds; false otherwise.
+bool SomeoneWaitsForAnAdvisoryLock(Store& store);
 
 }  // namespace tc::store::testing

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <future>
-#include <chrono>
 #include <thread>
 
 #include "registry/registry_fixture.h"
@@ -404,25 +403,7 @@ TEST(ExposureEnd, WithoutAReportTimeTheEarlierOfRecordingAndTheReportDaysEnd) {
 INSTANTIATE_TEST_SUITE_P(Backends, TracingTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
-class TracingOrderTest : public TracingTest {
- protected:
-  // True once a session of this test's database waits for an advisory lock (polled,
-  // bounded at ten seconds).
-  bool AWriterWaits() {
-    for (int i = 0; i < 1000; ++i) {
-      int64_t waiting = 0;
-      EXPECT_TRUE(store_->Read([&](store::Conn& c) -> Status {
-        TC_ASSIGN_OR_RETURN(auto r, c.Query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-                                            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
-        waiting = r[0].Int(0);
-        return Status::Ok();
-      }).ok());
-      if (waiting > 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-};
+class TracingOrderTest : public TracingTest {};
 
 // Regression: the engine caught up with `WHERE id > last` while writers committed in
 // any order; on PostgreSQL a transaction that committed a lower id after a higher one
@@ -446,7 +427,7 @@ TEST_P(TracingOrderTest, ACheckinCannotCommitBehindOneTheEngineHasRead) {
   inserted.get_future().wait();
   Result<CheckinReport> r = Internal("not run");
   std::thread server([&] { r = tracing_->Record(std::vector<NewCheckin>{At(c_, market, t0_ + kMin)}, "/", by_); });
-  const bool waited = AWriterWaits();
+  const bool waited = store::testing::SomeoneWaitsForAnAdvisoryLock(*store_);
   EXPECT_TRUE(waited) << "the second writer did not wait for the first: ids can become visible out of order";
   go.set_value();
   other_process.join();
