@@ -21,7 +21,7 @@ OWNERS = {
     "audit": ["audit_log", "audit_head"],
     "events": ["events", "event_cursors"],
     "store": ["schema_migrations"],
-    "tracing": ["venues", "checkins", "cases", "tracing_runs", "contacts", "contact_status_history"],
+    "tracing": ["venues", "checkins", "cases", "tracing_runs", "contacts", "contact_status_history", "tier_rules"],
     "gen": ["outbreak_truth"],
 }
 

@@ -108,8 +108,10 @@ TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
   EXPECT_EQ(ErrorFields(bad_run), std::set<std::string>{"margin_minutes"});
   auto run = Call("POST", "/api/v1/tracing/runs", admin, json{{"case_ids", {case_id}}}.dump());
   ASSERT_EQ(run.status, 201) << run.raw;
-  // 李四 and 王五 at the market, and whoever other tests put in 张三's household.
-  EXPECT_GE(run.body["close_found"].get<int64_t>(), 2);
+  // 李四 and 王五 at the market, and whoever other tests put in 张三's household: on the
+  // ring; a short market visit scores below the close threshold (the exposed tier).
+  EXPECT_GE(run.body["ring_found"].get<int64_t>(), 2);
+  EXPECT_GE(run.body["exposed_found"].get<int64_t>(), 2);
   auto list = Call("GET", "/api/v1/contacts?run=" + std::to_string(run.body["run_id"].get<int64_t>()), admin);
   ASSERT_EQ(list.status, 200) << list.raw;
   EXPECT_EQ(list.body["items"].size(), run.body["listed"].get<size_t>());
@@ -120,9 +122,11 @@ TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
     EXPECT_NE(c["resident_id"], zhang) << "the case is not their own contact";
   }
   ASSERT_FALSE(wang_entry.is_null());
-  EXPECT_EQ(wang_entry["ring"], "close");
+  EXPECT_EQ(wang_entry["tier"], "exposed");
   ASSERT_FALSE(li_entry.is_null());
-  EXPECT_EQ(li_entry["ring"], "close");
+  EXPECT_EQ(li_entry["tier"], "exposed");
+  EXPECT_GT(li_entry["score"].get<double>(), 0);
+  ASSERT_FALSE(li_entry["terms"].empty());
   EXPECT_EQ(li_entry["status"], "pending");
   EXPECT_EQ(li_entry["case_id"], case_id);
   EXPECT_NE(li_entry["reason"].get<std::string>().find("永吉农贸市场"), std::string::npos);
@@ -136,8 +140,13 @@ TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
   EXPECT_EQ(notified.body["status"], "notified");
   ExpectProblem(Call("POST", contact + "/status", grid, json{{"status", "pending"}, {"officer", "网格员小王"}}.dump()), 409);
   ExpectProblem(Call("POST", contact + "/status", grid, json{{"status", "quarantined"}}.dump()), 422);
+  // The exposed tier is monitored, not quarantined: the refusal names the field.
+  auto wrong = Call("POST", contact + "/status", grid,
+                    json{{"status", "quarantined"}, {"officer", "网格员小王"}}.dump());
+  ExpectProblem(wrong, 422);
+  EXPECT_EQ(ErrorFields(wrong), std::set<std::string>{"status"});
   ASSERT_EQ(Call("POST", contact + "/status", grid,
-                 json{{"status", "quarantined"}, {"officer", "网格员小王"}, {"note", "居家隔离"}}.dump())
+                 json{{"status", "monitoring"}, {"officer", "网格员小王"}, {"note", "健康监测，第1、3、7天核酸"}}.dump())
                 .status,
             200);
   auto detail = Call("GET", contact, grid);
@@ -160,7 +169,67 @@ TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
   EXPECT_TRUE(saw_wang) << "王五 lives in 宽城";
   auto csv = Call("GET", "/api/v1/contacts?format=csv", admin);
   ASSERT_EQ(csv.status, 200);
-  EXPECT_NE(csv.raw.find("密接"), std::string::npos);
+  EXPECT_NE(csv.raw.find("风险人员"), std::string::npos);
+
+  // A tier's bulk action: every pending exposed entry of the run notified at once; an
+  // id nobody has answers on its own line, the rest go through.
+  auto exposed = Call("GET", "/api/v1/contacts?tier=exposed&status=pending&run=" +
+                                 std::to_string(run.body["run_id"].get<int64_t>()), admin);
+  ASSERT_EQ(exposed.status, 200) << exposed.raw;
+  json ids = json::array();
+  for (const auto& c : exposed.body["items"]) {
+    EXPECT_EQ(c["tier"], "exposed");
+    ids.push_back(c["id"]);
+  }
+  ASSERT_FALSE(ids.empty());
+  const size_t pending = ids.size();
+  ids.push_back(987654321);
+  auto bulk = Call("POST", "/api/v1/contacts/status", admin,
+                   json{{"ids", ids}, {"status", "notified"}, {"officer", "流调组"}}.dump());
+  ASSERT_EQ(bulk.status, 200) << bulk.raw;
+  EXPECT_EQ(bulk.body["updated"], pending);
+  EXPECT_EQ(bulk.body["failed"], 1);
+  EXPECT_EQ(bulk.body["items"].back()["id"], 987654321);
+  EXPECT_TRUE(bulk.body["items"].back().contains("error"));
+  EXPECT_EQ(bulk.body["items"][0]["status"], "notified");
+  ExpectProblem(Call("GET", "/api/v1/contacts?tier=closest", admin), 422);
+  auto too_many = Call("POST", "/api/v1/contacts/status", admin,
+                       json{{"ids", json::array()}, {"status", "notified"}, {"officer", "x"}}.dump());
+  ExpectProblem(too_many, 422);
+  EXPECT_EQ(ErrorFields(too_many), std::set<std::string>{"ids"});
+
+  // The tier rules: read by whoever reads cases; changed only at city level, with a
+  // reason, each change a new version; bad input names the field and changes nothing.
+  auto rules = Call("GET", "/api/v1/tracing/tier-rules", grid);
+  ASSERT_EQ(rules.status, 200) << rules.raw;
+  EXPECT_EQ(rules.body["tiers"]["exposed"]["action"], "health_monitoring");
+  const double close_threshold = rules.body["tiers"]["close"]["threshold"];
+  const json raise = {{"reason", "收紧密接判定"}, {"tiers", {{"close", {{"threshold", 0.2}}}}}};
+  ExpectProblem(Call("PUT", "/api/v1/tracing/tier-rules", grid, raise.dump()), 403);
+  ExpectProblem(Call("PUT", "/api/v1/tracing/tier-rules", Login("nanguan-cmd"), raise.dump()), 403);
+  for (const auto& [body, field] : std::vector<std::pair<json, std::string>>{
+           {{{"reason", "x"}, {"tiers", {{"close", {{"threshold", 1.5}}}}}}, "tiers.close.threshold"},
+           {{{"reason", "x"}, {"tiers", {{"closest", {{"threshold", 0.1}}}}}}, "tiers.closest"},
+           {{{"reason", "x"}, {"tiers", {{"close", {{"threshold", 0}}}}}}, "tiers.close.threshold"},
+           {{{"tiers", {{"close", {{"threshold", 0.1}}}}}}, "reason"}}) {
+    auto bad = Call("PUT", "/api/v1/tracing/tier-rules", admin, body.dump());
+    ExpectProblem(bad, 422);
+    EXPECT_EQ(ErrorFields(bad), std::set<std::string>{field}) << body.dump();
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/tracing/tier-rules", admin).body["version"], rules.body["version"]);
+  auto put = Call("PUT", "/api/v1/tracing/tier-rules", admin, raise.dump());
+  ASSERT_EQ(put.status, 200) << put.raw;
+  EXPECT_EQ(put.body["tiers"]["close"]["threshold"], 0.2);
+  EXPECT_GT(put.body["version"].get<int64_t>(), rules.body["version"].get<int64_t>());
+  // Back to what it was, as a further version; the history keeps both.
+  auto back = Call("PUT", "/api/v1/tracing/tier-rules", admin,
+                   json{{"reason", "恢复"}, {"tiers", {{"close", {{"threshold", close_threshold}}}}}}.dump());
+  ASSERT_EQ(back.status, 200) << back.raw;
+  auto history = Call("GET", "/api/v1/tracing/tier-rules/history", admin);
+  ASSERT_EQ(history.status, 200);
+  ASSERT_GE(history.body["items"].size(), 2u);
+  EXPECT_EQ(history.body["items"][0]["version"], back.body["version"]);
+  EXPECT_EQ(history.body["items"][1]["tiers"]["close"]["threshold"], 0.2);
 
   // Source finding ranks the market (the only shared venue); the evaluation needs a
   // generated outbreak's ground truth, which this database does not have.

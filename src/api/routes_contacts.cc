@@ -27,11 +27,12 @@ void Api::AddContactRoutes() {
 
   // ---- Contacts ----
   router_.Add("GET", "/api/v1/contacts",
-              {.summary = "The contact list (密接/次密接) in your jurisdiction",
+              {.summary = "The contact list (密接/次密接/风险人员) in your jurisdiction; within a run each tier "
+                          "is listed by exposure score, highest first",
                .tag = "cases",
                .permission = std::string(kCaseRead),
-               .query = {{"ring", "close or secondary"},
-                         {"status", "pending, notified, quarantined or released"},
+               .query = {{"tier", "close, secondary or exposed (also accepted as ring)"},
+                         {"status", "pending, notified, quarantined, monitoring or released"},
                          {"case", "contacts leading back to this case", "integer"},
                          {"run", "contacts listed by this tracing run", "integer"},
                          {"removed", "true to include removed entries", "boolean"},
@@ -43,10 +44,12 @@ void Api::AddContactRoutes() {
                 TC_ASSIGN_OR_RETURN(auto format, ExportFormat(ctx));
                 tracing::ContactListQuery q;
                 q.scope = ScopeKey(ctx);
-                q.ring = ctx.Query("ring").value_or("");
+                const char* tier_param = ctx.Query("tier") ? "tier" : "ring";
+                q.ring = ctx.Query(tier_param).value_or("");
                 q.status = ctx.Query("status").value_or("");
-                if (!q.ring.empty() && q.ring != "close" && q.ring != "secondary") {
-                  return FieldInvalid("ring", "ring must be close or secondary");
+                tracing::Tier tier;
+                if (!q.ring.empty() && !tracing::ParseTier(q.ring, &tier)) {
+                  return FieldInvalid(tier_param, "unknown tier '" + q.ring + "' (close, secondary or exposed)");
                 }
                 TC_ASSIGN_OR_RETURN(q.case_id, ctx.QueryInt("case", 0, 0, INT64_MAX));
                 TC_ASSIGN_OR_RETURN(q.run_id, ctx.QueryInt("run", 0, 0, INT64_MAX));
@@ -59,12 +62,15 @@ void Api::AddContactRoutes() {
                 for (const auto& c : list) items.push_back(ContactJson(c));
                 TC_RETURN_IF_ERROR(AddNames(tr, items));
                 if (format != "json") {
-                  Table t{{"ID", "居民ID", "姓名", "手机号", "户", "类别", "病例", "原因", "暴露时间", "状态", "负责人"},
+                  Table t{{"ID", "居民ID", "姓名", "手机号", "户", "类别", "评分", "病例", "原因", "暴露时间", "状态",
+                           "负责人"},
                           {}};
                   for (const auto& it : items) {
                     t.rows.push_back({std::to_string(it["id"].get<int64_t>()),
                                       std::to_string(it["resident_id"].get<int64_t>()), it["name"], it["phone"],
-                                      it["household_code"], it["ring"] == "close" ? "密接" : "次密接",
+                                      it["household_code"],
+                                      it["tier"] == "close" ? "密接" : it["tier"] == "secondary" ? "次密接" : "风险人员",
+                                      it["score"].is_null() ? "" : Fixed3(it["score"].get<double>()),
                                       it["case_id"].is_null() ? "" : std::to_string(it["case_id"].get<int64_t>()),
                                       it["reason"],
                                       it["exposure_at"].is_null() ? "" : it["exposure_at"].get<std::string>(),
@@ -120,11 +126,12 @@ void Api::AddContactRoutes() {
                 return JsonReply(items[0]);
               });
   router_.Add("POST", "/api/v1/contacts/{id}/status",
-              {.summary = "Move a contact's status forward: pending → notified → quarantined → released",
+              {.summary = "Move a contact's status forward through its tier's statuses: pending → notified → "
+                          "quarantined (close, secondary) or monitoring (exposed) → released",
                .tag = "cases",
                .permission = std::string(kContactWrite),
                .request_schema = R"({"type":"object","required":["status","officer"],"additionalProperties":false,
-                 "properties":{"status":{"type":"string","enum":["notified","quarantined","released"]},
+                 "properties":{"status":{"type":"string","enum":["notified","quarantined","monitoring","released"]},
                  "officer":{"type":"string"},"note":{"type":"string"}}})",
                .response_schema = kContactSchema},
               [&cases](Context& ctx) -> Result<Reply> {
@@ -138,6 +145,63 @@ void Api::AddContactRoutes() {
                 TC_RETURN_IF_ERROR(f.Finish({"status", "officer", "note"}));
                 TC_ASSIGN_OR_RETURN(auto c, cases.SetContactStatus(id, status, officer, note, ctx.actor()));
                 return JsonReply(ContactJson(c));
+              });
+  router_.Add("POST", "/api/v1/contacts/status",
+              {.summary = "Move many contacts' statuses forward at once (a tier's bulk action); each id answers "
+                          "on its own",
+               .tag = "cases",
+               .permission = std::string(kContactWrite),
+               .request_schema = R"({"type":"object","required":["ids","status","officer"],"additionalProperties":false,
+                 "properties":{"ids":{"type":"array","items":{"type":"integer"},"maxItems":1000},
+                 "status":{"type":"string","enum":["notified","quarantined","monitoring","released"]},
+                 "officer":{"type":"string"},"note":{"type":"string"}}})",
+               .response_schema = R"({"type":"object","properties":{"updated":{"type":"integer"},
+                 "failed":{"type":"integer"},"items":{"type":"array"}}})"},
+              [&cases](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+                std::vector<int64_t> ids;
+                const auto it = body.find("ids");
+                if (it == body.end() || !it->is_array() || it->empty() || it->size() > 1000) {
+                  return FieldInvalid("ids", "ids must be an array of 1–1000 contact ids");
+                }
+                for (const auto& id : *it) {
+                  if (!id.is_number_integer() || id.get<int64_t>() < 1) {
+                    return FieldInvalid("ids", "contact ids are positive integers, not " + id.dump());
+                  }
+                  ids.push_back(id.get<int64_t>());
+                }
+                body.erase("ids");
+                FieldReader f(body);
+                const std::string status = f.String("status", {.required = true, .max_bytes = 20});
+                const std::string officer = f.String("officer", {.required = true, .max_bytes = 100});
+                const std::string note = f.String("note", {.max_bytes = 2000});
+                TC_RETURN_IF_ERROR(f.Finish({"status", "officer", "note"}));
+                // Out of the caller's area answers as missing, per id, like a single change.
+                std::vector<int64_t> covered;
+                json items = json::array();
+                std::map<int64_t, json> answer;
+                for (int64_t id : ids) {
+                  auto c = CoveredContact(ctx, cases, id);
+                  if (c.ok()) {
+                    covered.push_back(id);
+                  } else {
+                    answer[id] = ProblemItem(id, c.status());
+                  }
+                }
+                auto done = cases.SetContactStatuses(covered, status, officer, note, ctx.actor());
+                int64_t updated = 0;
+                for (size_t i = 0; i < covered.size(); ++i) {
+                  if (done[i].ok()) {
+                    ++updated;
+                    answer[covered[i]] = ContactJson(*done[i]);
+                  } else {
+                    answer[covered[i]] = ProblemItem(covered[i], done[i].status());
+                  }
+                }
+                for (int64_t id : ids) items.push_back(answer[id]);
+                return JsonReply({{"updated", updated},
+                                  {"failed", static_cast<int64_t>(ids.size()) - updated},
+                                  {"items", items}});
               });
   router_.Add("POST", "/api/v1/contacts/{id}/remove",
               {.summary = "Take a person off the contact list (a reason is required; the entry is kept)",

@@ -18,6 +18,7 @@ json ContactCountsJson(const tracing::ContactCounts& c) {
   return {{"pending", c.pending},
           {"notified", c.notified},
           {"quarantined", c.quarantined},
+          {"monitoring", c.monitoring},
           {"released", c.released},
           {"total", c.total()}};
 }
@@ -31,7 +32,8 @@ constexpr const char* kSummarySchema = R"({"type":"object","properties":{
     "new_asymptomatic":{"type":"integer"}}},
   "contacts":{"type":"object","description":"open entries of the contact list by status",
     "properties":{"close":{"type":"object","description":"pending, notified, quarantined, released, total"},
-      "secondary":{"type":"object","description":"pending, notified, quarantined, released, total"}}},
+      "secondary":{"type":"object","description":"pending, notified, quarantined, released, total"},
+      "exposed":{"type":"object","description":"pending, notified, monitoring, released, total"}}},
   "curve":{"type":"array","items":{"type":"object","properties":{"date":{"type":"string"},
     "onset":{"type":"integer"},"reported":{"type":"integer"},"reported_confirmed":{"type":"integer"},
     "reported_asymptomatic":{"type":"integer"}}}}}})";
@@ -72,7 +74,7 @@ void Api::AddEpidemicRoutes() {
                        {"new_today", s.new_confirmed + s.new_asymptomatic},
                        {"new_confirmed", s.new_confirmed},
                        {"new_asymptomatic", s.new_asymptomatic}}},
-                     {"contacts", {{"close", ContactCountsJson(s.close)}, {"secondary", ContactCountsJson(s.secondary)}}},
+                     {"contacts", {{"close", ContactCountsJson(s.close)}, {"secondary", ContactCountsJson(s.secondary)}, {"exposed", ContactCountsJson(s.exposed)}}},
                      {"curve", curve}});
               });
 }

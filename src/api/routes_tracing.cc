@@ -29,7 +29,8 @@ void Api::AddTracingRoutes() {
   // ---- Tracing ----
   router_.Add(
       "POST", "/api/v1/tracing/runs",
-      {.summary = "Trace close and secondary contacts of cases and put them on the contact list",
+      {.summary = "Trace the contacts of cases, score them and put them on the contact list in tiers "
+                  "(close, secondary, exposed)",
        .tag = "tracing",
        .permission = std::string(kTraceRun),
        .request_schema = std::string(R"({"type":"object","required":["case_ids"],"additionalProperties":false,
@@ -38,7 +39,9 @@ void Api::AddTracingRoutes() {
          "secondary":{"type":"boolean"},"households":{"type":"boolean"},
          "days_before_onset":{"type":"integer","description":"default 4"}}})",
        .response_schema = R"({"type":"object","properties":{"run_id":{"type":"integer"},
-         "close_found":{"type":"integer"},"secondary_found":{"type":"integer"},"listed":{"type":"integer"}}})",
+         "close_found":{"type":"integer","description":"close tier"},"secondary_found":{"type":"integer"},
+         "exposed_found":{"type":"integer"},"ring_found":{"type":"integer","description":"the rule's close ring"},
+         "tier_rules_version":{"type":"integer"},"listed":{"type":"integer"}}})",
        .success_status = 201},
       [&cases](Context& ctx) -> Result<Reply> {
         TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
@@ -95,6 +98,9 @@ void Api::AddTracingRoutes() {
         return JsonReply({{"run_id", run.run_id},
                           {"close_found", run.close_found},
                           {"secondary_found", run.secondary_found},
+                          {"exposed_found", run.exposed_found},
+                          {"ring_found", run.ring_found},
+                          {"tier_rules_version", run.rules_version},
                           {"listed", run.listed},
                           {"upgraded", run.upgraded},
                           {"already_listed", run.already},
@@ -141,6 +147,51 @@ void Api::AddTracingRoutes() {
                 }
                 return JsonReply({{"cases", ranking.n}, {"items", items}});
               });
+  router_.Add("GET", "/api/v1/tracing/tier-rules",
+              {.summary = "The contact-tier rules in force: thresholds, actions, test schedule, score weights",
+               .tag = "tracing",
+               .permission = std::string(kCaseRead),
+               .response_schema = R"({"type":"object","properties":{"version":{"type":"integer"},
+                 "tiers":{"type":"object"},"weights":{"type":"object"},"statuses":{"type":"object"}}})"},
+              [&cases](Context&) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto rules, cases.CurrentTierRules());
+                return JsonReply(json::parse(tracing::TierRulesJson(rules)));
+              });
+  router_.Add("GET", "/api/v1/tracing/tier-rules/history",
+              {.summary = "Every stored version of the contact-tier rules, the newest first",
+               .tag = "tracing",
+               .permission = std::string(kCaseRead),
+               .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})"},
+              [&cases](Context&) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto all, cases.TierRulesHistory());
+                json items = json::array();
+                for (const auto& r : all) items.push_back(json::parse(tracing::TierRulesJson(r)));
+                return JsonReply({{"items", items}});
+              });
+  router_.Add("PUT", "/api/v1/tracing/tier-rules",
+              {.summary = "A new version of the contact-tier rules (city level): the given settings on top of the "
+                          "rules in force, with a reason",
+               .tag = "tracing",
+               .permission = std::string(kAreaMode),
+               .request_schema = R"({"type":"object","required":["reason"],"properties":{
+                 "reason":{"type":"string"},"tiers":{"type":"object"},"weights":{"type":"object"}}})",
+               .response_schema = R"({"type":"object","properties":{"version":{"type":"integer"}}})"},
+              [&cases](Context& ctx) -> Result<Reply> {
+                // The rules are the city's: only a city-level account changes them.
+                const std::string& path = ctx.principal().area_path;
+                if (std::count(path.begin(), path.end(), '/') > 2) {
+                  return PermissionDenied("the contact-tier rules are set at city level");
+                }
+                TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+                const auto reason = body.find("reason");
+                if (reason == body.end() || !reason->is_string()) {
+                  return FieldInvalid("reason", "a reason (text) is required");
+                }
+                const std::string why = reason->get<std::string>();
+                body.erase("reason");
+                TC_ASSIGN_OR_RETURN(auto rules, cases.SetTierRules(body.dump(), why, ctx.actor()));
+                return JsonReply(json::parse(tracing::TierRulesJson(rules)));
+              });
   router_.Add("GET", "/api/v1/tracing/evaluation",
               {.summary = "Against a generated outbreak's ground truth: recall of the close and secondary rings "
                           "and the rank of the true source, from the first N detected cases",
@@ -167,9 +218,10 @@ void Api::AddTracingRoutes() {
                                                                  0, tracing::kMaxMarginMinutes));
                 tracing::ContactRules rules;
                 rules.margin_without_leave = margin;
+                TC_ASSIGN_OR_RETURN(auto tier_rules, cases.CurrentTierRules());
                 json items = json::array();
                 for (int n : ns) {
-                  TC_ASSIGN_OR_RETURN(auto ev, gen::EvaluateTracing(deps_.store, cases, tr, n, rules));
+                  TC_ASSIGN_OR_RETURN(auto ev, gen::EvaluateTracing(deps_.store, cases, tr, n, rules, tier_rules));
                   items.push_back({{"n", ev.n},
                                    {"infected_by_then", ev.infected_by_then},
                                    {"infected_total", ev.infected_total},
@@ -180,7 +232,13 @@ void Api::AddTracingRoutes() {
                                    {"recall_close", ev.recall_close},
                                    {"recall_both", ev.recall_both},
                                    {"true_source_venue_id", ev.source.true_source},
-                                   {"true_source_rank", ev.source.true_source_rank}});
+                                   {"true_source_rank", ev.source.true_source_rank},
+                                   {"tier_rules_version", ev.tier_rules_version},
+                                   {"tiers", TierRecallJson(ev.tiers)},
+                                   {"ranked", RecallCurveJson(ev.ranked)},
+                                   {"unranked", RecallCurveJson(ev.unranked)},
+                                   {"ranked_for_ring_recall", ev.ranked_for_ring_recall},
+                                   {"ranked_share_of_ring", ev.ranked_share_of_ring}});
                 }
                 return JsonReply({{"items", items}});
               });

@@ -42,7 +42,10 @@ json ContactJson(const tracing::ContactEntry& c) {
   return {{"id", c.id},
           {"resident_id", c.resident_id},
           {"household_code", c.household_code},
+          {"tier", c.ring},
           {"ring", c.ring},
+          {"score", c.score >= 0 ? json(c.score) : json(nullptr)},
+          {"terms", c.terms},
           {"case_id", c.case_id ? json(c.case_id) : json(nullptr)},
           {"via_resident_id", c.via_resident_id ? json(c.via_resident_id) : json(nullptr)},
           {"reason_kind", c.reason_kind},
@@ -57,6 +60,41 @@ json ContactJson(const tracing::ContactEntry& c) {
           {"updated_at", FormatShanghai(c.updated_at)},
           {"removed_at", c.removed_at ? json(FormatShanghai(c.removed_at)) : json(nullptr)},
           {"removed_reason", c.removed_reason}};
+}
+
+std::string Fixed3(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", x);
+  return buf;
+}
+
+json ProblemItem(int64_t id, const Status& s) {
+  json fields = json::array();
+  for (const auto& fe : s.field_errors()) fields.push_back({{"field", fe.field}, {"message", fe.message}});
+  return {{"id", id}, {"error", {{"code", std::string(StatusCodeName(s.code()))}, {"message", s.message()},
+                                 {"fields", fields}}}};
+}
+
+json TierRecallJson(const std::vector<gen::TierRecall>& tiers) {
+  json out = json::array();
+  for (const auto& t : tiers) {
+    out.push_back({{"tier", t.tier}, {"listed", t.listed}, {"caught", t.caught}, {"recall", t.recall},
+                   {"per_case", t.per_case}});
+  }
+  return out;
+}
+
+json RecallCurveJson(const gen::RecallCurve& c) {
+  json at_k = json::array(), needed = json::array();
+  for (const auto& p : c.at_k) {
+    at_k.push_back({{"k", p.k}, {"listed", p.listed}, {"caught", p.caught}, {"recall", p.recall}});
+  }
+  for (const auto& n : c.needed) {
+    needed.push_back({{"recall", n.recall},
+                      {"per_case", n.per_case < 0 ? json(nullptr) : json(n.per_case)},
+                      {"listed", n.listed < 0 ? json(nullptr) : json(n.listed)}});
+  }
+  return {{"at_k", at_k}, {"needed", needed}};
 }
 
 Status AddNames(tracing::Tracing& t, json& items) {

@@ -11,6 +11,7 @@
 
 #include "api/context.h"
 #include "base/status.h"
+#include "gen/evaluation.h"
 #include "tracing/cases.h"
 #include "tracing/service.h"
 
@@ -24,6 +25,13 @@ Result<Millis> TimeQuery(const Context& ctx, std::string_view name, Millis fallb
 nlohmann::json VenueJson(const tracing::Venue& v);
 nlohmann::json CaseJson(const tracing::Case& c);
 nlohmann::json ContactJson(const tracing::ContactEntry& c);
+// "0.123".
+std::string Fixed3(double x);
+// One item of a bulk answer that failed: {"id", "error": {"code", "message", "fields"}}.
+nlohmann::json ProblemItem(int64_t id, const Status& s);
+// The evaluation's tiers and recall curves (gen/evaluation.h).
+nlohmann::json TierRecallJson(const std::vector<gen::TierRecall>& tiers);
+nlohmann::json RecallCurveJson(const gen::RecallCurve& c);
 nlohmann::json ReportJson(const tracing::CheckinReport& r);
 // Adds name and masked phone to items that carry "resident_id".
 Status AddNames(tracing::Tracing& t, nlohmann::json& items);

@@ -64,6 +64,40 @@ std::string PersonLabel(const std::map<int64_t, tracing::PersonRef>& people, int
   return std::to_string(id) + " " + it->second.name + " " + registry::MaskPhone(it->second.phone);
 }
 
+
+// The tiers and recall curves of one evaluation, as the tables read.
+void PrintTiers(const gen::Evaluation& ev) {
+  std::printf("\n%d cases, %lld infected (tier rules v%lld):\n", ev.n, static_cast<long long>(ev.infected_by_then),
+              static_cast<long long>(ev.tier_rules_version));
+  std::printf("  %-14s %10s %8s %8s %10s\n", "tier", "listed", "caught", "recall", "per case");
+  std::printf("  %-14s %10lld %8lld %7.1f%% %10.1f\n", "ring (rule)", static_cast<long long>(ev.listed_close),
+              static_cast<long long>(ev.caught_close), 100 * ev.recall_close,
+              static_cast<double>(ev.listed_close) / ev.n);
+  for (const auto& t : ev.tiers) {
+    std::printf("  %-14s %10lld %8lld %7.1f%% %10.1f\n", t.tier.c_str(), static_cast<long long>(t.listed),
+                static_cast<long long>(t.caught), 100 * t.recall, t.per_case);
+  }
+  std::printf("  ranked to the ring's recall: %lld people (%.2f%% of the ring)\n",
+              static_cast<long long>(ev.ranked_for_ring_recall), 100 * ev.ranked_share_of_ring);
+  std::printf("  %-8s %22s %22s\n", "K", "ranked: listed/recall", "unranked: listed/recall");
+  for (size_t i = 0; i < ev.ranked.at_k.size(); ++i) {
+    const auto& r = ev.ranked.at_k[i];
+    const auto& u = ev.unranked.at_k[i];
+    std::printf("  %-8d %13lld %7.1f%% %13lld %7.1f%%\n", r.k, static_cast<long long>(r.listed), 100 * r.recall,
+                static_cast<long long>(u.listed), 100 * u.recall);
+  }
+  for (size_t i = 0; i < ev.ranked.needed.size(); ++i) {
+    const auto& r = ev.ranked.needed[i];
+    const auto& u = ev.unranked.needed[i];
+    auto cell = [](const gen::ListSizeFor& x) {
+      return x.per_case < 0 ? std::string("unreachable")
+                            : std::to_string(x.per_case) + "/case (" + std::to_string(x.listed) + ")";
+    };
+    std::printf("  %3.0f%% recall needs: ranked %s, unranked %s\n", 100 * r.recall, cell(r).c_str(),
+                cell(u).c_str());
+  }
+}
+
 }  // namespace
 
 int RunImportCheckins(const ImportCliOptions& o) {
@@ -242,6 +276,7 @@ int RunTrace(const std::string& what, const TraceCliOptions& o) {
   }
   if (what == "evaluate") {
     std::stringstream ss(o.n);
+    std::vector<gen::Evaluation> evaluations;
     std::printf("%5s %10s %10s %10s %10s %8s %8s %8s %8s %6s\n", "cases", "infected", "listed-1", "listed-2",
                 "caught-1", "caught-2", "recall-1", "recall12", "total", "source");
     for (std::string part; std::getline(ss, part, ',');) {
@@ -250,8 +285,11 @@ int RunTrace(const std::string& what, const TraceCliOptions& o) {
       }
       tracing::ContactRules rules;
       rules.margin_without_leave = o.margin;
-      auto ev = gen::EvaluateTracing(*store, cases, *tracing, std::stoi(part), rules);
+      auto tier_rules = cases.CurrentTierRules();
+      if (!tier_rules.ok()) return Fail(tier_rules.status());
+      auto ev = gen::EvaluateTracing(*store, cases, *tracing, std::stoi(part), rules, *tier_rules);
       if (!ev.ok()) return Fail(ev.status());
+      evaluations.push_back(*ev);
       std::printf("%5d %10lld %10lld %10lld %10lld %8lld %7.1f%% %7.1f%% %8lld %6s\n", ev->n,
                   static_cast<long long>(ev->infected_by_then), static_cast<long long>(ev->listed_close),
                   static_cast<long long>(ev->listed_secondary), static_cast<long long>(ev->caught_close),
@@ -261,6 +299,7 @@ int RunTrace(const std::string& what, const TraceCliOptions& o) {
     }
     std::printf("infected: truly infected by the last traced report, not among the traced cases; caught-1/-2: of "
                 "them, on the close / secondary ring; source: rank of the true source venue\n");
+    for (const gen::Evaluation& ev : evaluations) PrintTiers(ev);
     return 0;
   }
   std::fprintf(stderr, "tongchou trace: unknown query '%s'\n", what.c_str());

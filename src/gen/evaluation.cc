@@ -1,6 +1,7 @@
 #include "gen/evaluation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -37,8 +38,49 @@ Status MarkTrueSource(store::Store& store, tracing::SourceRanking& ranking) {
   return Status::Ok();
 }
 
+namespace {
+
+constexpr int kCuts[] = {5, 10, 20, 50, 100, 500};
+constexpr double kTargets[] = {0.8, 0.9, 0.95};
+
+// Lists per case, each in the order it is read (best first); `caught` marks truly
+// infected people. The curve over K, and the K each target recall needs.
+RecallCurve CurveOf(const std::vector<std::vector<bool>>& lists, int64_t infected) {
+  RecallCurve out;
+  std::vector<int64_t> caught_ranks;  // a caught person's place in its list
+  for (const auto& list : lists) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i]) caught_ranks.push_back(static_cast<int64_t>(i));
+    }
+  }
+  std::sort(caught_ranks.begin(), caught_ranks.end());
+  auto listed_at = [&](int64_t k) {
+    int64_t n = 0;
+    for (const auto& list : lists) n += std::min<int64_t>(k, static_cast<int64_t>(list.size()));
+    return n;
+  };
+  const double denom = static_cast<double>(std::max<int64_t>(infected, 1));
+  for (int k : kCuts) {
+    const auto caught = static_cast<int64_t>(std::lower_bound(caught_ranks.begin(), caught_ranks.end(), k) -
+                                             caught_ranks.begin());
+    out.at_k.push_back({k, listed_at(k), caught, static_cast<double>(caught) / denom});
+  }
+  for (double t : kTargets) {
+    ListSizeFor need{t};
+    const auto want = static_cast<int64_t>(std::ceil(t * static_cast<double>(infected) - 1e-9));
+    if (infected > 0 && want <= static_cast<int64_t>(caught_ranks.size())) {
+      need.per_case = want == 0 ? 0 : caught_ranks[static_cast<size_t>(want - 1)] + 1;
+      need.listed = listed_at(need.per_case);
+    }
+    out.needed.push_back(need);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, tracing::Tracing& tracing, int n,
-                                   const tracing::ContactRules& rules) {
+                                   const tracing::ContactRules& rules, const tracing::TierRules& tier_rules) {
   if (n < 1 || n > 10'000) return FieldInvalid("n", "n must be 1–10,000");
   std::vector<Truth> truth;
   TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) -> Status {
@@ -96,6 +138,53 @@ Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, t
     ev.recall_close = static_cast<double>(ev.caught_close) / static_cast<double>(ev.infected_by_then);
     ev.recall_both =
         static_cast<double>(ev.caught_close + ev.caught_secondary) / static_cast<double>(ev.infected_by_then);
+  }
+
+  // The tiers, and the curves.
+  std::unordered_set<int64_t> infected;  // the denominator: infected by then, not among the cases
+  for (const Truth& t : truth) {
+    if (!inputs.count(t.person) && t.infected_at <= last_report) infected.insert(t.person);
+  }
+  TC_ASSIGN_OR_RETURN(tracing::TierResult tiers, tracing.Tiers(windows, rules, tier_rules, true, true));
+  ev.tier_rules_version = tier_rules.version;
+  const double n_cases = static_cast<double>(ev.n);
+  auto recall_of = [&](const std::string& name, std::initializer_list<const BigVector<tracing::ScoredExposure>*> parts) {
+    TierRecall r{name};
+    for (const auto* part : parts) {
+      r.listed += static_cast<int64_t>(part->size());
+      for (const auto& e : *part) r.caught += infected.count(e.person);
+    }
+    r.recall = ev.infected_by_then ? static_cast<double>(r.caught) / static_cast<double>(ev.infected_by_then) : 0;
+    r.per_case = static_cast<double>(r.listed) / n_cases;
+    ev.tiers.push_back(r);
+  };
+  recall_of("close", {&tiers.close});
+  recall_of("secondary", {&tiers.secondary});
+  recall_of("exposed", {&tiers.exposed});
+  recall_of("close+exposed", {&tiers.close, &tiers.exposed});
+  // Ranked: the scored ring (close + exposed; the few of it on the secondary tier are
+  // in neither list and counted as not read), each case's part by score.
+  std::unordered_map<uint32_t, size_t> list_of;
+  for (size_t i = 0; i < windows.size(); ++i) list_of.emplace(windows[i].person, i);
+  std::vector<const tracing::ScoredExposure*> scored;
+  for (const auto* part : {&tiers.close, &tiers.exposed}) {
+    for (const auto& e : *part) scored.push_back(&e);
+  }
+  std::sort(scored.begin(), scored.end(), [](const tracing::ScoredExposure* a, const tracing::ScoredExposure* b) {
+    return a->hazard != b->hazard ? a->hazard > b->hazard : a->person < b->person;
+  });
+  std::vector<std::vector<bool>> ranked(windows.size()), unranked(windows.size());
+  for (const auto* e : scored) ranked[list_of[e->source]].push_back(infected.count(e->person) > 0);
+  for (const tracing::Exposure& e : found.close) unranked[list_of[e.source]].push_back(infected.count(e.person) > 0);
+  ev.ranked = CurveOf(ranked, ev.infected_by_then);
+  ev.unranked = CurveOf(unranked, ev.infected_by_then);
+  int64_t caught = 0;
+  for (size_t i = 0; i < scored.size() && ev.ranked_for_ring_recall < 0; ++i) {
+    caught += infected.count(scored[i]->person);
+    if (caught >= ev.caught_close && ev.caught_close > 0) ev.ranked_for_ring_recall = static_cast<int64_t>(i + 1);
+  }
+  if (ev.ranked_for_ring_recall > 0 && ev.listed_close > 0) {
+    ev.ranked_share_of_ring = static_cast<double>(ev.ranked_for_ring_recall) / static_cast<double>(ev.listed_close);
   }
   TC_ASSIGN_OR_RETURN(ev.source, cases.RankSourcesOfFirst(n, kRanked));
   TC_RETURN_IF_ERROR(MarkTrueSource(store, ev.source));

@@ -1,18 +1,44 @@
 // How well tracing does against a generated outbreak's ground truth (outbreak_truth,
 // this module's table): trace the first n detected cases without listing anything,
-// and measure how many of the truly infected the close and secondary rings hold and
-// where the true source ranks. Lives beside the truth it reads; tracing never reads
+// and measure how many of the truly infected the close and secondary rings hold, how
+// many each tier holds (tiers.h), recall as each case's list is cut at K by score
+// against the same cut of the unranked ring, and where the true source ranks. Lives beside the truth it reads; tracing never reads
 // the truth (it sees only cases and check-ins).
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "store/store.h"
 #include "tracing/cases.h"
 #include "tracing/rules.h"
+#include "tracing/tiers.h"
 
 namespace tc::gen {
+
+// Recall as each case's list is cut at its first K entries.
+struct RecallAtK {
+  int k = 0;
+  int64_t listed = 0, caught = 0;  // over every case's first K
+  double recall = 0;
+};
+// The list size per case needed for a recall; −1 when no K reaches it.
+struct ListSizeFor {
+  double recall = 0;
+  int64_t per_case = -1, listed = -1;
+};
+struct RecallCurve {
+  std::vector<RecallAtK> at_k;       // K = 5, 10, 20, 50, 100, 500
+  std::vector<ListSizeFor> needed;   // 80 %, 90 %, 95 %
+};
+struct TierRecall {
+  std::string tier;  // close, secondary, exposed, close+exposed
+  int64_t listed = 0, caught = 0;
+  double recall = 0;
+  double per_case = 0;  // listed / cases
+};
 
 struct Evaluation {
   int n = 0;                      // the first n detected cases were traced
@@ -22,12 +48,22 @@ struct Evaluation {
   int64_t caught_close = 0, caught_secondary = 0;  // of infected_by_then
   double recall_close = 0, recall_both = 0;
   tracing::SourceRanking source;  // of the first n cases, with the true source marked
+  // The tiers (close + exposed = the close ring as scored).
+  int64_t tier_rules_version = 0;
+  std::vector<TierRecall> tiers;
+  // Each case's list (its ring entries, attributed to the case that weighed most) cut
+  // at K by score, against the ring's own order (by person, as unranked as it comes).
+  RecallCurve ranked, unranked;
+  // Top-scored ring entries (all cases together) needed to catch as many as the whole
+  // close ring does, and that as a share of the ring; −1 if none.
+  int64_t ranked_for_ring_recall = -1;
+  double ranked_share_of_ring = 0;
 };
 
 // NotFound if the store holds no outbreak truth with cases; InvalidArgument for n
 // outside 1–10,000.
 Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, tracing::Tracing& tracing, int n,
-                                   const tracing::ContactRules& rules);
+                                   const tracing::ContactRules& rules, const tracing::TierRules& tiers);
 
 // Fills ranking.true_source (and its rank) from the outbreak truth; unchanged if none.
 Status MarkTrueSource(store::Store& store, tracing::SourceRanking& ranking);

@@ -345,6 +345,23 @@ CREATE TABLE login_throttle (
 CREATE INDEX login_throttle_expires ON login_throttle(expires_at);
 )sql",
        "", ""},
+      {9, "tracing: contact tiers with exposure scores; versioned tier rules",
+       R"sql(
+-- A listed contact's exposure score (the risk, 0–1) and its terms (a JSON array of
+-- texts that explain it); `ring` now names the tier: close, secondary or exposed.
+ALTER TABLE contacts ADD COLUMN score DOUBLE PRECISION;
+ALTER TABLE contacts ADD COLUMN terms TEXT;
+-- The rule sets that sort contacts into tiers (tracing/tiers.h), every version kept;
+-- the highest is in force.
+CREATE TABLE tier_rules (
+  version {{PK}},
+  rules TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  reason TEXT NOT NULL
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }

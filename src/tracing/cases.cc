@@ -22,8 +22,7 @@ constexpr const char* kCaseColumns =
     "created_at, updated_at, reported_at";
 constexpr const char* kContactColumns =
     "id, resident_id, household_code, ring, case_id, via_resident_id, reason_kind, venue_id, exposure_at, reason, "
-    "status, officer, run_id, listed_by, listed_at, updated_at, removed_at, removed_reason";
-const std::vector<std::string> kStatuses = {"pending", "notified", "quarantined", "released"};
+    "status, officer, run_id, listed_by, listed_at, updated_at, removed_at, removed_reason, score, terms";
 
 Case CaseFromRow(const store::Row& r) {
   return Case{r.Int(0),  r.Int(1),  r.Text(2), r.Text(3), r.Text(4),  r.Text(5),
@@ -31,16 +30,36 @@ Case CaseFromRow(const store::Row& r) {
 }
 
 ContactEntry ContactFromRow(const store::Row& r) {
-  return ContactEntry{r.Int(0),  r.Int(1),   r.Text(2),  r.Text(3),  r.Int(4),   r.Int(5),
-                      r.Text(6), r.Int(7),   r.Int(8),   r.Text(9),  r.Text(10), r.Text(11),
-                      r.Int(12), r.Text(13), r.Int(14),  r.Int(15),  r.Int(16),  r.Text(17)};
+  ContactEntry e{r.Int(0),  r.Int(1),   r.Text(2),  r.Text(3),  r.Int(4),   r.Int(5),
+                 r.Text(6), r.Int(7),   r.Int(8),   r.Text(9),  r.Text(10), r.Text(11),
+                 r.Int(12), r.Text(13), r.Int(14),  r.Int(15),  r.Int(16),  r.Text(17)};
+  e.score = r.IsNull(18) ? -1 : r.Double(18);
+  if (!r.IsNull(19)) {
+    auto terms = nlohmann::json::parse(r.Text(19), nullptr, false);
+    if (terms.is_array()) {
+      for (const auto& t : terms) {
+        if (t.is_string()) e.terms.push_back(t.get<std::string>());
+      }
+    }
+  }
+  return e;
 }
 
-int StatusRank(std::string_view s) {
-  for (size_t i = 0; i < kStatuses.size(); ++i) {
-    if (kStatuses[i] == s) return static_cast<int>(i);
+// The place of `status` among the tier's statuses (`ring` names the tier), −1 if it has none such.
+int StatusRank(std::string_view ring, std::string_view status) {
+  Tier t;
+  if (!ParseTier(ring, &t)) t = Tier::kClose;
+  const auto& statuses = TierStatuses(t);
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    if (statuses[i] == status) return static_cast<int>(i);
   }
   return -1;
+}
+
+std::string Joined(const std::vector<std::string>& xs, const char* sep) {
+  std::string out;
+  for (const auto& x : xs) out += (out.empty() ? "" : sep) + x;
+  return out;
 }
 
 store::Value OptInt(int64_t v) { return v ? store::Value{v} : store::Value{}; }
@@ -303,6 +322,28 @@ Result<std::vector<CaseWindow>> Cases::Windows(const std::vector<int64_t>& case_
   return out;
 }
 
+namespace {
+
+// Stronger tiers first: an entry moves up, never down.
+int TierRank(std::string_view ring) {
+  Tier t;
+  return ParseTier(ring, &t) ? static_cast<int>(t) : 3;
+}
+
+std::string Hours(int64_t minutes) {
+  if (minutes < 60) return std::to_string(minutes) + " 分钟";
+  const int64_t tenths = (minutes * 10 + 30) / 60;
+  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " 小时";
+}
+
+std::string Fixed(double x, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+}  // namespace
+
 Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
   if (req.case_ids.empty()) return FieldInvalid("case_ids", "at least one case is required");
   if (req.case_ids.size() > 10'000) return FieldInvalid("case_ids", "at most 10,000 cases per run");
@@ -311,23 +352,35 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
                         "days_before_onset must be 0–" + std::to_string(kMaxDaysBeforeOnset));
   }
   TC_ASSIGN_OR_RETURN(auto windows, Windows(req.case_ids, req.days_before_onset));
+  TC_ASSIGN_OR_RETURN(TierRules rules, CurrentTierRules());
   std::unordered_map<uint32_t, int64_t> case_of_person;  // resident → case id
   for (size_t i = 0; i < windows.size(); ++i) case_of_person[windows[i].person] = req.case_ids[i];
   const auto t0 = std::chrono::steady_clock::now();
-  TC_ASSIGN_OR_RETURN(ContactResult found, tracing_.Contacts(windows, req.rules, req.secondary, req.households));
+  TC_ASSIGN_OR_RETURN(TierResult found, tracing_.Tiers(windows, req.rules, rules, req.secondary, req.households));
   TraceRun run;
   run.engine_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   run.close_found = static_cast<int64_t>(found.close.size());
   run.secondary_found = static_cast<int64_t>(found.secondary.size());
+  run.exposed_found = static_cast<int64_t>(found.exposed.size());
+  run.ring_found = found.ring;
+  run.rules_version = rules.version;
+  // Each tier listed by score, highest first (then person): ids follow that order.
+  for (auto* tier : {&found.close, &found.secondary, &found.exposed}) {
+    std::sort(tier->begin(), tier->end(), [](const ScoredExposure& a, const ScoredExposure& b) {
+      return a.hazard != b.hazard ? a.hazard > b.hazard : a.person < b.person;
+    });
+  }
 
   // For the reasons: venues, and which case each close contact leads back to.
   std::vector<uint32_t> venue_ids, persons;
-  for (const auto* ring : {&found.close, &found.secondary}) {
-    for (const Exposure& e : *ring) {
+  for (const auto* tier : {&found.close, &found.secondary, &found.exposed}) {
+    for (const ScoredExposure& e : *tier) {
       if (e.venue) venue_ids.push_back(e.venue);
       persons.push_back(e.person);
     }
   }
+  std::sort(venue_ids.begin(), venue_ids.end());
+  venue_ids.erase(std::unique(venue_ids.begin(), venue_ids.end()), venue_ids.end());
   TC_ASSIGN_OR_RETURN(auto venues, tracing_.VenuesById(venue_ids));
   std::unordered_map<int64_t, const Venue*> venue_by_id;
   for (const Venue& v : venues) venue_by_id[v.id] = &v;
@@ -335,14 +388,44 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
   std::unordered_map<int64_t, const PersonRef*> person_by_id;
   for (const PersonRef& p : people) person_by_id[p.id] = &p;
   std::unordered_map<uint32_t, int64_t> case_behind;  // close contact → case
-  for (const Exposure& e : found.close) case_behind[e.person] = case_of_person[e.source];
+  for (const ScoredExposure& e : found.close) case_behind[e.person] = case_of_person[e.source];
+
+  // The score's terms, e.g. ["与病例#12 同住"] or ["03-05 10:30 起与病例#12 同场 3 次、3 天，共 17 小时",
+  // "主要在 南关区某工厂(…-V0042)", "人流密集"]. No names: the entry is read by whoever
+  // covers the contact, who may not cover the case.
+  auto terms_of = [&](const ScoredExposure& e, Tier tier) {
+    std::vector<std::string> terms;
+    const std::string who = tier != Tier::kSecondary ? "病例#" + std::to_string(case_of_person[e.source])
+                                                     : "密接(居民 " + std::to_string(e.source) + ")";
+    const std::string several = e.cases > 1 ? " 等 " + std::to_string(e.cases) + (tier != Tier::kSecondary ? " 例" : " 人") : "";
+    if (e.household) terms.push_back("与" + who + " 同住");
+    if (e.visits) {
+      terms.push_back(HhMm(ToMillis(e.at)).substr(5) + " 起与" + (e.household ? std::string("病例") : who) + several +
+                      " 同场 " + std::to_string(e.visits) + " 次、" + std::to_string(e.days) + " 天，共 " +
+                      Hours(e.minutes));
+      if (e.venue) {
+        auto v = venue_by_id.find(e.venue);
+        terms.push_back("主要在 " + (v == venue_by_id.end() ? "场所 " + std::to_string(e.venue)
+                                                             : v->second->name + "(" + v->second->code + ")"));
+      }
+      if (e.crowded) terms.push_back("人流密集");
+    }
+    terms.push_back("评分 " + Fixed(e.risk(), 3));
+    return terms;
+  };
+  auto reason_of = [](const std::vector<std::string>& terms) {
+    std::string out;
+    for (const std::string& t : terms) out += (out.empty() ? "" : "；") + t;
+    return out;
+  };
 
   const Millis now = clock_.Now();
   nlohmann::json params = {{"margin_without_leave", req.rules.margin_without_leave},
                            {"margin_with_leave", req.rules.margin_with_leave},
                            {"secondary", req.secondary},
                            {"households", req.households},
-                           {"days_before_onset", req.days_before_onset}};
+                           {"days_before_onset", req.days_before_onset},
+                           {"tier_rules_version", rules.version}};
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
     TC_ASSIGN_OR_RETURN(auto ins, c.Query("INSERT INTO tracing_runs (case_ids, params, close_found, secondary_found, "
                                           "listed, actor, at) VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id",
@@ -353,47 +436,36 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
     std::vector<int64_t> ids(persons.begin(), persons.end());
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    std::unordered_map<int64_t, std::pair<int64_t, std::string>> open;  // resident → (contact id, ring)
+    std::unordered_map<int64_t, std::tuple<int64_t, std::string, std::string>> open;  // resident → (id, tier, status)
     std::unordered_set<int64_t> cases;
-    for (size_t i = 0; i < ids.size(); i += 500) {
-      const size_t n = std::min<size_t>(500, ids.size() - i);
-      store::Params p(ids.begin() + i, ids.begin() + i + n);
-      std::string in;
-      for (size_t k = 0; k < n; ++k) in += k ? ", ?" : "?";
-      TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT resident_id, id, ring FROM contacts WHERE removed_at IS NULL "
-                                             "AND resident_id IN (" + in + ")",
-                                             p));
-      for (const auto& r : rows.rows) open[r.Int(0)] = {r.Int(1), r.Text(2)};
-      TC_ASSIGN_OR_RETURN(auto crows, c.Query("SELECT resident_id FROM cases WHERE resident_id IN (" + in + ")", p));
-      for (const auto& r : crows.rows) cases.insert(r.Int(0));
-    }
+    TC_RETURN_IF_ERROR(store::QueryIn(c, "SELECT resident_id, id, ring, status FROM contacts WHERE removed_at IS NULL "
+                                      "AND resident_id IN ", "", std::span<const int64_t>(ids), [&](const store::Row& r) {
+                                        open[r.Int(0)] = {r.Int(1), r.Text(2), r.Text(3)};
+                                      }));
+    TC_RETURN_IF_ERROR(store::QueryIn(c, "SELECT resident_id FROM cases WHERE resident_id IN ", "", std::span<const int64_t>(ids),
+                                      [&](const store::Row& r) { cases.insert(r.Int(0)); }));
     TC_ASSIGN_OR_RETURN(auto bulk, c.Bulk("contacts", {"resident_id", "household_code", "ring", "case_id",
                                                        "via_resident_id", "reason_kind", "venue_id", "exposure_at",
                                                        "reason", "status", "officer", "run_id", "listed_by",
-                                                       "listed_at", "updated_at"}));
-    std::vector<std::pair<int64_t, const Exposure*>> upgrades;
-    // "03-05 10:30 与病例#12 同在 新发地市场(…-V0001)" / "与密接(居民 88) 同住". No names: the
-    // entry is read by whoever covers the contact, who may not cover the case.
-    auto reason_of = [&](const Exposure& e, const std::string& ring) {
-      const std::string who = ring == "close" ? "病例#" + std::to_string(case_of_person[e.source])
-                                              : "密接(居民 " + std::to_string(e.source) + ")";
-      if (e.route == Route::kHousehold) return "与" + who + " 同住";
-      auto v = venue_by_id.find(e.venue);
-      const std::string where = v == venue_by_id.end() ? "场所 " + std::to_string(e.venue)
-                                                       : v->second->name + "(" + v->second->code + ")";
-      return HhMm(ToMillis(e.at)) + " 与" + who + " 同在 " + where;
+                                                       "listed_at", "updated_at", "score", "terms"}));
+    struct Upgrade {
+      int64_t contact_id;
+      std::string status;
+      const ScoredExposure* e;
     };
-    for (const auto& [ring, list] : {std::pair{std::string("close"), &found.close},
-                                     std::pair{std::string("secondary"), &found.secondary}}) {
-      for (const Exposure& e : *list) {
+    std::vector<Upgrade> upgrades;
+    for (const auto* list : {&found.close, &found.secondary, &found.exposed}) {
+      for (const ScoredExposure& e : *list) {
         if (cases.count(e.person)) {
           ++run.skipped_cases;
           continue;
         }
+        const std::string tier(TierName(e.tier));
         auto it = open.find(e.person);
         if (it != open.end()) {
-          if (ring == "close" && it->second.second == "secondary") {
-            upgrades.emplace_back(it->second.first, &e);
+          const auto& [id, was, status] = it->second;
+          if (TierRank(tier) < TierRank(was)) {
+            upgrades.push_back({id, status, &e});
           } else {
             ++run.already;
           }
@@ -401,31 +473,42 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
         }
         auto p = person_by_id.find(e.person);
         const std::string household = p == person_by_id.end() ? "" : p->second->household_code;
-        const int64_t case_id = ring == "close" ? case_of_person[e.source] : case_behind[e.source];
-        TC_RETURN_IF_ERROR(bulk->Add({int64_t{e.person}, household, ring, OptInt(case_id),
-                                      ring == "secondary" ? OptInt(e.source) : store::Value{},
-                                      e.route == Route::kVenue ? "venue" : "household",
-                                      e.venue ? store::Value{int64_t{e.venue}} : store::Value{},
-                                      ToMillis(e.at), reason_of(e, ring), "pending", "", run.run_id, by.name, now,
-                                      now}));
+        const int64_t case_id = e.tier != Tier::kSecondary ? case_of_person[e.source] : case_behind[e.source];
+        const auto terms = terms_of(e, e.tier);
+        TC_RETURN_IF_ERROR(bulk->Add({int64_t{e.person}, household, tier, OptInt(case_id),
+                                      e.tier == Tier::kSecondary ? OptInt(e.source) : store::Value{},
+                                      e.household ? "household" : "venue",
+                                      e.venue ? store::Value{int64_t{e.venue}} : store::Value{}, ToMillis(e.at),
+                                      reason_of(terms), "pending", "", run.run_id, by.name, now, now, e.risk(),
+                                      nlohmann::json(terms).dump()}));
         ++run.listed;
       }
     }
     TC_RETURN_IF_ERROR(bulk->Finish().status());
-    for (const auto& [contact_id, e] : upgrades) {
-      TC_RETURN_IF_ERROR(c.Exec("UPDATE contacts SET ring = 'close', case_id = ?, via_resident_id = NULL, "
-                                "reason_kind = ?, venue_id = ?, exposure_at = ?, reason = ?, run_id = ?, "
-                                "updated_at = ? WHERE id = ?",
-                                {OptInt(case_of_person[e->source]), e->route == Route::kVenue ? "venue" : "household",
-                                 e->venue ? store::Value{int64_t{e->venue}} : store::Value{}, ToMillis(e->at),
-                                 reason_of(*e, "close"), run.run_id, now, contact_id})
+    for (const Upgrade& u : upgrades) {
+      const ScoredExposure& e = *u.e;
+      const auto& statuses = TierStatuses(e.tier);
+      // A status the new tier does not have (monitoring → quarantine) restarts at notified.
+      const bool keeps = std::find(statuses.begin(), statuses.end(), u.status) != statuses.end();
+      const int64_t case_id = e.tier != Tier::kSecondary ? case_of_person[e.source] : case_behind[e.source];
+      const auto terms = terms_of(e, e.tier);
+      TC_RETURN_IF_ERROR(c.Exec("UPDATE contacts SET ring = ?, case_id = ?, via_resident_id = ?, reason_kind = ?, "
+                                "venue_id = ?, exposure_at = ?, reason = ?, run_id = ?, score = ?, terms = ?, "
+                                "status = ?, updated_at = ? WHERE id = ?",
+                                {std::string(TierName(e.tier)), OptInt(case_id),
+                                 e.tier == Tier::kSecondary ? OptInt(e.source) : store::Value{},
+                                 e.household ? "household" : "venue",
+                                 e.venue ? store::Value{int64_t{e.venue}} : store::Value{}, ToMillis(e.at),
+                                 reason_of(terms), run.run_id, e.risk(), nlohmann::json(terms).dump(),
+                                 keeps ? u.status : std::string("notified"), now, u.contact_id})
                              .status());
       ++run.upgraded;
     }
     TC_RETURN_IF_ERROR(
         c.Exec("UPDATE tracing_runs SET listed = ? WHERE id = ?", {run.listed + run.upgraded, run.run_id}).status());
-    // ContactListed, in chunks of 1,000 people, for the modules that act on contacts.
-    TC_ASSIGN_OR_RETURN(auto listed, c.Query("SELECT id, resident_id, ring, household_code FROM contacts "
+    // ContactListed, in chunks of 1,000 people, for the modules that act on contacts:
+    // each with its tier (and, as before, `ring` naming it too).
+    TC_ASSIGN_OR_RETURN(auto listed, c.Query("SELECT id, resident_id, ring, household_code, score FROM contacts "
                                              "WHERE run_id = ? ORDER BY id",
                                              {run.run_id}));
     for (size_t i = 0; i < listed.size(); i += 1000) {
@@ -433,15 +516,22 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
       for (size_t k = i; k < std::min(listed.size(), i + 1000); ++k) {
         items.push_back({{"contact_id", listed[k].Int(0)},
                          {"resident_id", listed[k].Int(1)},
+                         {"tier", listed[k].Text(2)},
                          {"ring", listed[k].Text(2)},
-                         {"household_code", listed[k].Text(3)}});
+                         {"household_code", listed[k].Text(3)},
+                         {"score", listed[k].IsNull(4) ? nlohmann::json(nullptr) : nlohmann::json(listed[k].Double(4))}});
       }
-      nlohmann::json event = {{"run_id", run.run_id}, {"contacts", items}};
+      nlohmann::json event = {{"run_id", run.run_id}, {"tier_rules_version", rules.version}, {"contacts", items}};
       TC_RETURN_IF_ERROR(events::Publish(c, "ContactListed", event.dump(), now));
     }
-    nlohmann::json detail = {{"case_ids", req.case_ids},  {"close_found", run.close_found},
-                             {"secondary_found", run.secondary_found}, {"listed", run.listed},
-                             {"upgraded", run.upgraded}, {"params", params}};
+    nlohmann::json detail = {{"case_ids", req.case_ids},
+                             {"close_found", run.close_found},
+                             {"secondary_found", run.secondary_found},
+                             {"exposed_found", run.exposed_found},
+                             {"ring_found", run.ring_found},
+                             {"listed", run.listed},
+                             {"upgraded", run.upgraded},
+                             {"params", params}};
     return audit::Append(c,
                          {.actor = by.name, .action = "trace.run", .target = "run:" + std::to_string(run.run_id),
                           .area_path = "/", .detail = detail.dump(), .request_id = by.request_id},
@@ -484,8 +574,8 @@ Result<std::vector<StatusChange>> Cases::ContactHistory(int64_t id) {
 
 Result<ContactEntry> Cases::SetContactStatus(int64_t id, std::string_view status, std::string_view officer,
                                              std::string_view note, const audit::Actor& by) {
-  if (StatusRank(status) < 0) {
-    return FieldInvalid("status", "status must be one of pending, notified, quarantined, released");
+  if (StatusRank("close", status) < 0 && StatusRank("exposed", status) < 0) {
+    return FieldInvalid("status", "status must be one of pending, notified, quarantined, monitoring, released");
   }
   if (officer.empty() || officer.size() > 100) return FieldInvalid("officer", "officer is required (≤ 100 bytes)");
   if (note.size() > 2000) return FieldInvalid("note", "note is longer than 2000 bytes");
@@ -494,8 +584,16 @@ Result<ContactEntry> Cases::SetContactStatus(int64_t id, std::string_view status
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
     TC_ASSIGN_OR_RETURN(ContactEntry before, ContactIn(c, id));
     if (before.removed_at) return Conflict("contact " + std::to_string(id) + " was removed from the list");
-    if (StatusRank(status) <= StatusRank(before.status)) {
-      return Conflict("contact " + std::to_string(id) + " is already '" + before.status + "'; status moves forward only (pending → notified → quarantined → released)");
+    Tier tier;
+    if (!ParseTier(before.ring, &tier)) tier = Tier::kClose;
+    const std::string order = Joined(TierStatuses(tier), " → ");
+    if (StatusRank(before.ring, status) < 0) {
+      return FieldInvalid("status", "contact " + std::to_string(id) + " is in the " + before.ring +
+                                        " tier, whose statuses are " + order);
+    }
+    if (StatusRank(before.ring, status) <= StatusRank(before.ring, before.status)) {
+      return Conflict("contact " + std::to_string(id) + " is already '" + before.status +
+                      "'; status moves forward only (" + order + ")");
     }
     TC_RETURN_IF_ERROR(c.Exec("UPDATE contacts SET status = ?, officer = ?, updated_at = ? WHERE id = ?",
                               {std::string(status), std::string(officer), now, id})
@@ -513,9 +611,21 @@ Result<ContactEntry> Cases::SetContactStatus(int64_t id, std::string_view status
   return out;
 }
 
+std::vector<Result<ContactEntry>> Cases::SetContactStatuses(std::span<const int64_t> ids, std::string_view status,
+                                                            std::string_view officer, std::string_view note,
+                                                            const audit::Actor& by) {
+  std::vector<Result<ContactEntry>> out;
+  out.reserve(ids.size());
+  for (int64_t id : ids) out.push_back(SetContactStatus(id, status, officer, note, by));
+  return out;
+}
+
 Result<ContactEntry> Cases::AddContact(int64_t resident_id, std::string_view ring, int64_t case_id,
                                        std::string_view reason, const audit::Actor& by) {
-  if (ring != "close" && ring != "secondary") return FieldInvalid("ring", "ring must be 'close' or 'secondary'");
+  Tier tier;
+  if (!ParseTier(ring, &tier)) {
+    return FieldInvalid("ring", "unknown tier '" + std::string(ring) + "' (close, secondary or exposed)");
+  }
   if (reason.empty() || reason.size() > 2000) return FieldInvalid("reason", "a reason is required (≤ 2000 bytes)");
   const Millis now = clock_.Now();
   ContactEntry out;
@@ -553,8 +663,10 @@ Result<ContactEntry> Cases::AddContact(int64_t resident_id, std::string_view rin
                             {"contacts",
                              {{{"contact_id", out.id},
                                {"resident_id", resident_id},
+                               {"tier", ring},
                                {"ring", ring},
-                               {"household_code", household}}}}};
+                               {"household_code", household},
+                               {"score", nullptr}}}}};
     return events::Publish(c, "ContactListed", event.dump(), now);
   }));
   return out;
@@ -611,6 +723,70 @@ Result<SourceRanking> Cases::RankSourcesOfFirst(int n, size_t top) {
   SourceRanking out;
   out.n = static_cast<int>(first.size());
   TC_ASSIGN_OR_RETURN(out.top, tracing_.Sources(windows, top));
+  return out;
+}
+
+namespace {
+
+Result<std::vector<TierRules>> StoredTierRules(store::Conn& c, bool newest_only) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT version, rules, changed_by, changed_at FROM tier_rules "
+                                                     "ORDER BY version DESC") +
+                                         (newest_only ? " LIMIT 1" : "")));
+  std::vector<TierRules> out;
+  for (const auto& r : rows.rows) {
+    auto parsed = ParseTierRules(r.Text(1), TierRules{});
+    if (!parsed.ok()) {
+      return Internal("tier rules version " + r.Text(0) + " no longer parse: " + parsed.status().message());
+    }
+    parsed->version = r.Int(0);
+    parsed->changed_by = r.Text(2);
+    parsed->changed_at = r.Int(3);
+    out.push_back(std::move(*parsed));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<TierRules> Cases::CurrentTierRules() {
+  TierRules out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto stored, StoredTierRules(c, true));
+    if (!stored.empty()) out = std::move(stored[0]);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<TierRules>> Cases::TierRulesHistory() {
+  std::vector<TierRules> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(out, StoredTierRules(c, false));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<TierRules> Cases::SetTierRules(std::string_view json, std::string_view reason, const audit::Actor& by) {
+  if (reason.empty() || reason.size() > 2000) return FieldInvalid("reason", "a reason is required (≤ 2000 bytes)");
+  const Millis now = clock_.Now();
+  TierRules out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto stored, StoredTierRules(c, true));
+    const TierRules base = stored.empty() ? TierRules{} : stored[0];
+    TC_ASSIGN_OR_RETURN(out, ParseTierRules(json, base));
+    out.changed_by = by.name;
+    out.changed_at = now;
+    TC_ASSIGN_OR_RETURN(auto ins, c.Query("INSERT INTO tier_rules (rules, changed_by, changed_at, reason) "
+                                          "VALUES (?, ?, ?, ?) RETURNING version",
+                                          {TierRulesJson(out), by.name, now, std::string(reason)}));
+    out.version = ins[0].Int(0);
+    nlohmann::json detail = {{"version", out.version},
+                             {"from_version", base.version},
+                             {"reason", reason},
+                             {"rules", nlohmann::json::parse(TierRulesJson(out))}};
+    return Audit(c, by, "tracing.tier_rules", "tier_rules:" + std::to_string(out.version), "/", detail, now);
+  }));
   return out;
 }
 

@@ -1,8 +1,11 @@
-// Cases (病例) and the contact list (密接 / 次密接). A tracing run takes cases, asks the
-// engine for their close and secondary contacts, and lists them (never bypassing the
-// list): one open entry per person, with the reason (shared venue and time, or the
-// household), a status that moves forward pending → notified → quarantined →
-// released, the officer and the times. Manual additions and removals need a reason.
+// Cases (病例) and the contact list (密接 / 次密接 / 风险人员). A tracing run takes cases,
+// asks the engine for their ring sorted into tiers by exposure score (tiers.h), and
+// lists it (never bypassing the list): one open entry per person in its strongest
+// tier, with its score and the terms that explain it (shared venue, time and minutes,
+// or the household), a status that moves forward through the tier's statuses
+// (TierStatuses), the officer and the times. Within a run each tier's entries are
+// listed (and so numbered) by score, highest first. Manual additions and removals
+// need a reason. The tier rules are versioned here (tier_rules).
 // Every write is audited; CaseConfirmed and ContactListed events go out with the
 // commit. Transmission chains follow each case's infector link.
 #pragma once
@@ -20,6 +23,7 @@
 #include "store/store.h"
 #include "tracing/epidemic.h"
 #include "tracing/service.h"
+#include "tracing/tiers.h"
 
 namespace tc::tracing {
 
@@ -63,7 +67,7 @@ struct ContactEntry {
   int64_t id = 0;
   int64_t resident_id = 0;
   std::string household_code;
-  std::string ring;         // close | secondary
+  std::string ring;         // the tier: close | secondary | exposed
   int64_t case_id = 0;      // the case the exposure leads back to
   int64_t via_resident_id = 0;  // secondary: the close contact they met
   std::string reason_kind;  // venue | household | manual
@@ -76,6 +80,8 @@ struct ContactEntry {
   std::string listed_by;
   Millis listed_at = 0, updated_at = 0, removed_at = 0;
   std::string removed_reason;
+  double score = -1;  // the exposure risk (0–1) when listed by a run; −1: manual
+  std::vector<std::string> terms;  // what the score is made of, as texts
 };
 
 struct ContactListQuery {
@@ -102,7 +108,9 @@ struct TraceRequest {
 
 struct TraceRun {
   int64_t run_id = 0;
-  int64_t close_found = 0, secondary_found = 0;
+  int64_t close_found = 0, secondary_found = 0, exposed_found = 0;  // per tier
+  int64_t ring_found = 0;   // the rule's close ring (close + exposed, for comparison)
+  int64_t rules_version = 0;
   int64_t listed = 0;    // new entries
   int64_t upgraded = 0;  // secondary entries that became close
   int64_t already = 0;   // already listed, unchanged
@@ -151,10 +159,22 @@ class Cases {
   // Moves the status forward (Conflict otherwise, naming the current status).
   Result<ContactEntry> SetContactStatus(int64_t id, std::string_view status, std::string_view officer,
                                         std::string_view note, const audit::Actor& by);
+  // The same for many entries, each in its own transaction: per id, the entry or the error.
+  std::vector<Result<ContactEntry>> SetContactStatuses(std::span<const int64_t> ids, std::string_view status,
+                                                       std::string_view officer, std::string_view note,
+                                                       const audit::Actor& by);
   // A manual entry (reason required); Conflict if the person is already listed or a case.
   Result<ContactEntry> AddContact(int64_t resident_id, std::string_view ring, int64_t case_id, std::string_view reason,
                                   const audit::Actor& by);
   Result<ContactEntry> RemoveContact(int64_t id, std::string_view reason, const audit::Actor& by);
+
+  // The tier rules in force (the built-in defaults, version 0, until one is stored).
+  Result<TierRules> CurrentTierRules();
+  // Stores a new version: the JSON on top of the rules in force (ParseTierRules);
+  // a reason is required. Audited.
+  Result<TierRules> SetTierRules(std::string_view json, std::string_view reason, const audit::Actor& by);
+  // Every stored version, the newest first.
+  Result<std::vector<TierRules>> TierRulesHistory();
 
   // The cases of these residents (those that are cases), by id.
   Result<std::vector<Case>> OfResidents(std::span<const int64_t> resident_ids);

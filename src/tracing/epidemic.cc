@@ -56,12 +56,13 @@ Result<EpidemicSummary> Cases::Epidemic(const std::string& scope) {
                                     contact_filter + " GROUP BY ring, status",
                                 contact_params));
     for (const auto& r : contacts.rows) {
-      ContactCounts& ring = r.Text(0) == "close" ? out.close : out.secondary;
+      ContactCounts& ring = r.Text(0) == "close" ? out.close : r.Text(0) == "exposed" ? out.exposed : out.secondary;
       const std::string status = r.Text(1);
       const int64_t n = r.Int(2);
       if (status == "pending") ring.pending += n;
       else if (status == "notified") ring.notified += n;
       else if (status == "quarantined") ring.quarantined += n;
+      else if (status == "monitoring") ring.monitoring += n;
       else if (status == "released") ring.released += n;
     }
     return Status::Ok();

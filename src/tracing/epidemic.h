@@ -24,10 +24,11 @@ struct CurveDay {
   int64_t reported() const { return reported_confirmed + reported_asymptomatic; }
 };
 
-// Open contact-list entries of one ring (close or secondary) by status.
+// Open contact-list entries of one tier (close, secondary or exposed) by status
+// (the exposed tier is monitored rather than quarantined).
 struct ContactCounts {
-  int64_t pending = 0, notified = 0, quarantined = 0, released = 0;
-  int64_t total() const { return pending + notified + quarantined + released; }
+  int64_t pending = 0, notified = 0, quarantined = 0, monitoring = 0, released = 0;
+  int64_t total() const { return pending + notified + quarantined + monitoring + released; }
 };
 
 inline constexpr int kCurveMaxDays = 366;
@@ -36,7 +37,7 @@ struct EpidemicSummary {
   std::string today;  // the clock's date in Shanghai, YYYY-MM-DD
   int64_t confirmed = 0, asymptomatic = 0;
   int64_t new_confirmed = 0, new_asymptomatic = 0;  // reported today
-  ContactCounts close, secondary;  // entries still on the list (not removed)
+  ContactCounts close, secondary, exposed;  // entries still on the list (not removed)
   // Every day from the earliest onset or report to the latest, days without cases
   // included; the curve runs on to today when today is later and at most
   // kCurveMaxDays after its first day, and shows at most the last kCurveMaxDays

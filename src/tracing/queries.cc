@@ -19,30 +19,29 @@ namespace {
 std::atomic<size_t> g_queue_offers{RingSizes{}.queue_offers};
 std::atomic<size_t> g_parallel_offers{RingSizes{}.parallel_offers};
 
-// The earliest exposure per person of one ring. Candidates stream in from the scan
-// as offers; most come from people met for the first time, spread over the whole
-// city, so applying each where it lands would touch a random line of a city-sized
-// array per offer. Instead each scanning thread queues its offers by range of
-// persons (kPartBits), and at the end each range is settled on its own in a small
-// per-thread scratch that stays in the L2 cache — its offers applied, the excluded
-// struck off, its people written out in order — the ranges split between the two
-// threads. Nothing is sorted and no list of every pair is kept. A queue that fills
-// up mid-scan is applied to city-sized arrays (the spill), which the final pass
-// then starts from for those ranges.
-class EarliestExposures {
+// What one ring keeps per person, merged from every offer made for them: `Policy`
+// gives the Slot, how an offer merges into a slot already there, and the answer's
+// element (the earliest exposure for the rule's rings, a score for the tiers).
+//
+// Candidates stream in from the scan as offers; most come from people met for the
+// first time, spread over the whole city, so applying each where it lands would
+// touch a random line of a city-sized array per offer. Instead each scanning thread
+// queues its offers by range of persons (kPartBits), and at the end each range is
+// settled on its own in a small per-thread scratch that stays in the L2 cache — its
+// offers applied, the excluded struck off, its people written out in order — the
+// ranges split between the two threads. Nothing is sorted and no list of every pair
+// is kept. A queue that fills up mid-scan is applied to city-sized arrays (the
+// spill), which the final pass then starts from for those ranges.
+template <typename Policy>
+class RingSettler {
  public:
-  struct Slot {
-    int32_t at;
-    uint32_t source;
-    uint32_t venue : 31;
-    uint32_t household : 1;
-  };
+  using Slot = typename Policy::Slot;
+  using Out = typename Policy::Out;
   struct Offer {
     uint32_t person;
     Slot slot;
   };
-  static_assert(sizeof(Offer) == 16);
-  static constexpr int kPartBits = 15;  // 32,768 persons: 384 KiB of slots
+  static constexpr int kPartBits = Policy::kPartBits;
   static constexpr size_t kPart = size_t{1} << kPartBits;
   static constexpr size_t kPartWords = kPart / 64;
 
@@ -50,7 +49,7 @@ class EarliestExposures {
   // pool; when the pool runs out they are spilled (Drain) and it starts again.
   class Queue {
    public:
-    void Push(EarliestExposures& to, const Offer& o) {
+    void Push(RingSettler& to, const Offer& o) {
       const size_t p = o.person >> kPartBits;
       if (p >= parts_.size()) throw std::out_of_range("tracing: person id beyond the ring's arrays");
       Part& part = parts_[p];
@@ -68,7 +67,7 @@ class EarliestExposures {
     }
 
    private:
-    friend class EarliestExposures;
+    friend class RingSettler;
     static constexpr size_t kChunk = 1024;  // offers (16 KiB); the pool: RingSizes::queue_offers
     struct Part {
       int32_t head = -1;  // the chunk being filled
@@ -106,7 +105,7 @@ class EarliestExposures {
   // Sized for persons 0..max_person (the index's; Grow for more before pushing
   // them). `excluded` (the cases, and on the secondary ring the close ring too) are
   // never placed: they are struck off when each range is settled.
-  EarliestExposures(uint32_t max_person, std::span<const uint32_t> excluded) : s_(Scratch()) {
+  RingSettler(uint32_t max_person, std::span<const uint32_t> excluded) : s_(Scratch()) {
     std::fill(s_.excluded.begin(), s_.excluded.end(), 0);
     std::fill(s_.spilled.begin(), s_.spilled.end(), 0);
     Grow(max_person);
@@ -116,8 +115,8 @@ class EarliestExposures {
     }
     for (Queue& q : s_.queues) q.Reset(Parts());
   }
-  EarliestExposures(const EarliestExposures&) = delete;
-  EarliestExposures& operator=(const EarliestExposures&) = delete;
+  RingSettler(const RingSettler&) = delete;
+  RingSettler& operator=(const RingSettler&) = delete;
 
   // The queue of scanning thread i (0: the caller, 1: the helper).
   Queue& queue(int i) { return s_.queues[i]; }
@@ -145,7 +144,7 @@ class EarliestExposures {
   // Every person offered and not excluded, with their earliest exposure, sorted by
   // person. The ranges are split in two runs of about equal work, one per thread
   // when the helper is free and the ring is big; the helper's run is appended.
-  BigVector<Exposure> Take() {
+  BigVector<Out> Take() {
     const size_t n = Parts();
     std::vector<size_t> work(n);
     size_t total = 0;
@@ -158,9 +157,9 @@ class EarliestExposures {
       for (split = 0; split < n && done < total / 2; ++split) done += work[split];
     }
     for (size_t p = 0; p < n; ++p) bound += std::min(work[p], kPart);
-    BigVector<Exposure> out;
+    BigVector<Out> out;
     out.reserve(bound);  // only the part written is ever touched
-    BigVector<Exposure>* theirs = nullptr;  // on the helper's thread
+    BigVector<Out>* theirs = nullptr;  // on the helper's thread
     const bool helped = split < n && RunOnBoth([&] { Settle(0, split, out); },
                                                [&] {
                                                  theirs = &HelperOut();
@@ -197,18 +196,11 @@ class EarliestExposures {
     thread_local std::unique_ptr<Local> local = std::make_unique<Local>();
     return *local;
   }
-  static BigVector<Exposure>& HelperOut() {
-    thread_local BigVector<Exposure> out;
+  static BigVector<Out>& HelperOut() {
+    thread_local BigVector<Out> out;
     return out;
   }
   size_t Parts() const { return s_.slot.size() >> kPartBits; }
-  // Earliest overlap first, then venue before household, then the lowest source, venue.
-  static bool Earlier(const Slot& a, const Slot& b) {
-    if (a.at != b.at) return a.at < b.at;
-    if (a.household != b.household) return a.household < b.household;
-    if (a.source != b.source) return a.source < b.source;
-    return a.venue < b.venue;
-  }
   // `slot` and `seen` are a range's (i: the person's place in it).
   static void Apply(Slot* slot, uint64_t* seen, size_t i, const Slot& offer) {
     uint64_t& word = seen[i >> 6];
@@ -216,8 +208,8 @@ class EarliestExposures {
     if (!(word & bit)) {
       word |= bit;
       slot[i] = offer;
-    } else if (Earlier(offer, slot[i])) {
-      slot[i] = offer;
+    } else {
+      Policy::Merge(slot[i], offer);
     }
   }
   // A scanning thread's queue is full: its ranges are spilled now, each under its
@@ -251,7 +243,7 @@ class EarliestExposures {
     q.Reset(n);
   }
   // Settles ranges [p0, p1) in order, appending their people to `out`.
-  void Settle(size_t p0, size_t p1, BigVector<Exposure>& out) const {
+  void Settle(size_t p0, size_t p1, BigVector<Out>& out) const {
     Local& local = LocalScratch();
     for (size_t p = p0; p < p1; ++p) {
       if (!s_.spilled[p] && !s_.queues[0].Count(p) && !s_.queues[1].Count(p)) continue;
@@ -275,9 +267,7 @@ class EarliestExposures {
       for (size_t w = 0; w < kPartWords; ++w) {
         for (uint64_t bits = local.seen[w] & ~excluded[w]; bits; bits &= bits - 1) {
           const size_t i = w * 64 + static_cast<size_t>(std::countr_zero(bits));
-          const Slot& x = local.slot[i];
-          out.push_back(Exposure{.person = static_cast<uint32_t>(first + i), .source = x.source, .venue = x.venue,
-                                 .route = x.household ? Route::kHousehold : Route::kVenue, .at = x.at});
+          out.push_back(Policy::Emit(static_cast<uint32_t>(first + i), local.slot[i]));
         }
       }
     }
@@ -286,10 +276,123 @@ class EarliestExposures {
   State& s_;
 };
 
+// The rule's rings: the earliest exposure per person.
+struct EarliestPolicy {
+  struct Slot {
+    int32_t at;
+    uint32_t source;
+    uint32_t venue : 31;
+    uint32_t household : 1;
+  };
+  using Out = Exposure;
+  static constexpr int kPartBits = 15;  // 32,768 persons: 384 KiB of slots
+  // Earliest overlap first, then venue before household, then the lowest source, venue.
+  static bool Earlier(const Slot& a, const Slot& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.household != b.household) return a.household < b.household;
+    if (a.source != b.source) return a.source < b.source;
+    return a.venue < b.venue;
+  }
+  static void Merge(Slot& into, const Slot& offer) {
+    if (Earlier(offer, into)) into = offer;
+  }
+  static Out Emit(uint32_t person, const Slot& x) {
+    return Exposure{.person = person, .source = x.source, .venue = x.venue,
+                    .route = x.household ? Route::kHousehold : Route::kVenue, .at = x.at};
+  }
+};
+static_assert(sizeof(RingSettler<EarliestPolicy>::Offer) == 16);
+using EarliestExposures = RingSettler<EarliestPolicy>;
+
 // Below this many source visits a ring runs on the calling thread alone.
 constexpr size_t kParallelVisits = 128;
 // From this many excluded persons on, the scan looks them up itself.
 constexpr size_t kLookUpExcluded = size_t{1} << 16;
+
+// The sources' visits grouped by venue (sorted by venue, arrival, person), with
+// where each venue's visits start, then the end.
+struct SourceVisits {
+  BigVector<Visit> visits;
+  std::vector<size_t> groups;
+};
+SourceVisits GroupByVenue(const Index& index, const std::vector<CaseWindow>& sources) {
+  SourceVisits s;
+  for (const CaseWindow& c : sources) {
+    for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) s.visits.push_back(a);
+  }
+  std::sort(s.visits.begin(), s.visits.end(), [](const Visit& a, const Visit& b) {
+    return std::tie(a.venue, a.arrive, a.person) < std::tie(b.venue, b.arrive, b.person);
+  });
+  for (size_t i = 0; i < s.visits.size(); ++i) {
+    if (i == 0 || s.visits[i].venue != s.visits[i - 1].venue) s.groups.push_back(i);
+  }
+  s.groups.push_back(s.visits.size());
+  return s;
+}
+
+// Takes venues from `next_group` until none is left; for each, decodes the venue's
+// check-ins once over each union of its source visits' candidate windows and calls
+// fn(venue, sources in that union, candidates sorted by arrival).
+template <typename Fn>
+void ScanVenues(const Index& index, const SourceVisits& s, const ContactRules& rules, std::atomic<size_t>& next_group,
+                int64_t& seen, Fn&& fn) {
+  BigVector<Visit> candidates;
+  for (size_t g; (g = next_group.fetch_add(1, std::memory_order_relaxed)) + 1 < s.groups.size();) {
+    const std::span<const Visit> group(s.visits.data() + s.groups[g], s.groups[g + 1] - s.groups[g]);
+    const uint32_t venue = group[0].venue;
+    const Minute max_stay = index.MaxStay(venue);
+    // Union of the group's candidate windows (their starts ascend with arrival).
+    for (size_t i = 0; i < group.size();) {
+      Window w = CandidateArrivals(group[i], max_stay, rules);
+      size_t j = i + 1;
+      for (; j < group.size(); ++j) {
+        const Window x = CandidateArrivals(group[j], max_stay, rules);
+        if (x.lo > w.hi + 1) break;
+        w.hi = std::max(w.hi, x.hi);
+      }
+      candidates.clear();
+      index.AppendArrivals(venue, w.lo, w.hi, candidates);
+      seen += static_cast<int64_t>(candidates.size());
+      // Sorted by arrival already unless the index holds several segments.
+      const auto by_arrival = [](const Visit& a, const Visit& b) { return a.arrive < b.arrive; };
+      if (!std::is_sorted(candidates.begin(), candidates.end(), by_arrival)) {
+        std::sort(candidates.begin(), candidates.end(), by_arrival);
+      }
+      fn(venue, group.subspan(i, j - i), std::span<const Visit>(candidates.data(), candidates.size()));
+      i = j;
+    }
+  }
+}
+
+// Runs scan(queue, seen) on this thread and, for enough source visits, on the helper too.
+template <typename Settler, typename Scan>
+void ScanOnBoth(Settler& best, size_t source_visits, int64_t& examined, int& threads, Scan&& scan) {
+  int64_t other_seen = 0;
+  const bool helped = source_visits >= kParallelVisits &&
+                      RunOnBoth([&] { scan(best.queue(0), examined); }, [&] { scan(best.queue(1), other_seen); });
+  if (!helped) scan(best.queue(0), examined);
+  examined += other_seen;
+  threads = std::max(threads, helped ? 2 : 1);
+}
+
+// Offers every household member of the sources: make(source, member, from) builds
+// the slot, `from` being the source's earliest window start.
+template <typename Settler, typename Make>
+void OfferHouseholds(Settler& best, const HouseholdSource* households, const std::vector<CaseWindow>& sources,
+                     Make&& make) {
+  if (!households) return;
+  std::vector<uint32_t> persons;
+  std::unordered_map<uint32_t, Minute> from;
+  for (const CaseWindow& c : sources) {
+    persons.push_back(c.person);
+    auto [it, fresh] = from.emplace(c.person, c.from);
+    if (!fresh) it->second = std::min(it->second, c.from);
+  }
+  households->Members(persons, [&](uint32_t person, uint32_t member) {
+    best.Grow(member);  // a household member may have no check-in
+    best.queue(0).Push(best, {member, make(person, member, from[person])});
+  });
+}
 
 // One ring: exposures of everyone not in `excluded` to the sources in their windows.
 // The sources' visits are grouped by venue; each venue's check-ins are decoded once
@@ -303,18 +406,7 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
   // A big exclusion (the close ring, on the secondary) is also looked up before the
   // rules are applied, to spare the work on candidates who are out anyway.
   const bool skip = excluded.size() >= kLookUpExcluded;
-  BigVector<Visit> visits;
-  for (const CaseWindow& c : sources) {
-    for (const Visit& a : index.Trajectory(c.person, c.from, c.to)) visits.push_back(a);
-  }
-  std::sort(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) {
-    return std::tie(a.venue, a.arrive, a.person) < std::tie(b.venue, b.arrive, b.person);
-  });
-  std::vector<size_t> groups;  // where each venue's visits start, then the end
-  for (size_t i = 0; i < visits.size(); ++i) {
-    if (i == 0 || visits[i].venue != visits[i - 1].venue) groups.push_back(i);
-  }
-  groups.push_back(visits.size());
+  const SourceVisits src = GroupByVenue(index, sources);
   const Minute m = std::max(q.rules.margin_without_leave, q.rules.margin_with_leave);
   std::atomic<size_t> next_group{0};
 
@@ -331,93 +423,194 @@ BigVector<Exposure> Ring(const Index& index, const std::vector<CaseWindow>& sour
   const auto by_person = [](const Reach& a, const Reach& b) { return a.person > b.person; };  // min-heap
   const Minute without = q.rules.margin_without_leave, with = q.rules.margin_with_leave;
   auto scan = [&](EarliestExposures::Queue& queue, int64_t& seen) {
-    BigVector<Visit> candidates;
     std::vector<Reach> if_no_leave, if_leave;  // for a candidate without / with a leave time
-    for (size_t g; (g = next_group.fetch_add(1, std::memory_order_relaxed)) + 1 < groups.size();) {
-      const std::span<const Visit> group(visits.data() + groups[g], groups[g + 1] - groups[g]);
-      const uint32_t venue = group[0].venue;
-      const Minute max_stay = index.MaxStay(venue);
-      // Union of the group's candidate windows (their starts ascend with arrival).
-      for (size_t i = 0; i < group.size();) {
-        Window w = CandidateArrivals(group[i], max_stay, q.rules);
-        size_t j = i + 1;
-        for (; j < group.size(); ++j) {
-          const Window x = CandidateArrivals(group[j], max_stay, q.rules);
-          if (x.lo > w.hi + 1) break;
-          w.hi = std::max(w.hi, x.hi);
+    ScanVenues(index, src, q.rules, next_group, seen,
+               [&](uint32_t venue, std::span<const Visit> near, std::span<const Visit> candidates) {
+      // One sweep by arrival over the candidates and the group's sources (sorted by
+      // arrival, then person). For a candidate b arriving at x, the earliest
+      // exposure is x itself when a source that arrived by x still reaches x — the
+      // one with the smallest person id among them, the top of a heap whose entries
+      // that no longer reach x are dropped for good (x only grows). Otherwise it is
+      // the arrival of the first later source that b's presence reaches.
+      if_no_leave.clear();
+      if_leave.clear();
+      size_t next = 0;  // near[next] is the first source arriving after x
+      for (const Visit& b : candidates) {
+        if (skip && best.Excluded(b.person)) continue;
+        const Minute x = b.arrive;
+        for (; next < near.size() && near[next].arrive <= x; ++next) {
+          const Visit& a = near[next];
+          const Minute a_end = a.leave ? a.leave : a.arrive;
+          if_no_leave.push_back({a.person, a_end + without});
+          std::push_heap(if_no_leave.begin(), if_no_leave.end(), by_person);
+          if_leave.push_back({a.person, a_end + (a.leave ? with : without)});
+          std::push_heap(if_leave.begin(), if_leave.end(), by_person);
         }
-        candidates.clear();
-        index.AppendArrivals(venue, w.lo, w.hi, candidates);
-        seen += static_cast<int64_t>(candidates.size());
-        // Sorted by arrival already unless the index holds several segments.
-        const auto by_arrival = [](const Visit& a, const Visit& b) { return a.arrive < b.arrive; };
-        if (!std::is_sorted(candidates.begin(), candidates.end(), by_arrival)) {
-          std::sort(candidates.begin(), candidates.end(), by_arrival);
+        std::vector<Reach>& reaching = b.leave ? if_leave : if_no_leave;
+        while (!reaching.empty() && reaching.front().until < x) {
+          std::pop_heap(reaching.begin(), reaching.end(), by_person);
+          reaching.pop_back();
         }
-        // One sweep by arrival over the candidates and the group's sources (sorted by
-        // arrival, then person). For a candidate b arriving at x, the earliest
-        // exposure is x itself when a source that arrived by x still reaches x — the
-        // one with the smallest person id among them, the top of a heap whose entries
-        // that no longer reach x are dropped for good (x only grows). Otherwise it is
-        // the arrival of the first later source that b's presence reaches.
-        const std::span<const Visit> near = group.subspan(i, j - i);
-        if_no_leave.clear();
-        if_leave.clear();
-        size_t next = 0;  // near[next] is the first source arriving after x
-        for (const Visit& b : candidates) {
-          if (skip && best.Excluded(b.person)) continue;
-          const Minute x = b.arrive;
-          for (; next < near.size() && near[next].arrive <= x; ++next) {
-            const Visit& a = near[next];
-            const Minute a_end = a.leave ? a.leave : a.arrive;
-            if_no_leave.push_back({a.person, a_end + without});
-            std::push_heap(if_no_leave.begin(), if_no_leave.end(), by_person);
-            if_leave.push_back({a.person, a_end + (a.leave ? with : without)});
-            std::push_heap(if_leave.begin(), if_leave.end(), by_person);
+        if (!reaching.empty()) {
+          queue.Push(best, {b.person, Slot{static_cast<int32_t>(x), reaching.front().person, venue, 0}});
+          continue;
+        }
+        const Minute b_end = b.leave ? b.leave : x;
+        for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
+          const Visit& a = near[k];
+          if (a.arrive <= b_end + MarginFor(a, b, q.rules)) {
+            queue.Push(best, {b.person, Slot{static_cast<int32_t>(a.arrive), a.person, venue, 0}});
+            break;
           }
-          std::vector<Reach>& reaching = b.leave ? if_leave : if_no_leave;
-          while (!reaching.empty() && reaching.front().until < x) {
-            std::pop_heap(reaching.begin(), reaching.end(), by_person);
-            reaching.pop_back();
+        }
+      }
+    });
+  };
+  ScanOnBoth(best, src.visits.size(), examined, threads, scan);
+  OfferHouseholds(best, q.households, sources, [](uint32_t person, uint32_t, Minute from) {
+    return Slot{static_cast<int32_t>(from), person, 0, 1};
+  });
+  return best.Take();
+}
+
+// The tiers' rings: every encounter of a person with the sources, summed into an
+// exposure score, with the encounter that weighed most kept to explain it.
+struct ScoredPolicy {
+  struct Slot {
+    int32_t at;          // the earliest exposure
+    uint32_t source;     // of the heaviest encounter (ties: the lowest source)
+    uint32_t venue : 31;  // of the heaviest encounter; 0: the household
+    uint32_t household : 1;
+    Hazard hazard;       // summed
+    Hazard top;          // the heaviest encounter's
+    uint16_t minutes;    // summed, saturating
+    uint16_t visits : 15;
+    uint16_t crowded : 1;
+    uint32_t days;       // bit per Shanghai day (mod 32)
+    uint32_t cases;      // bit per source (its index mod 32)
+  };
+  using Out = ScoredExposure;
+  static constexpr int kPartBits = 13;  // 8,192 persons: 256 KiB of slots
+  static void Merge(Slot& into, const Slot& o) {
+    into.at = std::min(into.at, o.at);
+    if (o.top > into.top || (o.top == into.top && (o.source < into.source ||
+                                                   (o.source == into.source && o.venue < into.venue)))) {
+      into.top = o.top;
+      into.source = o.source;
+      into.venue = o.venue;
+    }
+    into.household |= o.household;
+    into.hazard = AddHazard(into.hazard, o.hazard);
+    into.minutes = static_cast<uint16_t>(std::min<uint32_t>(0xFFFF, uint32_t{into.minutes} + o.minutes));
+    into.visits = static_cast<uint16_t>(std::min<uint32_t>(0x7FFF, uint32_t{into.visits} + o.visits));
+    into.crowded |= o.crowded;
+    into.days |= o.days;
+    into.cases |= o.cases;
+  }
+  static Out Emit(uint32_t person, const Slot& x) {
+    return ScoredExposure{.person = person,
+                          .source = x.source,
+                          .venue = x.venue,
+                          .at = x.at,
+                          .hazard = x.hazard,
+                          .minutes = x.minutes,
+                          .visits = x.visits,
+                          .days = static_cast<uint8_t>(std::popcount(x.days)),
+                          .cases = static_cast<uint8_t>(std::popcount(x.cases)),
+                          .household = x.household != 0,
+                          .crowded = x.crowded != 0};
+  }
+};
+using ScoredExposures = RingSettler<ScoredPolicy>;
+
+// Minutes since the epoch → a bit for the Shanghai civil day (mod 32).
+inline uint32_t DayBit(Minute t) { return uint32_t{1} << (((t + 8 * 60) / (24 * 60)) & 31); }
+
+// A scored ring: as Ring, but each candidate visit is met with every source visit
+// the rule pairs it with, and each pair adds its hazard (score.h).
+BigVector<ScoredExposure> ScoredRing(const Index& index, const std::vector<CaseWindow>& sources,
+                                     std::span<const uint32_t> excluded, const TierQuery& q, int64_t& examined,
+                                     int& threads) {
+  const bool skip = excluded.size() >= kLookUpExcluded;
+  const SourceVisits src = GroupByVenue(index, sources);
+  // Each source visit's bit: its source's place in `sources` (mod 32).
+  std::unordered_map<uint32_t, uint32_t> bit_of;
+  for (size_t i = 0; i < sources.size(); ++i) bit_of.emplace(sources[i].person, uint32_t{1} << (i & 31));
+  std::vector<uint32_t> case_bit(src.visits.size());
+  for (size_t i = 0; i < src.visits.size(); ++i) case_bit[i] = bit_of[src.visits[i].person];
+  const Minute m = std::max(q.rules.margin_without_leave, q.rules.margin_with_leave);
+  const ScoreWeights& w = q.tiers.weights;
+  std::atomic<size_t> next_group{0};
+  ScoredExposures best(index.max_person(), excluded);
+  using Slot = ScoredExposures::Slot;
+
+  auto scan = [&](ScoredExposures::Queue& queue, int64_t& seen) {
+    std::vector<uint32_t> active;  // sources arrived by x that may still reach it (places in `near`)
+    std::vector<float> crowd;       // per source visit of the union: its crowding factor, once computed
+    ScanVenues(index, src, q.rules, next_group, seen,
+               [&](uint32_t venue, std::span<const Visit> near, std::span<const Visit> candidates) {
+      const VenueTrait trait = venue < q.venues.size() ? q.venues[venue] : VenueTrait{};
+      const int stay = w.stay_minutes[std::min<size_t>(trait.kind, kVenueKindCount - 1)];
+      const size_t first = static_cast<size_t>(near.data() - src.visits.data());
+      crowd.assign(near.size(), -1);
+      active.clear();
+      const auto by_arrival = [](const Visit& v, Minute t) { return v.arrive < t; };
+      auto crowd_of = [&](size_t k) {
+        if (crowd[k] < 0) {
+          // Arrivals in the hour around the source's arrival, against the capacity.
+          const Minute t = near[k].arrive;
+          const auto lo = std::lower_bound(candidates.begin(), candidates.end(), t - 30, by_arrival);
+          const auto hi = std::lower_bound(lo, candidates.end(), t + 31, by_arrival);
+          crowd[k] = static_cast<float>(CrowdFactor(hi - lo, trait.capacity, w));
+        }
+        return crowd[k];
+      };
+      const float crowded_at = static_cast<float>(1 + w.crowding * w.crowded_ratio);
+      size_t next = 0;
+      for (const Visit& b : candidates) {
+        if (skip && best.Excluded(b.person)) continue;
+        const Minute x = b.arrive, b_end = b.leave ? b.leave : x;
+        for (; next < near.size() && near[next].arrive <= x; ++next) active.push_back(static_cast<uint32_t>(next));
+        Slot acc{};
+        bool met = false;
+        auto add = [&](size_t k) {
+          const Visit& a = near[k];
+          const Minute minutes = SharedMinutes(a, b, stay);
+          const float f = crowd_of(k);
+          const Hazard h = PairHazard(minutes, trait.kind, f, w);
+          const Minute at = std::max(a.arrive, b.arrive);
+          Slot one{static_cast<int32_t>(at), a.person, venue, 0, h, h,
+                   static_cast<uint16_t>(std::min<Minute>(minutes, 0xFFFF)), 1,
+                   static_cast<uint16_t>(f >= crowded_at && w.crowding > 0), DayBit(at), case_bit[first + k]};
+          if (!met) {
+            acc = one;
+            met = true;
+          } else {
+            ScoredPolicy::Merge(acc, one);
           }
-          if (!reaching.empty()) {
-            queue.Push(best, {b.person, Slot{static_cast<int32_t>(x), reaching.front().person, venue, 0}});
+        };
+        for (size_t t = 0; t < active.size();) {
+          const Visit& a = near[active[t]];
+          if ((a.leave ? a.leave : a.arrive) + m < x) {  // reaches no later candidate either
+            active[t] = active.back();
+            active.pop_back();
             continue;
           }
-          const Minute b_end = b.leave ? b.leave : x;
-          for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
-            const Visit& a = near[k];
-            if (a.arrive <= b_end + MarginFor(a, b, q.rules)) {
-              queue.Push(best, {b.person, Slot{static_cast<int32_t>(a.arrive), a.person, venue, 0}});
-              break;
-            }
-          }
+          if (IsContact(a, b, q.rules)) add(active[t]);
+          ++t;
         }
-        i = j;
+        for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
+          if (IsContact(near[k], b, q.rules)) add(k);
+        }
+        if (met) queue.Push(best, {b.person, acc});
       }
-    }
-  };
-
-  int64_t other_seen = 0;
-  const bool helped = visits.size() >= kParallelVisits &&
-                      RunOnBoth([&] { scan(best.queue(0), examined); }, [&] { scan(best.queue(1), other_seen); });
-  if (!helped) scan(best.queue(0), examined);
-  examined += other_seen;
-  threads = std::max(threads, helped ? 2 : 1);
-
-  if (q.households) {
-    std::vector<uint32_t> persons;
-    std::unordered_map<uint32_t, Minute> from;
-    for (const CaseWindow& c : sources) {
-      persons.push_back(c.person);
-      auto [it, fresh] = from.emplace(c.person, c.from);
-      if (!fresh) it->second = std::min(it->second, c.from);
-    }
-    q.households->Members(persons, [&](uint32_t person, uint32_t member) {
-      best.Grow(member);  // a household member may have no check-in
-      best.queue(0).Push(best, {member, Slot{static_cast<int32_t>(from[person]), person, 0, 1}});
     });
-  }
+  };
+  ScanOnBoth(best, src.visits.size(), examined, threads, scan);
+  const Hazard household = ToHazard(w.household);
+  OfferHouseholds(best, q.households, sources, [&](uint32_t person, uint32_t, Minute from) {
+    return Slot{static_cast<int32_t>(from), person, 0, 1, household, household, 0, 0, 0, 0, bit_of[person]};
+  });
   return best.Take();
 }
 
@@ -448,6 +641,55 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
     next.push_back(CaseWindow{e.person, e.at, last});
   }
   r.secondary = Ring(index, next, excluded, q, r.visits_examined, r.threads);
+  return r;
+}
+
+TierResult FindTiers(const Index& index, const TierQuery& q) {
+  TierResult r;
+  std::vector<uint32_t> excluded;  // the cases, then the close tier too
+  Minute last = 0;
+  for (const CaseWindow& c : q.cases) {
+    excluded.push_back(c.person);
+    last = std::max(last, c.to);
+  }
+  BigVector<ScoredExposure> ring = ScoredRing(index, q.cases, excluded, q, r.visits_examined, r.threads);
+  r.ring = static_cast<int64_t>(ring.size());
+  const Hazard close_at = ToHazard(q.tiers.close_threshold), secondary_at = ToHazard(q.tiers.secondary_threshold);
+  BigVector<ScoredExposure> below;
+  for (ScoredExposure& e : ring) {
+    if (e.household || e.hazard >= close_at) {
+      e.tier = Tier::kClose;
+      r.close.push_back(e);
+    } else {
+      below.push_back(e);
+    }
+  }
+  ring = BigVector<ScoredExposure>();
+  if (q.secondary && !r.close.empty()) {
+    // A close contact can pass it on from their exposure until the end of the run's window.
+    std::vector<CaseWindow> next;
+    next.reserve(r.close.size());
+    for (const ScoredExposure& e : r.close) {
+      excluded.push_back(e.person);
+      next.push_back(CaseWindow{e.person, e.at, last});
+    }
+    TierQuery sq = q;
+    sq.cases = next;
+    for (ScoredExposure& e : ScoredRing(index, next, excluded, sq, r.visits_examined, r.threads)) {
+      if (e.household || e.hazard >= secondary_at) {
+        e.tier = Tier::kSecondary;
+        r.secondary.push_back(e);
+      }
+    }
+  }
+  // The exposed: the ring below the close threshold, less the secondary tier (both by person).
+  size_t s = 0;
+  for (ScoredExposure& e : below) {
+    while (s < r.secondary.size() && r.secondary[s].person < e.person) ++s;
+    if (s < r.secondary.size() && r.secondary[s].person == e.person) continue;
+    e.tier = Tier::kExposed;
+    r.exposed.push_back(e);
+  }
   return r;
 }
 

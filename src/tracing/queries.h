@@ -10,6 +10,8 @@
 
 #include "tracing/index.h"
 #include "tracing/rules.h"
+#include "tracing/score.h"
+#include "tracing/tiers.h"
 
 namespace tc::tracing {
 
@@ -59,6 +61,47 @@ struct ContactResult {
 };
 
 ContactResult FindContacts(const Index& index, const ContactQuery& query);
+
+// A contact with its exposure score (score.h): every encounter with the sources in
+// their windows adds its hazard. `source` and `venue` name the encounter that weighed
+// most (venue 0: the household); `at` is the earliest exposure.
+struct ScoredExposure {
+  uint32_t person = 0;
+  uint32_t source = 0;
+  uint32_t venue = 0;
+  Minute at = 0;
+  Hazard hazard = 0;     // millionths: risk = RiskOf(hazard)
+  uint16_t minutes = 0;  // minutes shared at venues, summed over encounters (saturating)
+  uint16_t visits = 0;   // encounters at venues (pairs of visits)
+  uint8_t days = 0;      // distinct days met (exact within 32 days)
+  uint8_t cases = 0;     // distinct sources met (exact up to 32, at least that many beyond)
+  bool household = false;
+  bool crowded = false;  // some encounter was at a venue crowded for its capacity
+  Tier tier = Tier::kExposed;
+  double risk() const { return RiskOf(hazard); }
+};
+
+struct TierQuery {
+  std::vector<CaseWindow> cases;
+  ContactRules rules;  // which visits are contacts at all (the ring's rule)
+  TierRules tiers;
+  std::span<const VenueTrait> venues;  // by venue id; one beyond it counts as "other", capacity unknown
+  bool secondary = true;
+  const HouseholdSource* households = nullptr;
+};
+
+// The ring sorted into tiers, each sorted by person: close (household, or risk ≥ the
+// close threshold), secondary (contacts of the close tier: household, or risk ≥ the
+// secondary threshold; never a case or close contact), exposed (the rest of the
+// cases' ring). close + exposed + those of the secondary tier also in the ring = the
+// rule's close ring.
+struct TierResult {
+  BigVector<ScoredExposure> close, secondary, exposed;
+  int64_t ring = 0;  // the rule's close ring, for comparison
+  int64_t visits_examined = 0;
+  int threads = 1;
+};
+TierResult FindTiers(const Index& index, const TierQuery& query);
 
 // Sizes inside a contact ring (process-wide). Tests shrink them to reach every path
 // with a few thousand visits; the defaults suit a city.

@@ -104,6 +104,10 @@ class Tracing {
   // Household members come from the registry (active residents of the same household).
   Result<ContactResult> Contacts(std::vector<CaseWindow> cases, const ContactRules& rules, bool secondary,
                                  bool households);
+  // The same ring sorted into tiers by exposure score (tiers.h); the score reads the
+  // venues' kinds and capacities, kept here and caught up with the store.
+  Result<TierResult> Tiers(std::vector<CaseWindow> cases, const ContactRules& rules, const TierRules& tiers,
+                           bool secondary, bool households);
   Result<std::vector<SourceScore>> Sources(const std::vector<CaseWindow>& cases, size_t top);
 
   // Names, phones and households of persons (for results), in one query per chunk.
@@ -116,6 +120,7 @@ class Tracing {
 
  private:
   Status CatchUp();  // with mu_ held exclusively
+  Status CatchUpVenues();  // traits_ of venues created since; with mu_ held exclusively
 
   store::Store& store_;
   const Clock& clock_;
@@ -123,6 +128,7 @@ class Tracing {
   std::shared_mutex mu_;    // index_ and last_id_
   Index index_;
   int64_t last_id_ = 0;
+  std::vector<VenueTrait> traits_;  // by venue id
   Millis city_start_ = 0;
 };
 

@@ -255,10 +255,19 @@ TEST_P(TracingTest, CaseTraceContactListAndStatuses) {
   ASSERT_TRUE(k.ok()) << k.status().ToString();
   EXPECT_EQ(cases_->Create({a_, "confirmed", "", report, "", "", 0}, by_).status().code(), StatusCode::kConflict);
 
+  // Thresholds low enough that 20 minutes at a market make a close contact (a rule
+  // set of this city's own, version 1).
+  auto rules = cases_->SetTierRules(R"({"tiers":{"close":{"threshold":0.001},"secondary":{"threshold":0.001}}})",
+                                    "test: short encounters count", by_);
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  EXPECT_EQ(rules->version, 1);
   auto run = cases_->Trace({{k->id}, {}, true, true, 4}, by_);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  EXPECT_EQ(run->close_found, 2);      // c at the market, b at home
+  EXPECT_EQ(run->rules_version, 1);
+  EXPECT_EQ(run->ring_found, 2);       // c at the market, b at home
+  EXPECT_EQ(run->close_found, 2);      // both above the threshold
   EXPECT_EQ(run->secondary_found, 1);  // e at the restaurant with c
+  EXPECT_EQ(run->exposed_found, 0);
   EXPECT_EQ(run->listed, 3);
   auto list = cases_->Contacts({.scope = "", .limit = 10});
   ASSERT_TRUE(list.ok());
@@ -274,6 +283,10 @@ TEST_P(TracingTest, CaseTraceContactListAndStatuses) {
   // contact even when they may not read the case.
   EXPECT_EQ(by_person[c_].reason.find("甲"), std::string::npos) << by_person[c_].reason;
   EXPECT_NE(by_person[c_].reason.find("病例#" + std::to_string(k->id)), std::string::npos);
+  EXPECT_GT(by_person[c_].score, 0);
+  EXPECT_LT(by_person[c_].score, by_person[b_].score);  // 20 minutes at a market, against the household
+  ASSERT_FALSE(by_person[c_].terms.empty());
+  EXPECT_NE(by_person[c_].terms[0].find("同场 1 次、1 天，共 20 分钟"), std::string::npos) << by_person[c_].terms[0];
   EXPECT_EQ(by_person[b_].reason_kind, "household");
   EXPECT_EQ(by_person[e_].ring, "secondary");
   EXPECT_EQ(by_person[e_].via_resident_id, c_);
@@ -375,7 +388,7 @@ TEST_P(TracingTest, ExposuresAfterACaseWasReportedAreNotContacts) {
   EXPECT_EQ(ExposureEnd(*k), reported);
   auto run = cases_->Trace({{k->id}, {}, false, false, 4}, by_);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  EXPECT_EQ(run->close_found, 1);  // c before the report; d after it is not a contact
+  EXPECT_EQ(run->ring_found, 1);  // c before the report; d after it is not a contact
   auto list = cases_->Contacts({.scope = "", .limit = 10});
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
