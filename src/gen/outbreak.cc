@@ -150,7 +150,7 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
     auto kind = [&](uint32_t venue) -> size_t { return venue < kind_of.size() ? static_cast<size_t>(kind_of[venue]) : static_cast<size_t>(kKindOther); };
     auto zoning = [&](uint32_t venue) -> Zoning { return venue < zoning_of.size() ? zoning_of[venue] : Zoning{}; };
     // The hidden world (zones, real stays, hot zones) is a function of the seed and ids.
-    const uint64_t world = internal::SubSeed(o.seed, "outbreak:world");
+    const uint64_t world = WorldSeed(o.seed);
 
     Rng rng(internal::SubSeed(o.seed, "outbreak"));
     const double log_median = std::log(o.incubation_median_days * kDay);

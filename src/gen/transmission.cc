@@ -26,6 +26,8 @@ uint32_t Clamp(int64_t v, int64_t lo, int64_t hi) { return static_cast<uint32_t>
 
 }  // namespace
 
+uint64_t WorldSeed(uint64_t outbreak_seed) { return internal::SubSeed(outbreak_seed, "outbreak:world"); }
+
 size_t KindIndex(std::string_view kind) {
   const auto& kinds = tracing::VenueKinds();
   for (size_t i = 0; i < kinds.size() && i < kVenueKindCount; ++i) {

@@ -27,6 +27,10 @@
 
 namespace tc::gen {
 
+// The seed of an outbreak's hidden world (zones, real stays, hot zones) from the
+// outbreak's seed: the same seed, the same world.
+uint64_t WorldSeed(uint64_t outbreak_seed);
+
 // Venue kinds as indexes in tracing::VenueKinds() order.
 inline constexpr size_t kVenueKindCount = 10;
 enum VenueKindIndex : size_t {
