@@ -76,6 +76,7 @@ struct GenTracingOptions {
   std::string source = "auto";  // outbreak: venue code, or the big wholesale market
   std::string from;          // outbreak: start of the infection window (RFC 3339 or Shanghai local time)
   double hours = 8;
+  std::string model = "dose";  // outbreak: dose or flat
   bool progress = true;
 };
 

@@ -41,9 +41,11 @@ Status Seed(store::Store& store, double scale) {
     TC_RETURN_IF_ERROR(tracing::LoadCheckins(store, index).status());
     index.Compact();
     TC_ASSIGN_OR_RETURN(Millis from, ParseTime("2022-03-01T07:00:00+08:00"));
-    TC_ASSIGN_OR_RETURN(auto outbreak, gen::GenerateOutbreak(store, index,
-                                                             {.from = from, .hours = 10, .seed = 1,
-                                                              .source_attack = 0.1}));
+    // The dose model (the default) with a source three times as infectious as the
+    // calibrated one, so that even a small demo city has a chain to show.
+    gen::OutbreakOptions options{.from = from, .hours = 10, .seed = 1, .source_attack = 0.1};
+    options.dose.source_beta *= 3;
+    TC_ASSIGN_OR_RETURN(auto outbreak, gen::GenerateOutbreak(store, index, options));
     std::fprintf(stderr, "demo outbreak at %s: %lld infected, %lld cases\n", outbreak.source_name.c_str(),
                  static_cast<long long>(outbreak.infected), static_cast<long long>(outbreak.detected));
   }

@@ -110,15 +110,26 @@ int RunGenOutbreak(const GenTracingOptions& o) {
   std::fprintf(stderr, "loaded %s check-ins in %.1f s\n", Grouped(index.size()).c_str(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   auto sum = gen::GenerateOutbreak(*store, index,
-                                   {.source_code = o.source, .from = *from, .hours = o.hours, .seed = o.seed});
+                                   {.source_code = o.source, .from = *from, .hours = o.hours, .seed = o.seed, .model = o.model});
   if (!sum.ok()) return Fail("gen outbreak", sum.status());
-  std::printf("outbreak from %s %s (venue %lld), %s for %g h, until %s:\n", sum->source_code.c_str(),
-              sum->source_name.c_str(), static_cast<long long>(sum->source_venue_id), FormatShanghai(*from).c_str(),
-              o.hours, FormatShanghai(sum->until).c_str());
+  std::printf("outbreak (%s model) from %s %s (venue %lld), %s for %g h, until %s:\n", sum->model.c_str(),
+              sum->source_code.c_str(), sum->source_name.c_str(), static_cast<long long>(sum->source_venue_id),
+              FormatShanghai(*from).c_str(), o.hours, FormatShanghai(sum->until).c_str());
+  auto share = [&](int64_t n) {
+    return sum->infected ? 100.0 * static_cast<double>(n) / static_cast<double>(sum->infected) : 0.0;
+  };
   std::printf("  %-30s %12s\n", "infected", Grouped(sum->infected).c_str());
-  std::printf("  %-30s %12s\n", "  at the source", Grouped(sum->by_source).c_str());
-  std::printf("  %-30s %12s\n", "  at shared venues", Grouped(sum->by_venue).c_str());
-  std::printf("  %-30s %12s\n", "  in households", Grouped(sum->by_household).c_str());
+  std::printf("  %-30s %12s %5.1f %%\n", "  at the source", Grouped(sum->by_source).c_str(), share(sum->by_source));
+  std::printf("  %-30s %12s %5.1f %%\n", "  at shared venues", Grouped(sum->by_venue).c_str(), share(sum->by_venue));
+  if (sum->model == "dose") {
+    std::printf("  %-30s %12s\n", "    in the infector's zone", Grouped(sum->by_venue_same_zone).c_str());
+  }
+  std::printf("  %-30s %12s %5.1f %%\n", "  in households", Grouped(sum->by_household).c_str(),
+              share(sum->by_household));
+  std::printf("  by venue kind (source and venues):\n");
+  for (const auto& [kind, n] : sum->by_kind) {
+    std::printf("  %-30s %12s %5.1f %%\n", ("  " + kind).c_str(), Grouped(n).c_str(), share(n));
+  }
   std::printf("  %-30s %12s\n", "generations", Grouped(sum->generations).c_str());
   std::printf("  %-30s %12s\n", "detected (cases)", Grouped(sum->detected).c_str());
   std::printf("  %-30s %12s\n", "  confirmed", Grouped(sum->confirmed).c_str());

@@ -149,6 +149,9 @@ int main(int argc, char** argv) {
   gen_outbreak->add_option("--hours", gen_tracing.hours, "Length of the infection window at the source")
       ->check(CLI::Range(0.1, 336.0));
   gen_outbreak->add_option("--seed", gen_tracing.seed, "Random seed");
+  gen_outbreak->add_option("--model", gen_tracing.model,
+                           "Transmission model: dose (minutes of real overlap, zones; docs/transmission-model.md) "
+                           "or flat (one chance per tracing contact)");
 
   ImportCliOptions import_options;
   auto* import_cmd = cli.add_subcommand("import", "Bulk-load a CSV file (UTF-8 or GBK, Chinese or English headers)");

@@ -200,7 +200,8 @@ TEST_F(MobilityTest, StoredCheckinsEqualTheStreamAndOutbreakIsConsistent) {
                                 .hours = 8,
                                 .seed = 7,
                                 .source_attack = 0.1,
-                                .until = internal::kGeneratedAt + 7LL * 86'400'000};
+                                .until = internal::kGeneratedAt + 7LL * 86'400'000,
+                                .model = "flat"};
   auto sum = GenerateOutbreak(*store_, index, options);
   ASSERT_TRUE(sum.ok()) << sum.status().ToString();
   EXPECT_EQ(sum->source_venue_id, venues_->market_id);

@@ -41,12 +41,16 @@ const char* RouteName(Route r) {
   return "";
 }
 
+constexpr int32_t kNoZone = -1;
+
 struct Infection {
   Minute at = 0;
   uint32_t infector = 0;  // 0: none (the source)
   uint32_t venue = 0;     // 0: household
   Route route = Route::kSource;
   int64_t generation = 0;
+  int32_t zone = kNoZone;  // dose: the zone of the infected person's visit
+  bool same_zone = false;  // dose, venue route: in the infector's zone
 };
 
 struct Infected {
@@ -78,6 +82,9 @@ Status CheckRate(const char* field, double p) {
 }  // namespace
 
 Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Index& index, const OutbreakOptions& o) {
+  if (o.model != "dose" && o.model != "flat") return FieldInvalid("model", "must be dose or flat");
+  const bool dose = o.model == "dose";
+  if (dose) TC_RETURN_IF_ERROR(ValidateDose(o.dose));
   TC_RETURN_IF_ERROR(CheckRate("source_attack", o.source_attack));
   TC_RETURN_IF_ERROR(CheckRate("venue_attack", o.venue_attack));
   TC_RETURN_IF_ERROR(CheckRate("household_attack", o.household_attack));
@@ -89,6 +96,7 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
   }
 
   OutbreakSummary summary;
+  summary.model = o.model;
   const tracing::ContactRules rules;  // the engine's defaults
   Status s = store.Tx([&](store::Conn& conn) -> Status {
     TC_ASSIGN_OR_RETURN(auto truth, conn.Query("SELECT COUNT(*) FROM outbreak_truth"));
@@ -125,6 +133,24 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
     TC_ASSIGN_OR_RETURN(auto hospital, conn.Query("SELECT name FROM venues WHERE kind = 'hospital' "
                                                   "ORDER BY capacity DESC, id LIMIT 1"));
     const std::string designated = hospital.empty() ? "" : hospital[0].Text(0);
+    // Every venue's kind (for the report) and, for the dose model, its zoning.
+    std::vector<uint8_t> kind_of;
+    std::vector<Zoning> zoning_of;
+    {
+      TC_ASSIGN_OR_RETURN(auto venues, conn.Query("SELECT id, kind, capacity FROM venues ORDER BY id"));
+      const size_t n = venues.empty() ? 1 : static_cast<size_t>(venues[venues.size() - 1].Int(0)) + 1;
+      kind_of.assign(n, kKindOther);
+      zoning_of.assign(n, Zoning{});
+      for (const auto& r : venues.rows) {
+        const auto id = static_cast<size_t>(r.Int(0));
+        kind_of[id] = static_cast<uint8_t>(KindIndex(r.Text(1)));
+        zoning_of[id] = ZoningOf(kind_of[id], r.Int(2));
+      }
+    }
+    auto kind = [&](uint32_t venue) -> size_t { return venue < kind_of.size() ? static_cast<size_t>(kind_of[venue]) : static_cast<size_t>(kKindOther); };
+    auto zoning = [&](uint32_t venue) -> Zoning { return venue < zoning_of.size() ? zoning_of[venue] : Zoning{}; };
+    // The hidden world (zones, real stays, hot zones) is a function of the seed and ids.
+    const uint64_t world = WorldSeed(o.seed);
 
     Rng rng(internal::SubSeed(o.seed, "outbreak"));
     const double log_median = std::log(o.incubation_median_days * kDay);
@@ -145,9 +171,24 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
 
     // Generation 0: people present at the source during the window.
     const uint32_t source = static_cast<uint32_t>(summary.source_venue_id);
-    for (const Visit& v : index.VenueVisits(source, from, to)) {
-      if (rng.Chance(o.source_attack)) {
-        offer(v.person, {std::clamp(v.arrive, from, to), 0, source, Route::kSource, 0});
+    if (!dose) {
+      for (const Visit& v : index.VenueVisits(source, from, to)) {
+        if (rng.Chance(o.source_attack)) {
+          offer(v.person, {std::clamp(v.arrive, from, to), 0, source, Route::kSource, 0});
+        }
+      }
+    } else {
+      // The chance grows with the minutes really present in the window, much more in a hot zone.
+      const size_t k = kind(source);
+      const Zoning z = zoning(source);
+      for (const Visit& v : index.VenueVisits(source, from - HiddenStay(k).hi, to)) {
+        const Minute start = std::max(v.arrive, from), stop = std::min(RealEnd(world, v, k), to);
+        if (stop <= start) continue;
+        const uint32_t zone = ZoneOf(world, v, z);
+        const bool hot = IsHotZone(world, source, zone, z, o.dose.hot_zone_share);
+        if (rng.Chance(SourceChance(o.dose, stop - start, hot))) {
+          offer(v.person, {start, 0, source, Route::kSource, 0, static_cast<int32_t>(zone)});
+        }
       }
     }
 
@@ -163,7 +204,8 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
       done.emplace(person, infected.size());
 
       Minute infectious_from, infectious_to;
-      if (!rng.Chance(o.asymptomatic_share)) {
+      const bool symptomatic = !rng.Chance(o.asymptomatic_share);
+      if (symptomatic) {
         const Minute incubation =
             std::max<Minute>(kDay / 2, static_cast<Minute>(std::exp(log_median + o.incubation_sigma * Normal(rng))));
         x.onset = at + incubation;
@@ -184,13 +226,32 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
       const int64_t next_generation = x.how.generation + 1;
 
       // Shared venues.
+      const double infectiousness = symptomatic ? 1.0 : o.dose.asymptomatic_infectiousness;
       for (const Visit& v : index.Trajectory(person, infectious_from, infectious_to)) {
-        const Minute v_end = v.leave ? v.leave : v.arrive;
-        for (const Visit& w :
-             index.VenueVisits(v.venue, v.arrive - rules.margin_without_leave, v_end + rules.margin_without_leave)) {
-          if (!tracing::IsContact(v, w, rules) || done.count(w.person)) continue;
-          if (!rng.Chance(o.venue_attack)) continue;
-          offer(w.person, {std::max(v.arrive, w.arrive), person, v.venue, Route::kVenue, next_generation});
+        if (!dose) {
+          const Minute v_end = v.leave ? v.leave : v.arrive;
+          for (const Visit& w :
+               index.VenueVisits(v.venue, v.arrive - rules.margin_without_leave, v_end + rules.margin_without_leave)) {
+            if (!tracing::IsContact(v, w, rules) || done.count(w.person)) continue;
+            if (!rng.Chance(o.venue_attack)) continue;
+            offer(w.person, {std::max(v.arrive, w.arrive), person, v.venue, Route::kVenue, next_generation});
+          }
+          continue;
+        }
+        // Dose: minutes of real overlap (while infectious), in or across zones.
+        const size_t k = kind(v.venue);
+        const Zoning z = zoning(v.venue);
+        const Minute a0 = v.arrive, a1 = std::min(RealEnd(world, v, k), infectious_to);
+        if (a1 <= a0) continue;
+        const uint32_t my_zone = ZoneOf(world, v, z);
+        for (const Visit& w : index.VenueVisits(v.venue, a0 - HiddenStay(k).hi, a1)) {
+          if (w.person == person || done.count(w.person)) continue;
+          const Minute b0 = std::max(a0, w.arrive), b1 = std::min(a1, RealEnd(world, w, k));
+          if (b1 <= b0) continue;
+          const uint32_t their_zone = ZoneOf(world, w, z);
+          const bool same = their_zone == my_zone;
+          if (!rng.Chance(PairChance(o.dose, k, b1 - b0, same, infectiousness))) continue;
+          offer(w.person, {b0, person, v.venue, Route::kVenue, next_generation, static_cast<int32_t>(their_zone), same});
         }
       }
       // The household.
@@ -207,8 +268,10 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
     }
 
     // The rows: truth for everyone, cases (in report order) for those found by the end.
-    TC_ASSIGN_OR_RETURN(auto tw, conn.Bulk("outbreak_truth", {"person_id", "infector_id", "venue_id", "route",
-                                                              "generation", "infected_at", "onset_at", "detected_at"}));
+    TC_ASSIGN_OR_RETURN(auto tw,
+                        conn.Bulk("outbreak_truth", {"person_id", "infector_id", "venue_id", "route", "generation",
+                                                     "infected_at", "onset_at", "detected_at", "zone"}));
+    std::vector<int64_t> per_kind(kVenueKindCount, 0);
     std::vector<const Infected*> found;
     for (const Infected& x : infected) {
       const bool onset = x.onset && x.onset < end, detected = x.detected && x.detected < end;
@@ -217,7 +280,10 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
           {static_cast<int64_t>(x.person), x.how.infector ? store::Value(static_cast<int64_t>(x.how.infector)) : none,
            x.how.venue ? store::Value(static_cast<int64_t>(x.how.venue)) : none, std::string(RouteName(x.how.route)),
            x.how.generation, tracing::ToMillis(x.how.at), onset ? store::Value(tracing::ToMillis(x.onset)) : none,
-           detected ? store::Value(tracing::ToMillis(x.detected)) : none}));
+           detected ? store::Value(tracing::ToMillis(x.detected)) : none,
+           x.how.zone != kNoZone ? store::Value(ZoneLabel(zoning(x.how.venue), static_cast<uint32_t>(x.how.zone)))
+                                 : none}));
+      if (x.how.venue) ++per_kind[kind(x.how.venue)];
       if (detected) found.push_back(&x);
       switch (x.how.route) {
         case Route::kSource:
@@ -225,6 +291,7 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
           break;
         case Route::kVenue:
           ++summary.by_venue;
+          summary.by_venue_same_zone += x.how.same_zone ? 1 : 0;
           break;
         case Route::kHousehold:
           ++summary.by_household;
@@ -234,6 +301,16 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
     }
     TC_RETURN_IF_ERROR(tw->Finish().status());
     summary.infected = static_cast<int64_t>(infected.size());
+    nlohmann::json kinds_json = nlohmann::json::object();
+    for (size_t k = 0; k < kVenueKindCount; ++k) {
+      if (per_kind[k] == 0) continue;
+      summary.by_kind.emplace_back(tracing::VenueKinds()[k], per_kind[k]);
+      kinds_json[tracing::VenueKinds()[k]] = per_kind[k];
+    }
+    auto share = [&](int64_t n) {
+      return summary.infected ? std::round(1000.0 * static_cast<double>(n) / static_cast<double>(summary.infected)) / 1000
+                              : 0.0;
+    };
     std::sort(found.begin(), found.end(), [](const Infected* a, const Infected* b) {
       return a->detected != b->detected ? a->detected < b->detected : a->person < b->person;
     });
@@ -269,6 +346,7 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
          .detail =
              nlohmann::json{
                  {"source", summary.source_code},
+                 {"model", o.model},
                  {"from", FormatShanghai(o.from)},
                  {"hours", o.hours},
                  {"seed", o.seed},
@@ -276,7 +354,13 @@ Result<OutbreakSummary> GenerateOutbreak(store::Store& store, const tracing::Ind
                  {"infected", summary.infected},
                  {"detected", summary.detected},
                  {"by_route",
-                  {{"source", summary.by_source}, {"venue", summary.by_venue}, {"household", summary.by_household}}}}
+                  {{"source", summary.by_source}, {"venue", summary.by_venue}, {"household", summary.by_household}}},
+                 {"route_shares",
+                  {{"source", share(summary.by_source)},
+                   {"venue", share(summary.by_venue)},
+                   {"household", share(summary.by_household)}}},
+                 {"venue_same_zone", summary.by_venue_same_zone},
+                 {"by_kind", kinds_json}}
                  .dump()},
         NowMillis());
   });

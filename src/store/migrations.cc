@@ -345,6 +345,14 @@ CREATE TABLE login_throttle (
 CREATE INDEX login_throttle_expires ON login_throttle(expires_at);
 )sql",
        "", ""},
+      {8, "gen: the zone an outbreak's infection happened in",
+       R"sql(
+-- The zone (a market's section, a restaurant's table, an office's team, …) of the
+-- visit at which a dose-model infection happened, e.g. 'table 12'; NULL for household
+-- infections and the flat model. The generator's truth only: check-ins have no zone.
+ALTER TABLE outbreak_truth ADD COLUMN zone TEXT;
+)sql",
+       "", ""},
       {9, "tracing: contact tiers with exposure scores; versioned tier rules",
        R"sql(
 -- A listed contact's exposure score (the risk, 0–1) and its terms (a JSON array of
