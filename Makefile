@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
   libcli11-dev libsodium-dev libxlsxwriter-dev libgtest-dev libgmock-dev postgresql
 
-.PHONY: all deps configure build test demo format clean bench-registry bench-tracing web deps-test
+.PHONY: all deps configure build test demo format clean bench-registry bench-tracing bench-tiers web deps-test
 
 # The web console's end-to-end tests drive Debian's Chromium; the fonts make the
 # Chinese in their screenshots legible. The fuzz tests build with clang and its
@@ -78,6 +78,11 @@ bench-registry: build
 TRACE_SCALE ?= 0.15
 bench-tracing: build
 	@BUILD=$(abspath $(BUILD)) bench/tracing.sh --scale $(TRACE_SCALE) $(BENCH_ARGS)
+# Contact tiers against dose-model outbreaks' ground truth (docs/contact-tiers.md):
+# 2 sources × 3 seeds on a city at TIERS_SCALE with 14 days of check-ins.
+TIERS_SCALE ?= 0.05
+bench-tiers: build
+	@BUILD=$(abspath $(BUILD)) bench/tiers_eval.sh --scale $(TIERS_SCALE) $(BENCH_ARGS)
 
 format:
 	@find src tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -36,6 +36,7 @@
 #include "tracing/checkins.h"
 #include "tracing/index.h"
 #include "tracing/queries.h"
+#include "tracing/service.h"
 
 namespace tc {
 namespace {
@@ -72,6 +73,8 @@ struct Figures {
   double ingest_per_s = 0;
   double bytes_per_checkin = 0;
   Latency xinfadi, close100, close1000, secondary100, sources20;
+  Latency tiers1000;  // engine only: the same ring scored and sorted into tiers
+  size_t tier_close = 0, tier_secondary = 0, tier_exposed = 0;
   Answers answers;
   bool answers_equal = true;
 };
@@ -411,7 +414,8 @@ struct DistinctPersons {
   }
 };
 
-void RunEngineQueries(const tracing::Index& index, const Workload& w, int repeats, Figures& f) {
+void RunEngineQueries(const tracing::Index& index, const Workload& w, std::span<const tracing::VenueTrait> venues,
+                      int repeats, Figures& f) {
   tracing::ContactQuery q;
   q.secondary = false;
   f.xinfadi = Time(repeats, [&] {
@@ -432,6 +436,17 @@ void RunEngineQueries(const tracing::Index& index, const Workload& w, int repeat
   q.cases = w.cases1000;
   f.close1000 = Time(repeats, [&] { ring = tracing::FindContacts(index, q).close; });
   f.answers.close1000 = persons_of(ring);
+  // The same cases' ring scored and sorted into tiers, the secondary tier included
+  // (from the close tier): what a tracing run now costs against the ring above.
+  tracing::TierQuery tq;
+  tq.cases = w.cases1000;
+  tq.venues = venues;
+  tracing::TierResult tiers;
+  f.tiers1000 = Time(repeats, [&] { tiers = tracing::FindTiers(index, tq); });
+  if (tiers.ring != static_cast<int64_t>(ring.size())) Die("the scored ring differs from the close ring");
+  f.tier_close = tiers.close.size();
+  f.tier_secondary = tiers.secondary.size();
+  f.tier_exposed = tiers.exposed.size();
   q.cases = w.cases100;
   q.secondary = true;
   if (g_secondary) {
@@ -612,7 +627,9 @@ int main(int argc, char** argv) {
   engine.name = "engine";
   engine.ingest_per_s = n / engine_seconds;
   engine.bytes_per_checkin = static_cast<double>(stats.total_bytes()) / n;
-  RunEngineQueries(index, w, repeats, engine);
+  std::vector<tracing::VenueTrait> venue_traits;
+  if (!tracing::LoadVenueTraits(**store, venue_traits).ok()) Die("cannot read the venues");
+  RunEngineQueries(index, w, venue_traits, repeats, engine);
   all.push_back(engine);
   for (size_t i = 0; i < peers.size(); ++i) {
     Figures f;
@@ -672,6 +689,14 @@ int main(int argc, char** argv) {
   lat("close contacts, 1,000 cases", &Figures::close1000);
   lat("secondary contacts, 100 cases", &Figures::secondary100);
   lat("source finding, 20 cases", &Figures::sources20);
+  std::printf("%-34s %22s\n", "tiers (scored ring), 1,000 cases",
+              (std::to_string(engine.tiers1000.p50_ms).substr(0, 8) + " / " +
+               std::to_string(engine.tiers1000.p99_ms).substr(0, 8))
+                  .c_str());
+  std::printf("  tiers of 1,000 cases: %zu close, %zu secondary, %zu exposed (the ring: %zu); scoring and tiers cost "
+              "%.2f× the close ring (p50; goal ≤ 1.5×)\n",
+              engine.tier_close, engine.tier_secondary, engine.tier_exposed, engine.answers.close1000.size(),
+              engine.tiers1000.p50_ms / engine.close1000.p50_ms);
   std::printf("%-34s", "answers equal the engine's");
   for (const auto& f : all) std::printf(" %22s", f.name == "engine" ? "-" : f.answers_equal ? "yes" : "NO");
   std::printf("\n");

@@ -234,11 +234,12 @@ void Api::AddTracingRoutes() {
                                    {"true_source_venue_id", ev.source.true_source},
                                    {"true_source_rank", ev.source.true_source_rank},
                                    {"tier_rules_version", ev.tier_rules_version},
-                                   {"tiers", TierRecallJson(ev.tiers)},
-                                   {"ranked", RecallCurveJson(ev.ranked)},
-                                   {"unranked", RecallCurveJson(ev.unranked)},
-                                   {"ranked_for_ring_recall", ev.ranked_for_ring_recall},
-                                   {"ranked_share_of_ring", ev.ranked_share_of_ring}});
+                                   {"tiers", TierRecallJson(ev.all.tiers)},
+                                   {"ranked", RecallCurveJson(ev.all.ranked)},
+                                   {"unranked", RecallCurveJson(ev.all.unranked)},
+                                   {"ranked_for_ring_recall", ev.all.ranked_for_ring_recall},
+                                   {"ranked_share_of_ring", ev.all.ranked_share_of_ring},
+                                   {"direct", JudgedJson(ev.direct)}});
                 }
                 return JsonReply({{"items", items}});
               });

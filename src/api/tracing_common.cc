@@ -97,6 +97,16 @@ json RecallCurveJson(const gen::RecallCurve& c) {
   return {{"at_k", at_k}, {"needed", needed}};
 }
 
+json JudgedJson(const gen::Judged& j) {
+  return {{"infected", j.infected},
+          {"ring_caught", j.ring_caught},
+          {"tiers", TierRecallJson(j.tiers)},
+          {"ranked", RecallCurveJson(j.ranked)},
+          {"unranked", RecallCurveJson(j.unranked)},
+          {"ranked_for_ring_recall", j.ranked_for_ring_recall},
+          {"ranked_share_of_ring", j.ranked_share_of_ring}};
+}
+
 Status AddNames(tracing::Tracing& t, json& items) {
   std::vector<int64_t> ids;
   for (const auto& it : items) ids.push_back(it["resident_id"].get<int64_t>());

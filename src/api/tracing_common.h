@@ -32,6 +32,7 @@ nlohmann::json ProblemItem(int64_t id, const Status& s);
 // The evaluation's tiers and recall curves (gen/evaluation.h).
 nlohmann::json TierRecallJson(const std::vector<gen::TierRecall>& tiers);
 nlohmann::json RecallCurveJson(const gen::RecallCurve& c);
+nlohmann::json JudgedJson(const gen::Judged& j);
 nlohmann::json ReportJson(const tracing::CheckinReport& r);
 // Adds name and masked phone to items that carry "resident_id".
 Status AddNames(tracing::Tracing& t, nlohmann::json& items);

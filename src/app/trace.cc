@@ -65,37 +65,40 @@ std::string PersonLabel(const std::map<int64_t, tracing::PersonRef>& people, int
 }
 
 
-// The tiers and recall curves of one evaluation, as the tables read.
-void PrintTiers(const gen::Evaluation& ev) {
-  std::printf("\n%d cases, %lld infected (tier rules v%lld):\n", ev.n, static_cast<long long>(ev.infected_by_then),
-              static_cast<long long>(ev.tier_rules_version));
+// The tiers and recall curves of one evaluation against one set of the infected.
+void PrintJudged(const gen::Evaluation& ev, const gen::Judged& j, const char* basis) {
+  std::printf("\n%d cases, judged against %lld %s (tier rules v%lld):\n", ev.n, static_cast<long long>(j.infected),
+              basis, static_cast<long long>(ev.tier_rules_version));
+  auto pct = [&](int64_t caught) { return j.infected ? 100.0 * static_cast<double>(caught) / j.infected : 0.0; };
   std::printf("  %-14s %10s %8s %8s %10s\n", "tier", "listed", "caught", "recall", "per case");
   std::printf("  %-14s %10lld %8lld %7.1f%% %10.1f\n", "ring (rule)", static_cast<long long>(ev.listed_close),
-              static_cast<long long>(ev.caught_close), 100 * ev.recall_close,
-              static_cast<double>(ev.listed_close) / ev.n);
-  for (const auto& t : ev.tiers) {
+              static_cast<long long>(j.ring_caught), pct(j.ring_caught), static_cast<double>(ev.listed_close) / ev.n);
+  for (const auto& t : j.tiers) {
     std::printf("  %-14s %10lld %8lld %7.1f%% %10.1f\n", t.tier.c_str(), static_cast<long long>(t.listed),
                 static_cast<long long>(t.caught), 100 * t.recall, t.per_case);
   }
-  std::printf("  ranked to the ring's recall: %lld people (%.2f%% of the ring)\n",
-              static_cast<long long>(ev.ranked_for_ring_recall), 100 * ev.ranked_share_of_ring);
-  std::printf("  %-8s %22s %22s\n", "K", "ranked: listed/recall", "unranked: listed/recall");
-  for (size_t i = 0; i < ev.ranked.at_k.size(); ++i) {
-    const auto& r = ev.ranked.at_k[i];
-    const auto& u = ev.unranked.at_k[i];
-    std::printf("  %-8d %13lld %7.1f%% %13lld %7.1f%%\n", r.k, static_cast<long long>(r.listed), 100 * r.recall,
+  std::printf("  top-scored entries to catch as many as the ring: %lld (%.2f%% of the ring)\n",
+              static_cast<long long>(j.ranked_for_ring_recall), 100 * j.ranked_share_of_ring);
+  std::printf("  %-8s %22s %24s\n", "K/case", "ranked: listed recall", "unranked: listed recall");
+  for (size_t i = 0; i < j.ranked.at_k.size(); ++i) {
+    const auto& r = j.ranked.at_k[i];
+    const auto& u = j.unranked.at_k[i];
+    std::printf("  %-8d %13lld %7.1f%% %15lld %7.1f%%\n", r.k, static_cast<long long>(r.listed), 100 * r.recall,
                 static_cast<long long>(u.listed), 100 * u.recall);
   }
-  for (size_t i = 0; i < ev.ranked.needed.size(); ++i) {
-    const auto& r = ev.ranked.needed[i];
-    const auto& u = ev.unranked.needed[i];
-    auto cell = [](const gen::ListSizeFor& x) {
-      return x.per_case < 0 ? std::string("unreachable")
-                            : std::to_string(x.per_case) + "/case (" + std::to_string(x.listed) + ")";
-    };
-    std::printf("  %3.0f%% recall needs: ranked %s, unranked %s\n", 100 * r.recall, cell(r).c_str(),
-                cell(u).c_str());
+  auto cell = [](const gen::ListSizeFor& x) {
+    return x.per_case < 0 ? std::string("unreachable")
+                          : std::to_string(x.per_case) + "/case (" + std::to_string(x.listed) + " listed)";
+  };
+  for (size_t i = 0; i < j.ranked.needed.size(); ++i) {
+    std::printf("  %3.0f%% recall needs: ranked %s, unranked %s\n", 100 * j.ranked.needed[i].recall,
+                cell(j.ranked.needed[i]).c_str(), cell(j.unranked.needed[i]).c_str());
   }
+}
+
+void PrintTiers(const gen::Evaluation& ev) {
+  PrintJudged(ev, ev.all, "infected by the last report");
+  PrintJudged(ev, ev.direct, "infected by the traced cases themselves");
 }
 
 }  // namespace
@@ -211,11 +214,14 @@ int RunTrace(const std::string& what, const TraceCliOptions& o) {
     if (o.list) {
       auto run = cases.Trace({ids, rules, !o.no_secondary, true, 4}, {CliActor(), ""});
       if (!run.ok()) return Fail(run.status());
-      std::printf("run %lld: %lld close and %lld secondary contacts found in %.1f ms; %lld newly listed, %lld "
-                  "upgraded to close, %lld already listed\n",
-                  static_cast<long long>(run->run_id), static_cast<long long>(run->close_found),
-                  static_cast<long long>(run->secondary_found), run->engine_ms, static_cast<long long>(run->listed),
-                  static_cast<long long>(run->upgraded), static_cast<long long>(run->already));
+      std::printf("run %lld (tier rules v%lld): the ring of %lld people sorted in %.1f ms into %lld close, %lld "
+                  "secondary and %lld exposed; %lld newly listed, %lld moved to a stronger tier, %lld already "
+                  "listed\n",
+                  static_cast<long long>(run->run_id), static_cast<long long>(run->rules_version),
+                  static_cast<long long>(run->ring_found), run->engine_ms, static_cast<long long>(run->close_found),
+                  static_cast<long long>(run->secondary_found), static_cast<long long>(run->exposed_found),
+                  static_cast<long long>(run->listed), static_cast<long long>(run->upgraded),
+                  static_cast<long long>(run->already));
       return 0;
     }
     auto windows = cases.Windows(ids, 4);

@@ -17,6 +17,7 @@ constexpr size_t kRanked = 50;       // venues ranked when looking for the true 
 
 struct Truth {
   int64_t person = 0;
+  int64_t infector = 0;  // 0: none (the source) or unknown
   Millis infected_at = 0;
   Millis detected_at = 0;  // 0: never detected
 };
@@ -43,8 +44,8 @@ namespace {
 constexpr int kCuts[] = {5, 10, 20, 50, 100, 500};
 constexpr double kTargets[] = {0.8, 0.9, 0.95};
 
-// Lists per case, each in the order it is read (best first); `caught` marks truly
-// infected people. The curve over K, and the K each target recall needs.
+}  // namespace
+
 RecallCurve CurveOf(const std::vector<std::vector<bool>>& lists, int64_t infected) {
   RecallCurve out;
   std::vector<int64_t> caught_ranks;  // a caught person's place in its list
@@ -77,15 +78,13 @@ RecallCurve CurveOf(const std::vector<std::vector<bool>>& lists, int64_t infecte
   return out;
 }
 
-}  // namespace
-
 Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, tracing::Tracing& tracing, int n,
                                    const tracing::ContactRules& rules, const tracing::TierRules& tier_rules) {
   if (n < 1 || n > 10'000) return FieldInvalid("n", "n must be 1–10,000");
   std::vector<Truth> truth;
   TC_RETURN_IF_ERROR(store.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT person_id, infected_at, detected_at FROM outbreak_truth"));
-    for (const auto& r : rows.rows) truth.push_back({r.Int(0), r.Int(1), r.Int(2)});
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT person_id, infector_id, infected_at, detected_at FROM outbreak_truth"));
+    for (const auto& r : rows.rows) truth.push_back({r.Int(0), r.Int(1), r.Int(2), r.Int(3)});
     return Status::Ok();
   }));
   // The first n detected infections that are cases, in detection order.
@@ -140,28 +139,15 @@ Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, t
         static_cast<double>(ev.caught_close + ev.caught_secondary) / static_cast<double>(ev.infected_by_then);
   }
 
-  // The tiers, and the curves.
-  std::unordered_set<int64_t> infected;  // the denominator: infected by then, not among the cases
+  // The tiers, and the curves, against both sets of the infected.
+  std::unordered_set<int64_t> infected, direct;
   for (const Truth& t : truth) {
-    if (!inputs.count(t.person) && t.infected_at <= last_report) infected.insert(t.person);
+    if (inputs.count(t.person) || t.infected_at > last_report) continue;
+    infected.insert(t.person);
+    if (inputs.count(t.infector)) direct.insert(t.person);
   }
   TC_ASSIGN_OR_RETURN(tracing::TierResult tiers, tracing.Tiers(windows, rules, tier_rules, true, true));
   ev.tier_rules_version = tier_rules.version;
-  const double n_cases = static_cast<double>(ev.n);
-  auto recall_of = [&](const std::string& name, std::initializer_list<const BigVector<tracing::ScoredExposure>*> parts) {
-    TierRecall r{name};
-    for (const auto* part : parts) {
-      r.listed += static_cast<int64_t>(part->size());
-      for (const auto& e : *part) r.caught += infected.count(e.person);
-    }
-    r.recall = ev.infected_by_then ? static_cast<double>(r.caught) / static_cast<double>(ev.infected_by_then) : 0;
-    r.per_case = static_cast<double>(r.listed) / n_cases;
-    ev.tiers.push_back(r);
-  };
-  recall_of("close", {&tiers.close});
-  recall_of("secondary", {&tiers.secondary});
-  recall_of("exposed", {&tiers.exposed});
-  recall_of("close+exposed", {&tiers.close, &tiers.exposed});
   // Ranked: the scored ring (close + exposed; the few of it on the secondary tier are
   // in neither list and counted as not read), each case's part by score.
   std::unordered_map<uint32_t, size_t> list_of;
@@ -173,19 +159,43 @@ Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, t
   std::sort(scored.begin(), scored.end(), [](const tracing::ScoredExposure* a, const tracing::ScoredExposure* b) {
     return a->hazard != b->hazard ? a->hazard > b->hazard : a->person < b->person;
   });
-  std::vector<std::vector<bool>> ranked(windows.size()), unranked(windows.size());
-  for (const auto* e : scored) ranked[list_of[e->source]].push_back(infected.count(e->person) > 0);
-  for (const tracing::Exposure& e : found.close) unranked[list_of[e.source]].push_back(infected.count(e.person) > 0);
-  ev.ranked = CurveOf(ranked, ev.infected_by_then);
-  ev.unranked = CurveOf(unranked, ev.infected_by_then);
-  int64_t caught = 0;
-  for (size_t i = 0; i < scored.size() && ev.ranked_for_ring_recall < 0; ++i) {
-    caught += infected.count(scored[i]->person);
-    if (caught >= ev.caught_close && ev.caught_close > 0) ev.ranked_for_ring_recall = static_cast<int64_t>(i + 1);
-  }
-  if (ev.ranked_for_ring_recall > 0 && ev.listed_close > 0) {
-    ev.ranked_share_of_ring = static_cast<double>(ev.ranked_for_ring_recall) / static_cast<double>(ev.listed_close);
-  }
+  const double n_cases = static_cast<double>(ev.n);
+  auto judge = [&](const std::unordered_set<int64_t>& truly) {
+    Judged j;
+    j.infected = static_cast<int64_t>(truly.size());
+    for (const tracing::Exposure& e : found.close) j.ring_caught += truly.count(e.person);
+    auto recall_of = [&](const std::string& name,
+                         std::initializer_list<const BigVector<tracing::ScoredExposure>*> parts) {
+      TierRecall r{name};
+      for (const auto* part : parts) {
+        r.listed += static_cast<int64_t>(part->size());
+        for (const auto& e : *part) r.caught += truly.count(e.person);
+      }
+      r.recall = j.infected ? static_cast<double>(r.caught) / static_cast<double>(j.infected) : 0;
+      r.per_case = static_cast<double>(r.listed) / n_cases;
+      j.tiers.push_back(r);
+    };
+    recall_of("close", {&tiers.close});
+    recall_of("secondary", {&tiers.secondary});
+    recall_of("exposed", {&tiers.exposed});
+    recall_of("close+exposed", {&tiers.close, &tiers.exposed});
+    std::vector<std::vector<bool>> ranked(windows.size()), unranked(windows.size());
+    for (const auto* e : scored) ranked[list_of[e->source]].push_back(truly.count(e->person) > 0);
+    for (const tracing::Exposure& e : found.close) unranked[list_of[e.source]].push_back(truly.count(e.person) > 0);
+    j.ranked = CurveOf(ranked, j.infected);
+    j.unranked = CurveOf(unranked, j.infected);
+    int64_t caught = 0;
+    for (size_t i = 0; i < scored.size() && j.ranked_for_ring_recall < 0 && j.ring_caught > 0; ++i) {
+      caught += truly.count(scored[i]->person);
+      if (caught >= j.ring_caught) j.ranked_for_ring_recall = static_cast<int64_t>(i + 1);
+    }
+    if (j.ranked_for_ring_recall > 0 && ev.listed_close > 0) {
+      j.ranked_share_of_ring = static_cast<double>(j.ranked_for_ring_recall) / static_cast<double>(ev.listed_close);
+    }
+    return j;
+  };
+  ev.all = judge(infected);
+  ev.direct = judge(direct);
   TC_ASSIGN_OR_RETURN(ev.source, cases.RankSourcesOfFirst(n, kRanked));
   TC_RETURN_IF_ERROR(MarkTrueSource(store, ev.source));
   return ev;

@@ -40,6 +40,16 @@ struct TierRecall {
   double per_case = 0;  // listed / cases
 };
 
+// Recall judged against one set of the truly infected.
+struct Judged {
+  int64_t infected = 0;    // the denominator
+  int64_t ring_caught = 0;  // of them on the rule's close ring
+  std::vector<TierRecall> tiers;
+  RecallCurve ranked, unranked;
+  int64_t ranked_for_ring_recall = -1;
+  double ranked_share_of_ring = 0;
+};
+
 struct Evaluation {
   int n = 0;                      // the first n detected cases were traced
   int64_t infected_by_then = 0;   // truly infected, not among the n, infected by the last report
@@ -48,17 +58,22 @@ struct Evaluation {
   int64_t caught_close = 0, caught_secondary = 0;  // of infected_by_then
   double recall_close = 0, recall_both = 0;
   tracing::SourceRanking source;  // of the first n cases, with the true source marked
-  // The tiers (close + exposed = the close ring as scored).
+  // The tiers (close + exposed = the close ring as scored), judged against everyone
+  // infected by then (`all`, the denominator above) and against those the traced cases
+  // themselves infected (`direct`: whom a contact list is for — the rest caught their
+  // infection elsewhere, from the source or from someone never traced). Per basis:
+  // each case's list (its ring entries, attributed to the case that weighed most) cut
+  // at K by score, against the ring's own order (by person, as unranked as it comes);
+  // and the top-scored ring entries (all cases together) needed to catch as many as
+  // the whole close ring does, with that as a share of the ring (−1 if none).
   int64_t tier_rules_version = 0;
-  std::vector<TierRecall> tiers;
-  // Each case's list (its ring entries, attributed to the case that weighed most) cut
-  // at K by score, against the ring's own order (by person, as unranked as it comes).
-  RecallCurve ranked, unranked;
-  // Top-scored ring entries (all cases together) needed to catch as many as the whole
-  // close ring does, and that as a share of the ring; −1 if none.
-  int64_t ranked_for_ring_recall = -1;
-  double ranked_share_of_ring = 0;
+  Judged all, direct;
 };
+
+// The curve of per-case lists read best first (`caught` marks the truly infected):
+// recall at K = 5, 10, 20, 50, 100, 500 of `infected`, and the K per case each of 80,
+// 90 and 95 % needs.
+RecallCurve CurveOf(const std::vector<std::vector<bool>>& lists, int64_t infected);
 
 // NotFound if the store holds no outbreak truth with cases; InvalidArgument for n
 // outside 1–10,000.

@@ -14,11 +14,13 @@
 
 #include "base/crypto.h"
 #include "gen/city.h"
+#include "gen/evaluation.h"
 #include "gen/outbreak.h"
 #include "gen/venues.h"
 #include "store/testing.h"
 #include "tracing/checkins.h"
 #include "tracing/index.h"
+#include "tracing/service.h"
 
 namespace tc::gen {
 namespace {
@@ -293,6 +295,35 @@ TEST_F(MobilityTest, StoredCheckinsEqualTheStreamAndOutbreakIsConsistent) {
     }
   }
   EXPECT_GE(early_with_source * 10, early * 7) << "most early cases were at the source";
+
+  // The evaluation of the first cases against the truth holds together: the tiers
+  // split the scored ring, the curves never fall as K grows and never list more than
+  // K per case, the infected the cases themselves infected are a part of all infected.
+  {
+    tracing::Tracing tr(*store_, Clock::System());
+    ASSERT_TRUE(tr.Start().ok());
+    tracing::Cases cs(*store_, Clock::System(), tr);
+    auto ev = EvaluateTracing(*store_, cs, tr, 3, {}, {});
+    ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+    ASSERT_EQ(ev->all.tiers.size(), 4u);
+    EXPECT_EQ(ev->all.tiers[3].tier, "close+exposed");
+    EXPECT_EQ(ev->all.tiers[3].listed, ev->all.tiers[0].listed + ev->all.tiers[2].listed);
+    EXPECT_LE(ev->all.tiers[3].listed, ev->listed_close);
+    EXPECT_EQ(ev->all.ring_caught, ev->caught_close);
+    EXPECT_LE(ev->direct.infected, ev->all.infected);
+    EXPECT_EQ(ev->all.infected, ev->infected_by_then);
+    for (const gen::Judged* j : {&ev->all, &ev->direct}) {
+      for (const gen::RecallCurve* c : {&j->ranked, &j->unranked}) {
+        for (size_t i = 0; i < c->at_k.size(); ++i) {
+          EXPECT_LE(c->at_k[i].listed, c->at_k[i].k * ev->n);
+          EXPECT_LE(c->at_k[i].caught, j->ring_caught);
+          if (i) {
+            EXPECT_GE(c->at_k[i].recall, c->at_k[i - 1].recall);
+          }
+        }
+      }
+    }
+  }
 
   // The same seed gives the same outbreak on a copy of the data (fresh tables).
   ASSERT_TRUE(store_

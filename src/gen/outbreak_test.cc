@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "gen/city.h"
+#include "gen/evaluation.h"
 #include "gen/internal/builder.h"
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
@@ -434,4 +435,27 @@ INSTANTIATE_TEST_SUITE_P(Backends, OutbreakTest, ::testing::Values("sqlite", "po
                          [](const auto& info) { return info.param; });
 
 }  // namespace
+
+// Recall at K over per-case lists, and the list size a recall needs, by hand: case A
+// reads [hit, miss, hit], case B [miss, hit]; 4 infected in all (one on no list).
+TEST(Evaluation, RecallCurveByHand) {
+  const std::vector<std::vector<bool>> lists = {{true, false, true}, {false, true}};
+  const RecallCurve c = CurveOf(lists, 4);
+  ASSERT_EQ(c.at_k.size(), 6u);
+  EXPECT_EQ(c.at_k[0].k, 5);
+  EXPECT_EQ(c.at_k[0].listed, 5);  // every list is shorter than 5
+  EXPECT_EQ(c.at_k[0].caught, 3);
+  EXPECT_DOUBLE_EQ(c.at_k[0].recall, 0.75);
+  ASSERT_EQ(c.needed.size(), 3u);
+  EXPECT_EQ(c.needed[0].per_case, -1);  // 80 % of 4 needs 4 caught: only 3 are listed
+  const RecallCurve two = CurveOf(lists, 3);
+  // 80 % of 3 needs 3 caught: A's third entry, so 3 per case (5 listed).
+  EXPECT_EQ(two.needed[0].per_case, 3);
+  EXPECT_EQ(two.needed[0].listed, 5);
+  const RecallCurve first = CurveOf({{true}, {true, false}, {false, true}}, 3);
+  // 60 % is not a target; 80 % of 3 → 3 caught → the second entry of the third list.
+  EXPECT_EQ(first.needed[0].per_case, 2);
+  EXPECT_EQ(first.needed[0].listed, 5);
+}
+
 }  // namespace tc::gen

@@ -547,6 +547,7 @@ BigVector<ScoredExposure> ScoredRing(const Index& index, const std::vector<CaseW
   auto scan = [&](ScoredExposures::Queue& queue, int64_t& seen) {
     std::vector<uint32_t> active;  // sources arrived by x that may still reach it (places in `near`)
     std::vector<float> crowd;       // per source visit of the union: its crowding factor, once computed
+    std::vector<uint32_t> present;  // per source visit of the union: the people it met
     ScanVenues(index, src, q.rules, next_group, seen,
                [&](uint32_t venue, std::span<const Visit> near, std::span<const Visit> candidates) {
       const VenueTrait trait = venue < q.venues.size() ? q.venues[venue] : VenueTrait{};
@@ -566,44 +567,58 @@ BigVector<ScoredExposure> ScoredRing(const Index& index, const std::vector<CaseW
         return crowd[k];
       };
       const float crowded_at = static_cast<float>(1 + w.crowding * w.crowded_ratio);
-      size_t next = 0;
-      for (const Visit& b : candidates) {
-        if (skip && best.Excluded(b.person)) continue;
-        const Minute x = b.arrive, b_end = b.leave ? b.leave : x;
-        for (; next < near.size() && near[next].arrive <= x; ++next) active.push_back(static_cast<uint32_t>(next));
-        Slot acc{};
-        bool met = false;
-        auto add = [&](size_t k) {
-          const Visit& a = near[k];
-          const Minute minutes = SharedMinutes(a, b, stay);
-          const float f = crowd_of(k);
-          const Hazard h = PairHazard(minutes, trait.kind, f, w);
-          const Minute at = std::max(a.arrive, b.arrive);
-          Slot one{static_cast<int32_t>(at), a.person, venue, 0, h, h,
-                   static_cast<uint16_t>(std::min<Minute>(minutes, 0xFFFF)), 1,
-                   static_cast<uint16_t>(f >= crowded_at && w.crowding > 0), DayBit(at), case_bit[first + k]};
-          if (!met) {
-            acc = one;
-            met = true;
-          } else {
-            ScoredPolicy::Merge(acc, one);
+      // One sweep by arrival: pair(k, b) for every source visit near[k] that the rule
+      // pairs with candidate b, then done(b).
+      auto sweep = [&](bool skip_excluded, auto&& pair, auto&& done) {
+        active.clear();
+        size_t next = 0;
+        for (const Visit& b : candidates) {
+          if (skip_excluded && skip && best.Excluded(b.person)) continue;
+          const Minute x = b.arrive, b_end = b.leave ? b.leave : x;
+          for (; next < near.size() && near[next].arrive <= x; ++next) active.push_back(static_cast<uint32_t>(next));
+          for (size_t t = 0; t < active.size();) {
+            const Visit& a = near[active[t]];
+            if ((a.leave ? a.leave : a.arrive) + m < x) {  // reaches no later candidate either
+              active[t] = active.back();
+              active.pop_back();
+              continue;
+            }
+            if (IsContact(a, b, q.rules)) pair(active[t], b);
+            ++t;
           }
-        };
-        for (size_t t = 0; t < active.size();) {
-          const Visit& a = near[active[t]];
-          if ((a.leave ? a.leave : a.arrive) + m < x) {  // reaches no later candidate either
-            active[t] = active.back();
-            active.pop_back();
-            continue;
+          for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
+            if (IsContact(near[k], b, q.rules)) pair(k, b);
           }
-          if (IsContact(a, b, q.rules)) add(active[t]);
-          ++t;
+          done(b);
         }
-        for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
-          if (IsContact(near[k], b, q.rules)) add(k);
-        }
-        if (met) queue.Push(best, {b.person, acc});
-      }
+      };
+      // First, how many people each source visit met (its group dilutes each pair).
+      present.assign(near.size(), 0);
+      sweep(false, [&](size_t k, const Visit&) { ++present[k]; }, [](const Visit&) {});
+      Slot acc{};
+      bool met = false;
+      sweep(
+          true,
+          [&](size_t k, const Visit& b) {
+            const Visit& a = near[k];
+            const Minute minutes = SharedMinutes(a, b, stay);
+            const float f = crowd_of(k);
+            const Hazard h = PairHazard(minutes, trait.kind, f * GroupFactor(present[k], trait.kind, w), w);
+            const Minute at = std::max(a.arrive, b.arrive);
+            Slot one{static_cast<int32_t>(at), a.person, venue, 0, h, h,
+                     static_cast<uint16_t>(std::min<Minute>(minutes, 0xFFFF)), 1,
+                     static_cast<uint16_t>(f >= crowded_at && w.crowding > 0), DayBit(at), case_bit[first + k]};
+            if (!met) {
+              acc = one;
+              met = true;
+            } else {
+              ScoredPolicy::Merge(acc, one);
+            }
+          },
+          [&](const Visit& b) {
+            if (met) queue.Push(best, {b.person, acc});
+            met = false;
+          });
     });
   };
   ScanOnBoth(best, src.visits.size(), examined, threads, scan);

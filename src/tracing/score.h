@@ -1,7 +1,8 @@
 // The exposure score (暴露评分) of a contact, from what a tracing system has: the minutes
 // two presences overlapped (leave times, or the venue kind's typical stay when a visit
 // has none), the venue kind, how crowded the venue was in that hour (arrivals against
-// its capacity), the household, and how often the contact met cases. Each pair of
+// its capacity), how many people the case met there (a big group dilutes each pair),
+// the household, and how often the contact met cases. Each pair of
 // visits adds a hazard; a contact's risk is 1 − exp(−Σ hazard), so repeat encounters
 // and several cases add up. Pure functions, shared by the engine and its tests.
 //
@@ -33,6 +34,10 @@ struct ScoreWeights {
   std::array<double, kVenueKindCount> per_hour{};
   // Typical minutes present when a visit has no leave time, by kind.
   std::array<int, kVenueKindCount> stay_minutes{};
+  // The people one is really close to at a venue, by kind (a table, a class, a team):
+  // when a case met more people than this, each pair's hazard is diluted by
+  // group / met — in a school of 900 a classmate is one of 40.
+  std::array<int, kVenueKindCount> group{};
   double household = 0.15;  // chance over the case's window for a member of its household
   double crowding = 0.5;    // the hazard × (1 + crowding × min(arrivals in the hour / capacity, 3))
   double crowded_ratio = 0.8;  // from this ratio on, a visit is called crowded in the reasons
@@ -68,6 +73,12 @@ inline Minute SharedMinutes(const Visit& a, const Visit& b, int typical_stay) {
 inline double CrowdFactor(int64_t arrivals, uint32_t capacity, const ScoreWeights& w) {
   const double ratio = capacity ? static_cast<double>(arrivals) / capacity : 0;
   return 1 + w.crowding * (ratio < 3 ? ratio : 3);
+}
+
+// The dilution of a pair's hazard when the source visit met `met` people.
+inline float GroupFactor(uint32_t met, uint8_t kind, const ScoreWeights& w) {
+  const int g = w.group[kind < kVenueKindCount ? kind : kVenueKindCount - 1];
+  return met <= static_cast<uint32_t>(g) || g <= 0 ? 1.0f : static_cast<float>(g) / static_cast<float>(met);
 }
 
 // The hazard one shared presence adds.

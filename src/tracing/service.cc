@@ -371,22 +371,24 @@ Result<ContactResult> Tracing::Contacts(std::vector<CaseWindow> cases, const Con
   return r;
 }
 
-Status Tracing::CatchUpVenues() {
-  const int64_t after = traits_.empty() ? 0 : static_cast<int64_t>(traits_.size()) - 1;
-  return store_.Read([&](store::Conn& c) -> Status {
+Status LoadVenueTraits(store::Store& store, std::vector<VenueTrait>& traits) {
+  const int64_t after = traits.empty() ? 0 : static_cast<int64_t>(traits.size()) - 1;
+  return store.Read([&](store::Conn& c) -> Status {
     TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, kind, capacity FROM venues WHERE id > ? ORDER BY id", {after}));
+    const auto& kinds = VenueKinds();
     for (const auto& r : rows.rows) {
       const int64_t id = r.Int(0);
       if (id < 1 || id > kMaxPersonId) continue;
-      if (static_cast<size_t>(id) >= traits_.size()) traits_.resize(static_cast<size_t>(id) + 1);
-      const auto& kinds = VenueKinds();
+      if (static_cast<size_t>(id) >= traits.size()) traits.resize(static_cast<size_t>(id) + 1);
       const size_t kind = static_cast<size_t>(std::find(kinds.begin(), kinds.end(), r.Text(1)) - kinds.begin());
-      traits_[static_cast<size_t>(id)] = VenueTrait{static_cast<uint8_t>(std::min(kind, kVenueKindCount - 1)),
-                                                     static_cast<uint32_t>(std::clamp<int64_t>(r.Int(2), 0, 0xFFFFFFFF))};
+      traits[static_cast<size_t>(id)] = VenueTrait{static_cast<uint8_t>(std::min(kind, kVenueKindCount - 1)),
+                                                    static_cast<uint32_t>(std::clamp<int64_t>(r.Int(2), 0, 0xFFFFFFFF))};
     }
     return Status::Ok();
   });
 }
+
+Status Tracing::CatchUpVenues() { return LoadVenueTraits(store_, traits_); }
 
 Result<TierResult> Tracing::Tiers(std::vector<CaseWindow> cases, const ContactRules& rules, const TierRules& tiers,
                                   bool secondary, bool households) {

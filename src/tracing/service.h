@@ -68,6 +68,10 @@ struct PersonRef {
   std::string name, phone, household_code;
 };
 
+// Appends the kind and capacity of every venue with id ≥ traits.size() (by id; the
+// engine's view of venues for the exposure score).
+Status LoadVenueTraits(store::Store& store, std::vector<VenueTrait>& traits);
+
 class Tracing {
  public:
   Tracing(store::Store& store, const Clock& clock);

@@ -99,7 +99,7 @@ Status ParseWeights(const json& w, TierRules& r) {
         return FieldInvalid(f, f + " must be a number in [0, 10]");
       }
       s.crowding = v.get<double>();
-    } else if (key == "per_hour" || key == "stay_minutes") {
+    } else if (key == "per_hour" || key == "stay_minutes" || key == "group") {
       if (!v.is_object()) return NotAnObject(f);
       for (const auto& [kind, x] : v.items()) {
         const size_t i = KindIndex(kind);
@@ -107,6 +107,11 @@ Status ParseWeights(const json& w, TierRules& r) {
         if (i >= kVenueKindCount) return FieldInvalid(k, "unknown venue kind '" + kind + "'");
         if (key == "per_hour") {
           TC_RETURN_IF_ERROR(Chance(x, k, &s.per_hour[i]));
+        } else if (key == "group") {
+          if (!x.is_number_integer() || x.get<int64_t>() < 1 || x.get<int64_t>() > 100'000) {
+            return FieldInvalid(k, k + " must be a whole number of people 1–100,000");
+          }
+          s.group[i] = static_cast<int>(x.get<int64_t>());
         } else {
           if (!x.is_number_integer() || x.get<int64_t>() < 1 || x.get<int64_t>() > 24 * 60) {
             return FieldInvalid(k, k + " must be whole minutes 1–1440");
@@ -115,7 +120,7 @@ Status ParseWeights(const json& w, TierRules& r) {
         }
       }
     } else {
-      return FieldInvalid(f, "unknown weight '" + key + "' (household, crowding, per_hour, stay_minutes)");
+      return FieldInvalid(f, "unknown weight '" + key + "' (household, crowding, per_hour, stay_minutes, group)");
     }
   }
   return Status::Ok();
@@ -175,10 +180,11 @@ Result<TierRules> ParseTierRules(std::string_view text, const TierRules& base) {
 }
 
 std::string TierRulesJson(const TierRules& r) {
-  json per_hour = json::object(), stay = json::object();
+  json per_hour = json::object(), stay = json::object(), group = json::object();
   for (size_t i = 0; i < kVenueKindCount; ++i) {
     per_hour[VenueKinds()[i]] = r.weights.per_hour[i];
     stay[VenueKinds()[i]] = r.weights.stay_minutes[i];
+    group[VenueKinds()[i]] = r.weights.group[i];
   }
   json out = {
       {"version", r.version},
@@ -190,7 +196,8 @@ std::string TierRulesJson(const TierRules& r) {
        {{"household", r.weights.household},
         {"crowding", r.weights.crowding},
         {"per_hour", per_hour},
-        {"stay_minutes", stay}}},
+        {"stay_minutes", stay},
+        {"group", group}}},
       {"statuses",
        {{"close", TierStatuses(Tier::kClose)},
         {"secondary", TierStatuses(Tier::kSecondary)},

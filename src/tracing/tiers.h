@@ -13,7 +13,8 @@
 //              "secondary": {"threshold": 0.05, "action": "home_quarantine"},
 //              "exposed": {"action": "health_monitoring", "test_days": [1, 3, 7]}},
 //    "weights": {"household": 0.15, "crowding": 0.5,
-//                "per_hour": {"restaurant": 0.012, …}, "stay_minutes": {"market": 40, …}}}
+//                "per_hour": {"restaurant": 0.012, …}, "stay_minutes": {"mall": 60, …},
+//                "group": {"school": 40, …}}}
 // Anything not given keeps its default; versions are kept in the store (tier_rules).
 #pragma once
 

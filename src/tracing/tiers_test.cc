@@ -140,7 +140,9 @@ TEST(Tiers, CrowdingRaisesTheScoreOfTheSameEncounter) {
   std::vector<Visit> v = {{1, 1, kT0 + 100, 0}, {2, 1, kT0 + 120, 0}, {1, 2, kT0 + 400, 0}, {3, 2, kT0 + 420, 0}};
   for (uint32_t p = 100; p < 300; ++p) v.push_back({p, 2, kT0 + 380 + (p % 41), 0});
   Fixture f(v, {{}, {kMarket, 50}, {kMarket, 50}});
-  const TierResult r = f.Run({{1, kT0, kT0 + 1000}});
+  TierRules no_dilution;  // crowding alone (a big group would dilute each pair: ABigGroupDilutesEachPair)
+  no_dilution.weights.group[kMarket] = 100'000;
+  const TierResult r = f.Run({{1, kT0, kT0 + 1000}}, no_dilution);
   const ScoredExposure* quiet = FindAny(r, 2);
   const ScoredExposure* crowded = FindAny(r, 3);
   ASSERT_NE(quiet, nullptr);
@@ -149,6 +151,21 @@ TEST(Tiers, CrowdingRaisesTheScoreOfTheSameEncounter) {
   EXPECT_GT(crowded->hazard, quiet->hazard);
   EXPECT_TRUE(crowded->crowded);
   EXPECT_FALSE(quiet->crowded);
+}
+
+TEST(Tiers, ABigGroupDilutesEachPair) {
+  // The same 8 hours beside the case: in an office of 10, and in a school of 400.
+  std::vector<Visit> v = {{1, 1, kT0 + 60, kT0 + 540}, {1, 2, kT0 + 1500, kT0 + 1980}};
+  for (uint32_t p = 100; p < 110; ++p) v.push_back({p, 1, kT0 + 60, kT0 + 540});
+  for (uint32_t p = 200; p < 600; ++p) v.push_back({p, 2, kT0 + 1500, kT0 + 1980});
+  Fixture f(v, {{}, {kOffice, 0}, {6, 0}});
+  const TierResult r = f.Run({{1, kT0, kT0 + 3000}});
+  const ScoredExposure* colleague = FindAny(r, 100);
+  const ScoredExposure* pupil = FindAny(r, 200);
+  ASSERT_NE(colleague, nullptr);
+  ASSERT_NE(pupil, nullptr);
+  EXPECT_EQ(colleague->minutes, pupil->minutes);
+  EXPECT_NEAR(static_cast<double>(pupil->hazard) / colleague->hazard, 40.0 / 400, 0.01);
 }
 
 TEST(Tiers, SeveralCasesMetAddUp) {
@@ -297,12 +314,17 @@ std::map<uint32_t, Want> BruteForceScores(const std::vector<Visit>& all, const s
       if (a.person != c.person || a.arrive < c.from || a.arrive > c.to) continue;
       const VenueTrait t = a.venue < venues.size() ? venues[a.venue] : VenueTrait{};
       int64_t near = 0;
-      for (const Visit& x : all) near += x.venue == a.venue && x.arrive >= a.arrive - 30 && x.arrive <= a.arrive + 30;
+      uint32_t met = 0;
+      for (const Visit& x : all) {
+        near += x.venue == a.venue && x.arrive >= a.arrive - 30 && x.arrive <= a.arrive + 30;
+        met += IsContact(a, x, cr);
+      }
       const double f = CrowdFactor(near, t.capacity, w);
+      const float group = GroupFactor(met, t.kind, w);
       for (const Visit& b : all) {
         if (excluded.count(b.person) || !IsContact(a, b, cr)) continue;
         const Minute minutes = SharedMinutes(a, b, w.stay_minutes[t.kind]);
-        const Hazard h = PairHazard(minutes, t.kind, static_cast<float>(f), w);
+        const Hazard h = PairHazard(minutes, t.kind, static_cast<float>(f) * group, w);
         const Minute at = std::max(a.arrive, b.arrive);
         merge(b.person, h, a.person, a.venue, at, static_cast<uint32_t>(minutes), 1,
               uint32_t{1} << (((at + 480) / 1440) & 31), uint32_t{1} << (i & 31), false,
