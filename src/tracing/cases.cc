@@ -116,7 +116,12 @@ Status Audit(store::Conn& c, const audit::Actor& by, const std::string& action, 
       now);
 }
 
-std::string HhMm(Millis t) { return FormatShanghai(t).substr(0, 16); }
+// "YYYY-MM-DD HH:MM" in China time (the score terms show its "MM-DD HH:MM").
+std::string HhMm(Millis t) {
+  std::string s = FormatShanghai(t).substr(0, 16);
+  if (s.size() > 10 && s[10] == 'T') s[10] = ' ';
+  return s;
+}
 
 }  // namespace
 

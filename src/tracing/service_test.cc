@@ -340,6 +340,28 @@ TEST_P(TracingTest, CaseTraceContactListAndStatuses) {
   EXPECT_EQ(listed, 2);  // the run's chunk and the manual addition
 }
 
+// Regression: a score term began "03-01T09:15 起与…" (the ISO 'T' of FormatShanghai)
+// where the contract, and the console that shows it, read "03-01 09:15 起与…".
+TEST_P(TracingTest, ScoreTermTimesReadMonthDayHourMinuteWithoutTheIsoT) {
+  const std::string market = venues_[0].code;
+  const Millis day2 = t0_ + kDay;
+  ASSERT_TRUE(tracing_->Record(std::vector<NewCheckin>{At(a_, market, day2), At(c_, market, day2 + 20 * kMin)}, "/", by_)
+                  .ok());
+  auto k = cases_->Create({a_, "confirmed", DateShanghai(day2), DateShanghai(day2 + kDay), "", "", 0}, by_);
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  ASSERT_TRUE(cases_->Trace({{k->id}, {}, false, false, 4}, by_).ok());
+  auto list = cases_->Contacts({.scope = "", .limit = 10});
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  const ContactEntry& c = (*list)[0];
+  ASSERT_EQ(c.resident_id, c_);
+  ASSERT_FALSE(c.terms.empty());
+  std::string when = FormatShanghai(c.exposure_at).substr(5, 11);  // "MM-DDTHH:MM"
+  when[5] = ' ';
+  EXPECT_EQ(c.terms[0].rfind(when + " 起与", 0), 0u) << c.terms[0];
+  EXPECT_EQ(c.reason.rfind(when + " 起与", 0), 0u) << c.reason;
+}
+
 TEST_P(TracingTest, ChainsFollowInfectorsAndRefuseCycles) {
   const std::string report = DateShanghai(t0_ + kDay);
   auto k1 = cases_->Create({a_, "confirmed", "", report, "", "", 0}, by_);

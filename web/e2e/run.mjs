@@ -527,9 +527,10 @@ scenario('phone 390×844, tracing: a grid worker works the contact list and open
   await loginOk(page, 'grid01')
   await page.locator('[data-test=area-tabs] .el-tabs__item', { hasText: '流调' }).click()
   await page.waitForURL(/\/tracing/)
-  // Without trace.run only the contact list is offered.
+  // Without trace.run only the contact list and the tier rules are offered.
   await assertText(page.locator('[data-test=tracing-panels]'), '密接名单')
-  assert.equal(await page.locator('[data-test=tracing-panels] .el-tabs__item').count(), 1)
+  await assertText(page.locator('[data-test=tracing-panels]'), '分级规则')
+  assert.equal(await page.locator('[data-test=tracing-panels] .el-tabs__item').count(), 2)
   await page.locator('[data-test=contacts-panel] [data-test=contact-count]').waitFor()
   const cards = page.locator('[data-test=contacts-panel] .c-card')
   await cards.first().waitFor().catch(() => {})
@@ -560,6 +561,207 @@ scenario('phone 390×844, tracing: a grid worker works the contact list and open
   await drawer.locator('[data-test=chain-graph] svg text').first().waitFor()
   assert.equal(await drawer.locator('[data-test=trace-case]').count(), 0, 'no tracing without trace.run')
   await shot('phone-case-drawer')
+})
+
+/** A tracing run of the demo outbreak's first three cases (by id), through the API: every tier gets entries. */
+async function tieredRun(api, admin) {
+  const cases = (await api.get(admin, '/api/v1/cases?limit=1000')).items.map((c) => c.id).sort((a, b) => a - b)
+  assert.ok(cases.length >= 1, 'the demo has cases')
+  const before = Date.parse((await api.get(null, '/api/v1/health')).time) // the server's clock (a demo's runs in 2022)
+  const run = await api.post(admin, '/api/v1/tracing/runs', { case_ids: cases.slice(0, 3), secondary: true, households: true })
+  return { ...run, before }
+}
+
+/** Logs in and waits until the overview has its epidemic summary (so leaving it aborts nothing). */
+async function loginSettled(page, username) {
+  await loginOk(page, username)
+  await page.locator('[data-test=epi-today]').waitFor()
+}
+
+const SCORE = /^\d\.\d{3}$|^—$/
+
+scenario('contact tiers: chips with actions, scores in server order, a bulk status change on the exposed tier', {}, async ({ page, shot, api, admin, city }) => {
+  const run = await tieredRun(api, admin)
+  assert.ok(run.exposed_found > 0, `the run lists risk persons: ${JSON.stringify(run)}`)
+  const first = (await api.get(admin, `/api/v1/contacts?run=${run.run_id}&limit=50`)).items
+  await loginSettled(page, 'commander')
+  await page.goto(`/area/${city.code}/tracing?panel=run&run=${run.run_id}`)
+  const list = page.locator('[data-test=contact-list]')
+  const rows = list.locator('tr.contact-row')
+  await rows.first().waitFor()
+  assert.equal(await rows.count(), first.length, 'the run’s first page')
+  await assertText(list.locator('[data-test=contact-order]'), '按暴露评分从高到低')
+
+  // Every row: a tier chip (with its action) and a score as 0.000, in the server's order.
+  const shown = await rows.evaluateAll((trs) => trs.map((tr) => ({
+    id: Number(tr.querySelector('[data-test=contact-row]').getAttribute('data-id')),
+    tier: tr.querySelector('[data-test=tier-chip]')?.getAttribute('data-tier'),
+    chip: tr.querySelector('[data-test=tier-chip]')?.textContent.trim(),
+    score: tr.querySelector('[data-test=contact-score]')?.textContent.trim(),
+    terms: tr.querySelectorAll('[data-test=contact-term]').length,
+  })))
+  assert.deepEqual(shown.map((r) => r.id), first.map((c) => c.id), 'rows in the server’s order')
+  const ACTION = { close: '密接集中隔离', secondary: '次密接居家隔离', exposed: '风险人员健康监测' }
+  for (const [i, r] of shown.entries()) {
+    const c = first[i]
+    assert.equal(r.tier, c.tier)
+    assert.equal(r.chip, ACTION[c.tier])
+    assert.match(r.score, SCORE)
+    if (c.score !== null) assert.equal(r.score, c.score.toFixed(3))
+    assert.ok(r.terms >= 1 && r.terms <= 2, 'one or two terms inline')
+  }
+  // The people this run listed anew are numbered by score within each tier; people it
+  // moved up from an earlier run's tier keep their entry (its id, so its place, and listed_at).
+  const all = await allPages(api, admin, `/api/v1/contacts?run=${run.run_id}`)
+  const fresh = all.filter((c) => Date.parse(c.listed_at) >= run.before && c.score !== null)
+  assert.equal(fresh.length, run.listed, 'the run’s new entries')
+  for (let i = 1; i < fresh.length; i++) {
+    if (fresh[i].tier === fresh[i - 1].tier) {
+      assert.ok(fresh[i].score <= fresh[i - 1].score, `within a tier by score, highest first (${fresh[i - 1].id}, ${fresh[i].id})`)
+    }
+  }
+  // All terms on demand.
+  const withMore = rows.filter({ has: page.locator('[data-test=contact-terms-toggle]') }).first()
+  await withMore.locator('[data-test=contact-terms-toggle]').click()
+  await withMore.locator('[data-test=contact-terms-all] li').first().waitFor()
+  await shot('desktop-contacts-tiers')
+
+  // The exposed tier only; its status filter offers monitoring, not quarantine.
+  await list.locator('[data-test=tier-filter]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '风险人员' }).click()
+  await page.waitForFunction(() => {
+    const rs = [...document.querySelectorAll('[data-test=contact-list] [data-test=contact-row]')]
+    return rs.length > 0 && rs.every((r) => r.getAttribute('data-tier') === 'exposed')
+  })
+  await list.locator('[data-test=status-filter]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '监测中' }).waitFor()
+  assert.equal(await page.locator('.el-select-dropdown__item:visible', { hasText: '已隔离' }).count(), 0)
+  await page.keyboard.press('Escape')
+
+  // Select the page, and let someone else notify one of them first: that id fails, the rest move.
+  await list.locator('[data-test=select-page]').click()
+  const ids = (await list.locator('[data-test=contact-row]').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-id')))))
+  await assertText(list.locator('[data-test=bulk-count]'), `已选 ${ids.length} 人`)
+  await api.post(admin, `/api/v1/contacts/${ids[0]}/status`, { status: 'notified', officer: 'e2e 另一位网格员' })
+  await list.locator('[data-test=bulk-open]').click()
+  const dialog = page.locator('[data-test=bulk-dialog]')
+  await assertText(dialog.locator('[data-test=bulk-target]'), '已通知')
+  await assertText(dialog.locator('[data-test=bulk-dialog-count]'), `${ids.length} 人`)
+  await dialog.locator('[data-test=bulk-officer]').fill('社区医生 李文')
+  await dialog.locator('[data-test=bulk-note]').fill('e2e: 已统一电话通知')
+  await shot('desktop-bulk-dialog')
+  await dialog.locator('[data-test=bulk-submit]').click()
+  const failures = dialog.locator('[data-test=bulk-failures]')
+  await assertText(failures, `已更新 ${ids.length - 1} 人，1 人未更新`)
+  assert.equal(await dialog.locator('[data-test=bulk-failure]').count(), 1)
+  assert.equal(await dialog.locator('[data-test=bulk-failure]').getAttribute('data-id'), String(ids[0]))
+  await assertText(dialog.locator('[data-test=bulk-failure]'), 'already')
+  await shot('desktop-bulk-failures')
+  await dialog.locator('.el-dialog__footer .el-button').first().click()
+  for (const id of ids) assert.equal((await api.get(admin, `/api/v1/contacts/${id}`)).status, 'notified', `contact ${id}`)
+  const moved = await api.get(admin, `/api/v1/contacts/${ids[1]}`)
+  assert.equal(moved.officer, '社区医生 李文')
+  assert.equal(moved.history.at(-1).note, 'e2e: 已统一电话通知')
+
+  // The list shows them as notified; the next step of a risk person is monitoring.
+  await page.waitForFunction((n) => {
+    const rs = [...document.querySelectorAll('[data-test=contact-list] [data-test=contact-row]')]
+    return rs.length >= n && rs.slice(0, n).every((r) => r.getAttribute('data-status') === 'notified')
+  }, ids.length)
+  await assertText(list.locator('[data-test=contact-advance]').first(), '标记为监测中')
+  // Then all of them to monitoring in one go, without failures.
+  await list.locator('[data-test=select-page]').click()
+  await list.locator('[data-test=bulk-open]').click()
+  await assertText(dialog.locator('[data-test=bulk-target]'), '监测中')
+  await dialog.locator('[data-test=bulk-submit]').click()
+  await assertText(page.locator('.el-message--success').last(), '人标记为监测中')
+  assert.equal((await api.get(admin, `/api/v1/contacts/${ids[2]}`)).status, 'monitoring')
+})
+
+scenario('tracing evaluation: the recall curve (ranked vs unranked), the tiers table and list sizes', {
+  allow: [{ status: 404, path: '/api/v1/tracing/evaluation' }],
+}, async ({ page, shot, api, admin, city }) => {
+  let expected = null
+  try {
+    expected = (await api.get(admin, '/api/v1/tracing/evaluation?n=10')).items[0]
+  } catch (e) {
+    assert.match(String(e), /→ 404/, 'no generated outbreak is the only reason to fail')
+  }
+  await loginSettled(page, 'admin')
+  await page.goto(`/area/${city.code}/tracing?panel=evaluation`)
+  const panel = page.locator('[data-test=evaluation-panel]')
+  if (!expected) {
+    await assertText(panel.locator('[data-test=eval-no-outbreak]'), '没有生成的疫情')
+    await shot('desktop-evaluation-none')
+    return
+  }
+  const curve = panel.locator('[data-test=recall-curve]')
+  await curve.locator('svg').waitFor({ timeout: 60_000 })
+  assert.equal(await curve.getAttribute('data-series'), '2', 'two lines')
+  assert.equal(await curve.getAttribute('data-points'), expected.ranked.at_k.map((p) => p.k).join(','))
+  await curve.locator('svg text', { hasText: '按暴露评分排序' }).first().waitFor()
+  await curve.locator('svg text', { hasText: '今天的密接圈' }).first().waitFor()
+  await curve.locator('svg text', { hasText: '500' }).first().waitFor() // the log axis runs to K = 500
+  // Two drawn lines (plus the legend's line icons).
+  assert.ok((await curve.locator('svg path[fill="none"]').count()) >= 2)
+  await assertText(panel.locator('[data-test=eval-infected]'), nf('zh-CN').format(expected.infected_by_then))
+  const tierRows = panel.locator('[data-test=eval-tiers] .eval-tier-row')
+  assert.equal(await tierRows.count(), expected.tiers.length + 1, 'each tier and today’s ring')
+  await assertText(tierRows.last(), nf('zh-CN').format(expected.listed_close))
+  await assertText(panel.locator('[data-test=eval-needed]'), '召回 80%')
+  await assertText(panel.locator('[data-test=eval-needed]'), '召回 95%')
+  await shot('desktop-evaluation')
+})
+
+scenario('tier rules: the rules in force, and a city commander sets a new version', {}, async ({ page, shot, api, admin, city }) => {
+  const before = await api.get(admin, '/api/v1/tracing/tier-rules')
+  await loginSettled(page, 'commander')
+  await page.goto(`/area/${city.code}/tracing?panel=rules`)
+  const panel = page.locator('[data-test=rules-panel]')
+  await panel.locator('[data-test=rules-tier]').first().waitFor()
+  assert.equal(await panel.locator('[data-test=rules-tier]').count(), 3)
+  assert.equal(await panel.locator('[data-test=rules-version]').getAttribute('data-version'), String(before.version))
+  await assertText(panel.locator('[data-test=rules-tier][data-tier=close] [data-test=rules-action]'), '集中隔离')
+  await assertText(panel.locator('[data-test=rules-tier][data-tier=exposed] [data-test=rules-action]'), '健康监测')
+  await assertText(panel.locator('[data-test=rules-tier][data-tier=close] [data-test=rules-threshold]'), `评分 ≥ ${before.tiers.close.threshold}`)
+  await shot('desktop-tier-rules')
+
+  await panel.locator('[data-test=rules-edit]').click()
+  const dialog = page.locator('[data-test=rules-dialog]')
+  await dialog.locator('[data-test=rules-test-days-input]').fill('7, 3')
+  await dialog.locator('[data-test=rules-submit]').click()
+  await assertText(dialog.locator('.el-form-item__error').first(), '须为递增的整数天')
+  await dialog.locator('[data-test=rules-test-days-input]').fill('1, 3, 7, 14')
+  await dialog.locator('[data-test=rules-reason]').fill('e2e: 风险人员增加第 14 天检测')
+  await shot('desktop-tier-rules-dialog')
+  await dialog.locator('[data-test=rules-submit]').click()
+  await assertText(page.locator('.el-message--success').last(), `已保存为第 ${before.version + 1} 版`)
+  await assertText(panel.locator('[data-test=rules-test-days]'), '1, 3, 7, 14')
+  assert.equal(await panel.locator('[data-test=rules-version]').getAttribute('data-version'), String(before.version + 1))
+  await panel.locator('[data-test=rules-history]').waitFor()
+  const after = await api.get(admin, '/api/v1/tracing/tier-rules')
+  assert.deepEqual(after.tiers.exposed.test_days, [1, 3, 7, 14])
+  assert.equal(after.changed_by, 'commander')
+})
+
+scenario('phone 390×844: tier chips and scores on cards, the recall curve', { device: PHONE, allow: [{ status: 404, path: '/api/v1/tracing/evaluation' }] }, async ({ page, shot, city }) => {
+  await loginSettled(page, 'admin')
+  await page.goto(`/area/${city.code}/tracing?panel=contacts`)
+  const cards = page.locator('[data-test=contacts-panel] .c-card')
+  await cards.first().waitFor()
+  await cards.first().locator('[data-test=tier-chip]').waitFor()
+  assert.match((await cards.first().locator('[data-test=contact-score]').innerText()).trim(), SCORE)
+  await page.locator('[data-test=contacts-panel] [data-test=select-page]').click()
+  await noHorizontalScroll(page)
+  await shot('phone-contacts-tiers')
+  await page.goto(`/area/${city.code}/tracing?panel=evaluation`)
+  const panel = page.locator('[data-test=evaluation-panel]')
+  await Promise.race([
+    panel.locator('[data-test=recall-curve] svg').waitFor({ timeout: 60_000 }),
+    panel.locator('[data-test=eval-no-outbreak]').waitFor({ timeout: 60_000 }),
+  ])
+  await noHorizontalScroll(page)
+  await shot('phone-evaluation')
 })
 
 // --------------------------------------------------------------------------- main

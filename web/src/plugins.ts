@@ -11,6 +11,7 @@ import {
   ElBreadcrumbItem,
   ElButton,
   ElCard,
+  ElCheckbox,
   ElCol,
   ElConfigProvider,
   ElContainer,
@@ -52,7 +53,7 @@ import {
 import 'element-plus/dist/index.css'
 
 const components = [
-  ElAlert, ElAside, ElAutocomplete, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCol, ElConfigProvider,
+  ElAlert, ElAside, ElAutocomplete, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider,
   ElContainer, ElDescriptions, ElDescriptionsItem, ElDialog, ElDrawer, ElDropdown, ElDropdownItem, ElDropdownMenu,
   ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElMain, ElOption, ElProgress, ElRadio, ElRadioButton, ElRadioGroup,
   ElRow, ElSelect, ElSkeleton, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem,

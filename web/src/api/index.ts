@@ -23,7 +23,11 @@ import type {
   NewCase,
   Resident,
   ResidentDetail,
-  Ring,
+  BulkStatusReply,
+  Evaluation,
+  Tier,
+  TierRules,
+  TierRulesChange,
   SourceRanking,
   TraceRequest,
   TraceRun,
@@ -77,6 +81,11 @@ export const api = {
 
   trace: (r: TraceRequest) => client.post<TraceRun>(`${V1}/tracing/runs`, r),
   sources: (first: number, top: number) => client.get<SourceRanking>(`${V1}/tracing/sources`, { first, top }),
+  tierRules: () => client.get<TierRules>(`${V1}/tracing/tier-rules`),
+  tierRulesHistory: () => client.get<{ items: TierRules[] }>(`${V1}/tracing/tier-rules/history`),
+  setTierRules: (change: TierRulesChange) => client.request<TierRules>('PUT', `${V1}/tracing/tier-rules`, { body: change }),
+  /** 404 when the store holds no generated outbreak. */
+  evaluation: (n: readonly number[]) => client.get<{ items: Evaluation[] }>(`${V1}/tracing/evaluation`, { n: n.join(',') }),
 
   contacts: (q: ContactQuery) => client.get<Page<Contact>>(`${V1}/contacts`, { ...q }),
   exportContacts: (q: ContactQuery, format: 'csv' | 'xlsx'): Promise<Download> =>
@@ -84,6 +93,9 @@ export const api = {
   contact: (id: number) => client.get<ContactDetail>(`${V1}/contacts/${id}`),
   setContactStatus: (id: number, status: ContactStatus, officer: string, note?: string) =>
     client.post<Contact>(`${V1}/contacts/${id}/status`, { status, officer, note: note || undefined }),
+  /** Many contacts at once (≤ 1000 ids); each id answers on its own. */
+  setContactStatuses: (ids: readonly number[], status: ContactStatus, officer: string, note?: string) =>
+    client.post<BulkStatusReply>(`${V1}/contacts/status`, { ids, status, officer, note: note || undefined }),
 
   venues: (q: { area?: string; kind?: string; q?: string; limit?: number }) => client.get<Page<Venue>>(`${V1}/venues`, { ...q }),
   visitors: (code: string, q: VisitorsQuery) => client.get<VisitorsReport>(`${V1}/venues/${enc(code)}/visitors`, { ...q }),
@@ -98,7 +110,7 @@ export interface CaseQuery {
 }
 
 export interface ContactQuery {
-  ring?: Ring | ''
+  tier?: Tier | ''
   status?: ContactStatus | ''
   case?: number
   run?: number

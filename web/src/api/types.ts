@@ -133,10 +133,14 @@ export interface CoverageReport {
 
 export type CaseKind = 'confirmed' | 'asymptomatic'
 export const CASE_KINDS: readonly CaseKind[] = ['confirmed', 'asymptomatic']
-export type Ring = 'close' | 'secondary'
-export const RINGS: readonly Ring[] = ['close', 'secondary']
-export type ContactStatus = 'pending' | 'notified' | 'quarantined' | 'released'
-export const CONTACT_STATUSES: readonly ContactStatus[] = ['pending', 'notified', 'quarantined', 'released']
+/** Contact tiers (tracing/tiers.h): 密接 close, 次密接 secondary, 风险人员 exposed. */
+export type Tier = 'close' | 'secondary' | 'exposed'
+export const TIERS: readonly Tier[] = ['close', 'secondary', 'exposed']
+/** The API still sends `ring` beside `tier` (same value). */
+export type Ring = Tier
+export type ContactStatus = 'pending' | 'notified' | 'quarantined' | 'monitoring' | 'released'
+/** Every status in display order; each tier uses four of them (see lib/tiers.ts). */
+export const CONTACT_STATUSES: readonly ContactStatus[] = ['pending', 'notified', 'quarantined', 'monitoring', 'released']
 export type ReasonKind = 'venue' | 'household' | 'manual'
 export const REASON_KINDS: readonly ReasonKind[] = ['venue', 'household', 'manual']
 export type VenueKind =
@@ -219,7 +223,12 @@ export interface Contact {
   name: string
   phone: string
   household_code: string
+  tier: Tier
   ring: Ring
+  /** Exposure risk 0–1; null for entries added by hand. */
+  score: number | null
+  /** Chinese texts explaining the score, e.g. "与病例#12 同住", "人流密集", "评分 0.123". */
+  terms: string[]
   case_id: number | null
   via_resident_id: number | null
   reason_kind: ReasonKind
@@ -259,8 +268,13 @@ export interface TraceRequest {
 
 export interface TraceRun {
   run_id: number
+  /** The close tier. */
   close_found: number
   secondary_found: number
+  exposed_found: number
+  /** The rule's close ring (what was listed as close before tiers). */
+  ring_found: number
+  tier_rules_version: number
   listed: number
   upgraded: number
   already_listed: number
@@ -306,11 +320,12 @@ export interface VisitorsReport {
   next_after: number | null
 }
 
-/** Open contact-list entries of one ring by status. */
+/** Open contact-list entries of one tier by status (exposed counts monitoring, not quarantined). */
 export interface ContactCounts {
   pending: number
   notified: number
   quarantined: number
+  monitoring?: number
   released: number
   total: number
 }
@@ -330,8 +345,107 @@ export interface EpidemicSummary {
   /** The server clock's date (a demo runs on the last day of its data). */
   today: string
   cases: { total: number; confirmed: number; asymptomatic: number; new_today: number; new_confirmed: number; new_asymptomatic: number }
-  contacts: { close: ContactCounts; secondary: ContactCounts }
+  contacts: { close: ContactCounts; secondary: ContactCounts; exposed?: ContactCounts }
   curve: CurveDay[]
+}
+
+// ---- Contact tiers and their evaluation ----
+
+export interface TierRules {
+  /** 0: the built-in defaults (never stored). */
+  version: number
+  tiers: {
+    close: { threshold: number; action: string }
+    secondary: { threshold: number; action: string }
+    exposed: { action: string; test_days: number[] }
+  }
+  weights: {
+    household: number
+    crowding: number
+    per_hour: Record<string, number>
+    stay_minutes: Record<string, number>
+  }
+  statuses: Record<Tier, ContactStatus[]>
+  changed_by?: string
+  changed_at?: string
+}
+
+/** PUT /tracing/tier-rules: the given settings on top of the rules in force. */
+export interface TierRulesChange {
+  reason: string
+  tiers?: {
+    close?: { threshold?: number; action?: string }
+    secondary?: { threshold?: number; action?: string }
+    exposed?: { action?: string; test_days?: number[] }
+  }
+  weights?: Partial<TierRules['weights']>
+}
+
+/** The result of a bulk status change, one item per id asked (in the order asked). */
+export interface BulkStatusReply {
+  updated: number
+  failed: number
+  items: (Contact | BulkStatusFailure)[]
+}
+
+export interface BulkStatusFailure {
+  id: number
+  error: { code: string; message: string; fields: { field: string; message: string }[] }
+}
+
+export type EvaluatedTier = Tier | 'close+exposed'
+
+export interface TierRecall {
+  tier: EvaluatedTier
+  listed: number
+  caught: number
+  recall: number
+  per_case: number
+}
+
+export interface RecallAtK {
+  k: number
+  listed: number
+  caught: number
+  recall: number
+}
+
+/** The list size per case needed for a recall; null when no K reaches it. */
+export interface ListSizeFor {
+  recall: number
+  per_case: number | null
+  listed: number | null
+}
+
+export interface RecallCurve {
+  at_k: RecallAtK[]
+  needed: ListSizeFor[]
+}
+
+/** GET /tracing/evaluation: tracing the first n cases against a generated outbreak's truth. */
+export interface Evaluation {
+  n: number
+  infected_by_then: number
+  infected_total: number
+  /** The rule's close ring. */
+  listed_close: number
+  listed_secondary: number
+  caught_close: number
+  caught_secondary: number
+  recall_close: number
+  recall_both: number
+  /** 0 when the truth names no source. */
+  true_source_venue_id: number
+  /** 1-based rank of the true source among the first n cases' venues; 0 if not ranked. */
+  true_source_rank: number
+  tier_rules_version: number
+  tiers: TierRecall[]
+  /** Each case's list cut at K by score. */
+  ranked: RecallCurve
+  /** The same cut of today's ring, unranked. */
+  unranked: RecallCurve
+  ranked_for_ring_recall: number
+  ranked_share_of_ring: number
 }
 
 export interface ModeChange {

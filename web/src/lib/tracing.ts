@@ -1,9 +1,8 @@
 // Rules the tracing pages (病例, 流调) apply on the client: who is offered which action,
-// the one forward step a contact's status may take, the layout of a transmission chain,
+// status colours (each tier's statuses are in tiers.ts), the layout of a transmission chain,
 // and turning the run form into a request. The server still decides; these only shape
 // what is shown.
 import type { Case, Chain, ContactStatus, TraceRequest } from '../api/types'
-import { CONTACT_STATUSES } from '../api/types'
 
 export const CASE_READ = 'case.read'
 export const CASE_WRITE = 'case.write'
@@ -15,18 +14,7 @@ export function hasPermission(permissions: readonly string[] | undefined, p: str
 }
 
 // ------------------------------------------------------------------ contact status
-
-/** The status after `s` (pending → notified → quarantined → released), or null at the end. */
-export function nextStatus(s: ContactStatus | string): ContactStatus | null {
-  const i = (CONTACT_STATUSES as readonly string[]).indexOf(s)
-  if (i < 0 || i === CONTACT_STATUSES.length - 1) return null
-  return CONTACT_STATUSES[i + 1]
-}
-
-/** True when a contact can be moved forward: on the list (not removed) and not yet released. */
-export function canAdvance(c: { status: ContactStatus | string; removed_at: string | null }): boolean {
-  return !c.removed_at && nextStatus(c.status) !== null
-}
+// (each tier's statuses and the forward step live in lib/tiers.ts)
 
 export type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info'
 
@@ -37,16 +25,13 @@ export function statusTagType(s: ContactStatus | string): TagType {
     case 'notified':
       return 'warning'
     case 'quarantined':
+    case 'monitoring':
       return 'primary'
     case 'released':
       return 'success'
     default:
       return 'info'
   }
-}
-
-export function ringTagType(ring: string): TagType {
-  return ring === 'close' ? 'danger' : 'warning'
 }
 
 // ---------------------------------------------------------------- chain graph

@@ -5,14 +5,12 @@ import { fieldErrors } from '../../src/composables/useErrors'
 import {
   apiTime,
   buildChainGraph,
-  canAdvance,
   caseIdsFromQuery,
   CHAIN_X_GAP,
   CHAIN_Y_GAP,
   clockTime,
   DEFAULT_TRACE_FORM,
   detectionDelayDays,
-  nextStatus,
   residentIdFromInput,
   statusTagType,
   todayInChina,
@@ -44,21 +42,11 @@ function chainOf(cases: Case[]): Chain {
   }
 }
 
-describe('contact status moves forward only', () => {
-  it('steps pending → notified → quarantined → released, then stops', () => {
-    expect(nextStatus('pending')).toBe('notified')
-    expect(nextStatus('notified')).toBe('quarantined')
-    expect(nextStatus('quarantined')).toBe('released')
-    expect(nextStatus('released')).toBeNull()
-    expect(nextStatus('unknown')).toBeNull()
-  })
-  it('offers no step for removed or released entries', () => {
-    expect(canAdvance({ status: 'pending', removed_at: null })).toBe(true)
-    expect(canAdvance({ status: 'released', removed_at: null })).toBe(false)
-    expect(canAdvance({ status: 'notified', removed_at: '2022-03-05T00:00:00+08:00' })).toBe(false)
-  })
-  it('colours each status', () => {
+describe('contact status colours', () => {
+  it('colours each status (the tiers’ steps are tested in tiers.test.ts)', () => {
     expect(statusTagType('pending')).toBe('danger')
+    expect(statusTagType('quarantined')).toBe('primary')
+    expect(statusTagType('monitoring')).toBe('primary')
     expect(statusTagType('released')).toBe('success')
     expect(statusTagType('odd')).toBe('info')
   })
