@@ -3,10 +3,10 @@
 # A city at --scale (default 0.05) with --days (14) of check-ins is generated once
 # into the work folder and kept; then, for each source venue (the big market, and the
 # biggest factory) and each seed, the outbreak is cleared and regenerated and
-# `tongchou trace evaluate` traces its first N detected cases (--n, default 5,20).
+# `tongchou trace evaluate` traces its first N detected cases (--n, default 5,20,50).
 set -euo pipefail
 build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-scale=0.05 days=14 seeds="1 2 3" n="5,20"
+scale=0.05 days=14 seeds="1 2 3" n="5,20,50"
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale=$2; shift 2 ;;

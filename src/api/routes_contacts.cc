@@ -86,7 +86,7 @@ void Api::AddContactRoutes() {
                .permission = std::string(kContactWrite),
                .request_schema = R"({"type":"object","required":["resident_id","ring","reason"],
                  "additionalProperties":false,"properties":{"resident_id":{"type":"integer"},
-                 "ring":{"type":"string","enum":["close","secondary"]},"case_id":{"type":"integer"},
+                 "ring":{"type":"string","enum":["close","secondary","exposed"]},"case_id":{"type":"integer"},
                  "reason":{"type":"string"}}})",
                .response_schema = kContactSchema,
                .success_status = 201},

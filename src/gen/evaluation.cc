@@ -148,12 +148,12 @@ Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, t
   }
   TC_ASSIGN_OR_RETURN(tracing::TierResult tiers, tracing.Tiers(windows, rules, tier_rules, true, true));
   ev.tier_rules_version = tier_rules.version;
-  // Ranked: the scored ring (close + exposed; the few of it on the secondary tier are
-  // in neither list and counted as not read), each case's part by score.
+  // Ranked: the whole ring as scored against the cases (close, exposed and those of it
+  // on the secondary tier), each case's part by score.
   std::unordered_map<uint32_t, size_t> list_of;
   for (size_t i = 0; i < windows.size(); ++i) list_of.emplace(windows[i].person, i);
   std::vector<const tracing::ScoredExposure*> scored;
-  for (const auto* part : {&tiers.close, &tiers.exposed}) {
+  for (const auto* part : {&tiers.close, &tiers.exposed, &tiers.ring_in_secondary}) {
     for (const auto& e : *part) scored.push_back(&e);
   }
   std::sort(scored.begin(), scored.end(), [](const tracing::ScoredExposure* a, const tracing::ScoredExposure* b) {
@@ -179,6 +179,7 @@ Result<Evaluation> EvaluateTracing(store::Store& store, tracing::Cases& cases, t
     recall_of("secondary", {&tiers.secondary});
     recall_of("exposed", {&tiers.exposed});
     recall_of("close+exposed", {&tiers.close, &tiers.exposed});
+    recall_of("all tiers", {&tiers.close, &tiers.secondary, &tiers.exposed});
     std::vector<std::vector<bool>> ranked(windows.size()), unranked(windows.size());
     for (const auto* e : scored) ranked[list_of[e->source]].push_back(truly.count(e->person) > 0);
     for (const tracing::Exposure& e : found.close) unranked[list_of[e.source]].push_back(truly.count(e.person) > 0);

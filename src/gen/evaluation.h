@@ -34,7 +34,7 @@ struct RecallCurve {
   std::vector<ListSizeFor> needed;   // 80 %, 90 %, 95 %
 };
 struct TierRecall {
-  std::string tier;  // close, secondary, exposed, close+exposed
+  std::string tier;  // close, secondary, exposed, close+exposed, all tiers
   int64_t listed = 0, caught = 0;
   double recall = 0;
   double per_case = 0;  // listed / cases

@@ -305,7 +305,7 @@ TEST_F(MobilityTest, StoredCheckinsEqualTheStreamAndOutbreakIsConsistent) {
     tracing::Cases cs(*store_, Clock::System(), tr);
     auto ev = EvaluateTracing(*store_, cs, tr, 3, {}, {});
     ASSERT_TRUE(ev.ok()) << ev.status().ToString();
-    ASSERT_EQ(ev->all.tiers.size(), 4u);
+    ASSERT_EQ(ev->all.tiers.size(), 5u);
     EXPECT_EQ(ev->all.tiers[3].tier, "close+exposed");
     EXPECT_EQ(ev->all.tiers[3].listed, ev->all.tiers[0].listed + ev->all.tiers[2].listed);
     EXPECT_LE(ev->all.tiers[3].listed, ev->listed_close);

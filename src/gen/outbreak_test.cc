@@ -372,6 +372,17 @@ TEST_P(OutbreakTest, TracerAnswersDoNotChangeWhenTheTruthIsEmptied) {
       out += "\n";
     }
     EXPECT_GT(contacts->close.size(), 0u);
+    // The tiers and their scores too.
+    auto tiers = tracer.Tiers(cases, tracing::ContactRules{}, tracing::TierRules{}, true, true);
+    EXPECT_TRUE(tiers.ok()) << tiers.status().ToString();
+    if (!tiers.ok()) return out;
+    for (const auto* tier : {&tiers->close, &tiers->secondary, &tiers->exposed}) {
+      for (const auto& e : *tier) {
+        out += std::to_string(e.person) + "," + std::to_string(e.hazard) + "," + std::to_string(e.source) + "," +
+               std::to_string(e.venue) + ";";
+      }
+      out += "\n";
+    }
     auto sources = tracer.Sources(cases, 10);
     EXPECT_TRUE(sources.ok()) << sources.status().ToString();
     if (!sources.ok()) return out;

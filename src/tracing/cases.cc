@@ -405,9 +405,7 @@ Result<TraceRun> Cases::Trace(const TraceRequest& req, const audit::Actor& by) {
     const std::string several = e.cases > 1 ? " 等 " + std::to_string(e.cases) + (tier != Tier::kSecondary ? " 例" : " 人") : "";
     if (e.household) terms.push_back("与" + who + " 同住");
     if (e.visits) {
-      std::string when = HhMm(ToMillis(e.at)).substr(5);  // "03-05T10:30"
-      std::replace(when.begin(), when.end(), 'T', ' ');
-      terms.push_back(when + " 起与" + (e.household ? std::string("病例") : who) + several +
+      terms.push_back(HhMm(ToMillis(e.at)).substr(5) + " 起与" + (e.household ? std::string("病例") : who) + several +
                       " 同场 " + std::to_string(e.visits) + " 次、" + std::to_string(e.days) + " 天，共 " +
                       Hours(e.minutes));
       if (e.venue) {

@@ -486,11 +486,11 @@ struct ScoredPolicy {
     uint16_t minutes;    // summed, saturating
     uint16_t visits : 15;
     uint16_t crowded : 1;
-    uint32_t days;       // bit per Shanghai day (mod 32)
-    uint32_t cases;      // bit per source (its index mod 32)
+    uint16_t days;       // bit per Shanghai day (mod 16)
+    uint16_t cases;      // bit per source (its index mod 16)
   };
   using Out = ScoredExposure;
-  static constexpr int kPartBits = 13;  // 8,192 persons: 256 KiB of slots
+  static constexpr int kPartBits = 13;  // 8,192 persons: 224 KiB of slots
   static void Merge(Slot& into, const Slot& o) {
     into.at = std::min(into.at, o.at);
     if (o.top > into.top || (o.top == into.top && (o.source < into.source ||
@@ -523,8 +523,8 @@ struct ScoredPolicy {
 };
 using ScoredExposures = RingSettler<ScoredPolicy>;
 
-// Minutes since the epoch → a bit for the Shanghai civil day (mod 32).
-inline uint32_t DayBit(Minute t) { return uint32_t{1} << (((t + 8 * 60) / (24 * 60)) & 31); }
+// Minutes since the epoch → a bit for the Shanghai civil day (mod 16).
+inline uint16_t DayBit(Minute t) { return static_cast<uint16_t>(1u << (((t + 8 * 60) / (24 * 60)) & 15)); }
 
 // A scored ring: as Ring, but each candidate visit is met with every source visit
 // the rule pairs it with, and each pair adds its hazard (score.h).
@@ -533,10 +533,10 @@ BigVector<ScoredExposure> ScoredRing(const Index& index, const std::vector<CaseW
                                      int& threads) {
   const bool skip = excluded.size() >= kLookUpExcluded;
   const SourceVisits src = GroupByVenue(index, sources);
-  // Each source visit's bit: its source's place in `sources` (mod 32).
-  std::unordered_map<uint32_t, uint32_t> bit_of;
-  for (size_t i = 0; i < sources.size(); ++i) bit_of.emplace(sources[i].person, uint32_t{1} << (i & 31));
-  std::vector<uint32_t> case_bit(src.visits.size());
+  // Each source visit's bit: its source's place in `sources` (mod 16).
+  std::unordered_map<uint32_t, uint16_t> bit_of;
+  for (size_t i = 0; i < sources.size(); ++i) bit_of.emplace(sources[i].person, static_cast<uint16_t>(1u << (i & 15)));
+  std::vector<uint16_t> case_bit(src.visits.size());
   for (size_t i = 0; i < src.visits.size(); ++i) case_bit[i] = bit_of[src.visits[i].person];
   const Minute m = std::max(q.rules.margin_without_leave, q.rules.margin_with_leave);
   const ScoreWeights& w = q.tiers.weights;
@@ -546,79 +546,79 @@ BigVector<ScoredExposure> ScoredRing(const Index& index, const std::vector<CaseW
 
   auto scan = [&](ScoredExposures::Queue& queue, int64_t& seen) {
     std::vector<uint32_t> active;  // sources arrived by x that may still reach it (places in `near`)
-    std::vector<float> crowd;       // per source visit of the union: its crowding factor, once computed
-    std::vector<uint32_t> present;  // per source visit of the union: the people it met
+    struct Terms {
+      float crowd = -1;  // −1: not computed yet
+      float group = 1;
+      bool crowded = false;
+    };
+    std::vector<Terms> terms;  // per source visit of the union
     ScanVenues(index, src, q.rules, next_group, seen,
                [&](uint32_t venue, std::span<const Visit> near, std::span<const Visit> candidates) {
       const VenueTrait trait = venue < q.venues.size() ? q.venues[venue] : VenueTrait{};
       const int stay = w.stay_minutes[std::min<size_t>(trait.kind, kVenueKindCount - 1)];
+      const double per_minute = PerMinuteHazard(trait.kind, w);
       const size_t first = static_cast<size_t>(near.data() - src.visits.data());
-      crowd.assign(near.size(), -1);
-      active.clear();
+      terms.assign(near.size(), Terms{});
       const auto by_arrival = [](const Visit& v, Minute t) { return v.arrive < t; };
-      auto crowd_of = [&](size_t k) {
-        if (crowd[k] < 0) {
-          // Arrivals in the hour around the source's arrival, against the capacity.
-          const Minute t = near[k].arrive;
-          const auto lo = std::lower_bound(candidates.begin(), candidates.end(), t - 30, by_arrival);
-          const auto hi = std::lower_bound(lo, candidates.end(), t + 31, by_arrival);
-          crowd[k] = static_cast<float>(CrowdFactor(hi - lo, trait.capacity, w));
-        }
-        return crowd[k];
-      };
       const float crowded_at = static_cast<float>(1 + w.crowding * w.crowded_ratio);
-      // One sweep by arrival: pair(k, b) for every source visit near[k] that the rule
-      // pairs with candidate b, then done(b).
-      auto sweep = [&](bool skip_excluded, auto&& pair, auto&& done) {
-        active.clear();
-        size_t next = 0;
-        for (const Visit& b : candidates) {
-          if (skip_excluded && skip && best.Excluded(b.person)) continue;
-          const Minute x = b.arrive, b_end = b.leave ? b.leave : x;
-          for (; next < near.size() && near[next].arrive <= x; ++next) active.push_back(static_cast<uint32_t>(next));
-          for (size_t t = 0; t < active.size();) {
-            const Visit& a = near[active[t]];
-            if ((a.leave ? a.leave : a.arrive) + m < x) {  // reaches no later candidate either
-              active[t] = active.back();
-              active.pop_back();
-              continue;
-            }
-            if (IsContact(a, b, q.rules)) pair(active[t], b);
-            ++t;
-          }
-          for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
-            if (IsContact(near[k], b, q.rules)) pair(k, b);
-          }
-          done(b);
+      // Per source visit, once: the crowding (arrivals in the hour around it, against
+      // the capacity) and the group term (the people it met: with a leave time — a
+      // shift, a school day — everyone who checked in there that day; without one, the
+      // arrivals in that hour).
+      auto terms_of = [&](size_t k) -> const Terms& {
+        Terms& t = terms[k];
+        if (t.crowd < 0) {
+          const Minute at = near[k].arrive;
+          const auto lo = std::lower_bound(candidates.begin(), candidates.end(), at - 30, by_arrival);
+          const auto hi = std::lower_bound(lo, candidates.end(), at + 31, by_arrival);
+          const int64_t hour = hi - lo;
+          t.crowd = static_cast<float>(CrowdFactor(hour, trait.capacity, w));
+          const int64_t met = near[k].leave ? index.VenueTraffic(venue, at, at) : hour;
+          t.group = GroupFactor(static_cast<uint32_t>(std::min<int64_t>(met, 0xFFFFFFFF)), trait.kind, w);
+          t.crowded = t.crowd >= crowded_at && w.crowding > 0;
         }
+        return t;
       };
-      // First, how many people each source visit met (its group dilutes each pair).
-      present.assign(near.size(), 0);
-      sweep(false, [&](size_t k, const Visit&) { ++present[k]; }, [](const Visit&) {});
-      Slot acc{};
-      bool met = false;
-      sweep(
-          true,
-          [&](size_t k, const Visit& b) {
-            const Visit& a = near[k];
-            const Minute minutes = SharedMinutes(a, b, stay);
-            const float f = crowd_of(k);
-            const Hazard h = PairHazard(minutes, trait.kind, f * GroupFactor(present[k], trait.kind, w), w);
-            const Minute at = std::max(a.arrive, b.arrive);
-            Slot one{static_cast<int32_t>(at), a.person, venue, 0, h, h,
-                     static_cast<uint16_t>(std::min<Minute>(minutes, 0xFFFF)), 1,
-                     static_cast<uint16_t>(f >= crowded_at && w.crowding > 0), DayBit(at), case_bit[first + k]};
-            if (!met) {
-              acc = one;
-              met = true;
-            } else {
-              ScoredPolicy::Merge(acc, one);
-            }
-          },
-          [&](const Visit& b) {
-            if (met) queue.Push(best, {b.person, acc});
-            met = false;
-          });
+      // One sweep by arrival over the candidates and the union's sources: every pair
+      // the rule makes adds its hazard to the candidate's offer.
+      active.clear();
+      size_t next = 0;
+      for (const Visit& b : candidates) {
+        if (skip && best.Excluded(b.person)) continue;
+        const Minute x = b.arrive, b_end = b.leave ? b.leave : x;
+        for (; next < near.size() && near[next].arrive <= x; ++next) active.push_back(static_cast<uint32_t>(next));
+        Slot acc{};
+        bool met = false;
+        auto add = [&](size_t k) {
+          const Visit& a = near[k];
+          const Terms& t = terms_of(k);
+          const Minute minutes = SharedMinutes(a, b, stay);
+          const Hazard h = DilutedHazard(RawPairHazard(minutes, per_minute, t.crowd), t.group);
+          const int32_t at = static_cast<int32_t>(std::max(a.arrive, b.arrive));
+          const Slot one{at, a.person, venue, 0, h, h, static_cast<uint16_t>(std::min<Minute>(minutes, 0xFFFF)), 1,
+                         static_cast<uint16_t>(t.crowded), DayBit(at), case_bit[first + k]};
+          if (met) {
+            ScoredPolicy::Merge(acc, one);
+          } else {
+            acc = one;
+            met = true;
+          }
+        };
+        for (size_t i = 0; i < active.size();) {
+          const Visit& a = near[active[i]];
+          if ((a.leave ? a.leave : a.arrive) + m < x) {  // reaches no later candidate either
+            active[i] = active.back();
+            active.pop_back();
+            continue;
+          }
+          if (IsContact(a, b, q.rules)) add(active[i]);
+          ++i;
+        }
+        for (size_t k = next; k < near.size() && near[k].arrive <= b_end + m; ++k) {
+          if (IsContact(near[k], b, q.rules)) add(k);
+        }
+        if (met) queue.Push(best, {b.person, acc});
+      }
     });
   };
   ScanOnBoth(best, src.visits.size(), examined, threads, scan);
@@ -662,49 +662,64 @@ ContactResult FindContacts(const Index& index, const ContactQuery& q) {
 TierResult FindTiers(const Index& index, const TierQuery& q) {
   TierResult r;
   std::vector<uint32_t> excluded;  // the cases, then the close tier too
-  Minute last = 0;
+  std::unordered_map<uint32_t, Minute> case_end;  // when each case stopped exposing others
   for (const CaseWindow& c : q.cases) {
     excluded.push_back(c.person);
-    last = std::max(last, c.to);
+    Minute& end = case_end[c.person];
+    end = std::max(end, c.to);
   }
-  BigVector<ScoredExposure> ring = ScoredRing(index, q.cases, excluded, q, r.visits_examined, r.threads);
-  r.ring = static_cast<int64_t>(ring.size());
+  // The ring, split in place: the close tier out, the rest (the exposed) kept.
+  r.exposed = ScoredRing(index, q.cases, excluded, q, r.visits_examined, r.threads);
+  r.ring = static_cast<int64_t>(r.exposed.size());
   const Hazard close_at = ToHazard(q.tiers.close_threshold), secondary_at = ToHazard(q.tiers.secondary_threshold);
-  BigVector<ScoredExposure> below;
-  for (ScoredExposure& e : ring) {
+  size_t kept = 0;
+  for (size_t i = 0; i < r.exposed.size(); ++i) {
+    ScoredExposure& e = r.exposed[i];
     if (e.household || e.hazard >= close_at) {
       e.tier = Tier::kClose;
       r.close.push_back(e);
     } else {
-      below.push_back(e);
+      r.exposed[kept++] = e;
     }
   }
-  ring = BigVector<ScoredExposure>();
+  r.exposed.resize(kept);
   if (q.secondary && !r.close.empty()) {
-    // A close contact can pass it on from their exposure until the end of the run's window.
+    // A close contact can pass it on from their exposure until they are quarantined:
+    // a day after their case was reported (and isolated) at the latest.
     std::vector<CaseWindow> next;
     next.reserve(r.close.size());
     for (const ScoredExposure& e : r.close) {
       excluded.push_back(e.person);
-      next.push_back(CaseWindow{e.person, e.at, last});
+      const Minute end = case_end[e.source] + kQuarantineReachMinutes;
+      if (end > e.at) next.push_back(CaseWindow{e.person, e.at, end});
     }
     TierQuery sq = q;
     sq.cases = next;
-    for (ScoredExposure& e : ScoredRing(index, next, excluded, sq, r.visits_examined, r.threads)) {
+    r.secondary = ScoredRing(index, next, excluded, sq, r.visits_examined, r.threads);
+    kept = 0;
+    for (size_t i = 0; i < r.secondary.size(); ++i) {
+      ScoredExposure& e = r.secondary[i];
       if (e.household || e.hazard >= secondary_at) {
         e.tier = Tier::kSecondary;
-        r.secondary.push_back(e);
+        r.secondary[kept++] = e;
       }
     }
+    r.secondary.resize(kept);
   }
-  // The exposed: the ring below the close threshold, less the secondary tier (both by person).
+  // The exposed less the secondary tier (both by person), in place; their scores
+  // against the cases are kept aside.
+  kept = 0;
   size_t s = 0;
-  for (ScoredExposure& e : below) {
+  for (size_t i = 0; i < r.exposed.size(); ++i) {
+    const ScoredExposure& e = r.exposed[i];
     while (s < r.secondary.size() && r.secondary[s].person < e.person) ++s;
-    if (s < r.secondary.size() && r.secondary[s].person == e.person) continue;
-    e.tier = Tier::kExposed;
-    r.exposed.push_back(e);
+    if (s < r.secondary.size() && r.secondary[s].person == e.person) {
+      r.ring_in_secondary.push_back(e);
+      continue;
+    }
+    r.exposed[kept++] = e;
   }
+  r.exposed.resize(kept);
   return r;
 }
 

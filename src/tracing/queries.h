@@ -73,8 +73,8 @@ struct ScoredExposure {
   Hazard hazard = 0;     // millionths: risk = RiskOf(hazard)
   uint16_t minutes = 0;  // minutes shared at venues, summed over encounters (saturating)
   uint16_t visits = 0;   // encounters at venues (pairs of visits)
-  uint8_t days = 0;      // distinct days met (exact within 32 days)
-  uint8_t cases = 0;     // distinct sources met (exact up to 32, at least that many beyond)
+  uint8_t days = 0;      // distinct days met (exact within 16 days)
+  uint8_t cases = 0;     // distinct sources met (exact up to 16, at least that many beyond)
   bool household = false;
   bool crowded = false;  // some encounter was at a venue crowded for its capacity
   Tier tier = Tier::kExposed;
@@ -90,13 +90,20 @@ struct TierQuery {
   const HouseholdSource* households = nullptr;
 };
 
+// How long after its case's report a close contact may still pass it on (until they
+// are reached and quarantined): the secondary tier's windows end there.
+inline constexpr Minute kQuarantineReachMinutes = 24 * 60;
+
 // The ring sorted into tiers, each sorted by person: close (household, or risk ≥ the
-// close threshold), secondary (contacts of the close tier: household, or risk ≥ the
-// secondary threshold; never a case or close contact), exposed (the rest of the
-// cases' ring). close + exposed + those of the secondary tier also in the ring = the
+// close threshold), secondary (contacts of the close tier from their exposure until a
+// day after their case's report: household, or risk ≥ the secondary threshold; never
+// a case or close contact), exposed (the rest of the cases' ring). close + exposed + those of the secondary tier also in the ring = the
 // rule's close ring.
 struct TierResult {
   BigVector<ScoredExposure> close, secondary, exposed;
+  // Members of the cases' ring who are on the secondary tier, scored against the
+  // cases (tier exposed): with close and exposed, the whole ring as scored.
+  BigVector<ScoredExposure> ring_in_secondary;
   int64_t ring = 0;  // the rule's close ring, for comparison
   int64_t visits_examined = 0;
   int threads = 1;

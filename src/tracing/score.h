@@ -1,7 +1,9 @@
 // The exposure score (暴露评分) of a contact, from what a tracing system has: the minutes
 // two presences overlapped (leave times, or the venue kind's typical stay when a visit
 // has none), the venue kind, how crowded the venue was in that hour (arrivals against
-// its capacity), how many people the case met there (a big group dilutes each pair),
+// its capacity), how many people the case met there (a big group dilutes each pair:
+// with a leave time everyone who checked in there that day, without one the arrivals
+// in that hour),
 // the household, and how often the contact met cases. Each pair of
 // visits adds a hazard; a contact's risk is 1 − exp(−Σ hazard), so repeat encounters
 // and several cases add up. Pure functions, shared by the engine and its tests.
@@ -81,12 +83,23 @@ inline float GroupFactor(uint32_t met, uint8_t kind, const ScoreWeights& w) {
   return met <= static_cast<uint32_t>(g) || g <= 0 ? 1.0f : static_cast<float>(g) / static_cast<float>(met);
 }
 
-// The hazard one shared presence adds.
-inline Hazard PairHazard(Minute minutes, uint8_t kind, double crowd_factor, const ScoreWeights& w) {
+// The hazard of a minute of shared presence at a venue of this kind (millionths).
+inline double PerMinuteHazard(uint8_t kind, const ScoreWeights& w) {
   const double per_hour = w.per_hour[kind < kVenueKindCount ? kind : kVenueKindCount - 1];
-  const double h = -std::log1p(-(per_hour < 1 ? per_hour : 0.999999)) * static_cast<double>(minutes) / 60.0 *
-                   crowd_factor * 1e6;
-  return h >= kMaxHazard ? kMaxHazard : static_cast<Hazard>(std::llround(h));
+  return -std::log1p(-(per_hour < 1 ? per_hour : 0.999999)) / 60.0 * 1e6;
+}
+// The hazard one shared presence adds, before the group term (as the engine keeps it
+// per pair), then with it.
+inline float RawPairHazard(Minute minutes, double per_minute, float crowd_factor) {
+  return static_cast<float>(static_cast<double>(minutes) * per_minute * crowd_factor);
+}
+inline Hazard DilutedHazard(float raw, float group_factor) {
+  const double h = static_cast<double>(raw) * group_factor + 0.5;  // rounded (never negative)
+  return h >= kMaxHazard ? kMaxHazard : static_cast<Hazard>(h);
+}
+inline Hazard PairHazard(Minute minutes, uint8_t kind, float crowd_factor, float group_factor,
+                         const ScoreWeights& w) {
+  return DilutedHazard(RawPairHazard(minutes, PerMinuteHazard(kind, w), crowd_factor), group_factor);
 }
 
 }  // namespace tc::tracing

@@ -83,9 +83,11 @@ TEST(Score, SharedMinutesAtTheEdges) {
 
 TEST(Score, HazardGrowsWithMinutesKindAndCrowding) {
   const ScoreWeights w = DefaultScoreWeights();
-  EXPECT_LT(PairHazard(15, kMarket, 1, w), PairHazard(60, kMarket, 1, w));
-  EXPECT_LT(PairHazard(60, kMarket, 1, w), PairHazard(60, kRestaurant, 1, w));
-  EXPECT_LT(PairHazard(60, kMarket, CrowdFactor(10, 500, w), w), PairHazard(60, kMarket, CrowdFactor(900, 500, w), w));
+  EXPECT_LT(PairHazard(15, kMarket, 1, 1, w), PairHazard(60, kMarket, 1, 1, w));
+  EXPECT_LT(PairHazard(60, kMarket, 1, 1, w), PairHazard(60, kRestaurant, 1, 1, w));
+  EXPECT_LT(PairHazard(60, kMarket, static_cast<float>(CrowdFactor(10, 500, w)), 1, w),
+            PairHazard(60, kMarket, static_cast<float>(CrowdFactor(900, 500, w)), 1, w));
+  EXPECT_GT(PairHazard(60, kMarket, 1, 1, w), PairHazard(60, kMarket, 1, 0.5f, w));
   EXPECT_EQ(CrowdFactor(10, 0, w), 1);                             // capacity unknown: no crowding
   EXPECT_EQ(CrowdFactor(100'000, 10, w), CrowdFactor(30, 10, w));  // capped at 3× capacity
   EXPECT_NEAR(RiskOf(ToHazard(0.15)), 0.15, 1e-6);
@@ -211,6 +213,8 @@ TEST(Tiers, SecondaryComesFromTheCloseTierOnly) {
       {2, 3, kT0 + 3 * d + 60, kT0 + 3 * d + 540}, {4, 3, kT0 + 3 * d + 60, kT0 + 3 * d + 540},
       {3, 4, kT0 + 2 * d + 60, kT0 + 2 * d + 540}, {5, 4, kT0 + 2 * d + 60, kT0 + 2 * d + 540},  // 5: long with 3
       {3, 4, kT0 + 3 * d + 60, kT0 + 3 * d + 540}, {5, 4, kT0 + 3 * d + 60, kT0 + 3 * d + 540},
+      {6, 2, kT0 + 605, 0},  // 6: brief with the case (on the ring), then long with 2: secondary
+      {6, 3, kT0 + 2 * d + 60, kT0 + 2 * d + 540}, {6, 3, kT0 + 3 * d + 60, kT0 + 3 * d + 540},
   };
   Fixture f(v, {{}, {kOffice, 0}, {kMarket, 0}, {kOffice, 0}, {kOffice, 0}});
   const TierResult r = f.Run({{1, kT0, kT0 + 4 * d}});
@@ -219,6 +223,11 @@ TEST(Tiers, SecondaryComesFromTheCloseTierOnly) {
   EXPECT_NE(Find(r.secondary, 4), nullptr);
   EXPECT_EQ(FindAny(r, 5), nullptr) << "a contact of an exposed person is not traced further";
   EXPECT_EQ(Find(r.secondary, 4)->source, 2u);
+  EXPECT_NE(Find(r.secondary, 6), nullptr) << "the stronger tier wins";
+  EXPECT_EQ(Find(r.exposed, 6), nullptr);
+  ASSERT_NE(Find(r.ring_in_secondary, 6), nullptr) << "its score against the case is kept";
+  EXPECT_EQ(Find(r.ring_in_secondary, 6)->source, 1u);
+  EXPECT_EQ(r.ring, static_cast<int64_t>(r.close.size() + r.exposed.size() + r.ring_in_secondary.size()));
 }
 
 TEST(TierRules, DefaultsRoundTripAndVersionsAreKept) {
@@ -313,21 +322,21 @@ std::map<uint32_t, Want> BruteForceScores(const std::vector<Visit>& all, const s
     for (const Visit& a : all) {
       if (a.person != c.person || a.arrive < c.from || a.arrive > c.to) continue;
       const VenueTrait t = a.venue < venues.size() ? venues[a.venue] : VenueTrait{};
-      int64_t near = 0;
-      uint32_t met = 0;
+      int64_t near = 0, day = 0;
       for (const Visit& x : all) {
         near += x.venue == a.venue && x.arrive >= a.arrive - 30 && x.arrive <= a.arrive + 30;
-        met += IsContact(a, x, cr);
+        day += x.venue == a.venue && (x.arrive + 480) / 1440 == (a.arrive + 480) / 1440;
       }
+      const uint32_t met = static_cast<uint32_t>(a.leave ? day : near);
       const double f = CrowdFactor(near, t.capacity, w);
       const float group = GroupFactor(met, t.kind, w);
       for (const Visit& b : all) {
         if (excluded.count(b.person) || !IsContact(a, b, cr)) continue;
         const Minute minutes = SharedMinutes(a, b, w.stay_minutes[t.kind]);
-        const Hazard h = PairHazard(minutes, t.kind, static_cast<float>(f) * group, w);
+        const Hazard h = PairHazard(minutes, t.kind, static_cast<float>(f), group, w);
         const Minute at = std::max(a.arrive, b.arrive);
         merge(b.person, h, a.person, a.venue, at, static_cast<uint32_t>(minutes), 1,
-              uint32_t{1} << (((at + 480) / 1440) & 31), uint32_t{1} << (i & 31), false,
+              uint32_t{1} << (((at + 480) / 1440) & 15), uint32_t{1} << (i & 15), false,
               static_cast<float>(f) >= static_cast<float>(1 + w.crowding * w.crowded_ratio));
       }
     }
@@ -339,7 +348,7 @@ std::map<uint32_t, Want> BruteForceScores(const std::vector<Visit>& all, const s
         for (const auto& k : cases) {
           if (k.person == c.person) from = std::min(from, k.from);
         }
-        merge(member, ToHazard(w.household), c.person, 0, from, 0, 0, 0, uint32_t{1} << (i & 31), true, false);
+        merge(member, ToHazard(w.household), c.person, 0, from, 0, 0, 0, uint32_t{1} << (i & 15), true, false);
       });
     }
   }

@@ -393,7 +393,7 @@ export interface BulkStatusFailure {
   error: { code: string; message: string; fields: { field: string; message: string }[] }
 }
 
-export type EvaluatedTier = Tier | 'close+exposed'
+export type EvaluatedTier = Tier | 'close+exposed' | 'all tiers'
 
 export interface TierRecall {
   tier: EvaluatedTier

@@ -376,6 +376,7 @@ export default {
     recall: 'Recall',
     perCase: 'Per case',
     ring: 'Close ring by the rule',
+    allTiers: 'All three tiers',
     closeExposed: 'Close + risk persons',
     neededTitle: 'List size per case needed for a recall',
     forRecall: '{p} recall',

@@ -376,6 +376,7 @@ export default {
     recall: '召回率',
     perCase: '每例人数',
     ring: '按规则的密接圈',
+    allTiers: '三类合计',
     closeExposed: '密接 + 风险人员',
     neededTitle: '达到召回率所需的每例名单人数',
     forRecall: '召回 {p}',

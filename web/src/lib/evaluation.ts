@@ -45,7 +45,7 @@ export interface TierRow {
   perCase: number
 }
 
-const TIER_ORDER: readonly TierRowKey[] = ['close', 'secondary', 'exposed', 'close+exposed', 'ring']
+const TIER_ORDER: readonly TierRowKey[] = ['close', 'secondary', 'exposed', 'close+exposed', 'all tiers', 'ring']
 
 /** The tiers in a fixed order, then today's close ring (the rule's, unscored) for comparison. */
 export function tierRows(ev: Pick<Evaluation, 'n' | 'tiers' | 'listed_close' | 'caught_close' | 'recall_close'>): TierRow[] {
@@ -68,6 +68,7 @@ export function tierRows(ev: Pick<Evaluation, 'n' | 'tiers' | 'listed_close' | '
 export function tierRowLabelKey(key: TierRowKey): string {
   if (key === 'ring') return 'evaluation.ring'
   if (key === 'close+exposed') return 'evaluation.closeExposed'
+  if (key === 'all tiers') return 'evaluation.allTiers'
   return `tiers.name.${key}`
 }
 

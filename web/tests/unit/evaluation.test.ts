@@ -23,6 +23,7 @@ const EV: Evaluation = {
     { tier: 'close', listed: 9, caught: 2, recall: 0.1, per_case: 1.8 },
     { tier: 'secondary', listed: 2634, caught: 1, recall: 0.05, per_case: 526.8 },
     { tier: 'exposed', listed: 22320, caught: 13, recall: 0.65, per_case: 4464 },
+    { tier: 'all tiers', listed: 24963, caught: 16, recall: 0.8, per_case: 4992.6 },
   ],
   ranked: {
     at_k: at([[500, 0.9], [5, 0.1], [10, 0.2], [20, 0.5], [50, 0.8], [100, 0.85]]),
@@ -63,15 +64,16 @@ describe('recall curve series', () => {
 })
 
 describe('tiers table', () => {
-  it('lists close, secondary, exposed, close+exposed, then today’s ring with its size per case', () => {
+  it('lists close, secondary, exposed, close+exposed, all tiers, then today’s ring with its size per case', () => {
     const rows = tierRows(EV)
-    expect(rows.map((r) => r.key)).toEqual(['close', 'secondary', 'exposed', 'close+exposed', 'ring'])
-    expect(rows[4]).toEqual({ key: 'ring', listed: 23777, caught: 15, recall: 0.75, perCase: 23777 / 5 })
+    expect(rows.map((r) => r.key)).toEqual(['close', 'secondary', 'exposed', 'close+exposed', 'all tiers', 'ring'])
+    expect(rows[5]).toEqual({ key: 'ring', listed: 23777, caught: 15, recall: 0.75, perCase: 23777 / 5 })
     expect(rows[0].perCase).toBe(1.8)
   })
   it('labels rows with tier names or the evaluation’s own words', () => {
     expect(tierRowLabelKey('exposed')).toBe('tiers.name.exposed')
     expect(tierRowLabelKey('close+exposed')).toBe('evaluation.closeExposed')
+    expect(tierRowLabelKey('all tiers')).toBe('evaluation.allTiers')
     expect(tierRowLabelKey('ring')).toBe('evaluation.ring')
   })
 })
