@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tracing/helper.h"
+#include "tracing/fakes_testing.h"
 #include "tracing/queries.h"
 
 namespace tc::tracing {
@@ -143,22 +144,7 @@ TEST(Index, DailyTrafficCountsByShanghaiDay) {
   EXPECT_EQ(index.TotalTraffic(day_start, day_start), 3);
 }
 
-class MapHouseholds : public HouseholdSource {
- public:
-  explicit MapHouseholds(std::map<uint32_t, uint32_t> household_of) : of_(std::move(household_of)) {}
-  void Members(std::span<const uint32_t> persons, const std::function<void(uint32_t, uint32_t)>& fn) const override {
-    for (uint32_t p : persons) {
-      auto it = of_.find(p);
-      if (it == of_.end()) continue;
-      for (const auto& [q, h] : of_) {
-        if (h == it->second && q != p) fn(p, q);
-      }
-    }
-  }
-
- private:
-  std::map<uint32_t, uint32_t> of_;
-};
+using fakes::MapHouseholds;
 
 std::vector<uint32_t> Persons(std::span<const Exposure> ring) {
   std::vector<uint32_t> out;

@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "tracing/fakes_testing.h"
 #include "tracing/queries.h"
 #include "tracing/score.h"
 #include "tracing/tiers.h"
@@ -19,22 +20,7 @@ namespace {
 constexpr Minute kT0 = 27'000'000;  // 2021-05-05 00:00 UTC = 08:00 Shanghai
 constexpr uint8_t kMarket = 0, kRestaurant = 2, kOffice = 4;
 
-class MapHouseholds : public HouseholdSource {
- public:
-  explicit MapHouseholds(std::map<uint32_t, uint32_t> household_of) : of_(std::move(household_of)) {}
-  void Members(std::span<const uint32_t> persons, const std::function<void(uint32_t, uint32_t)>& fn) const override {
-    for (uint32_t p : persons) {
-      auto it = of_.find(p);
-      if (it == of_.end()) continue;
-      for (const auto& [q, h] : of_) {
-        if (h == it->second && q != p) fn(p, q);
-      }
-    }
-  }
-
- private:
-  std::map<uint32_t, uint32_t> of_;
-};
+using fakes::MapHouseholds;
 
 struct Fixture {
   Index index;
