@@ -20,6 +20,22 @@ namespace tc::api {
 
 using nlohmann::json;
 
+namespace {
+
+// A status change as a body gives it, single or bulk: {status, officer, note?}.
+struct StatusMove {
+  std::string status, officer, note;
+};
+Result<StatusMove> ReadStatusMove(const json& body) {
+  FieldReader f(body);
+  StatusMove m{f.String("status", {.required = true, .max_bytes = 20}),
+               f.String("officer", {.required = true, .max_bytes = 100}), f.String("note", {.max_bytes = 2000})};
+  TC_RETURN_IF_ERROR(f.Finish({"status", "officer", "note"}));
+  return m;
+}
+
+}  // namespace
+
 void Api::AddContactRoutes() {
   using namespace auth::perm;
   tracing::Tracing& tr = deps_.tracing;
@@ -138,12 +154,8 @@ void Api::AddContactRoutes() {
                 TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "contact"));
                 TC_RETURN_IF_ERROR(CoveredContact(ctx, cases, id).status());
                 TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
-                FieldReader f(body);
-                const std::string status = f.String("status", {.required = true, .max_bytes = 20});
-                const std::string officer = f.String("officer", {.required = true, .max_bytes = 100});
-                const std::string note = f.String("note", {.max_bytes = 2000});
-                TC_RETURN_IF_ERROR(f.Finish({"status", "officer", "note"}));
-                TC_ASSIGN_OR_RETURN(auto c, cases.SetContactStatus(id, status, officer, note, ctx.actor()));
+                TC_ASSIGN_OR_RETURN(const StatusMove move, ReadStatusMove(body));
+                TC_ASSIGN_OR_RETURN(auto c, cases.SetContactStatus(id, move.status, move.officer, move.note, ctx.actor()));
                 return JsonReply(ContactJson(c));
               });
   router_.Add("POST", "/api/v1/contacts/status",
@@ -171,11 +183,7 @@ void Api::AddContactRoutes() {
                   ids.push_back(id.get<int64_t>());
                 }
                 body.erase("ids");
-                FieldReader f(body);
-                const std::string status = f.String("status", {.required = true, .max_bytes = 20});
-                const std::string officer = f.String("officer", {.required = true, .max_bytes = 100});
-                const std::string note = f.String("note", {.max_bytes = 2000});
-                TC_RETURN_IF_ERROR(f.Finish({"status", "officer", "note"}));
+                TC_ASSIGN_OR_RETURN(const StatusMove move, ReadStatusMove(body));
                 // Out of the caller's area answers as missing, per id, like a single change.
                 std::vector<int64_t> covered;
                 json items = json::array();
@@ -188,7 +196,7 @@ void Api::AddContactRoutes() {
                     answer[id] = ProblemItem(id, c.status());
                   }
                 }
-                auto done = cases.SetContactStatuses(covered, status, officer, note, ctx.actor());
+                auto done = cases.SetContactStatuses(covered, move.status, move.officer, move.note, ctx.actor());
                 int64_t updated = 0;
                 for (size_t i = 0; i < covered.size(); ++i) {
                   if (done[i].ok()) {
