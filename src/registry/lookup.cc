@@ -86,4 +86,31 @@ Result<int64_t> CityPopulation(store::Conn& c) {
   return rows.empty() ? 0 : rows[0].Int(0);
 }
 
+Status ForEachArea(store::Conn& c, const std::function<void(const AreaNode&)>& fn) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT code, parent_code, level, name, path FROM areas ORDER BY path"));
+  for (const auto& r : rows.rows) fn({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
+  return Status::Ok();
+}
+
+namespace {
+constexpr std::string_view kPlaceColumns =
+    "SELECT r.id, r.id_number, h.unit_code, r.tags FROM residents r "
+    "JOIN households h ON h.code = r.household_code WHERE r.status = 'active' ";
+ResidentPlace PlaceFromRow(const store::Row& r) { return {r.Int(0), r.Text(1), r.Text(2), r.Int(3)}; }
+}  // namespace
+
+Result<int64_t> ForEachResidentPlace(store::Conn& c, int64_t after_id, int64_t limit,
+                                     const std::function<void(const ResidentPlace&)>& fn) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kPlaceColumns) + "AND r.id > ? ORDER BY r.id LIMIT ?",
+                                         {after_id, limit}));
+  for (const auto& r : rows.rows) fn(PlaceFromRow(r));
+  return static_cast<int64_t>(rows.size());
+}
+
+Result<ResidentPlace> ResidentPlaceByIdNumber(store::Conn& c, std::string_view id_number) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kPlaceColumns) + "AND r.id_number = ?", {std::string(id_number)}));
+  if (rows.empty()) return NotFound("no active resident has ID number " + std::string(id_number));
+  return PlaceFromRow(rows[0]);
+}
+
 }  // namespace tc::registry

@@ -52,4 +52,25 @@ Result<Millis> CityCreatedAt(store::Conn& c);
 Result<int64_t> AreaCount(store::Conn& c);
 Result<int64_t> CityPopulation(store::Conn& c);
 
+// Every area, parents before children (by path), for modules that keep the tree in
+// memory (mass testing's coverage counters).
+struct AreaNode {
+  std::string code, parent_code, level, name, path;
+};
+Status ForEachArea(store::Conn& c, const std::function<void(const AreaNode&)>& fn);
+
+// Active residents as an in-memory engine needs them: the id, the ID number, the unit
+// they live in and their care tags.
+struct ResidentPlace {
+  int64_t id = 0;
+  std::string id_number;  // "" if unknown
+  std::string unit_code;
+  int64_t tags = 0;
+};
+// Up to `limit` active residents with id > after_id, by id; returns how many it read.
+Result<int64_t> ForEachResidentPlace(store::Conn& c, int64_t after_id, int64_t limit,
+                                     const std::function<void(const ResidentPlace&)>& fn);
+// The active resident with this ID number (NotFound naming it).
+Result<ResidentPlace> ResidentPlaceByIdNumber(store::Conn& c, std::string_view id_number);
+
 }  // namespace tc::registry

@@ -23,7 +23,7 @@ struct TagName {
 constexpr TagName kTagNames[] = {
     {kElderlyAlone, "elderly_alone", "独居老人"}, {kChronic, "chronic", "慢性病"},
     {kPregnant, "pregnant", "孕产妇"},            {kDisability, "disability", "残疾"},
-    {kSevereIllness, "severe_illness", "重病"},
+    {kSevereIllness, "severe_illness", "重病"},  {kBedridden, "bedridden", "卧床"},
 };
 
 Resident FromRow(const store::Row& r) {

@@ -27,8 +27,9 @@ enum CareTag : int64_t {
   kPregnant = 4,       // 孕产妇
   kDisability = 8,     // 残疾
   kSevereIllness = 16, // 重病
+  kBedridden = 32,     // 卧床: cannot come down to a test site (home sampling)
 };
-inline constexpr int64_t kAllCareTags = 31;
+inline constexpr int64_t kAllCareTags = 63;
 // "elderly_alone,chronic" ↔ bits. InvalidArgument naming `field` for an unknown tag.
 // Accepts English names and the Chinese terms above, separated by ',', '，', ';' or '|'.
 Result<int64_t> ParseCareTags(std::string_view text, std::string_view field = "tags");

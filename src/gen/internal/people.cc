@@ -32,6 +32,7 @@ constexpr int kPregnantMinAge = 20, kPregnantMaxAge = 40;
 constexpr double kPregnantShare = 0.02;
 constexpr double kDisabilityOld = 0.125, kDisabilityYounger = 0.045;
 constexpr double kSevereIllnessOld = 0.014, kSevereIllnessYounger = 0.003;
+constexpr int kBedriddenIllAge = 70, kBedriddenDisabledAge = 85;
 
 // 5-year age groups: relative size per single year (a north-east Chinese city in 2022:
 // few births lately, the 1962–75 and 1985–90 cohorts large). Scaled per bracket below.
@@ -246,6 +247,12 @@ void People::Fill(Rng& rng, Person& p, int household_size, size_t home_region) {
   }
   if (rng.Chance(old ? kDisabilityOld : kDisabilityYounger)) p.tags |= registry::kDisability;
   if (rng.Chance(old ? kSevereIllnessOld : kSevereIllnessYounger)) p.tags |= registry::kSevereIllness;
+  // Bedridden (home sampling in a testing round): derived, drawing nothing, so the
+  // rest of the city stays as it was.
+  if (((p.tags & registry::kSevereIllness) && p.age >= kBedriddenIllAge) ||
+      ((p.tags & registry::kDisability) && p.age >= kBedriddenDisabledAge)) {
+    p.tags |= registry::kBedridden;
+  }
 }
 
 std::string People::IdNumber(size_t region, int64_t birth_day, bool male, int64_t& used_day) {
