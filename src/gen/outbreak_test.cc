@@ -3,6 +3,7 @@
 // short cross-zone one on a crafted timeline, the household rate over a generated
 // city, the tracer's answers independent of the truth, and bad input.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -15,10 +16,12 @@
 #include "gen/internal/builder.h"
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
+#include "gen/testing_round.h"
 #include "gen/transmission.h"
 #include "gen/venues.h"
 #include "store/store.h"
 #include "store/testing.h"
+#include "screening/screening.h"
 #include "tracing/checkins.h"
 #include "tracing/index.h"
 #include "tracing/service.h"
@@ -227,6 +230,63 @@ TEST_P(OutbreakTest, BothModelsAreDeterministicForASeed) {
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     EXPECT_NE(Truth(), first) << "another seed gives other rows";
   }
+}
+
+// A generated testing round samples 90–95 % of the city, and its positives are
+// exactly where the outbreak's infected were sampled: every positive pool holds
+// someone infected at least two days before, every individual positive is infected.
+TEST_P(OutbreakTest, ATestingRoundFindsTheInfectedWhereTheyWereSampled) {
+  OutbreakOptions o{.from = internal::kGeneratedAt + 30 * kHourMs, .hours = 24, .seed = 1, .source_attack = 0.2,
+                    .until = internal::kGeneratedAt + 14 * kDayMs};
+  o.dose.source_beta = 2e-3;
+  auto outbreak = Run(W().streamed, o);
+  ASSERT_TRUE(outbreak.ok()) << outbreak.status().ToString();
+  ASSERT_GT(outbreak->infected, 10);
+  auto sc = screening::Screening::Open(*W().store, Clock::System());
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  const Millis day = internal::kGeneratedAt + 8 * kDayMs;
+  auto sum = GenerateTestingRound(*W().store, **sc, {.date = DateShanghai(day), .seed = 1});
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->rejected, 0);
+  const double coverage = static_cast<double>(sum->sampled) / static_cast<double>(sum->due);
+  EXPECT_GT(coverage, 0.90);
+  EXPECT_LT(coverage, 0.95);
+  EXPECT_GT(sum->positive_pools, 0);
+  const auto progress = (*sc)->Progress(sum->round_id);
+  ASSERT_TRUE(progress.ok());
+  EXPECT_EQ(progress->tubes_resulted, sum->tubes + sum->retests) << "every tube resulted, the retests too";
+  EXPECT_EQ(progress->tubes_shipped, sum->tubes);
+  std::unordered_map<int64_t, Millis> infected;
+  for (const auto& r : Query("SELECT person_id, infected_at FROM outbreak_truth").rows) infected[r.Int(0)] = r.Int(1);
+  const auto cov = (*sc)->CoverageOf(sum->round_id, "220100000000");
+  ASSERT_TRUE(cov.ok());
+  EXPECT_EQ(cov->node.sampled, sum->sampled);
+  EXPECT_EQ(cov->node.resulted, sum->sampled);
+  // Every positive pool, through its follow-ups: someone in it was infected early enough.
+  auto followups = Query("SELECT f.tube_id, f.person_id, f.reason FROM test_followups f WHERE f.round_id = ?",
+                         {sum->round_id});
+  std::map<int64_t, bool> pool_has_infected;
+  for (const auto& r : followups.rows) {
+    if (r.Text(2) != "positive") continue;
+    auto it = infected.find(r.Int(1));
+    pool_has_infected[r.Int(0)] |= it != infected.end() && it->second <= day + 21 * kHourMs - 2 * kDayMs;
+  }
+  EXPECT_EQ(static_cast<int64_t>(pool_has_infected.size()), sum->positive_pools);
+  for (const auto& [tube, has] : pool_has_infected) EXPECT_TRUE(has) << "positive pool " << tube;
+  // Every individual positive is someone infected.
+  const auto positives = Query("SELECT payload FROM events WHERE type = 'IndividualPositive'");
+  EXPECT_EQ(static_cast<int64_t>(positives.size()), sum->individual_positive);
+  for (const auto& r : positives.rows) {
+    const int64_t person = nlohmann::json::parse(r.Text(0))["resident_id"].get<int64_t>();
+    EXPECT_TRUE(infected.contains(person)) << person;
+  }
+  EXPECT_EQ(sum->retests, static_cast<int64_t>(followups.size())) << "every member of a bad pool retested";
+  // The same seed on the same city gives the same round.
+  auto again = GenerateTestingRound(*W().store, **sc, {.date = DateShanghai(day), .seed = 1});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->sampled, sum->sampled);
+  EXPECT_EQ(again->positive_pools, sum->positive_pools);
+  EXPECT_EQ(again->sites, 0) << "the sites are reused";
 }
 
 TEST_P(OutbreakTest, LongSameZoneOverlapInfectsFarMoreOftenThanShortCrossZone) {
