@@ -167,7 +167,15 @@ void Engine::InitRound(RoundState& r, const std::vector<int32_t>& roots, const s
   }
 }
 
-void Engine::CountSample(RoundState& r, uint32_t person, const std::string& date, int) {
+namespace {
+RoundProgress::Day& DayOf(RoundState& r, Millis at) {
+  auto [it, fresh] = r.days.try_emplace(ShanghaiDay(at));
+  if (fresh) it->second.date = DateShanghai(at);
+  return it->second;
+}
+}  // namespace
+
+void Engine::CountSample(RoundState& r, uint32_t person, Millis at) {
   const int32_t unit = UnitOf(person);
   const uint8_t due = person < r.due.size() ? r.due[person] : uint8_t{kNotDue};
   if (unit >= 0) {
@@ -181,25 +189,22 @@ void Engine::CountSample(RoundState& r, uint32_t person, const std::string& date
       }
     });
   }
-  ++r.days[date].sampled;
-  r.days[date].date = date;
+  ++DayOf(r, at).sampled;
 }
 
-void Engine::CountResulted(RoundState& r, uint32_t person, const std::string& date) {
+void Engine::CountResulted(RoundState& r, uint32_t person, Millis at) {
   const int32_t unit = UnitOf(person);
   const uint8_t due = person < r.due.size() ? r.due[person] : uint8_t{kNotDue};
   if (unit >= 0 && due != kNotDue) {
     ForEachAncestor(unit, [&](int32_t a) { ++r.counts[a].resulted; });
   }
-  ++r.days[date].resulted;
-  r.days[date].date = date;
+  ++DayOf(r, at).resulted;
 }
 
 void Engine::CountResult(RoundState& r, const TubeRec& t) {
   ++r.resulted;
-  const std::string date = DateShanghai(t.resulted_at);
   if (t.kind != TubeKind::kRetest) {
-    for (uint32_t p : t.members) CountResulted(r, p, date);
+    for (uint32_t p : t.members) CountResulted(r, p, t.resulted_at);
   }
   if (t.result != TubeResultCode::kPositive && t.result != TubeResultCode::kInvalid) return;
   ++r.positive;

@@ -56,7 +56,7 @@ struct RoundState {
   std::vector<uint32_t> tube_of;      // person → tube id (its round sample; 0: none)
   std::vector<uint8_t> due;           // person → kNotDue / kDue / kDueExempt
   std::vector<Counters> counts;       // area index → counters
-  std::map<std::string, RoundProgress::Day> days;
+  std::map<int64_t, RoundProgress::Day> days;  // by Shanghai day number (ShanghaiDay)
   struct SiteCount {
     int64_t sampled = 0, tubes = 0, open_tubes = 0;
   };
@@ -82,6 +82,12 @@ struct TubeRec {
   std::string box, result_by;
   double ct = 0;
 };
+
+// Days since 1970-01-01 in Shanghai (UTC+8) of a time.
+inline int64_t ShanghaiDay(Millis t) {
+  constexpr Millis kDay = 86'400'000, kOffset = 8 * 3'600'000;
+  return (t + kOffset) >= 0 ? (t + kOffset) / kDay : -((-(t + kOffset) + kDay - 1) / kDay);
+}
 
 std::string_view KindName(TubeKind k);
 std::string_view ResultName(TubeResultCode r);
@@ -152,8 +158,8 @@ class Engine {
   // A round's due set from its areas (or a list of people) and counters.
   void InitRound(RoundState& r, const std::vector<int32_t>& area_roots, const std::vector<int64_t>* people) const;
   // A member's scan applied to the round's counters (tube_of already set).
-  void CountSample(RoundState& r, uint32_t person, const std::string& date, int delta_resulted = 0);
-  void CountResulted(RoundState& r, uint32_t person, const std::string& date);
+  void CountSample(RoundState& r, uint32_t person, Millis at);
+  void CountResulted(RoundState& r, uint32_t person, Millis at);
   // A tube's result (already on `t`) applied to its round's counters.
   void CountResult(RoundState& r, const TubeRec& t);
 };

@@ -124,14 +124,14 @@ void CountTube(Engine& e, RoundState& r, const TubeRec& t, uint32_t id) {
   if (t.sent_at != 0) ++r.shipped;
   for (size_t i = 0; i < t.members.size(); ++i) {
     const uint32_t p = t.members[i];
-    const std::string date = DateShanghai(t.opened_at + int64_t{t.secs[i]} * 1000);
+    const Millis at = t.opened_at + int64_t{t.secs[i]} * 1000;
     ++site.sampled;
     if (t.kind == TubeKind::kRetest) {
       e.retests_of[p].push_back(id);
       continue;
     }
     if (p < r.tube_of.size()) r.tube_of[p] = id;
-    e.CountSample(r, p, date);
+    e.CountSample(r, p, at);
   }
   if (t.result != TubeResultCode::kNone) e.CountResult(r, t);
 }

@@ -116,7 +116,7 @@ struct ScanReport {
   Status status;  // not Ok: the write failed and no line of this call was recorded
   int64_t received = 0, accepted = 0, already = 0, rejected = 0;
   std::vector<LineError> errors;  // capped by the caller's max_errors
-  std::vector<ScanOutcome> outcomes;  // one per accepted or already line, in order (single scans)
+  std::vector<ScanOutcome> outcomes;  // per accepted or already line, in order (calls of at most 1,000 scans)
 };
 
 struct TubeMember {

@@ -16,6 +16,7 @@ namespace tc::screening {
 namespace {
 
 constexpr Millis kFutureSlackMs = 10LL * 60 * 1000;  // a scanner's clock may run a little ahead
+constexpr size_t kMaxOutcomes = 1000;
 
 bool ValidBarcode(std::string_view s) {
   if (s.empty() || s.size() > 32) return false;
@@ -50,12 +51,12 @@ struct Staged {
   std::vector<FollowupSampled> followups;
 };
 
-const TubeRec* FindTube(const Engine& e, const Staged& st, std::string_view barcode, uint32_t& id) {
-  if (auto n = st.new_barcodes.find(std::string(barcode)); n != st.new_barcodes.end()) {
+const TubeRec* FindTube(const Engine& e, const Staged& st, const std::string& barcode, uint32_t& id) {
+  if (auto n = st.new_barcodes.find(barcode); n != st.new_barcodes.end()) {
     id = n->second;
     return &st.tubes.at(id);
   }
-  auto it = e.tube_by_barcode.find(std::string(barcode));
+  auto it = e.tube_by_barcode.find(barcode);
   if (it == e.tube_by_barcode.end()) return nullptr;
   id = it->second;
   if (auto s = st.tubes.find(id); s != st.tubes.end()) return &s->second;
@@ -170,6 +171,8 @@ void Screening::WriteScanJobs(std::span<void* const> raw_jobs) {
 
   for (EngineBox::Job* job : jobs) {
     ScanReport& rep = job->report;
+    // Per-line outcomes for scanners (small calls); a bulk upload gets counts and errors.
+    const bool outcomes = job->scans.size() <= kMaxOutcomes;
     auto reject = [&](LineError err) {
       ++rep.rejected;
       if (rep.errors.size() < job->max_errors) rep.errors.push_back(std::move(err));
@@ -236,7 +239,7 @@ void Screening::WriteScanJobs(std::span<void* const> raw_jobs) {
         if (!already.empty()) {
           if (already == s.tube) {
             ++rep.already;
-            rep.outcomes.push_back({"already", {s.tube, 1, 1, true}, person});
+            if (outcomes) rep.outcomes.push_back({"already", {s.tube, 1, 1, true}, person});
           } else {
             reject({s.line, Field(s), "resident " + std::to_string(person) + " was already retested on tube " +
                                           already});
@@ -251,7 +254,7 @@ void Screening::WriteScanJobs(std::span<void* const> raw_jobs) {
               st.tubes.contains(prior) ? st.tubes.at(prior).barcode : e.tubes[prior].barcode;
           if (tube != nullptr && prior == tube_id) {
             ++rep.already;
-            rep.outcomes.push_back({"already",
+            if (outcomes) rep.outcomes.push_back({"already",
                                     {tube->barcode, static_cast<int>(tube->members.size()), tube->capacity,
                                      tube->closed},
                                     person});
@@ -307,8 +310,10 @@ void Screening::WriteScanJobs(std::span<void* const> raw_jobs) {
         st.samples.push_back({s.round_id, person, tube_id, at});
       }
       ++rep.accepted;
-      rep.outcomes.push_back(
-          {"registered", {t.barcode, static_cast<int>(t.members.size()), t.capacity, t.closed}, person});
+      if (outcomes) {
+        rep.outcomes.push_back(
+            {"registered", {t.barcode, static_cast<int>(t.members.size()), t.capacity, t.closed}, person});
+      }
     }
   }
 
@@ -393,7 +398,7 @@ void Screening::WriteScanJobs(std::span<void* const> raw_jobs) {
   for (const auto& sm : st.samples) {
     RoundState& r = e.rounds.at(sm.round);
     r.tube_of[sm.person] = sm.tube;
-    e.CountSample(r, sm.person, DateShanghai(sm.at));
+    e.CountSample(r, sm.person, sm.at);
   }
   for (const auto& f : st.followups) {
     if (OpenFollowup* o = OpenFollowupOf(e, f.person, e.tubes[e.tube_by_barcode[f.tube]].round_id)) o->retest_tube = f.tube;
