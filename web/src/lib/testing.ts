@@ -72,12 +72,11 @@ export function loadRatio(sampled: number, capacity: number): number | null {
   return capacity > 0 ? sampled / capacity : null
 }
 
-/** Progress-bar status of a site's load: over capacity is an exception, near it a warning. */
-export function loadStatus(ratio: number | null): '' | 'warning' | 'exception' {
-  if (ratio === null) return ''
-  if (ratio > 1) return 'exception'
-  if (ratio >= 0.9) return 'warning'
-  return ''
+/** Progress-bar colour of a site's load: red over capacity, amber near it, blue below. */
+export function loadColor(ratio: number | null): string {
+  if (ratio !== null && ratio > 1) return '#d93025'
+  if (ratio !== null && ratio >= 0.9) return '#e6a23c'
+  return '#2d5a8e'
 }
 
 /** Where a click on a coverage child goes: a building opens its door list, anything else drills down. */

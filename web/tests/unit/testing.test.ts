@@ -11,7 +11,7 @@ import {
   coverageRatio,
   drillTarget,
   initialScanState,
-  loadStatus,
+  loadColor,
   NO_COVERAGE_COLOR,
   parsePercent,
   planSeries,
@@ -74,10 +74,10 @@ describe('coverage colouring', () => {
     expect(ratioPercent(null)).toBe(0)
   })
   it('marks sites over and near capacity', () => {
-    expect(loadStatus(1.2)).toBe('exception')
-    expect(loadStatus(0.95)).toBe('warning')
-    expect(loadStatus(0.5)).toBe('')
-    expect(loadStatus(null)).toBe('')
+    expect(loadColor(1.2)).toBe('#d93025')
+    expect(loadColor(0.95)).toBe('#e6a23c')
+    expect(loadColor(0.5)).toBe(loadColor(null))
+    expect(loadColor(0.5)).not.toBe(loadColor(0.95))
   })
   it('opens the door list for a building and drills down elsewhere', () => {
     expect(drillTarget({ level: 'building' })).toBe('door')
