@@ -23,6 +23,7 @@ OWNERS = {
     "store": ["schema_migrations"],
     "tracing": ["venues", "checkins", "cases", "tracing_runs", "contacts", "contact_status_history", "tier_rules"],
     "gen": ["outbreak_truth"],
+    "screening": ["test_sites", "test_labs", "test_rounds", "test_tubes", "test_followups"],
 }
 
 # Sanctioned exceptions, each with its reason.

@@ -70,6 +70,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddCaseRoutes();
   AddContactRoutes();
   AddEpidemicRoutes();
+  AddTestingRoutes();
   openapi_ = OpenApiJson();
 }
 

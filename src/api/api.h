@@ -22,6 +22,7 @@
 #include "registry/areas.h"
 #include "registry/grid.h"
 #include "registry/residents.h"
+#include "screening/screening.h"
 #include "store/store.h"
 #include "tracing/cases.h"
 #include "tracing/service.h"
@@ -36,6 +37,7 @@ struct ApiDeps {
   registry::Grids& grids;
   tracing::Tracing& tracing;
   tracing::Cases& cases;
+  screening::Screening& screening;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -72,6 +74,7 @@ class Api {
   void AddCaseRoutes();
   void AddContactRoutes();
   void AddEpidemicRoutes();
+  void AddTestingRoutes();
 
   ApiDeps deps_;
   Router router_;

@@ -31,8 +31,11 @@ class ApiUnit : public ::testing::Test {
     tracing_ = std::make_unique<tracing::Tracing>(*store_, Clock::System());
     ASSERT_TRUE(tracing_->Start().ok());
     cases_ = std::make_unique<tracing::Cases>(*store_, Clock::System(), *tracing_);
+    auto sc = screening::Screening::Open(*store_, Clock::System());
+    ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+    screening_ = std::move(sc).value();
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
-                                         *bus_, Clock::System(), "test"});
+                                         *screening_, *bus_, Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::Accounts> accounts_;
@@ -42,6 +45,7 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<events::Bus> bus_;
   std::unique_ptr<tracing::Tracing> tracing_;
   std::unique_ptr<tracing::Cases> cases_;
+  std::unique_ptr<screening::Screening> screening_;
   std::unique_ptr<Api> api_;
 };
 

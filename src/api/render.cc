@@ -22,6 +22,7 @@ nlohmann::json UserJson(const auth::User& u) {
           {"role", auth::RoleName(u.role)},
           {"area_code", u.area_code},
           {"disabled", u.disabled},
+          {"resident_id", u.resident_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(u.resident_id)},
           {"created_at", FormatShanghai(u.created_at)}};
 }
 

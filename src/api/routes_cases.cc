@@ -30,7 +30,7 @@ void Api::AddCaseRoutes() {
               {.summary = "Cases in your jurisdiction",
                .tag = "cases",
                .permission = std::string(kCaseRead),
-               .query = {{"kind", "confirmed or asymptomatic"},
+               .query = {{"kind", "confirmed, asymptomatic or suspected"},
                          {"after", "paging: ids greater than this", "integer"},
                          {"limit", "1-1000, default 100", "integer"},
                          {"format", "json (default), csv or xlsx"}},
@@ -123,6 +123,23 @@ void Api::AddCaseRoutes() {
                 }
                 const int64_t infector = body["infector_case_id"].is_null() ? 0 : body["infector_case_id"].get<int64_t>();
                 TC_ASSIGN_OR_RETURN(auto c, cases.SetInfector(id, infector, ctx.actor()));
+                return JsonReply(CaseJson(c));
+              });
+  router_.Add("POST", "/api/v1/cases/{id}/confirm",
+              {.summary = "Confirm a suspected case (from a positive test) as confirmed or asymptomatic",
+               .tag = "cases",
+               .permission = std::string(kCaseWrite),
+               .request_schema = R"({"type":"object","required":["kind"],"additionalProperties":false,
+                 "properties":{"kind":{"type":"string","enum":["confirmed","asymptomatic"]}}})",
+               .response_schema = kCaseSchema},
+              [&cases](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "case"));
+                TC_RETURN_IF_ERROR(CoveredCase(ctx, cases, id).status());
+                TC_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+                FieldReader f(body);
+                const std::string kind = f.String("kind", {.required = true, .max_bytes = 20});
+                TC_RETURN_IF_ERROR(f.Finish({"kind"}));
+                TC_ASSIGN_OR_RETURN(auto c, cases.Confirm(id, kind, ctx.actor()));
                 return JsonReply(CaseJson(c));
               });
   router_.Add("GET", "/api/v1/cases/{id}/chain",

@@ -28,8 +28,9 @@ void Api::AddUserRoutes() {
                  "additionalProperties":false,"properties":{"username":{"type":"string"},
                  "display_name":{"type":"string"},"password":{"type":"string","minLength":8},
                  "role":{"type":"string","enum":["admin","commander","area_operator","grid_worker",
-                 "hotline_agent","department_handler","enterprise_user","resident"]},
-                 "area_code":{"type":"string"}}})",
+                 "hotline_agent","department_handler","enterprise_user","resident","sampler",
+                 "lab_technician"]},
+                 "area_code":{"type":"string"},"resident_id":{"type":"integer"}}})",
                .response_schema = R"({"type":"object"})",
                .success_status = 201},
               [this](Context& ctx) -> Result<Reply> {
@@ -41,9 +42,22 @@ void Api::AddUserRoutes() {
                 nu.password = f.String("password", {.required = true, .max_bytes = 256});
                 nu.role = f.String("role", {.required = true, .max_bytes = 32});
                 nu.area_code = f.String("area_code", {.required = true, .max_bytes = 64});
-                TC_RETURN_IF_ERROR(f.Finish({"username", "display_name", "password", "role", "area_code"}));
+                nu.resident_id = f.Int("resident_id", false).value_or(0);
+                TC_RETURN_IF_ERROR(
+                    f.Finish({"username", "display_name", "password", "role", "area_code", "resident_id"}));
                 TC_ASSIGN_OR_RETURN(auto area, CoveredArea(ctx, nu.area_code, "area_code"));
                 nu.area_path = area.path;
+                if (nu.resident_id > 0) {
+                  // The resident must live under the account's node (and so the creator's).
+                  auto person = deps_.residents.Get(nu.resident_id);
+                  if (!person.ok()) return FieldInvalid("resident_id", "resident " + std::to_string(nu.resident_id) +
+                                                                           " does not exist");
+                  auto home = deps_.screening.PersonPath(nu.resident_id);
+                  if (home.empty() || !home.starts_with(area.path)) {
+                    return FieldInvalid("resident_id", "resident " + std::to_string(nu.resident_id) +
+                                                           " does not live under " + area.code);
+                  }
+                }
                 TC_ASSIGN_OR_RETURN(auto user, deps_.accounts.CreateUser(nu, ctx.actor()));
                 return JsonReply(UserJson(user), 201);
               });

@@ -5,6 +5,7 @@
 #include "audit/audit.h"
 #include "auth/accounts.h"
 #include "registry/areas.h"
+#include "registry/lookup.h"
 
 namespace tc::app {
 namespace {
@@ -29,8 +30,12 @@ int RunCreateUser(const AdminUserOptions& o) {
   auto area = areas.Get(o.area);
   if (!area.ok()) return Fail(FieldInvalid("--area", area.status().message()));
   auth::Accounts accounts(*store, Clock::System(), {});
-  auto user = accounts.CreateUser({o.username, o.display_name, password, o.role, area->code, area->path},
-                                  {CliActor(), ""});
+  if (o.resident_id != 0) {
+    auto person = store->Read([&](store::Conn& c) { return registry::Person(c, o.resident_id).status(); });
+    if (!person.ok()) return Fail(FieldInvalid("--resident", person.message()));
+  }
+  auto user = accounts.CreateUser(
+      {o.username, o.display_name, password, o.role, area->code, area->path, o.resident_id}, {CliActor(), ""});
   if (!user.ok()) return Fail(user.status());
   std::printf("created user %s (id %lld), role %s, area %s %s\n", user->username.c_str(),
               static_cast<long long>(user->id), std::string(auth::RoleName(user->role)).c_str(),

@@ -41,6 +41,7 @@ struct AdminUserOptions {
   std::string display_name;
   std::string role;
   std::string area;
+  int64_t resident_id = 0;
   bool password_stdin = false;
 };
 
@@ -131,5 +132,14 @@ int RunTrace(const std::string& what, const TraceCliOptions& options);
 // The name the CLI acts as in the audit log: "cli:<login name>".
 std::string CliActor();
 extern const char* const kVersion;
+
+struct TestingPlanOptions {
+  double prevalence = -1;
+  int max_pool = 20;
+  int64_t capacity = 0;    // lab tests a day (0: not given)
+  int64_t population = 0;  // people to test (0: not given)
+};
+// `tongchou testing plan`: Dorfman's best pool size and tests per person.
+int RunTestingPlan(const TestingPlanOptions& o);
 
 }  // namespace tc::app

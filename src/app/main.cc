@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
                           "admin, commander, area_operator, grid_worker, hotline_agent, department_handler, "
                           "enterprise_user or resident")->required();
   create_user->add_option("--area", user.area, "Area code of the user's jurisdiction")->required();
+  create_user->add_option("--resident", user.resident_id, "Role resident: the resident (id) this account belongs to");
   create_user->add_flag("--password-stdin", user.password_stdin, "Read the password from standard input")->required();
 
   std::string list_db = "sqlite:./tongchou.db";
@@ -202,6 +203,20 @@ int main(int argc, char** argv) {
     c->add_option("--db", trace.db, "Database URL");
   }
 
+  tc::app::TestingPlanOptions plan;
+  auto* testing_cmd = cli.add_subcommand("testing", "Mass nucleic-acid testing (核酸检测)");
+  testing_cmd->require_subcommand(1);
+  auto* testing_plan = testing_cmd->add_subcommand(
+      "plan", "Dorfman pooling: the best pool size and expected tests per person for a prevalence");
+  testing_plan->add_option("--prevalence", plan.prevalence, "Share of people infected, 0-1 (0.001 = 0.1 %)")
+      ->required()
+      ->check(CLI::Range(0.0, 1.0));
+  testing_plan->add_option("--max-pool", plan.max_pool, "Largest pool size")->check(CLI::Range(1, 20));
+  testing_plan->add_option("--capacity", plan.capacity, "Lab tests a day: also print people a day")
+      ->check(CLI::NonNegativeNumber);
+  testing_plan->add_option("--population", plan.population, "People to test: also print days for them")
+      ->check(CLI::NonNegativeNumber);
+
   CLI11_PARSE(cli, argc, argv);
   if (auto s = tc::InitCrypto(); !s.ok()) {
     std::fprintf(stderr, "tongchou: %s\n", s.ToString().c_str());
@@ -225,6 +240,7 @@ int main(int argc, char** argv) {
     gen_options.progress = !gen_quiet;
     return RunGenCity(gen_options);
   }
+  if (*testing_plan) return RunTestingPlan(plan);
   if (*gen_venues) return RunGenVenues(gen_tracing);
   if (*gen_checkins) {
     gen_tracing.progress = !gen_quiet;

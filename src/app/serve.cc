@@ -153,13 +153,28 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   tracing::Cases cases(*store, clock, tracing);
+  std::unique_ptr<screening::Screening> screening;
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto opened = screening::Screening::Open(*store, clock);
+    if (!opened.ok()) {
+      spdlog::error("loading the mass-testing engine: {}", opened.status().ToString());
+      return 1;
+    }
+    screening = std::move(opened).value();
+    spdlog::info("mass-testing engine: {} residents, loaded in {:.1f} s", screening->PeopleLoaded(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
   events::Bus bus(*store);
+  // Modules react to each other through events: a positive individual test becomes a
+  // suspected case for the investigators.
+  bus.Subscribe("cases", [&cases](const events::Event& e) { return cases.OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, bus, clock, kVersion, web_root,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, bus, clock, kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;
   so.host = host;

@@ -10,7 +10,7 @@ namespace tc::auth {
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, username, display_name, role, area_code, area_path, disabled, created_at";
+    "id, username, display_name, role, area_code, area_path, disabled, created_at, resident_id";
 
 User UserFromRow(const store::Row& r) {
   User u;
@@ -22,6 +22,7 @@ User UserFromRow(const store::Row& r) {
   u.area_path = r.Text(5);
   u.disabled = r.Int(6) != 0;
   u.created_at = r.Int(7);
+  u.resident_id = r.Int(8);
   return u;
 }
 
@@ -65,6 +66,9 @@ Result<User> Accounts::CreateUser(const NewUser& nu, const Actor& by) {
   }
   if (nu.display_name.size() > 100) invalid.AddFieldError("display_name", "must be at most 100 bytes");
   if (nu.area_code.empty() || nu.area_path.empty()) invalid.AddFieldError("area", "is required");
+  if (nu.resident_id < 0 || (nu.resident_id != 0 && nu.role != "resident")) {
+    invalid.AddFieldError("resident_id", "only a resident's own account names a resident");
+  }
   if (!invalid.field_errors().empty()) return invalid;
 
   TC_ASSIGN_OR_RETURN(std::string hash, HashPassword(nu.password));
@@ -78,11 +82,13 @@ Result<User> Accounts::CreateUser(const NewUser& nu, const Actor& by) {
     }
     TC_ASSIGN_OR_RETURN(
         auto rows, c.Query(std::string("INSERT INTO users (username, display_name, password_hash, role, area_code, "
-                                       "area_path, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
+                                       "area_path, disabled, created_at, updated_at, resident_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
                                        "RETURNING ") + kUserColumns,
-                           {nu.username, display, hash, nu.role, nu.area_code, nu.area_path, now, now}));
+                           {nu.username, display, hash, nu.role, nu.area_code, nu.area_path, now, now,
+                            nu.resident_id}));
     out = UserFromRow(rows[0]);
     nlohmann::json detail = {{"username", nu.username}, {"role", nu.role}, {"area_code", nu.area_code}};
+    if (nu.resident_id != 0) detail["resident_id"] = nu.resident_id;
     return audit::Append(c,
                          {.actor = by.name, .action = "user.create", .target = "user:" + nu.username,
                           .area_path = nu.area_path, .detail = detail.dump(), .request_id = by.request_id},
@@ -156,7 +162,7 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
     TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kUserColumns +
                                                ", password_hash FROM users WHERE username = ?",
                                            {std::string(username)}));
-    if (!rows.empty()) found = Found{UserFromRow(rows[0]), rows[0].Text(8)};
+    if (!rows.empty()) found = Found{UserFromRow(rows[0]), rows[0].Text(9)};
     return Status::Ok();
   }));
   // Verify even for unknown users so timing does not reveal which usernames exist.
@@ -179,7 +185,8 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
   LoginResult result;
   result.token = RandomToken(32);
   const User& u = found->user;
-  result.principal = {u.id, u.username, u.display_name, u.role, u.area_code, u.area_path, now + options_.token_ttl_ms};
+  result.principal = {u.id,        u.username,  u.display_name, u.role, u.area_code,
+                      u.area_path, now + options_.token_ttl_ms, u.resident_id};
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
     TC_RETURN_IF_ERROR(throttle_.RecordSuccess(c, username));
     TC_RETURN_IF_ERROR(c.Exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, remote_addr) "
@@ -217,7 +224,7 @@ Result<Principal> Accounts::Authenticate(std::string_view token) {
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
     TC_ASSIGN_OR_RETURN(auto rows,
                         c.Query("SELECT s.expires_at, s.revoked_at, u.id, u.username, u.display_name, u.role, "
-                                "u.area_code, u.area_path, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id "
+                                "u.area_code, u.area_path, u.disabled, u.resident_id FROM sessions s JOIN users u ON u.id = s.user_id "
                                 "WHERE s.token_hash = ?",
                                 {Sha256Hex(token)}));
     if (rows.empty()) return Status::Ok();
@@ -235,7 +242,7 @@ Result<Principal> Accounts::Authenticate(std::string_view token) {
       return Status::Ok();
     }
     p = Principal{r.Int(2), r.Text(3), r.Text(4), ParseRole(r.Text(5)).value_or(Role::kResident),
-                  r.Text(6), r.Text(7), r.Int(0)};
+                  r.Text(6), r.Text(7), r.Int(0),          r.Int(9)};
     return Status::Ok();
   }));
   if (!p) return why;

@@ -34,6 +34,7 @@ struct NewUser {
   std::string role;       // RoleName, validated here
   std::string area_code;  // must exist (the caller resolved it)
   std::string area_path;  // the area's materialised path
+  int64_t resident_id = 0;  // role resident: the registry's resident this account belongs to (the caller checked it exists)
 };
 
 struct User {
@@ -45,6 +46,7 @@ struct User {
   std::string area_path;
   bool disabled = false;
   Millis created_at = 0;
+  int64_t resident_id = 0;
 };
 
 struct LoginResult {

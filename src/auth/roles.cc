@@ -17,19 +17,23 @@ const std::vector<RoleInfo>& Table() {
   static const std::vector<RoleInfo> kTable = {
       {Role::kAdmin, "admin",
        {kAreaRead, kAreaWrite, kAreaMode, kUserRead, kUserWrite, kAuditRead, kPersonalRead, kPersonalUnmask,
-        kRegistryWrite, kVenueWrite, kCheckinWrite, kTraceRun, kCaseRead, kCaseWrite, kContactWrite}},
+        kRegistryWrite, kVenueWrite, kCheckinWrite, kTraceRun, kCaseRead, kCaseWrite, kContactWrite, kTestingRead,
+        kTestingManage, kTestingSample, kTestingResult}},
       {Role::kCommander, "commander",
        {kAreaRead, kAreaMode, kUserRead, kPersonalRead, kPersonalUnmask, kTraceRun, kCaseRead, kCaseWrite,
-        kContactWrite}},
+        kContactWrite, kTestingRead, kTestingManage}},
       {Role::kAreaOperator, "area_operator",
        {kAreaRead, kAreaWrite, kUserRead, kPersonalRead, kPersonalUnmask, kRegistryWrite, kVenueWrite,
-        kCheckinWrite, kCaseRead, kContactWrite}},
+        kCheckinWrite, kCaseRead, kContactWrite, kTestingRead, kTestingManage, kTestingSample}},
       {Role::kGridWorker, "grid_worker",
-       {kAreaRead, kPersonalRead, kPersonalUnmask, kRegistryWrite, kCheckinWrite, kCaseRead, kContactWrite}},
+       {kAreaRead, kPersonalRead, kPersonalUnmask, kRegistryWrite, kCheckinWrite, kCaseRead, kContactWrite,
+        kTestingRead, kTestingSample}},
       {Role::kHotlineAgent, "hotline_agent", {kAreaRead, kPersonalRead}},
       {Role::kDepartmentHandler, "department_handler", {kAreaRead}},
       {Role::kEnterpriseUser, "enterprise_user", {}},
       {Role::kResident, "resident", {}},
+      {Role::kSampler, "sampler", {kTestingSample}},
+      {Role::kLabTechnician, "lab_technician", {kTestingResult}},
   };
   return kTable;
 }
@@ -46,7 +50,8 @@ const RoleInfo& Info(Role role) {
 std::span<const Role> AllRoles() {
   static const std::array kRoles = {Role::kAdmin,        Role::kCommander,         Role::kAreaOperator,
                                     Role::kGridWorker,   Role::kHotlineAgent,      Role::kDepartmentHandler,
-                                    Role::kEnterpriseUser, Role::kResident};
+                                    Role::kEnterpriseUser, Role::kResident,       Role::kSampler,
+                                    Role::kLabTechnician};
   return kRoles;
 }
 

@@ -22,6 +22,8 @@ enum class Role {
   kDepartmentHandler,  // 承办部门: handles routed requests
   kEnterpriseUser,     // 企业: its own enterprise only
   kResident,           // 居民: themselves only
+  kSampler,            // 采样人员: scans at the test sites whose staff list names them
+  kLabTechnician,      // 检测人员: reports lab results
 };
 
 namespace perm {
@@ -40,6 +42,10 @@ inline constexpr std::string_view kTraceRun = "trace.run";            // tracing
 inline constexpr std::string_view kCaseRead = "case.read";            // cases and contact lists
 inline constexpr std::string_view kCaseWrite = "case.write";          // confirm cases, edit chains
 inline constexpr std::string_view kContactWrite = "contact.write";    // contact statuses, manual changes
+inline constexpr std::string_view kTestingRead = "testing.read";      // rounds, coverage, door lists, follow-ups
+inline constexpr std::string_view kTestingManage = "testing.manage";  // test sites, labs, rounds
+inline constexpr std::string_view kTestingSample = "testing.sample";  // scan people onto tubes, close, ship
+inline constexpr std::string_view kTestingResult = "testing.result";  // lab results
 }  // namespace perm
 
 std::span<const Role> AllRoles();
@@ -59,6 +65,7 @@ struct Principal {
   std::string area_code;  // jurisdiction node
   std::string area_path;  // its materialised path, "/220100000000/220102000000/"
   Millis expires_at = 0;  // of the session
+  int64_t resident_id = 0;  // a resident's own account: the registry's resident (0: none)
 
   bool Can(std::string_view permission) const { return RoleHas(role, permission); }
   // True if the node with materialised path `path` lies in this principal's jurisdiction.

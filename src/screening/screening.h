@@ -38,7 +38,7 @@
 
 namespace tc::screening {
 
-class Engine;  // engine.h
+struct EngineBox;  // engine.h: the engine, its locks and the write queue
 
 struct Site {
   int64_t id = 0;
@@ -113,6 +113,7 @@ struct ScanOutcome {
 };
 
 struct ScanReport {
+  Status status;  // not Ok: the write failed and no line of this call was recorded
   int64_t received = 0, accepted = 0, already = 0, rejected = 0;
   std::vector<LineError> errors;  // capped by the caller's max_errors
   std::vector<ScanOutcome> outcomes;  // one per accepted or already line, in order (single scans)
@@ -314,10 +315,15 @@ class Screening {
  private:
   Screening(store::Store& store, const Clock& clock);
   Status Load(const OpenOptions& options);
+  // The scans of queued jobs, staged, written in one transaction and applied.
+  void WriteScanJobs(std::span<void* const> jobs);
+  // A person by id or ID number, caught up from the registry on a miss (under the
+  // write lock). 0 with `error` set if unknown.
+  uint32_t ResolvePerson(const Scan& s, LineError& error);
 
   store::Store& store_;
   const Clock& clock_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<EngineBox> box_;
 };
 
 }  // namespace tc::screening

@@ -370,6 +370,91 @@ CREATE TABLE tier_rules (
 );
 )sql",
        "", ""},
+      {10, "screening: mass testing (sites, labs, rounds, pooled tubes, follow-ups); accounts linked to residents",
+       R"sql(
+CREATE TABLE test_sites (
+  id {{PK}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  area_code TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,
+  address TEXT NOT NULL,
+  hours TEXT NOT NULL,
+  lanes INTEGER NOT NULL,
+  per_hour INTEGER NOT NULL,
+  staff TEXT NOT NULL,             -- usernames who may scan here, comma-separated
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE test_labs (
+  id {{PK}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  address TEXT NOT NULL,
+  capacity_per_day BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE test_rounds (
+  id {{PK}},
+  name TEXT NOT NULL,
+  area_codes TEXT NOT NULL,        -- comma-separated
+  starts_on TEXT NOT NULL,
+  ends_on TEXT NOT NULL,
+  pool_size INTEGER NOT NULL,
+  due TEXT NOT NULL,               -- residents | close | secondary | exposed
+  due_people TEXT NOT NULL,        -- a tier round's people (ids, comma-separated); '' otherwise
+  status TEXT NOT NULL,
+  due_count BIGINT NOT NULL,
+  exempt_count BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  closed_at BIGINT NOT NULL
+);
+-- One row per tube: its members (resident ids) and their sampling times (seconds
+-- after opened_at), comma-separated in the same order. Ids are drawn by the engine.
+CREATE TABLE test_tubes (
+  id BIGINT PRIMARY KEY,
+  barcode TEXT NOT NULL UNIQUE,
+  round_id BIGINT NOT NULL REFERENCES test_rounds(id),
+  site_id BIGINT NOT NULL REFERENCES test_sites(id),
+  kind TEXT NOT NULL,              -- pool | single | retest
+  capacity INTEGER NOT NULL,
+  members TEXT NOT NULL,
+  member_secs TEXT NOT NULL,
+  opened_at BIGINT NOT NULL,
+  closed_at BIGINT NOT NULL,
+  box TEXT NOT NULL,
+  lab_id BIGINT NOT NULL,
+  sent_at BIGINT NOT NULL,
+  result TEXT NOT NULL,            -- '' | negative | positive | invalid
+  ct DOUBLE PRECISION NOT NULL,
+  resulted_at BIGINT NOT NULL,
+  result_by TEXT NOT NULL
+);
+CREATE INDEX test_tubes_round ON test_tubes(round_id);
+-- What a positive or invalid pooled tube starts for one member: the individual
+-- retest, home isolation and the door task of their building.
+CREATE TABLE test_followups (
+  id {{PK}},
+  round_id BIGINT NOT NULL REFERENCES test_rounds(id),
+  tube_id BIGINT NOT NULL REFERENCES test_tubes(id),
+  reason TEXT NOT NULL,
+  person_id BIGINT NOT NULL,
+  building_code TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,  -- the unit's path (jurisdiction)
+  status TEXT NOT NULL,            -- open | sampled | closed
+  isolation TEXT NOT NULL,         -- home | lifted
+  retest_tube TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX test_followups_path ON test_followups(area_path);
+CREATE INDEX test_followups_person ON test_followups(person_id);
+-- A resident's own account (role resident) names the resident it belongs to.
+ALTER TABLE users ADD COLUMN resident_id BIGINT NOT NULL DEFAULT 0;
+)sql",
+       "", ""},
   };
   return kMigrations;
 }

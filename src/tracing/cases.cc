@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -145,8 +146,8 @@ std::string Cases::ScopeOf(const Case& c) { return c.household_code; }
 Result<Case> Cases::Create(const NewCase& nc, const audit::Actor& by) {
   Status invalid = InvalidArgument("case is invalid");
   const Millis now = clock_.Now();
-  if (nc.kind != "confirmed" && nc.kind != "asymptomatic") {
-    invalid.AddFieldError("kind", "kind must be 'confirmed' or 'asymptomatic'");
+  if (nc.kind != "confirmed" && nc.kind != "asymptomatic" && nc.kind != "suspected") {
+    invalid.AddFieldError("kind", "kind must be 'confirmed', 'asymptomatic' or 'suspected'");
   }
   Millis report = 0, onset = 0;
   if (auto r = ParseDate(nc.report_date, "report_date"); !r.ok()) {
@@ -213,9 +214,59 @@ Result<Case> Cases::Create(const NewCase& nc, const audit::Actor& by) {
                             {"household_code", household}, {"area_path", path},
                             {"kind", out.kind},           {"onset_date", out.onset_date},
                             {"report_date", out.report_date}};
+    return events::Publish(c, out.kind == "suspected" ? "CaseSuspected" : "CaseConfirmed", event.dump(), now);
+  }));
+  return out;
+}
+
+Result<Case> Cases::Confirm(int64_t id, std::string_view kind, const audit::Actor& by) {
+  if (kind != "confirmed" && kind != "asymptomatic") {
+    return FieldInvalid("kind", "a suspected case is confirmed as 'confirmed' or 'asymptomatic'");
+  }
+  const Millis now = clock_.Now();
+  Case out;
+  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(Case before, CaseIn(c, id));
+    if (before.kind != "suspected") {
+      return Conflict("case " + std::to_string(id) + " is already " + before.kind);
+    }
+    TC_RETURN_IF_ERROR(
+        c.Exec("UPDATE cases SET kind = ?, updated_at = ? WHERE id = ?", {std::string(kind), now, id}).status());
+    TC_ASSIGN_OR_RETURN(out, CaseIn(c, id));
+    TC_ASSIGN_OR_RETURN(auto path, HouseholdPath(c, out.household_code));
+    nlohmann::json detail = {{"from", "suspected"}, {"kind", kind}};
+    TC_RETURN_IF_ERROR(Audit(c, by, "case.confirm", "case:" + std::to_string(id), path, detail, now));
+    nlohmann::json event = {{"case_id", out.id},          {"resident_id", out.resident_id},
+                            {"household_code", out.household_code}, {"area_path", path},
+                            {"kind", out.kind},           {"onset_date", out.onset_date},
+                            {"report_date", out.report_date}};
     return events::Publish(c, "CaseConfirmed", event.dump(), now);
   }));
   return out;
+}
+
+Status Cases::OnEvent(const events::Event& e) {
+  if (e.type != "IndividualPositive") return Status::Ok();
+  auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+  if (!payload.is_object() || !payload.contains("resident_id") || !payload["resident_id"].is_number_integer()) {
+    spdlog::warn("event {}: IndividualPositive without a resident_id; skipped", e.seq);
+    return Status::Ok();
+  }
+  NewCase nc;
+  nc.resident_id = payload["resident_id"].get<int64_t>();
+  nc.kind = "suspected";
+  nc.report_date = DateShanghai(std::min(e.at, clock_.Now()));
+  const std::string tube = payload.value("tube", std::string());
+  nc.note = "核酸检测单管阳性：试管 " + tube + "（第 " + std::to_string(payload.value("round_id", int64_t{0})) +
+            " 轮）";
+  auto created = Create(nc, {"testing", "event:" + std::to_string(e.seq)});
+  // Already a case (a redelivered event, or a known case retested): nothing to do.
+  if (!created.ok() && created.status().code() == StatusCode::kConflict) return Status::Ok();
+  if (!created.ok() && created.status().code() == StatusCode::kInvalidArgument) {
+    spdlog::warn("event {}: no suspected case for resident {}: {}", e.seq, nc.resident_id, created.status().ToString());
+    return Status::Ok();
+  }
+  return created.status();
 }
 
 Result<Case> Cases::Get(int64_t id) {

@@ -20,6 +20,7 @@
 #include "audit/audit.h"
 #include "base/status.h"
 #include "base/time.h"
+#include "events/events.h"
 #include "store/store.h"
 #include "tracing/epidemic.h"
 #include "tracing/service.h"
@@ -34,7 +35,7 @@ struct Case {
   int64_t id = 0;
   int64_t resident_id = 0;
   std::string household_code;
-  std::string kind;         // confirmed | asymptomatic
+  std::string kind;         // confirmed | asymptomatic | suspected (from a positive test, until confirmed)
   std::string onset_date;   // YYYY-MM-DD or "" (asymptomatic)
   std::string report_date;  // YYYY-MM-DD
   std::string hospital;
@@ -139,6 +140,12 @@ class Cases {
   // The resident must exist and be active and not yet a case (Conflict naming the
   // case); dates valid, onset ≤ report ≤ today; the infector an existing case.
   Result<Case> Create(const NewCase& c, const audit::Actor& by);
+  // A suspected case confirmed as confirmed or asymptomatic (Conflict otherwise);
+  // publishes CaseConfirmed.
+  Result<Case> Confirm(int64_t id, std::string_view kind, const audit::Actor& by);
+  // The bus subscriber: IndividualPositive (mass testing) → a suspected case for the
+  // investigators (nothing if the person is already a case). Other events: ignored.
+  Status OnEvent(const events::Event& e);
   Result<Case> Get(int64_t id);
   Result<std::vector<Case>> List(const CaseListQuery& q);
   // Sets or clears (0) the infector link; refuses a link that would make a cycle.

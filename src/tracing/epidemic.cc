@@ -38,6 +38,10 @@ Result<EpidemicSummary> Cases::Epidemic(const std::string& scope) {
     for (const auto& r : cases.rows) {
       const std::string kind = r.Text(0), onset = r.Text(1), report = r.Text(2);
       const int64_t n = r.Int(3);
+      if (kind == "suspected") {  // not on the curve until confirmed
+        out.suspected += n;
+        continue;
+      }
       const bool confirmed = kind == "confirmed";
       (confirmed ? out.confirmed : out.asymptomatic) += n;
       if (report == out.today) (confirmed ? out.new_confirmed : out.new_asymptomatic) += n;

@@ -36,6 +36,7 @@ inline constexpr int kCurveMaxDays = 366;
 struct EpidemicSummary {
   std::string today;  // the clock's date in Shanghai, YYYY-MM-DD
   int64_t confirmed = 0, asymptomatic = 0;
+  int64_t suspected = 0;  // from positive tests, awaiting confirmation
   int64_t new_confirmed = 0, new_asymptomatic = 0;  // reported today
   ContactCounts close, secondary, exposed;  // entries still on the list (not removed)
   // Every day from the earliest onset or report to the latest, days without cases
