@@ -9,7 +9,7 @@ import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-route
 import LoginView from './views/LoginView.vue'
 import { client } from './api'
 import { restore, session } from './state/session'
-import { TESTING_PAGE_PERMISSION, testingHome, type TestingPage } from './lib/testing'
+import { mayReadAreas, TESTING_PAGE_PERMISSION, testingHome, type TestingPage } from './lib/testing'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -82,7 +82,7 @@ router.beforeEach(async (to) => {
   const perms = session.me?.permissions
   if (to.name === 'home') {
     // A sampler's console is the scanner; everyone else starts on their own area.
-    if (testingHome(perms) === 'scan') return { name: 'testing-scan' }
+    if (!mayReadAreas(perms) && testingHome(perms)) return testingRoute(testingHome(perms)!)
     return areaRoute(session.me!.area_code)
   }
   const page = to.meta.testing as TestingPage | undefined
@@ -91,6 +91,9 @@ router.beforeEach(async (to) => {
     return home ? testingRoute(home) : areaRoute(session.me!.area_code)
   }
   const tab = to.name as AreaTab
+  if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms) && testingHome(perms)) {
+    return testingRoute(testingHome(perms)!)
+  }
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, session.me?.permissions)) {
     return areaRoute(typeof to.params.code === 'string' ? to.params.code : session.me!.area_code)
   }

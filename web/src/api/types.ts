@@ -526,7 +526,7 @@ export interface RoundDay {
 }
 
 export interface SiteLoad {
-  site_code: string
+  site: string
   name: string
   /** lanes × per_hour × opening hours. */
   capacity_per_day: number
@@ -543,31 +543,35 @@ export interface TubeCounts {
   positive: number
 }
 
-/** GET /rounds/{id}: the round and its progress. */
-export interface RoundProgress {
-  round: TestRound
-  city: RoundCoverage
+/** GET /rounds/{id}: the round, the coverage of the caller's node, and its progress. */
+export interface RoundProgress extends TestRound {
+  coverage: RoundCoverage
   days: RoundDay[]
   sites: SiteLoad[]
   tubes: TubeCounts
 }
 
 export interface TestSite {
+  id: number
   code: string
   name: string
-  area: string
+  area_code: string
   address: string
+  /** "08:00-20:00". */
   hours: string
   lanes: number
   per_hour: number
-  staff?: string[]
+  staff: string[]
+  created_at: string
 }
 
 export interface TestLab {
+  id: number
   code: string
   name: string
   address: string
   capacity_per_day: number
+  created_at: string
 }
 
 /** The state of a tube after a scan or a close. */
@@ -589,18 +593,18 @@ export interface SampleScan {
 export interface ScanReply {
   result: 'registered' | 'already'
   tube: TubeBrief
-  person_id: number
+  resident_id: number
 }
 
 export type TubeResultValue = 'negative' | 'positive' | 'invalid'
 
 export interface TubeMemberView {
-  person_id: number
-  /** Masked. */
+  resident_id: number
   name: string
+  /** Masked. */
+  phone: string
   sampled_at: string
-  unit_code?: string
-  household_code?: string
+  unit_code: string
 }
 
 export interface TestFollowup {
@@ -608,8 +612,10 @@ export interface TestFollowup {
   round_id: number
   tube: string
   reason: 'positive' | 'invalid'
-  person_id: number
+  resident_id: number
+  /** Added by GET /followups (not in a tube's follow-ups). */
   name?: string
+  phone?: string
   building_code: string
   unit_code: string
   status: 'open' | 'sampled' | 'closed'
@@ -624,7 +630,7 @@ export interface TestFollowup {
 export interface TubeDetail {
   barcode: string
   round_id: number
-  site_code: string
+  site: string
   kind: 'pool' | 'single' | 'retest'
   capacity: number
   members: TubeMemberView[]
@@ -633,16 +639,16 @@ export interface TubeDetail {
   box: string
   lab: string
   sent_at: string | null
-  result: '' | TubeResultValue
+  result: TubeResultValue | null
   ct: number | null
   resulted_at: string | null
   followups: TestFollowup[]
 }
 
 export interface DoorPerson {
-  person_id: number
-  /** Masked unless unmask=true was asked and allowed. */
+  resident_id: number
   name: string
+  /** Masked unless unmask=true was asked and allowed. */
   phone: string
   household_code: string
   /** Bedridden: sample at home (上门采样). */
@@ -657,6 +663,7 @@ export interface DoorUnit {
 
 /** GET /rounds/{id}/door-list?area=CODE: who in a building has not been sampled. */
 export interface DoorList {
+  round_id: number
   area_code: string
   name: string
   not_sampled: number
@@ -667,15 +674,20 @@ export interface DoorList {
 /** GET /plan: Dorfman's two-stage pooling for a prevalence. */
 export interface TestingPlan {
   prevalence: number
-  max_pool: number
   /** The best pool size (1: test everyone alone). */
-  k: number
+  best_pool_size: number
   tests_per_person: number
   individual_wins: boolean
   /** E(k) for k = 1..max_pool. */
-  curve: number[]
-  capacity: number
+  curve: PlanCurvePoint[]
+  lab_tests_per_day: number
   people_per_day: number
   population: number
+  /** 0 without lab capacity. */
   days_for_city: number
+}
+
+export interface PlanCurvePoint {
+  k: number
+  tests_per_person: number
 }

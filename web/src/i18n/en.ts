@@ -545,6 +545,7 @@ export default {
     members: 'Members ({n})',
     name: 'Name',
     personId: 'Person',
+    phone: 'Phone',
     sampledAt: 'Sampled',
     followups: 'Follow-ups (individual retest, home isolation)',
     retest: 'Individual retest',

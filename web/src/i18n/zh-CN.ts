@@ -545,6 +545,7 @@ export default {
     members: '管内人员（{n} 人）',
     name: '姓名',
     personId: '人员编号',
+    phone: '手机号',
     sampledAt: '采样时间',
     followups: '后续处置（单采复核、居家隔离）',
     retest: '单采复核',

@@ -3,9 +3,10 @@
 // (a tube barcode, then people's ID numbers until the tube is full), the planner's
 // slider and chart series. The server still decides; these only shape what is shown.
 import { ApiError } from '../api/client'
-import type { NewRound, RoundCoverage, RoundDue, ScanReply, TubeBrief } from '../api/types'
+import type { NewRound, PlanCurvePoint, RoundCoverage, RoundDue, ScanReply, TubeBrief } from '../api/types'
 import { ROUND_DUES } from '../api/types'
 
+export const AREA_READ = 'area.read'
 export const TESTING_READ = 'testing.read'
 export const TESTING_MANAGE = 'testing.manage'
 export const TESTING_SAMPLE = 'testing.sample'
@@ -23,6 +24,11 @@ export const TESTING_PAGE_PERMISSION: Record<TestingPage, string> = {
 
 export function testingPages(permissions: readonly string[] | undefined): TestingPage[] {
   return TESTING_PAGES.filter((p) => !!permissions?.includes(TESTING_PAGE_PERMISSION[p]))
+}
+
+/** Whether the area pages (tree, overview, …) are for this user: a sampler has only the scanner. */
+export function mayReadAreas(permissions: readonly string[] | undefined): boolean {
+  return !!permissions?.includes(AREA_READ)
 }
 
 /** The first testing page a user may open, null when none (no nav entry then). */
@@ -174,13 +180,18 @@ export function initialScanState(): ScanState {
 }
 
 const ID_NUMBER = /^\d{17}[\dX]$/
-const BARCODE = /^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$/
+/** The server's rule for a tube barcode: 1–32 letters, digits, '-' or '_'. */
+const BARCODE = /^[A-Za-z0-9_-]{1,32}$/
 /** Nearly an ID number (a misread or mistyped one): never taken for a tube while people are scanned. */
 const ID_LIKE = /^\d{14,18}[\dX]$/
 
-/** What a scanner types, cleaned: full-width characters folded, spaces dropped, upper case. */
+/**
+ * What a scanner types, cleaned: full-width characters folded, spaces dropped, and an
+ * ID number's check character upper-cased (barcodes keep their case).
+ */
 export function normalizeCode(raw: string): string {
-  return raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase()
+  const code = raw.normalize('NFKC').replace(/\s+/g, '')
+  return /^\d{17}x$/.test(code) ? code.toUpperCase() : code
 }
 
 export function isIdNumber(code: string): boolean {
@@ -189,6 +200,12 @@ export function isIdNumber(code: string): boolean {
 
 export function isBarcode(code: string): boolean {
   return BARCODE.test(code) && !ID_NUMBER.test(code)
+}
+
+/** An ID number, or something nearly one (14–19 digits), with its middle hidden; anything else as it is. */
+export function maskIdLike(code: string): string {
+  if (!/^\d{13,18}[\dX]$/.test(code)) return code
+  return `${code.slice(0, 6)}${'*'.repeat(code.length - 10)}${code.slice(-4)}`
 }
 
 export type ScanAction =
@@ -259,11 +276,12 @@ export function applyClosed(state: ScanState, brief: TubeBrief): ScanState {
   return { ...next, phase: 'tube', tube: { ...brief, closed: true } }
 }
 
-/** The problem+json detail and the first field it names; a network failure is a message key. */
+/** The problem+json detail and the first field it names ("body" names none); a network failure is a message key. */
 export function scanErrorText(e: unknown): { message: string; field?: string; local?: boolean } {
   if (e instanceof ApiError) {
     if (e.status === 0) return { message: 'error.network', local: true }
-    const field = e.errors[0]?.field || undefined
+    const named = e.errors[0]?.field
+    const field = named && named !== 'body' ? named : undefined
     const message = e.detail || e.errors[0]?.message || e.title || `HTTP ${e.status}`
     return { message, field }
   }
@@ -324,11 +342,11 @@ export interface PlanSeries {
 }
 
 /** The planner's chart: E(k) over k = 1..max, the best k marked, individual testing at 1. */
-export function planSeries(curve: readonly number[]): PlanSeries {
-  const pooled: PlanPoint[] = []
-  curve.forEach((e, i) => {
-    if (Number.isFinite(e)) pooled.push([i + 1, e])
-  })
+export function planSeries(curve: readonly PlanCurvePoint[]): PlanSeries {
+  const pooled: PlanPoint[] = curve
+    .filter((p) => Number.isInteger(p.k) && p.k >= 1 && Number.isFinite(p.tests_per_person))
+    .map((p): PlanPoint => [p.k, p.tests_per_person])
+    .sort((a, b) => a[0] - b[0])
   const ks = pooled.map((p) => p[0])
   let best: PlanPoint | null = null
   for (const p of pooled) if (!best || p[1] < best[1] - 1e-12) best = p

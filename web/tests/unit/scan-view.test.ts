@@ -18,6 +18,7 @@ vi.mock('../../src/api', () => ({
     rounds: vi.fn(async () => ({
       items: [
         { id: 3, name: 'Round 3', status: 'open', pool_size: 2 },
+        { id: 1, name: 'Round 1', status: 'open', pool_size: 10 },
         { id: 2, name: 'Round 2', status: 'closed', pool_size: 10 },
       ],
     })),
@@ -50,7 +51,7 @@ async function type(w: ReturnType<typeof mountView>, code: string) {
 const reply = (members: number, result: ScanReply['result'] = 'registered'): ScanReply => ({
   result,
   tube: { barcode: 'T100', members, capacity: 2, closed: false },
-  person_id: 40 + members,
+  resident_id: 40 + members,
 })
 
 beforeEach(() => {
@@ -65,7 +66,7 @@ describe('ScanView', () => {
     await flushPromises()
     expect(w.find('[data-test=scan-prompt]').text()).toBe('Scan a tube')
 
-    await type(w, 't100')
+    await type(w, 'T100')
     expect(w.find('[data-test=scan-fill]').text()).toBe('0/2')
     expect(w.find('[data-test=scan-prompt]').attributes('data-phase')).toBe('person')
 

@@ -11,7 +11,9 @@ import {
   coverageRatio,
   drillTarget,
   initialScanState,
+  maskIdLike,
   loadColor,
+  mayReadAreas,
   NO_COVERAGE_COLOR,
   parsePercent,
   planSeries,
@@ -35,7 +37,7 @@ const ID1 = '220102199001010015'
 const ID2 = '22010219851231002X'
 
 function reply(members: number, capacity = 3, result: ScanReply['result'] = 'registered', closed = false): ScanReply {
-  return { result, tube: { barcode: 'T0001', members, capacity, closed }, person_id: 100 + members }
+  return { result, tube: { barcode: 'T0001', members, capacity, closed }, resident_id: 100 + members }
 }
 
 describe('testing pages by permission', () => {
@@ -45,6 +47,9 @@ describe('testing pages by permission', () => {
     expect(testingPages(['testing.read', 'testing.sample'])).toEqual(['rounds', 'tube', 'plan', 'scan'])
     expect(testingPages(['area.read'])).toEqual([])
     expect(testingHome(['testing.sample'])).toBe('scan')
+    // A sampler has no area pages: the scanner is their console.
+    expect(mayReadAreas(['testing.sample'])).toBe(false)
+    expect(mayReadAreas(['area.read', 'testing.read'])).toBe(true)
     expect(testingHome(undefined)).toBeNull()
   })
 })
@@ -137,6 +142,9 @@ describe('scanner state machine', () => {
     expect(scanInput(s, ID1)).toEqual({ kind: 'invalid', code: ID1, messageKey: 'scan.needTubeFirst' })
     expect(scanInput(s, '  ')).toEqual({ kind: 'none' })
     expect(scanInput(s, '#')).toEqual({ kind: 'invalid', code: '#', messageKey: 'scan.badBarcode' })
+    expect(scanInput(s, 'x'.repeat(33)).kind).toBe('invalid')
+    // Barcodes keep their case (the server's are case-sensitive).
+    expect(scanInput(s, ' ab-1_C ')).toEqual({ kind: 'tube', barcode: 'ab-1_C' })
     const after = applyInvalid(s, ID1, 'scan.needTubeFirst')
     expect(after.phase).toBe('tube')
     expect(after.log[0]).toMatchObject({ kind: 'error', local: true, message: 'scan.needTubeFirst' })
@@ -152,6 +160,13 @@ describe('scanner state machine', () => {
     // A misread ID number (a digit short or long) is not taken for the next tube.
     expect(scanInput(s, '22010219900101001')).toEqual({ kind: 'invalid', code: '22010219900101001', messageKey: 'scan.badIdNumber' })
     expect(scanInput(s, '2201021990010100155')).toEqual({ kind: 'invalid', code: '2201021990010100155', messageKey: 'scan.badIdNumber' })
+  })
+
+  it('hides the middle of ID numbers, misread ones too, and leaves barcodes alone', () => {
+    expect(maskIdLike(ID2)).toBe('220102********002X')
+    expect(maskIdLike('22010219900101001')).toBe('220102*******1001')
+    expect(maskIdLike('T0001')).toBe('T0001')
+    expect(maskIdLike('12345')).toBe('12345')
   })
 
   it('shows the fill after each answer and asks for the next tube when it is full', () => {
@@ -189,6 +204,9 @@ describe('scanner state machine', () => {
     expect(s.log[0].field).toBe('tube')
     s = applyScanError(s, ID2, new NetworkError(new Error('offline')))
     expect(s.log[0]).toMatchObject({ message: 'error.network', local: true })
+    // A problem naming only the body names no field.
+    s = applyScanError(s, ID2, new ApiError(400, { detail: 'bad', errors: [{ field: 'body', message: 'bad' }] }))
+    expect(s.log[0].field).toBeUndefined()
   })
 
   it('goes to the next tube after a close and keeps the newest scans first, at most the log size', () => {
@@ -221,10 +239,10 @@ describe('planner', () => {
     expect(parsePercent('abc')).toBeNull()
     expect(parsePercent('150')).toBeNull()
   })
+  const dorfman = (p: number, max: number) =>
+    Array.from({ length: max }, (_, i) => ({ k: i + 1, tests_per_person: i === 0 ? 1 : 1 / (i + 1) + 1 - (1 - p) ** (i + 1) }))
   it('gives E(k) over k, the best k marked and individual testing at 1', () => {
-    const p = 0.01
-    const curve = Array.from({ length: 20 }, (_, i) => (i === 0 ? 1 : 1 / (i + 1) + 1 - (1 - p) ** (i + 1)))
-    const s = planSeries(curve)
+    const s = planSeries([...dorfman(0.01, 20)].reverse())
     expect(s.ks).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
     expect(s.pooled[0]).toEqual([1, 1])
     expect(s.best?.[0]).toBe(11) // Dorfman's optimum at 1 % is k = 11 (E ≈ 0.196)
@@ -233,10 +251,9 @@ describe('planner', () => {
     expect(s.yMax).toBeGreaterThanOrEqual(1)
   })
   it('marks k = 1 when individual testing wins, the smaller k on a tie', () => {
-    const p = 0.4
-    const curve = Array.from({ length: 5 }, (_, i) => (i === 0 ? 1 : 1 / (i + 1) + 1 - (1 - p) ** (i + 1)))
-    expect(planSeries(curve).best).toEqual([1, 1])
-    expect(planSeries([1, 0.5, 0.5]).best).toEqual([2, 0.5])
+    expect(planSeries(dorfman(0.4, 5)).best).toEqual([1, 1])
+    const tie = [1, 0.5, 0.5].map((e, i) => ({ k: i + 1, tests_per_person: e }))
+    expect(planSeries(tie).best).toEqual([2, 0.5])
     expect(planSeries([]).best).toBeNull()
     expect(planSeries([]).individual).toEqual([])
   })
