@@ -76,6 +76,9 @@ class Api : public ::testing::Test {
     user("hotline", "hotline_agent", "220100000000");
     user("throttled", "grid_worker", "220102000000");
     user("grid-yongji", "grid_worker", "220102001001");
+    user("sampler-yongji", "sampler", "220102001001");
+    user("sampler-xinfa", "sampler", "220103001001");
+    user("lab-tech", "lab_technician", "220100000000");
     server_ = new ServerProcess();
     // Every test calls from 127.0.0.1: a high address limit so their failed logins do not
     // lock each other out; a long first wait so a throttled test user stays throttled.

@@ -139,6 +139,18 @@ struct TestingPlanOptions {
   int64_t capacity = 0;    // lab tests a day (0: not given)
   int64_t population = 0;  // people to test (0: not given)
 };
+struct GenTestingRoundOptions {
+  std::string db = "sqlite:./tongchou.db";
+  uint64_t seed = 1;
+  std::string date;
+  int days = 1;
+  double coverage = 0.92;
+  int pool = 10;
+  bool no_results = false;
+};
+// `tongchou gen testing-round`: a realistic round on the generated city.
+int RunGenTestingRound(const GenTestingRoundOptions& o);
+
 // `tongchou testing plan`: Dorfman's best pool size and tests per person.
 int RunTestingPlan(const TestingPlanOptions& o);
 

@@ -11,9 +11,11 @@
 #include "gen/city.h"
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
+#include "gen/testing_round.h"
 #include "tracing/checkins.h"
 #include "tracing/epidemic.h"
 #include "registry/areas.h"
+#include "screening/screening.h"
 
 namespace tc::app {
 namespace {
@@ -65,12 +67,44 @@ Status Seed(store::Store& store, double scale) {
       {"kuancheng", "宽城区操作员", "area_operator", "220103000000"},
       {"grid01", "网格员01", "grid_worker", community.code},
       {"hotline", "12345坐席", "hotline_agent", "220100000000"},
+      {"sampler01", "采样员01", "sampler", community.code},
+      {"lab01", "检测机构01", "lab_technician", "220100000000"},
   };
   const audit::Actor by{"demo", ""};
   for (const auto& u : users) {
     TC_ASSIGN_OR_RETURN(auto area, areas.Get(u.area));
     TC_RETURN_IF_ERROR(accounts.CreateUser({u.username, u.display, kDemoPassword, u.role, area.code, area.path}, by)
                            .status());
+  }
+  // A mass-testing round sampled yesterday (results in, positive pools retested) and
+  // open through today, with sampler01 on the staff of grid01's community's site.
+  {
+    TC_ASSIGN_OR_RETURN(std::string last, tracing::LastCheckinDate(store));
+    TC_ASSIGN_OR_RETURN(Millis noon, ParseTime(last + "T12:00:00+08:00"));
+    // On the demo's clock, so the rows' times agree with the days it shows.
+    TC_ASSIGN_OR_RETURN(Millis offset, OffsetClock::OffsetToDate(last, NowMillis()));
+    const OffsetClock clock(offset);
+    TC_ASSIGN_OR_RETURN(auto sc, screening::Screening::Open(store, clock));
+    TC_ASSIGN_OR_RETURN(auto round, gen::GenerateTestingRound(store, *sc,
+                                                              {.date = DateShanghai(noon - 86'400'000),
+                                                               .days = 2,
+                                                               .seed = 1,
+                                                               .now = clock.Now()}));
+    std::fprintf(stderr, "demo testing round %lld: %lld of %lld sampled, %lld positive pools, %lld retests\n",
+                 static_cast<long long>(round.round_id), static_cast<long long>(round.sampled),
+                 static_cast<long long>(round.due), static_cast<long long>(round.positive_pools),
+                 static_cast<long long>(round.retests));
+    const std::vector<std::string> staff = {"sampler01"};
+    TC_RETURN_IF_ERROR(sc->SetSiteStaff("S" + community.code, staff, by).status());
+    // A resident's own account: someone of that community.
+    const int64_t resident = sc->FirstResidentUnder(community.code);
+    if (resident != 0) {
+      TC_RETURN_IF_ERROR(accounts
+                             .CreateUser({"resident01", "居民01", kDemoPassword, "resident", community.code,
+                                          community.path, resident},
+                                         by)
+                             .status());
+    }
   }
   return Status::Ok();
 }
@@ -105,7 +139,8 @@ int RunDemo(ServeOptions options, bool reset, double scale) {
     std::printf(
         "\nTongchou demo city (synthetic 长春市, scale %g) in %s\n"
         "  Open      %s  (API document: %sapi/v1/openapi.json)\n"
-        "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline, password: %s\n"
+        "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline / sampler01 / lab01 / resident01,\n"
+        "            password: %s\n"
         "  Today     %s in the demo (the day of its last check-in; the clock runs from there)\n"
         "  Stop with Ctrl-C.\n\n",
         scale, db.c_str(), url.c_str(), url.c_str(), kDemoPassword, today.empty() ? "the real day" : today.c_str());

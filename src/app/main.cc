@@ -203,6 +203,19 @@ int main(int argc, char** argv) {
     c->add_option("--db", trace.db, "Database URL");
   }
 
+  tc::app::GenTestingRoundOptions gen_round;
+  auto* gen_testing_round = gen_cmd->add_subcommand(
+      "testing-round", "A mass-testing round on the generated city: sites, labs, 90-95 % sampled through the day, "
+                       "tubes shipped and resulted, positive pools retested (true positives from the outbreak)");
+  gen_testing_round->add_option("--db", gen_round.db, "Database URL");
+  gen_testing_round->add_option("--seed", gen_round.seed, "Random seed");
+  gen_testing_round->add_option("--date", gen_round.date, "Sampling day YYYY-MM-DD (default: the day after the "
+                                                          "last check-in)");
+  gen_testing_round->add_option("--days", gen_round.days, "Days the round stays open")->check(CLI::Range(1, 31));
+  gen_testing_round->add_option("--coverage", gen_round.coverage, "Share sampled")->check(CLI::Range(0.01, 1.0));
+  gen_testing_round->add_option("--pool", gen_round.pool, "Pool size k")->check(CLI::Range(1, 20));
+  gen_testing_round->add_flag("--no-results", gen_round.no_results, "Sampling only: no shipments or results");
+
   tc::app::TestingPlanOptions plan;
   auto* testing_cmd = cli.add_subcommand("testing", "Mass nucleic-acid testing (核酸检测)");
   testing_cmd->require_subcommand(1);
@@ -241,6 +254,7 @@ int main(int argc, char** argv) {
     return RunGenCity(gen_options);
   }
   if (*testing_plan) return RunTestingPlan(plan);
+  if (*gen_testing_round) return RunGenTestingRound(gen_round);
   if (*gen_venues) return RunGenVenues(gen_tracing);
   if (*gen_checkins) {
     gen_tracing.progress = !gen_quiet;

@@ -2,7 +2,9 @@
 #include <cstdio>
 
 #include "app/app.h"
+#include "gen/testing_round.h"
 #include "screening/planning.h"
+#include "screening/screening.h"
 
 namespace tc::app {
 
@@ -33,6 +35,36 @@ int RunTestingPlan(const TestingPlanOptions& o) {
                   plan->days_for_city);
     }
   }
+  return 0;
+}
+
+int RunGenTestingRound(const GenTestingRoundOptions& o) {
+  auto store = OpenMigrated(o.db);
+  if (!store) return 1;
+  auto sc = screening::Screening::Open(*store, Clock::System());
+  if (!sc.ok()) {
+    std::fprintf(stderr, "tongchou gen testing-round: %s\n", sc.status().ToString().c_str());
+    return 1;
+  }
+  auto sum = gen::GenerateTestingRound(*store, **sc,
+                                       {.date = o.date, .days = o.days, .coverage = o.coverage, .pool_size = o.pool,
+                                        .seed = o.seed, .results = !o.no_results});
+  if (!sum.ok()) {
+    std::fprintf(stderr, "tongchou gen testing-round: %s\n", sum.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("round %lld: %lld due, %lld sampled (%.1f %%) onto %lld tubes at %lld new sites; %lld new labs\n",
+              static_cast<long long>(sum->round_id), static_cast<long long>(sum->due),
+              static_cast<long long>(sum->sampled), sum->due ? 100.0 * sum->sampled / sum->due : 0.0,
+              static_cast<long long>(sum->tubes), static_cast<long long>(sum->sites),
+              static_cast<long long>(sum->labs));
+  std::printf("results: %lld negative, %lld positive pools, %lld invalid; %lld follow-ups, %lld retests, "
+              "%lld individual positives\n",
+              static_cast<long long>(sum->negative), static_cast<long long>(sum->positive_pools),
+              static_cast<long long>(sum->invalid), static_cast<long long>(sum->followups),
+              static_cast<long long>(sum->retests), static_cast<long long>(sum->individual_positive));
+  std::printf("scans registered in %.1f s (%.0f a second); %.1f s in all\n", sum->register_seconds,
+              sum->register_seconds > 0 ? sum->sampled / sum->register_seconds : 0.0, sum->seconds);
   return 0;
 }
 

@@ -187,6 +187,21 @@ Result<std::unique_ptr<Screening>> Screening::Open(store::Store& store, const Cl
   return s;
 }
 
+int64_t Screening::FirstResidentUnder(std::string_view area_code) {
+  std::shared_lock lock(box_->mu);
+  const Engine& e = box_->engine;
+  auto it = e.area_by_code.find(std::string(area_code));
+  if (it == e.area_by_code.end()) return 0;
+  const std::string& prefix = e.areas[it->second].path;
+  int64_t best = 0;
+  for (size_t a = it->second; a < e.areas.size() && e.areas[a].path.starts_with(prefix); ++a) {
+    e.ForEachResidentOf(static_cast<uint32_t>(a), [&](uint32_t p) {
+      if (best == 0 || p < best) best = p;
+    });
+  }
+  return best;
+}
+
 int64_t Screening::PeopleLoaded() const {
   std::shared_lock lock(box_->mu);
   return box_->engine.people;

@@ -309,6 +309,8 @@ class Screening {
   // The path of an area node known to the engine (NotFound naming the code).
   Result<std::string> AreaPathOf(std::string_view area_code);
 
+  // The lowest-id resident living under an area (0: none), e.g. for a demo account.
+  int64_t FirstResidentUnder(std::string_view area_code);
   // Residents loaded, for logs.
   int64_t PeopleLoaded() const;
 
