@@ -95,8 +95,8 @@ async function setup({ api }) {
 /**
  * A testing round for the mass-testing scenarios: the demo's open round when it has
  * one, otherwise one started here over the nanguan district for the server's today.
- * A sampler account (only testing.sample) on the staff of a site (the demo's first, or
- * one set up here in the grid worker's community). Under that community, the way down
+ * A sampler account (only testing.sample) on the staff of a site: the demo's sampler01
+ * at its site, or one set up here in the grid worker's community. Under that community, the way down
  * to a building with people not yet sampled (the child with the most at each level).
  * Returns { round, site, sampler, building, path } with `path` the coverage nodes from
  * the community's children down to the building.
@@ -110,7 +110,9 @@ async function testingRound(api, admin, district, community) {
       name: 'e2e 全员核酸检测', areas: [district.code], starts_on: today, ends_on: today, pool_size: 10, due: 'residents',
     })
   }
-  let site = (await api.get(admin, '/api/v1/testing/sites')).items[0]
+  // The demo's sampler01 works at the site of the grid worker's community.
+  const sites = (await api.get(admin, '/api/v1/testing/sites')).items
+  let site = sites.find((x) => x.staff?.includes('sampler01')) ?? sites[0]
   if (!site) {
     // Sites stand under the node they serve; this one serves the grid worker's community.
     site = await api.post(admin, '/api/v1/testing/sites', {
@@ -124,9 +126,12 @@ async function testingRound(api, admin, district, community) {
       await api.post(admin, `/api/v1/testing/rounds/${round.id}/samples`, { site: site.code, tube: `E2E-P${Math.floor(i / 10)}`, person_id: r.id })
     }
   }
-  const sampler = 'e2e-sampler'
-  await api.post(admin, '/api/v1/users', { username: sampler, display_name: '采样员E2E', password: config.password, role: 'sampler', area_code: community.code })
-  site = await api.put(admin, `/api/v1/testing/sites/${site.code}/staff`, { usernames: [...new Set([...(site.staff ?? []), sampler])] })
+  let sampler = site.staff?.includes('sampler01') ? 'sampler01' : ''
+  if (!sampler) {
+    sampler = 'e2e-sampler'
+    await api.post(admin, '/api/v1/users', { username: sampler, display_name: '采样员E2E', password: config.password, role: 'sampler', area_code: community.code })
+    site = await api.put(admin, `/api/v1/testing/sites/${site.code}/staff`, { usernames: [...new Set([...(site.staff ?? []), sampler])] })
+  }
   const path = []
   let code = community.code
   for (let depth = 0; depth < 5; depth++) {
