@@ -88,7 +88,61 @@ async function setup({ api }) {
   const person = plain.find((r) => r.id_number && r.phone)
   assert.ok(person, 'the community has a resident with an ID number and a phone')
   const outbreak = await casesForTracing(api, admin, community, person)
-  return { api, admin, me, city, district, street, community, compound, person, outbreak }
+  const testing = await testingRound(api, admin, district, community)
+  return { api, admin, me, city, district, street, community, compound, person, outbreak, testing }
+}
+
+/**
+ * A testing round for the mass-testing scenarios: the demo's open round when it has
+ * one, otherwise one started here over the nanguan district for the server's today.
+ * A sampler account (only testing.sample) on the staff of a site: the demo's sampler01
+ * at its site, or one set up here in the grid worker's community. Under that community, the way down
+ * to a building with people not yet sampled (the child with the most at each level).
+ * Returns { round, site, sampler, building, path } with `path` the coverage nodes from
+ * the community's children down to the building.
+ */
+async function testingRound(api, admin, district, community) {
+  const today = (await api.get(null, '/api/v1/health')).time.slice(0, 10)
+  let round = (await api.get(admin, '/api/v1/testing/rounds')).items.find((r) => r.status === 'open')
+  const ours = !round
+  if (ours) {
+    round = await api.post(admin, '/api/v1/testing/rounds', {
+      name: 'e2e 全员核酸检测', areas: [district.code], starts_on: today, ends_on: today, pool_size: 10, due: 'residents',
+    })
+  }
+  // The demo's sampler01 works at the site of the grid worker's community.
+  const sites = (await api.get(admin, '/api/v1/testing/sites')).items
+  let site = sites.find((x) => x.staff?.includes('sampler01')) ?? sites[0]
+  if (!site) {
+    // Sites stand under the node they serve; this one serves the grid worker's community.
+    site = await api.post(admin, '/api/v1/testing/sites', {
+      code: 'E2E-S1', name: 'e2e 采样点', area: community.code, hours: '08:00-20:00', lanes: 2, per_hour: 120,
+    })
+  }
+  if (ours) {
+    // Our own round: some people sampled already, so the map and the days have colour.
+    const some = (await api.get(admin, `/api/v1/residents?area=${community.code}&limit=25`)).items
+    for (const [i, r] of some.entries()) {
+      await api.post(admin, `/api/v1/testing/rounds/${round.id}/samples`, { site: site.code, tube: `E2E-P${Math.floor(i / 10)}`, person_id: r.id })
+    }
+  }
+  let sampler = site.staff?.includes('sampler01') ? 'sampler01' : ''
+  if (!sampler) {
+    sampler = 'e2e-sampler'
+    await api.post(admin, '/api/v1/users', { username: sampler, display_name: '采样员E2E', password: config.password, role: 'sampler', area_code: community.code })
+    site = await api.put(admin, `/api/v1/testing/sites/${site.code}/staff`, { usernames: [...new Set([...(site.staff ?? []), sampler])] })
+  }
+  const path = []
+  let code = community.code
+  for (let depth = 0; depth < 5; depth++) {
+    const cov = await api.get(admin, `/api/v1/testing/rounds/${round.id}/coverage?area=${code}`)
+    if (cov.node.level === 'building') return { round, site, sampler, building: cov.node, path }
+    const next = [...cov.children].sort((a, b) => b.not_sampled - a.not_sampled)[0]
+    assert.ok(next && next.not_sampled > 0, `someone under ${code} is not yet sampled in round ${round.id}`)
+    path.push(next)
+    code = next.area_code
+  }
+  assert.fail(`no building under ${community.code}`)
 }
 
 /**
@@ -762,6 +816,153 @@ scenario('phone 390×844: tier chips and scores on cards, the recall curve', { d
   ])
   await noHorizontalScroll(page)
   await shot('phone-evaluation')
+})
+
+// ------------------------------------------------------------------ mass testing
+
+const TESTING_DOOR = /\/testing\/rounds\/\d+\/door\//
+
+scenario('mass testing: a round’s figures, the coverage map, a drill-down to a building’s door list', {}, async ({ page, shot, api, admin, community, testing }) => {
+  const { round, building, path } = testing
+  const progress = await api.get(admin, `/api/v1/testing/rounds/${round.id}`)
+  await loginOk(page, 'admin')
+  await page.locator('[data-test=nav-testing]').click()
+  await page.waitForURL(/\/testing\/rounds$/)
+  await page.locator(`[data-test=rounds] [data-id="${round.id}"]`).first().click()
+  await page.waitForURL(new RegExp(`/testing/rounds/${round.id}$`))
+  await assertText(page.locator('[data-test=round-name]'), round.name)
+  await assertText(page.locator('[data-test=round-due]'), nf('zh-CN').format(progress.coverage.due))
+  await assertText(page.locator('[data-test=round-sampled]'), nf('zh-CN').format(progress.coverage.sampled))
+  await page.locator('[data-test=testing-map] svg text').first().waitFor()
+  await page.locator('[data-test=round-days] svg').first().waitFor()
+  await shot('desktop-testing-round')
+
+  // Down from the grid worker's community: each click on a child drills one level;
+  // a building opens its door-knocking list.
+  await page.goto(`/testing/rounds/${round.id}?area=${community.code}`)
+  await assertText(page.locator('[data-test=coverage-node]'), community.name)
+  for (const node of path) {
+    await page.locator(`[data-test=coverage-children] [data-code="${node.area_code}"]`).first().click()
+    if (node.level !== 'building') await assertText(page.locator('[data-test=coverage-node]'), node.name)
+  }
+  await page.waitForURL(TESTING_DOOR)
+  assert.ok(page.url().endsWith(`/door/${building.area_code}`), page.url())
+  const list = await api.get(admin, `/api/v1/testing/rounds/${round.id}/door-list?area=${building.area_code}`)
+  const people = list.units.reduce((n, u) => n + u.people.length, 0)
+  await page.locator('[data-test=door-person]').first().waitFor()
+  assert.equal(await page.locator('[data-test=door-person]').count(), people)
+  await assertText(page.locator('[data-test=door-not-sampled]'), nf('zh-CN').format(list.not_sampled))
+  await shot('desktop-testing-door')
+})
+
+scenario('phone 390×844, testing: a grid worker opens a building’s door-knocking list by URL, exports it as CSV', { device: PHONE }, async ({ page, shot, api, testing }) => {
+  const { round, building } = testing
+  await loginOk(page, 'grid01')
+  await page.goto(`/testing/rounds/${round.id}/door/${building.area_code}`)
+  await assertText(page.locator('[data-test=door-name]'), building.name)
+  const token = await sessionToken(page)
+  const list = await api.get(token, `/api/v1/testing/rounds/${round.id}/door-list?area=${building.area_code}`)
+  const people = list.units.flatMap((u) => u.people)
+  assert.ok(people.length > 0, 'people not yet sampled')
+  await page.locator('[data-test=door-person]').first().waitFor()
+  assert.equal(await page.locator('[data-test=door-person]').count(), people.length)
+  assert.equal(await page.locator('[data-test=door-unit]').count(), list.units.filter((u) => u.people.length).length)
+  for (const phone of await page.locator('[data-test=door-person] .masked-text').allInnerTexts()) assert.match(phone, /\*/, 'phones masked')
+  assert.equal(await page.locator('[data-test=door-home-sampling]').count(), people.filter((p) => p.exempt).length)
+  await noHorizontalScroll(page)
+  await shot('phone-testing-door-list')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=door-export]').click()])
+  assert.match(download.suggestedFilename(), /\.csv$/)
+  const file = join(config.artifacts, `door-list-${building.area_code}.csv`)
+  await download.saveAs(file)
+  const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/)
+  assert.equal(lines.length, people.length + 1, 'a header and one line per person')
+})
+
+scenario('phone 390×844, testing: a sampler’s scanner registers a person from typed input + Enter and shows n/k', { device: PHONE }, async ({ page, shot, api, admin, testing }) => {
+  const { round, site, sampler, building } = testing
+  const list = await api.get(admin, `/api/v1/testing/rounds/${round.id}/door-list?area=${building.area_code}`)
+  const who = list.units.flatMap((u) => u.people).find((p) => !p.exempt)
+  const person = await api.get(admin, `/api/v1/residents/${who.resident_id}?unmask=true`)
+  const tube = `E2E${String(Date.now()).slice(-8)}`
+
+  // A sampler's console is the scanner: no area tree, their one site already picked.
+  await login(page, sampler)
+  await page.waitForURL(/\/testing\/scan$/)
+  assert.equal(await page.locator('[data-test=nav-toggle]').count(), 0, 'no area tree for a sampler')
+  const open = (await api.get(admin, '/api/v1/testing/rounds')).items.filter((r) => r.status === 'open')
+  if (open.length > 1) {
+    await page.locator('[data-test=scan-round]').click()
+    await page.locator('.el-select-dropdown__item', { hasText: round.name }).first().click()
+  }
+  await assertText(page.locator('[data-test=scan-site]'), site.name)
+  await assertText(page.locator('[data-test=scan-prompt]'), '扫描试管码')
+  // Focus is in the input: the scanner types straight in, each code ended by Enter.
+  await page.locator('input[name=scan-code]').waitFor()
+  await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'scan-code')
+  await page.keyboard.type(tube)
+  await page.keyboard.press('Enter')
+  await assertText(page.locator('[data-test=scan-prompt]'), '扫描身份证号')
+  await assertText(page.locator('[data-test=scan-fill]'), `0/${round.pool_size}`)
+  await page.keyboard.type(person.id_number)
+  await page.keyboard.press('Enter')
+  await assertText(page.locator('[data-test=scan-fill]'), `1/${round.pool_size}`)
+  await assertText(page.locator('[data-test=scan-entry]'), '已登记')
+  await page.keyboard.type(person.id_number)
+  await page.keyboard.press('Enter')
+  await assertText(page.locator('[data-test=scan-entry]'), '已在本管')
+  // A misread ID number is refused on the spot.
+  await page.keyboard.type(person.id_number.slice(0, 17))
+  await page.keyboard.press('Enter')
+  await assertText(page.locator('[data-test=scan-entry]'), '身份证号不完整')
+  await assertText(page.locator('[data-test=scan-fill]'), `1/${round.pool_size}`)
+  await noHorizontalScroll(page)
+  await shot('phone-testing-scan')
+  const detail = await api.get(admin, `/api/v1/testing/tubes/${tube}`)
+  assert.deepEqual(detail.members.map((m) => m.resident_id), [who.resident_id])
+  // The door list no longer has them.
+  const after = await api.get(admin, `/api/v1/testing/rounds/${round.id}/door-list?area=${building.area_code}`)
+  assert.ok(!after.units.flatMap((u) => u.people).some((p) => p.resident_id === who.resident_id), 'a sampled person leaves the door list')
+
+  // Closing the tube asks for the next one.
+  await page.locator('[data-test=scan-close-tube]').click()
+  await assertText(page.locator('[data-test=scan-prompt]'), '请扫描下一支试管')
+  assert.ok((await api.get(admin, `/api/v1/testing/tubes/${tube}`)).closed_at, 'the tube is closed')
+})
+
+scenario('testing, tube page: a tube’s members and times, found by barcode', {}, async ({ page, api, admin, testing }) => {
+  const { round, site, building } = testing
+  // A tube of our own (the scanner scenario's is closed; this one stays open).
+  const list = await api.get(admin, `/api/v1/testing/rounds/${round.id}/door-list?area=${building.area_code}`)
+  const who = list.units.flatMap((u) => u.people).find((p) => !p.exempt)
+  const tube = `E2ET${String(Date.now()).slice(-8)}`
+  await api.post(admin, `/api/v1/testing/rounds/${round.id}/samples`, { site: site.code, tube, person_id: who.resident_id })
+  await loginOk(page, 'admin')
+  await page.locator('[data-test=nav-testing]').click()
+  await page.locator('[data-test=testing-tabs] .el-tabs__item', { hasText: '试管查询' }).click()
+  await page.waitForURL(/\/testing\/tubes/)
+  await page.locator('input[name=tube-barcode]').fill(tube)
+  await page.locator('[data-test=tube-search-submit]').click()
+  await page.waitForURL(new RegExp(`/testing/tubes/${tube}$`))
+  await assertText(page.locator('[data-test=tube-barcode]'), tube)
+  await assertText(page.locator('[data-test=tube-fill]'), `1/${round.pool_size}`)
+  await assertText(page.locator('[data-test=tube-result]'), '待出结果')
+  assert.equal(await page.locator('[data-test=tube-members] tbody tr').count(), 1)
+  await assertText(page.locator('[data-test=tube-members] tbody tr'), who.name)
+})
+
+scenario('testing, pool planner: the best pool size for a typed prevalence, the curve with it marked', {}, async ({ page, shot, api, admin }) => {
+  const plan = await api.get(admin, '/api/v1/testing/plan?prevalence=0.01&max_pool=20')
+  await loginOk(page, 'admin')
+  await page.goto('/testing/plan')
+  const field = page.locator('input[name=prevalence]')
+  await field.fill('1')
+  await field.press('Enter')
+  await assertText(page.locator('[data-test=plan-best]'), `${plan.best_pool_size} 混 1`)
+  await page.waitForFunction((k) => document.querySelector('[data-test=plan-chart]')?.getAttribute('data-best') === String(k), plan.best_pool_size)
+  assert.equal(await page.locator('[data-test=plan-chart]').getAttribute('data-points'), '20')
+  await page.locator('[data-test=plan-chart] svg').waitFor()
+  await shot('desktop-testing-plan')
 })
 
 // --------------------------------------------------------------------------- main

@@ -39,6 +39,7 @@ import {
   ElRow,
   ElSelect,
   ElSkeleton,
+  ElSlider,
   ElSwitch,
   ElTable,
   ElTableColumn,
@@ -56,7 +57,7 @@ const components = [
   ElAlert, ElAside, ElAutocomplete, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider,
   ElContainer, ElDescriptions, ElDescriptionsItem, ElDialog, ElDrawer, ElDropdown, ElDropdownItem, ElDropdownMenu,
   ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElMain, ElOption, ElProgress, ElRadio, ElRadioButton, ElRadioGroup,
-  ElRow, ElSelect, ElSkeleton, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem,
+  ElRow, ElSelect, ElSkeleton, ElSlider, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem,
   ElTooltip, ElTree,
 ]
 

@@ -1,11 +1,15 @@
 // Routes: /login, and /area/:code/{overview,residents,coverage,cases,tracing} inside the
 // shell. A tab whose permission the user lacks is neither shown nor reachable (the guard
-// sends the user to the overview). The server falls back to index.html for any non-API
+// sends the user to the overview). Mass testing lives under /testing (rounds and a
+// round's coverage, a building's door list, tubes, the planner, the site scanner); each
+// page needs its permission (lib/testing.ts), and a user who may only scan starts on
+// the scanner. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
 import { client } from './api'
 import { restore, session } from './state/session'
+import { mayReadAreas, TESTING_PAGE_PERMISSION, testingHome, type TestingPage } from './lib/testing'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -35,6 +39,28 @@ export const router = createRouter({
         { path: 'area/:code/coverage', name: 'coverage', component: () => import('./views/CoverageView.vue') },
         { path: 'area/:code/cases', name: 'cases', component: () => import('./views/CasesView.vue') },
         { path: 'area/:code/tracing', name: 'tracing', component: () => import('./views/TracingView.vue') },
+        { path: 'testing', redirect: { name: 'testing-rounds' } },
+        {
+          path: 'testing/rounds',
+          name: 'testing-rounds',
+          component: () => import('./views/TestingView.vue'),
+          meta: { testing: 'rounds' },
+        },
+        {
+          path: 'testing/rounds/:id(\\d+)',
+          name: 'testing-round',
+          component: () => import('./views/TestingView.vue'),
+          meta: { testing: 'rounds' },
+        },
+        {
+          path: 'testing/rounds/:id(\\d+)/door/:area',
+          name: 'testing-door',
+          component: () => import('./views/DoorListView.vue'),
+          meta: { testing: 'rounds' },
+        },
+        { path: 'testing/tubes/:barcode?', name: 'testing-tube', component: () => import('./views/TubeView.vue'), meta: { testing: 'tube' } },
+        { path: 'testing/plan', name: 'testing-plan', component: () => import('./views/PlanView.vue'), meta: { testing: 'plan' } },
+        { path: 'testing/scan', name: 'testing-scan', component: () => import('./views/ScanView.vue'), meta: { testing: 'scan' } },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
@@ -53,13 +79,31 @@ router.beforeEach(async (to) => {
     if (hadToken) query.reason = 'expired'
     return { name: 'login', query }
   }
-  if (to.name === 'home') return areaRoute(session.me!.area_code)
+  const perms = session.me?.permissions
+  if (to.name === 'home') {
+    // A sampler's console is the scanner; everyone else starts on their own area.
+    if (!mayReadAreas(perms) && testingHome(perms)) return testingRoute(testingHome(perms)!)
+    return areaRoute(session.me!.area_code)
+  }
+  const page = to.meta.testing as TestingPage | undefined
+  if (page && !perms?.includes(TESTING_PAGE_PERMISSION[page])) {
+    const home = testingHome(perms)
+    return home ? testingRoute(home) : areaRoute(session.me!.area_code)
+  }
   const tab = to.name as AreaTab
+  if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms) && testingHome(perms)) {
+    return testingRoute(testingHome(perms)!)
+  }
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, session.me?.permissions)) {
     return areaRoute(typeof to.params.code === 'string' ? to.params.code : session.me!.area_code)
   }
   return true
 })
+
+/** The route of a testing page's entry (the navigation's tabs). */
+export function testingRoute(page: TestingPage): RouteLocationRaw {
+  return { name: `testing-${page}` }
+}
 
 /** The session was lost (401 or expiry): back to the login page, saying why. */
 export function onSessionLost(): void {

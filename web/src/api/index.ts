@@ -33,6 +33,17 @@ import type {
   TraceRun,
   Venue,
   VisitorsReport,
+  DoorList,
+  NewRound,
+  RoundCoverageReport,
+  RoundProgress,
+  SampleScan,
+  ScanReply,
+  TestRound,
+  TestSite,
+  TestingPlan,
+  TubeBrief,
+  TubeDetail,
 } from './types'
 
 export const client = new ApiClient({
@@ -40,6 +51,7 @@ export const client = new ApiClient({
 })
 
 const V1 = '/api/v1'
+const T = `${V1}/testing`
 const enc = encodeURIComponent
 
 export const api = {
@@ -101,6 +113,30 @@ export const api = {
   visitors: (code: string, q: VisitorsQuery) => client.get<VisitorsReport>(`${V1}/venues/${enc(code)}/visitors`, { ...q }),
   exportVisitors: (code: string, q: VisitorsQuery, format: 'csv' | 'xlsx'): Promise<Download> =>
     client.download(`${V1}/venues/${enc(code)}/visitors`, { ...q, after: undefined, limit: undefined, format }, `visitors-${code}.${format}`),
+
+  // Mass testing (docs/mass-testing.md).
+  plan: (q: PlanQuery) => client.get<TestingPlan>(`${T}/plan`, { ...q }),
+  testSites: () => client.get<{ items: TestSite[] }>(`${T}/sites`),
+  rounds: () => client.get<{ items: TestRound[] }>(`${T}/rounds`),
+  createRound: (r: NewRound) => client.post<TestRound>(`${T}/rounds`, r),
+  round: (id: number) => client.get<RoundProgress>(`${T}/rounds/${id}`),
+  closeRound: (id: number) => client.post<TestRound>(`${T}/rounds/${id}/close`),
+  roundCoverage: (id: number, area?: string) => client.get<RoundCoverageReport>(`${T}/rounds/${id}/coverage`, { area }),
+  doorList: (id: number, area: string) => client.get<DoorList>(`${T}/rounds/${id}/door-list`, { area }),
+  exportDoorList: (id: number, area: string, format: 'csv' | 'xlsx' = 'csv'): Promise<Download> =>
+    client.download(`${T}/rounds/${id}/door-list`, { area, format }, `door-list-${area}.${format}`),
+  scan: (round: number, s: SampleScan) => client.post<ScanReply>(`${T}/rounds/${round}/samples`, s),
+  closeTube: (barcode: string) => client.post<TubeBrief>(`${T}/tubes/${enc(barcode)}/close`),
+  tube: (barcode: string) => client.get<TubeDetail>(`${T}/tubes/${enc(barcode)}`),
+}
+
+export interface PlanQuery {
+  /** 0–1. */
+  prevalence: number
+  max_pool?: number
+  /** Lab tests a day; the server's labs' total when left out. */
+  capacity?: number
+  population?: number
 }
 
 export interface CaseQuery {

@@ -461,3 +461,233 @@ export interface Health {
   version: string
   time: string
 }
+
+// ---- Mass testing (核酸检测): rounds, tubes, coverage, door lists, planning ----
+// docs/mass-testing.md is the contract; times are RFC 3339 strings like everywhere.
+
+/** Who a round tests: the areas' residents, or the open entries of one contact tier. */
+export type RoundDue = 'residents' | 'close' | 'secondary' | 'exposed'
+export const ROUND_DUES: readonly RoundDue[] = ['residents', 'close', 'secondary', 'exposed']
+
+export interface TestRound {
+  id: number
+  name: string
+  areas: string[]
+  starts_on: string
+  ends_on: string
+  pool_size: number
+  due: RoundDue
+  status: 'open' | 'closed'
+  due_count: number
+  exempt_count: number
+  created_by: string
+  created_at: string
+  closed_at: string | null
+}
+
+export interface NewRound {
+  name: string
+  areas: string[]
+  starts_on: string
+  ends_on: string
+  pool_size: number
+  due: RoundDue
+}
+
+/** Counts of one area node in a round (GET /rounds/{id}/coverage). */
+export interface RoundCoverage {
+  area_code: string
+  name: string
+  level: Level | string
+  /** Residents due in the round. */
+  due: number
+  /** Of them, bedridden: sampled at home. */
+  exempt: number
+  /** Of the due, sampled (at a site or at home). */
+  sampled: number
+  /** Of the sampled, with a result. */
+  resulted: number
+  /** Due, not exempt, not yet sampled: the door-knocking list. */
+  not_sampled: number
+  /** Sampled but not due here (visitors, new residents). */
+  extra: number
+  positive_tubes: number
+}
+
+export interface RoundCoverageReport {
+  node: RoundCoverage
+  children: RoundCoverage[]
+}
+
+export interface RoundDay {
+  date: string
+  sampled: number
+  resulted: number
+}
+
+export interface SiteLoad {
+  site: string
+  name: string
+  /** lanes × per_hour × opening hours. */
+  capacity_per_day: number
+  sampled: number
+  tubes: number
+  open_tubes: number
+}
+
+export interface TubeCounts {
+  total: number
+  closed: number
+  shipped: number
+  resulted: number
+  positive: number
+}
+
+/** GET /rounds/{id}: the round, the coverage of the caller's node, and its progress. */
+export interface RoundProgress extends TestRound {
+  coverage: RoundCoverage
+  days: RoundDay[]
+  sites: SiteLoad[]
+  tubes: TubeCounts
+}
+
+export interface TestSite {
+  id: number
+  code: string
+  name: string
+  area_code: string
+  address: string
+  /** "08:00-20:00". */
+  hours: string
+  lanes: number
+  per_hour: number
+  staff: string[]
+  created_at: string
+}
+
+export interface TestLab {
+  id: number
+  code: string
+  name: string
+  address: string
+  capacity_per_day: number
+  created_at: string
+}
+
+/** The state of a tube after a scan or a close. */
+export interface TubeBrief {
+  barcode: string
+  members: number
+  capacity: number
+  closed: boolean
+}
+
+export interface SampleScan {
+  site: string
+  tube: string
+  id_number?: string
+  person_id?: number
+  close?: boolean
+}
+
+export interface ScanReply {
+  result: 'registered' | 'already'
+  tube: TubeBrief
+  resident_id: number
+}
+
+export type TubeResultValue = 'negative' | 'positive' | 'invalid'
+
+export interface TubeMemberView {
+  resident_id: number
+  name: string
+  /** Masked. */
+  phone: string
+  sampled_at: string
+  unit_code: string
+}
+
+export interface TestFollowup {
+  id: number
+  round_id: number
+  tube: string
+  reason: 'positive' | 'invalid'
+  resident_id: number
+  /** Added by GET /followups (not in a tube's follow-ups). */
+  name?: string
+  phone?: string
+  building_code: string
+  unit_code: string
+  status: 'open' | 'sampled' | 'closed'
+  isolation: 'home' | 'lifted'
+  retest_tube: string
+  outcome: '' | 'negative' | 'positive'
+  created_at: string
+  updated_at: string
+}
+
+/** GET /tubes/{barcode}. */
+export interface TubeDetail {
+  barcode: string
+  round_id: number
+  site: string
+  kind: 'pool' | 'single' | 'retest'
+  capacity: number
+  members: TubeMemberView[]
+  opened_at: string
+  closed_at: string | null
+  box: string
+  lab: string
+  sent_at: string | null
+  result: TubeResultValue | null
+  ct: number | null
+  resulted_at: string | null
+  followups: TestFollowup[]
+}
+
+export interface DoorPerson {
+  resident_id: number
+  name: string
+  /** Masked unless unmask=true was asked and allowed. */
+  phone: string
+  household_code: string
+  /** Bedridden: sample at home (上门采样). */
+  exempt: boolean
+}
+
+export interface DoorUnit {
+  unit_code: string
+  name: string
+  people: DoorPerson[]
+}
+
+/** GET /rounds/{id}/door-list?area=CODE: who in a building has not been sampled. */
+export interface DoorList {
+  round_id: number
+  area_code: string
+  name: string
+  not_sampled: number
+  home_sampling: number
+  units: DoorUnit[]
+}
+
+/** GET /plan: Dorfman's two-stage pooling for a prevalence. */
+export interface TestingPlan {
+  prevalence: number
+  /** The best pool size (1: test everyone alone). */
+  best_pool_size: number
+  tests_per_person: number
+  individual_wins: boolean
+  /** E(k) for k = 1..max_pool. */
+  curve: PlanCurvePoint[]
+  lab_tests_per_day: number
+  people_per_day: number
+  population: number
+  /** 0 without lab capacity. */
+  days_for_city: number
+}
+
+export interface PlanCurvePoint {
+  k: number
+  tests_per_person: number
+}

@@ -57,6 +57,19 @@ export async function selectArea(code: string): Promise<void> {
   }
 }
 
+/**
+ * The trail from the user's own node down to `code` (for pages that are not about the
+ * selected area, e.g. a testing round's drill-down); names come from the cache or are asked.
+ */
+export async function trailOf(code: string): Promise<TrailItem[]> {
+  const detail = await api.area(code)
+  rememberAreas([detail])
+  const codes = pathCodes(detail.path, session.me?.area_code ?? detail.code)
+  const missing = codes.filter((c) => !names.has(c))
+  rememberAreas(await Promise.all(missing.map((c) => api.area(c))))
+  return (codes.length ? codes : [detail.code]).map((c) => ({ code: c, name: areaName(c) }))
+}
+
 /** Reloads the counts of the current area in place (after a merge changes them). */
 export async function refreshArea(): Promise<void> {
   const code = areaState.code

@@ -31,7 +31,7 @@ function files(dir: string, ext: string): string[] {
 }
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/
-const ROLES = ['admin', 'commander', 'area_operator', 'grid_worker', 'hotline_agent', 'department_handler', 'enterprise_user', 'resident']
+const ROLES = ['admin', 'commander', 'area_operator', 'grid_worker', 'hotline_agent', 'department_handler', 'enterprise_user', 'resident', 'sampler', 'lab_technician']
 
 describe('message files', () => {
   it('have identical key sets in zh-CN and en', () => {
