@@ -112,7 +112,8 @@ class Engine {
   std::unordered_map<uint32_t, std::vector<uint32_t>> unit_extra;
 
   // Areas.
-  std::vector<AreaRec> areas;
+  std::vector<AreaRec> areas;  // sorted by path: a subtree is a run
+  std::vector<std::vector<uint32_t>> children;  // area index → its children's indexes
   std::unordered_map<std::string, uint32_t> area_by_code;
 
   // Sites and labs.

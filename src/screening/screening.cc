@@ -217,6 +217,8 @@ Status Screening::Load(const OpenOptions& options) {
         rec.parent = static_cast<int32_t>(it->second);
       }
       e.area_by_code.emplace(a.code, static_cast<uint32_t>(e.areas.size()));
+      if (rec.parent >= 0) e.children[rec.parent].push_back(static_cast<uint32_t>(e.areas.size()));
+      e.children.emplace_back();
       e.areas.push_back(std::move(rec));
     }));
     TC_ASSIGN_OR_RETURN(int64_t population, registry::CityPopulation(c));
@@ -567,48 +569,47 @@ Result<RoundProgress> Screening::Progress(int64_t round_id) {
 
 // ---- reads ----
 
-Result<CoverageReport> Screening::CoverageOf(int64_t round_id, std::string_view area_code) {
-  std::shared_lock lock(box_->mu);
-  const Engine& e = box_->engine;
+namespace {
+
+// A round and an area node of the engine, or NoSuch naming the missing one.
+struct RoundArea {
+  const RoundState* round = nullptr;
+  uint32_t area = 0;
+};
+Result<RoundArea> FindRoundArea(const Engine& e, int64_t round_id, std::string_view area_code) {
   auto it = e.rounds.find(round_id);
   if (it == e.rounds.end()) return NoSuch("testing round " + std::to_string(round_id));
   auto a = e.area_by_code.find(std::string(area_code));
   if (a == e.area_by_code.end()) return NoSuch("area " + std::string(area_code));
-  const RoundState& r = it->second;
+  return RoundArea{&it->second, a->second};
+}
+
+}  // namespace
+
+Result<CoverageReport> Screening::CoverageOf(int64_t round_id, std::string_view area_code) {
+  std::shared_lock lock(box_->mu);
+  const Engine& e = box_->engine;
+  TC_ASSIGN_OR_RETURN(RoundArea ra, FindRoundArea(e, round_id, area_code));
   CoverageReport out;
-  out.node = CoverageAt(e, r, static_cast<int32_t>(a->second));
-  // Children follow their parent in path order; skip each child's subtree.
-  const std::string& prefix = e.areas[a->second].path;
-  for (size_t i = a->second + 1; i < e.areas.size() && e.areas[i].path.starts_with(prefix);) {
-    if (e.areas[i].parent == static_cast<int32_t>(a->second)) {
-      out.children.push_back(CoverageAt(e, r, static_cast<int32_t>(i)));
-      const std::string& child = e.areas[i].path;
-      ++i;
-      while (i < e.areas.size() && e.areas[i].path.starts_with(child)) ++i;
-    } else {
-      ++i;
-    }
-  }
+  out.node = CoverageAt(e, *ra.round, static_cast<int32_t>(ra.area));
+  for (uint32_t child : e.children[ra.area]) out.children.push_back(CoverageAt(e, *ra.round, static_cast<int32_t>(child)));
   return out;
 }
 
 Result<DoorList> Screening::DoorListOf(int64_t round_id, std::string_view area_code) {
   std::shared_lock lock(box_->mu);
   const Engine& e = box_->engine;
-  auto it = e.rounds.find(round_id);
-  if (it == e.rounds.end()) return NoSuch("testing round " + std::to_string(round_id));
-  auto a = e.area_by_code.find(std::string(area_code));
-  if (a == e.area_by_code.end()) return NoSuch("area " + std::string(area_code));
-  const AreaRec& node = e.areas[a->second];
+  TC_ASSIGN_OR_RETURN(RoundArea ra, FindRoundArea(e, round_id, area_code));
+  const AreaRec& node = e.areas[ra.area];
   if (node.level != "building" && node.level != "unit" && node.level != "compound") {
     return FieldInvalid("area", "a door list is for a compound, building or unit; " + node.code + " is a " + node.level);
   }
-  const RoundState& r = it->second;
+  const RoundState& r = *ra.round;
   DoorList out;
   out.area_code = node.code;
   out.name = node.name;
   out.round_id = round_id;
-  for (size_t i = a->second; i < e.areas.size() && e.areas[i].path.starts_with(node.path); ++i) {
+  for (size_t i = ra.area; i < e.areas.size() && e.areas[i].path.starts_with(node.path); ++i) {
     if (e.areas[i].level != "unit") continue;
     DoorUnit unit{e.areas[i].code, e.areas[i].name, {}};
     e.ForEachResidentOf(static_cast<uint32_t>(i), [&](uint32_t p) {
