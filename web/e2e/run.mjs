@@ -965,6 +965,164 @@ scenario('testing, pool planner: the best pool size for a typed prevalence, the 
   await shot('desktop-testing-plan')
 })
 
+// ------------------------------------------- own results, lab results, hand-over
+
+/**
+ * People of the round not yet sampled, for scenarios that register their own tubes: from
+ * the end of a compound's door list, leaving out the building the other scenarios take
+ * their people from.
+ */
+async function unsampled(api, admin, testing, n) {
+  const { round, building, path } = testing
+  const area = path.find((p) => p.level === 'compound') ?? building
+  const list = async (code) => (await api.get(admin, `/api/v1/testing/rounds/${round.id}/door-list?area=${code}`)).units.flatMap((u) => u.people)
+  const taken = new Set((await list(building.area_code)).map((p) => p.resident_id))
+  const people = (await list(area.area_code)).filter((p) => !p.exempt && !taken.has(p.resident_id))
+  assert.ok(people.length >= n, `${n} people not yet sampled under ${area.area_code}`)
+  return people.slice(-n)
+}
+
+/** A tube of our own at the sampler's site with these people on it, closed unless told. */
+async function ownTube(api, admin, testing, prefix, people, { close = true } = {}) {
+  const { round, site } = testing
+  const tube = `${prefix}${String(Date.now()).slice(-8)}`
+  for (const p of people) await api.post(admin, `/api/v1/testing/rounds/${round.id}/samples`, { site: site.code, tube, person_id: p.resident_id })
+  if (close) await api.post(admin, `/api/v1/testing/tubes/${tube}/close`)
+  return tube
+}
+
+scenario('phone 390×844, my results: a resident lands on their own results, newest first, coloured by result', { device: PHONE }, async ({ page, shot, api }) => {
+  const token = await api.login('resident01')
+  const mine = await api.get(token, '/api/v1/testing/me')
+  assert.ok(mine.items.length > 0, 'the demo sampled resident01')
+  await login(page, 'resident01')
+  await page.waitForURL(/\/testing\/me$/)
+  assert.equal(await page.locator('[data-test=nav-toggle]').count(), 0, 'no area tree for a resident')
+  await page.locator('[data-test=my-item]').first().waitFor()
+  assert.equal(await page.locator('[data-test=my-item]').count(), mine.items.length)
+  const label = { negative: '阴性', positive: '阳性', invalid: '无效', pending: '待出结果' }
+  const newest = mine.items[0]
+  const key = newest.result ?? 'pending'
+  assert.equal(await page.locator('[data-test=my-latest]').getAttribute('data-result'), key)
+  await assertText(page.locator('[data-test=my-latest]'), label[key])
+  await assertText(page.locator('[data-test=my-item] [data-test=my-tube]'), newest.tube)
+  await assertText(page.locator('[data-test=my-item] [data-test=my-result]'), label[key])
+  const colour = await page.locator('[data-test=my-latest]').evaluate((el) => getComputedStyle(el).backgroundColor)
+  const expected = { negative: 'rgb(30, 142, 62)', positive: 'rgb(217, 48, 37)', pending: 'rgb(138, 146, 156)' }[key]
+  if (expected) assert.equal(colour, expected)
+  await noHorizontalScroll(page)
+  await shot('phone-my-results')
+  // The area pages are not theirs: an area URL brings them back here.
+  await page.goto('/area/220100000000/overview')
+  await page.waitForURL(/\/testing\/me$/)
+})
+
+scenario(
+  'lab results: a lab technician uploads a CSV with a good and a bad line, sees the report; a conflicting single result is refused',
+  { allow: [{ status: 409, path: '/api/v1/testing/results' }] },
+  async ({ page, shot, api, admin, testing }) => {
+    const tube = await ownTube(api, admin, testing, 'E2EL', await unsampled(api, admin, testing, 2))
+    const lab = (await api.get(admin, '/api/v1/testing/labs')).items[0]
+    await login(page, 'lab01')
+    await page.waitForURL(/\/testing\/lab$/)
+    // The template is made in the browser, with the headers lab systems export.
+    const [template] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=lab-template]').click()])
+    const templateFile = join(config.artifacts, 'results-template.csv')
+    await template.saveAs(templateFile)
+    assert.equal(readFileSync(templateFile, 'utf8').replace(/^\uFEFF/, '').trim(), '试管码,结果,CT值,检测机构,报告时间')
+
+    const csv = `试管码,结果,CT值,检测机构,报告时间\n${tube},阴性,,${lab.code},\nE2E-NEVER-SEEN,阳性,27.5,${lab.code},\n`
+    await page.locator('input[name=results-file]').setInputFiles({ name: 'lab-results.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await page.locator('[data-test=lab-report]').waitFor()
+    await assertText(page.locator('[data-test=lab-received]'), '2')
+    await assertText(page.locator('[data-test=lab-applied]'), '1')
+    await assertText(page.locator('[data-test=lab-rejected]'), '1')
+    assert.equal(await page.locator('[data-test=lab-summary]').getAttribute('data-tone'), 'warning')
+    const rows = page.locator('[data-test=lab-errors] tbody tr')
+    assert.equal(await rows.count(), 1)
+    await assertText(rows.first(), '3')
+    await assertText(rows.first(), '试管码')
+    await assertText(rows.first(), 'E2E-NEVER-SEEN')
+    await shot('desktop-lab-upload')
+    const detail = await api.get(admin, `/api/v1/testing/tubes/${tube}`)
+    assert.equal(detail.result, 'negative')
+
+    // By hand: a different result for the same tube is refused with the server's reason.
+    await page.locator('input[name=result-tube]').fill(tube)
+    await page.locator('[data-test=result-value] [data-value=positive]').click()
+    await page.locator('input[name=result-ct]').fill('30')
+    await page.locator('[data-test=result-submit]').click()
+    await page.locator('[data-test=result-refused]').waitFor()
+    assert.equal(await page.locator('[data-test=result-refused]').getAttribute('data-status'), '409')
+    await assertText(page.locator('[data-test=result-refused-detail]'), tube)
+    // The same result again changes nothing.
+    await page.locator('input[name=result-tube]').fill(tube)
+    await page.locator('[data-test=result-value] [data-value=negative]').click()
+    await page.locator('input[name=result-ct]').fill('')
+    await page.locator('[data-test=result-submit]').click()
+    await page.locator('[data-test=result-done][data-outcome=already]').waitFor()
+    assert.equal((await api.get(admin, `/api/v1/testing/tubes/${tube}`)).result, 'negative')
+  },
+)
+
+scenario(
+  'phone 390×844, hand-over: a sampler scans a closed and an open tube into a box, the open one is refused by the server, the box goes to the lab',
+  // GET /testing/labs refuses a sampler (reported to the lead): the page then takes the lab's code typed.
+  { device: PHONE, allow: [{ status: 403, path: '/api/v1/testing/labs' }, { status: 422, path: '/api/v1/testing/shipments' }] },
+  async ({ page, shot, api, admin, testing }) => {
+    const [a, b] = await unsampled(api, admin, testing, 2)
+    const closed = await ownTube(api, admin, testing, 'E2EC', [a])
+    const open = await ownTube(api, admin, testing, 'E2EO', [b], { close: false })
+    const lab = (await api.get(admin, '/api/v1/testing/labs')).items[0]
+    const box = `E2E-BOX-${String(Date.now()).slice(-6)}`
+    await login(page, testing.sampler)
+    await page.waitForURL(/\/testing\/scan$/)
+    await page.locator('[data-test=testing-tabs] .el-tabs__item', { hasText: '转运交接' }).click()
+    await page.waitForURL(/\/testing\/ship$/)
+    await page.locator('input[name=ship-box]').fill(box)
+    const typed = page.locator('input[name=ship-lab]')
+    await page.locator('[data-test=ship-lab], [data-test=ship-lab-code]').first().waitFor()
+    if (await typed.count()) {
+      await typed.fill(lab.code)
+    } else {
+      await page.locator('[data-test=ship-lab]').click()
+      await page.locator('.el-select-dropdown__item', { hasText: lab.name }).first().click()
+    }
+    // Tubes come from the scanner: a code and Enter each.
+    await page.locator('input[name=ship-code]').click()
+    await page.keyboard.type(closed)
+    await page.keyboard.press('Enter')
+    await page.locator(`[data-test=ship-tube][data-barcode="${closed}"][data-status=ready]`).waitFor()
+    await page.keyboard.type(open)
+    await page.keyboard.press('Enter')
+    await page.locator(`[data-test=ship-tube][data-barcode="${open}"][data-status=warning]`).waitFor()
+    await page.keyboard.type(closed)
+    await page.keyboard.press('Enter')
+    await assertText(page.locator('[data-test=ship-notice]'), '已在箱内')
+    assert.equal(await page.locator('[data-test=ship-tube]').count(), 2)
+
+    // The server refuses the box for the open tube and names it (tubes[1]).
+    await page.locator('[data-test=ship-submit]').click()
+    await page.locator(`[data-test=ship-tube][data-barcode="${open}"][data-status=error]`).waitFor()
+    await assertText(page.locator(`[data-test=ship-tube][data-barcode="${open}"] [data-test=ship-tube-text]`), 'still open')
+    await page.locator('[data-test=ship-refused]').waitFor()
+    assert.equal((await api.get(admin, `/api/v1/testing/tubes/${closed}`)).box, '', 'nothing shipped while a tube is refused')
+    await noHorizontalScroll(page)
+    await shot('phone-ship-refused')
+
+    await page.locator(`[data-test=ship-tube][data-barcode="${open}"] .remove`).click()
+    await page.locator('[data-test=ship-submit]').click()
+    await page.locator('[data-test=ship-done]').waitFor()
+    await assertText(page.locator('[data-test=ship-done]'), box)
+    assert.equal(await page.locator('[data-test=ship-tube]').count(), 0)
+    const sent = await api.get(admin, `/api/v1/testing/tubes/${closed}`)
+    assert.equal(sent.box, box)
+    assert.equal(sent.lab, lab.code)
+    assert.ok(sent.sent_at, 'handed over')
+    await shot('phone-ship-done')
+  },
+)
+
 // --------------------------------------------------------------------------- main
 
 if (!existsSync(config.binary)) {

@@ -2,14 +2,16 @@
 // shell. A tab whose permission the user lacks is neither shown nor reachable (the guard
 // sends the user to the overview). Mass testing lives under /testing (rounds and a
 // round's coverage, a building's door list, tubes, the planner, the site scanner); each
-// page needs its permission (lib/testing.ts), and a user who may only scan starts on
-// the scanner. The server falls back to index.html for any non-API
+// page needs its permission (lib/testing.ts). A user without the area pages starts on
+// their first testing page: a sampler on the scanner, a lab technician on the results
+// page, a resident on their own results; an account with no page at all lands on
+// /welcome, which says so. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
 import { client } from './api'
 import { restore, session } from './state/session'
-import { mayReadAreas, TESTING_PAGE_PERMISSION, testingHome, type TestingPage } from './lib/testing'
+import { mayReadAreas, testingHome, testingPageAllowed, type TestingPage } from './lib/testing'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -61,6 +63,10 @@ export const router = createRouter({
         { path: 'testing/tubes/:barcode?', name: 'testing-tube', component: () => import('./views/TubeView.vue'), meta: { testing: 'tube' } },
         { path: 'testing/plan', name: 'testing-plan', component: () => import('./views/PlanView.vue'), meta: { testing: 'plan' } },
         { path: 'testing/scan', name: 'testing-scan', component: () => import('./views/ScanView.vue'), meta: { testing: 'scan' } },
+        { path: 'testing/ship', name: 'testing-ship', component: () => import('./views/ShipView.vue'), meta: { testing: 'ship' } },
+        { path: 'testing/lab', name: 'testing-lab', component: () => import('./views/LabView.vue'), meta: { testing: 'lab' } },
+        { path: 'testing/me', name: 'testing-me', component: () => import('./views/MyResultsView.vue'), meta: { testing: 'me' } },
+        { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
@@ -79,23 +85,20 @@ router.beforeEach(async (to) => {
     if (hadToken) query.reason = 'expired'
     return { name: 'login', query }
   }
-  const perms = session.me?.permissions
-  if (to.name === 'home') {
-    // A sampler's console is the scanner; everyone else starts on their own area.
-    if (!mayReadAreas(perms) && testingHome(perms)) return testingRoute(testingHome(perms)!)
-    return areaRoute(session.me!.area_code)
-  }
+  const me = session.me!
+  const perms = me.permissions
+  const home = testingHome(perms, me)
+  // Without the area pages: the first testing page, or /welcome when there is none.
+  const start: RouteLocationRaw = home ? testingRoute(home) : { name: 'welcome' }
+  const landing = mayReadAreas(perms) ? areaRoute(me.area_code) : start
+  if (to.name === 'home') return landing
+  if (to.name === 'welcome') return mayReadAreas(perms) || home ? landing : true
   const page = to.meta.testing as TestingPage | undefined
-  if (page && !perms?.includes(TESTING_PAGE_PERMISSION[page])) {
-    const home = testingHome(perms)
-    return home ? testingRoute(home) : areaRoute(session.me!.area_code)
-  }
+  if (page && !testingPageAllowed(page, perms, me)) return home ? testingRoute(home) : landing
   const tab = to.name as AreaTab
-  if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms) && testingHome(perms)) {
-    return testingRoute(testingHome(perms)!)
-  }
-  if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, session.me?.permissions)) {
-    return areaRoute(typeof to.params.code === 'string' ? to.params.code : session.me!.area_code)
+  if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
+  if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
+    return areaRoute(typeof to.params.code === 'string' ? to.params.code : me.area_code)
   }
   return true
 })

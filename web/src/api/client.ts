@@ -58,6 +58,13 @@ export interface Download {
   filename: string
 }
 
+export interface SendOptions {
+  query?: Query
+  body?: unknown
+  raw?: { body: string; contentType: string }
+  auth?: boolean
+}
+
 const SESSION_KEY = 'tongchou.session'
 
 /** Builds `path?k=v&…`, leaving out empty values and joining arrays with commas. */
@@ -148,7 +155,11 @@ export class ApiClient {
     return this.request<T>('POST', path, { body })
   }
 
-  async request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; auth?: boolean } = {}): Promise<T> {
+  /**
+   * `body` is sent as JSON; `raw` sends a text body as it is with its own Content-Type
+   * (the bulk routes take CSV or NDJSON).
+   */
+  async request<T>(method: string, path: string, opts: SendOptions = {}): Promise<T> {
     const res = await this.send(method, path, opts)
     if (res.status === 204) return undefined as T
     const text = await res.text()
@@ -162,7 +173,7 @@ export class ApiClient {
     return { blob, filename: filenameFromDisposition(res.headers.get('Content-Disposition'), fallbackName) }
   }
 
-  private async send(method: string, path: string, opts: { query?: Query; body?: unknown; auth?: boolean }): Promise<Response> {
+  private async send(method: string, path: string, opts: SendOptions): Promise<Response> {
     const auth = opts.auth ?? true
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (auth) {
@@ -175,7 +186,10 @@ export class ApiClient {
       headers.Authorization = `Bearer ${this.session!.token}`
     }
     let body: string | undefined
-    if (opts.body !== undefined) {
+    if (opts.raw) {
+      headers['Content-Type'] = opts.raw.contentType
+      body = opts.raw.body
+    } else if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json'
       body = JSON.stringify(opts.body)
     }

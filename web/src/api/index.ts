@@ -42,8 +42,14 @@ import type {
   TestRound,
   TestSite,
   TestingPlan,
+  TestLab,
   TubeBrief,
   TubeDetail,
+  MyResults,
+  NewShipment,
+  NewTubeResult,
+  ResultReport,
+  ShipmentReply,
 } from './types'
 
 export const client = new ApiClient({
@@ -128,6 +134,13 @@ export const api = {
   scan: (round: number, s: SampleScan) => client.post<ScanReply>(`${T}/rounds/${round}/samples`, s),
   closeTube: (barcode: string) => client.post<TubeBrief>(`${T}/tubes/${enc(barcode)}/close`),
   tube: (barcode: string) => client.get<TubeDetail>(`${T}/tubes/${enc(barcode)}`),
+  labs: () => client.get<{ items: TestLab[] }>(`${T}/labs`),
+  ship: (s: NewShipment) => client.post<ShipmentReply>(`${T}/shipments`, s),
+  reportResult: (r: NewTubeResult) => client.post<ResultReport>(`${T}/results`, r),
+  /** A lab's file as it is: CSV (text/csv) or NDJSON (application/x-ndjson). */
+  reportResults: (text: string, contentType: string) =>
+    client.request<ResultReport>('POST', `${T}/results/bulk`, { raw: { body: text, contentType } }),
+  myResults: () => client.get<MyResults>(`${T}/me`),
 }
 
 export interface PlanQuery {

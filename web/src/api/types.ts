@@ -63,6 +63,8 @@ export interface User {
   role: string
   area_code: string
   permissions: string[]
+  /** The resident this account belongs to (a resident's own account), null for staff. */
+  resident_id?: number | null
 }
 
 export interface Me extends User {
@@ -690,4 +692,67 @@ export interface TestingPlan {
 export interface PlanCurvePoint {
   k: number
   tests_per_person: number
+}
+
+// ---- Lab results, shipments, a person's own results ----
+
+/** One result (POST /testing/results); `ct` optional. */
+export interface NewTubeResult {
+  tube: string
+  result: TubeResultValue
+  ct?: number
+  lab?: string
+  at?: string
+}
+
+export interface LineError {
+  /** The line of the file (1 = the first line, the CSV header included). */
+  line: number
+  /** The field it is about ('' for the whole line). */
+  field: string
+  message: string
+}
+
+/** What POST /testing/results and /results/bulk answer. */
+export interface ResultReport {
+  received: number
+  applied: number
+  already: number
+  rejected: number
+  /** Positive or invalid pools among the applied: their members go on retest. */
+  positive_tubes: number
+  /** Follow-ups created (one per member of those pools). */
+  followups: number
+  errors: LineError[]
+}
+
+/** POST /testing/shipments: closed tubes handed to a lab in a box (转运). */
+export interface NewShipment {
+  box: string
+  lab: string
+  tubes: string[]
+  handed_over_at?: string
+}
+
+export interface ShipmentReply {
+  box: string
+  lab: string
+  /** Tubes in the box. */
+  tubes: number
+}
+
+/** One of a person's results, newest first (GET /testing/me, /testing/residents/{id}/results). */
+export interface PersonResult {
+  round_id: number
+  round: string
+  tube: string
+  kind: 'pool' | 'single' | 'retest'
+  sampled_at: string | null
+  result: TubeResultValue | null
+  resulted_at: string | null
+}
+
+export interface MyResults {
+  resident_id: number
+  items: PersonResult[]
 }

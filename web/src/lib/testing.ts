@@ -10,20 +10,44 @@ export const AREA_READ = 'area.read'
 export const TESTING_READ = 'testing.read'
 export const TESTING_MANAGE = 'testing.manage'
 export const TESTING_SAMPLE = 'testing.sample'
+export const TESTING_RESULT = 'testing.result'
 
-export type TestingPage = 'rounds' | 'tube' | 'plan' | 'scan'
-export const TESTING_PAGES: readonly TestingPage[] = ['rounds', 'tube', 'plan', 'scan']
+/**
+ * The testing pages, in tab order: rounds, tubes, the planner (testing.read); the
+ * scanner and the box hand-over (testing.sample); the lab's results (testing.result);
+ * and a resident's own results ('me').
+ */
+export type TestingPage = 'rounds' | 'tube' | 'plan' | 'scan' | 'ship' | 'lab' | 'me'
+export const TESTING_PAGES: readonly TestingPage[] = ['rounds', 'tube', 'plan', 'scan', 'ship', 'lab', 'me']
 
-/** The permission a testing page needs (the API refuses its calls without it). */
-export const TESTING_PAGE_PERMISSION: Record<TestingPage, string> = {
+/** The permission a testing page needs (the API refuses its calls without it); 'me' needs a resident's account instead. */
+export const TESTING_PAGE_PERMISSION: Record<Exclude<TestingPage, 'me'>, string> = {
   rounds: TESTING_READ,
   tube: TESTING_READ,
   plan: TESTING_READ,
   scan: TESTING_SAMPLE,
+  ship: TESTING_SAMPLE,
+  lab: TESTING_RESULT,
 }
 
-export function testingPages(permissions: readonly string[] | undefined): TestingPage[] {
-  return TESTING_PAGES.filter((p) => !!permissions?.includes(TESTING_PAGE_PERMISSION[p]))
+/** Who is asking, as far as the pages care (the session's user). */
+export interface PageUser {
+  role?: string
+  resident_id?: number | null
+}
+
+/** Own results are for a resident's account, and for any account linked to a resident. */
+export function hasOwnResults(user: PageUser | null | undefined): boolean {
+  return user?.role === 'resident' || !!user?.resident_id
+}
+
+export function testingPageAllowed(page: TestingPage, permissions: readonly string[] | undefined, user?: PageUser | null): boolean {
+  if (page === 'me') return hasOwnResults(user)
+  return !!permissions?.includes(TESTING_PAGE_PERMISSION[page])
+}
+
+export function testingPages(permissions: readonly string[] | undefined, user?: PageUser | null): TestingPage[] {
+  return TESTING_PAGES.filter((p) => testingPageAllowed(p, permissions, user))
 }
 
 /** Whether the area pages (tree, overview, …) are for this user: a sampler has only the scanner. */
@@ -32,8 +56,8 @@ export function mayReadAreas(permissions: readonly string[] | undefined): boolea
 }
 
 /** The first testing page a user may open, null when none (no nav entry then). */
-export function testingHome(permissions: readonly string[] | undefined): TestingPage | null {
-  return testingPages(permissions)[0] ?? null
+export function testingHome(permissions: readonly string[] | undefined, user?: PageUser | null): TestingPage | null {
+  return testingPages(permissions, user)[0] ?? null
 }
 
 // ------------------------------------------------------------------ coverage

@@ -171,3 +171,17 @@ describe('downloads', () => {
     expect(filenameFromDisposition('attachment', 'x.csv')).toBe('x.csv')
   })
 })
+
+describe('raw bodies', () => {
+  it('sends a CSV or NDJSON body as it is, with its own Content-Type and the token', async () => {
+    const { client, calls } = setup([json(200, { received: 1 })])
+    client.setSession('tok-1', '2026-11-24T00:00:00+08:00')
+    const csv = '试管码,结果\nT1,阴性\n'
+    const r = await client.request<{ received: number }>('POST', '/api/v1/testing/results/bulk', { raw: { body: csv, contentType: 'text/csv; charset=utf-8' } })
+    expect(r.received).toBe(1)
+    const headers = calls[0].init.headers as Record<string, string>
+    expect(headers['Content-Type']).toBe('text/csv; charset=utf-8')
+    expect(headers.Authorization).toBe('Bearer tok-1')
+    expect(calls[0].init.body).toBe(csv)
+  })
+})

@@ -19,11 +19,40 @@ describe('testing pages', () => {
     for (const p of TESTING_PAGES) {
       const name = (testingRoute(p) as { name: string }).name
       expect(byName.get(name)?.meta.testing, name).toBe(p)
-      expect(TESTING_PAGE_PERMISSION[p]).toMatch(/^testing\./)
+      // Every page but a resident's own results needs a testing permission.
+      if (p !== 'me') expect(TESTING_PAGE_PERMISSION[p]).toMatch(/^testing\./)
     }
     // The door list opened by URL belongs to the rounds page (testing.read).
     expect(router.resolve('/testing/rounds/4/door/220102001001001').name).toBe('testing-door')
     expect(router.resolve('/testing/rounds/4/door/220102001001001').meta.testing).toBe('rounds')
     expect(router.resolve('/testing/tubes/T0001').params.barcode).toBe('T0001')
+  })
+})
+
+describe('where a login lands', () => {
+  async function landing(user: { role: string; permissions: string[]; resident_id?: number | null }, path = '/') {
+    const { router } = await import('../../src/router')
+    const { session } = await import('../../src/state/session')
+    session.me = { id: 1, username: 'u', display_name: 'U', area_code: '220102001001', area: {} as never, ...user }
+    await router.push(path)
+    return router.currentRoute.value
+  }
+
+  it('sends a resident to their own results, a lab technician to the lab page, a sampler to the scanner', async () => {
+    expect((await landing({ role: 'resident', permissions: [], resident_id: 7 })).name).toBe('testing-me')
+    // Not linked yet: still their page (it says so), never the area pages they cannot read.
+    expect((await landing({ role: 'resident', permissions: [] }, '/area/220102001001/overview')).name).toBe('testing-me')
+    expect((await landing({ role: 'lab_technician', permissions: ['testing.result'] })).name).toBe('testing-lab')
+    expect((await landing({ role: 'sampler', permissions: ['testing.sample'] })).name).toBe('testing-scan')
+    expect((await landing({ role: 'sampler', permissions: ['testing.sample'] }, '/testing/lab')).name).toBe('testing-scan')
+    expect((await landing({ role: 'sampler', permissions: ['testing.sample'] }, '/testing/ship')).name).toBe('testing-ship')
+  })
+
+  it('sends an account with no page at all to /welcome, and staff to their area', async () => {
+    expect((await landing({ role: 'enterprise_user', permissions: [] })).name).toBe('welcome')
+    expect((await landing({ role: 'enterprise_user', permissions: [] }, '/testing/me')).name).toBe('welcome')
+    expect((await landing({ role: 'grid_worker', permissions: ['area.read', 'testing.read', 'testing.sample'] })).name).toBe('overview')
+    expect((await landing({ role: 'grid_worker', permissions: ['area.read', 'testing.read'] }, '/welcome')).name).toBe('overview')
+    expect((await landing({ role: 'grid_worker', permissions: ['area.read', 'testing.read'] }, '/testing/me')).name).toBe('testing-rounds')
   })
 })

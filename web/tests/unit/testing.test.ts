@@ -43,14 +43,25 @@ function reply(members: number, capacity = 3, result: ScanReply['result'] = 'reg
 describe('testing pages by permission', () => {
   it('shows rounds, tubes and the planner with testing.read and the scanner with testing.sample', () => {
     expect(testingPages(['testing.read'])).toEqual(['rounds', 'tube', 'plan'])
-    expect(testingPages(['testing.sample'])).toEqual(['scan'])
-    expect(testingPages(['testing.read', 'testing.sample'])).toEqual(['rounds', 'tube', 'plan', 'scan'])
+    expect(testingPages(['testing.sample'])).toEqual(['scan', 'ship'])
+    expect(testingPages(['testing.read', 'testing.sample'])).toEqual(['rounds', 'tube', 'plan', 'scan', 'ship'])
+    expect(testingPages(['testing.result'])).toEqual(['lab'])
+    expect(testingHome(['testing.result'])).toBe('lab')
     expect(testingPages(['area.read'])).toEqual([])
     expect(testingHome(['testing.sample'])).toBe('scan')
     // A sampler has no area pages: the scanner is their console.
     expect(mayReadAreas(['testing.sample'])).toBe(false)
     expect(mayReadAreas(['area.read', 'testing.read'])).toBe(true)
     expect(testingHome(undefined)).toBeNull()
+  })
+
+  it('gives a resident their own results, and any account linked to a resident too', () => {
+    expect(testingPages([], { role: 'resident', resident_id: 42 })).toEqual(['me'])
+    // Not linked: the page still opens, and says so.
+    expect(testingHome([], { role: 'resident', resident_id: null })).toBe('me')
+    expect(testingPages(['testing.read'], { role: 'grid_worker', resident_id: 7 })).toEqual(['rounds', 'tube', 'plan', 'me'])
+    expect(testingPages(['testing.read'], { role: 'grid_worker', resident_id: null })).toEqual(['rounds', 'tube', 'plan'])
+    expect(testingHome([], { role: 'enterprise_user' })).toBeNull()
   })
 })
 
