@@ -103,8 +103,11 @@ TEST_F(TestingApi, ARoundFromSitesToResultsWithWhoMaySeeWhat) {
   ASSERT_EQ(own_tube.status, 200) << own_tube.raw;
   EXPECT_EQ(own_tube.body["members"].size(), 2u);
   EXPECT_EQ(own_tube.body["members"][0]["phone"], "138****5678") << "phones masked";
-  // A sampler cannot read coverage (no testing.read).
+  // A sampler cannot read coverage (no testing.read), but sees the labs to hand tubes to.
   ExpectProblem(Call("GET", r + "/coverage", sy), 403);
+  auto labs = Call("GET", "/api/v1/testing/labs", sy);
+  ASSERT_EQ(labs.status, 200) << labs.raw;
+  EXPECT_EQ(labs.body["items"][0]["code"], "LAB-1");
 
   // Bulk from a site that lost its network: NDJSON with a bad line; the resend changes nothing.
   const std::string ndjson = "{\"site\":\"XF-01\",\"tube\":\"X-0001\",\"id_number\":\"" + kNanguanId2 + "\",\"close\":true}\n" +
@@ -186,7 +189,9 @@ TEST_F(TestingApi, ARoundFromSitesToResultsWithWhoMaySeeWhat) {
                            {"area_code", "220102001001"}, {"resident_id", zhang}}
                           .dump());
   ASSERT_EQ(account.status, 201) << account.raw;
-  auto mine = Call("GET", "/api/v1/testing/me", Login("zhang-self"));
+  const std::string self = Login("zhang-self");
+  EXPECT_EQ(Call("GET", "/api/v1/auth/me", self).body["resident_id"], zhang);
+  auto mine = Call("GET", "/api/v1/testing/me", self);
   ASSERT_EQ(mine.status, 200) << mine.raw;
   EXPECT_EQ(mine.body["resident_id"], zhang);
   ASSERT_EQ(mine.body["items"].size(), 2u);

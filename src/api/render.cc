@@ -12,6 +12,7 @@ nlohmann::json PrincipalJson(const auth::Principal& p) {
           {"display_name", p.display_name},
           {"role", auth::RoleName(p.role)},
           {"area_code", p.area_code},
+          {"resident_id", p.resident_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(p.resident_id)},
           {"permissions", perms}};
 }
 

@@ -254,9 +254,10 @@ void Api::AddTestingRoutes() {
               });
   router_.Add("GET", "/api/v1/testing/labs",
               {.summary = "Labs (检测机构) and their daily capacity", .tag = "testing", .access = Access::kLoggedIn},
-              [&sc, read, result](Context& ctx) -> Result<Reply> {
-                if (!ctx.principal().Can(read) && !ctx.principal().Can(result)) {
-                  return PermissionDenied("needs testing.read or testing.result");
+              [&sc, read, result, sample](Context& ctx) -> Result<Reply> {
+                const auto& p = ctx.principal();
+                if (!p.Can(read) && !p.Can(result) && !p.Can(sample)) {
+                  return PermissionDenied("needs testing.read, testing.result or testing.sample");
                 }
                 TC_ASSIGN_OR_RETURN(auto labs, sc.Labs());
                 json items = json::array();
