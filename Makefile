@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
   libcli11-dev libsodium-dev libxlsxwriter-dev libgtest-dev libgmock-dev postgresql
 
-.PHONY: all deps configure build test demo format clean bench-registry bench-tracing bench-tiers web deps-test
+.PHONY: all deps configure build test demo format clean bench-registry bench-tracing bench-tiers bench-testing web deps-test
 
 # The web console's end-to-end tests drive Debian's Chromium; the fonts make the
 # Chinese in their screenshots legible. The fuzz tests build with clang and its
@@ -80,6 +80,13 @@ bench-tracing: build
 	@BUILD=$(abspath $(BUILD)) bench/tracing.sh --scale $(TRACE_SCALE) $(BENCH_ARGS)
 # Contact tiers against dose-model outbreaks' ground truth (docs/contact-tiers.md):
 # 2 sources × 3 seeds on a city at TIERS_SCALE with 14 days of check-ins.
+# Mass testing (src/screening) against SQLite and PostgreSQL: a whole-city round in
+# bulk, registrations over HTTP from 500 connections to `tongchou serve`, results,
+# fan-out, coverage, door lists, own results (docs/benchmarks.md). The city is
+# TESTING_SCALE (generated into build/bench-testing once, or give BENCH_ARGS=--city FILE).
+TESTING_SCALE ?= 1.0
+bench-testing: build
+	@BUILD=$(abspath $(BUILD)) bench/testing.sh --scale $(TESTING_SCALE) $(BENCH_ARGS)
 TIERS_SCALE ?= 0.05
 bench-tiers: build
 	@BUILD=$(abspath $(BUILD)) bench/tiers_eval.sh --scale $(TIERS_SCALE) $(BENCH_ARGS)

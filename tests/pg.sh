@@ -2,6 +2,8 @@
 # Starts or stops the throwaway PostgreSQL server the tests use.
 #   tests/pg.sh start ENVFILE   initdb into a fresh temp folder, start on a free port,
 #                               write TC_PG_URL=... (an admin URL) into ENVFILE
+#                               (env: TC_PG_FSYNC=on|off, default off; TC_PG_MAX_CONNECTIONS,
+#                               default 200)
 #   tests/pg.sh stop ENVFILE    stop that server and remove its folder
 # PostgreSQL refuses to run as root, so as root the server runs as user postgres.
 set -euo pipefail
@@ -25,7 +27,7 @@ start)
   for attempt in $(seq 1 20); do
     port=$(( 20000 + (RANDOM % 20000) ))
     if as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses='' -c fsync=${TC_PG_FSYNC:-off} -c max_connections=200" start >/dev/null 2>&1; then
+        -o "-p $port -k $dir -c listen_addresses='' -c fsync=${TC_PG_FSYNC:-off} -c max_connections=${TC_PG_MAX_CONNECTIONS:-200}" start >/dev/null 2>&1; then
       printf "TC_PG_URL='postgresql://postgres@/postgres?host=%s&port=%s'\nTC_PG_DIR='%s'\n" "$dir" "$port" "$dir" >"$envfile"
       echo "pg.sh: PostgreSQL $(basename "$(dirname "$bindir")") on socket $dir port $port"
       exit 0
