@@ -167,7 +167,15 @@ void Screening::WriteScanJobs(std::span<void* const> raw_jobs) {
   Staged st;
   uint32_t next_id = static_cast<uint32_t>(e.tubes.size());
   std::vector<EngineBox::Job*> jobs;
-  for (void* j : raw_jobs) jobs.push_back(static_cast<EngineBox::Job*>(j));
+  size_t total = 0;
+  for (void* j : raw_jobs) {
+    jobs.push_back(static_cast<EngineBox::Job*>(j));
+    total += jobs.back()->scans.size();
+  }
+  st.tubes.reserve(total / 4 + 8);
+  st.new_barcodes.reserve(total / 4 + 8);
+  st.sampled.reserve(total);
+  st.samples.reserve(total);
 
   for (EngineBox::Job* job : jobs) {
     ScanReport& rep = job->report;
@@ -622,11 +630,31 @@ ResultReport Screening::Report(std::span<const TubeResult> results, const audit:
 
   std::vector<int64_t> followup_ids(new_followups.size(), 0);
   Status s = store_.Tx([&](store::Conn& c) -> Status {
-    for (const Applied& a : applied) {
-      TC_RETURN_IF_ERROR(c.Exec("UPDATE test_tubes SET result = ?, ct = ?, resulted_at = ?, result_by = ?, "
-                                "lab_id = ? WHERE id = ?",
-                                {std::string(ResultName(a.result)), a.ct, a.at, by.name, a.lab_id, int64_t{a.tube}})
-                             .status());
+    // Many tubes per statement (a VALUES list joined to the table), the same SQL on
+    // both stores; a result batch from a lab is hundreds of thousands of tubes.
+    constexpr size_t kChunk = 200;
+    for (size_t i = 0; i < applied.size(); i += kChunk) {
+      const size_t n = std::min(kChunk, applied.size() - i);
+      std::string sql = "WITH v(id, result, ct, at, lab) AS (VALUES ";
+      store::Params params;
+      params.reserve(n * 5 + 1);
+      for (size_t k = 0; k < n; ++k) {
+        const Applied& a = applied[i + k];
+        sql += k ? ", " : "";
+        sql += "(CAST(? AS BIGINT), ?, CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT), CAST(? AS BIGINT))";
+        params.emplace_back(int64_t{a.tube});
+        params.emplace_back(std::string(ResultName(a.result)));
+        params.emplace_back(a.ct);
+        params.emplace_back(a.at);
+        params.emplace_back(a.lab_id);
+      }
+      sql += ") UPDATE test_tubes SET result = v.result, ct = v.ct, resulted_at = v.at, lab_id = v.lab, "
+             "result_by = ? FROM v WHERE test_tubes.id = v.id";
+      params.emplace_back(by.name);
+      TC_ASSIGN_OR_RETURN(auto done, c.Exec(sql, params));
+      if (done.affected != static_cast<int64_t>(n)) {
+        return Internal("results: " + std::to_string(done.affected) + " of " + std::to_string(n) + " tubes updated");
+      }
     }
     for (size_t i = 0; i < new_followups.size(); ++i) {
       const auto& f = new_followups[i];
