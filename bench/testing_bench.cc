@@ -22,7 +22,12 @@
 //   bench/testing.sh [--scale 0.01] [--city FILE] [--no-http] [--no-peers]
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <spawn.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -805,6 +810,167 @@ Concurrent RunConcurrent(const Workload& w, int threads, double seconds, double 
   return out;
 }
 
+// Phase 2 for ours, over HTTP: the same calls, schedule and latency clock as
+// RunConcurrent, but every connection driven by one client thread on epoll (500
+// threads with blocking clients spent more of the two cores switching than the server
+// spent serving).
+Concurrent RunEpoll(const Workload& w, int conns, double seconds, double rate, int part, uint16_t port,
+                    const std::string& target, const std::string& token) {
+  struct Conn {
+    int fd = -1;
+    size_t from = 0, to = 0, i = 0;  // its people: held_out[from, to), the next one i
+    int64_t k = 0;                   // calls sent
+    std::string site, out, in;
+    size_t sent = 0;
+    bool busy = false;
+    SteadyClock::time_point t0;
+  };
+  const size_t chunk = w.held_out.size() / conns;
+  if (chunk == 0) Die("too few held-out people for " + std::to_string(conns) + " connections");
+  std::vector<Conn> cs(conns);
+  const int ep = epoll_create1(0);
+  for (int t = 0; t < conns; ++t) {
+    Conn& c = cs[t];
+    c.from = c.i = t * chunk + part * (chunk / 2);
+    c.to = c.from + chunk / 2;
+    c.site = SiteCode(w, w.areas[w.people[w.held_out[c.from]].unit].community);
+    c.fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) Die("connect: " + std::string(strerror(errno)));
+    int one = 1;
+    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u32 = static_cast<uint32_t>(t);
+    epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &ev);
+  }
+  std::vector<double> lat;
+  lat.reserve(1 << 20);
+  int64_t done = 0, errors = 0;
+  std::string first_error;
+  const auto start = SteadyClock::now() + std::chrono::milliseconds(20);
+  const auto deadline = start + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  const double period_s = rate > 0 ? conns / rate : 0;
+  auto due = [&](const Conn& c, int t, SteadyClock::time_point now) {
+    if (rate <= 0) return now;
+    const double at_s = period_s * (static_cast<double>(c.k) + static_cast<double>(t) / conns);
+    return start + std::chrono::microseconds(static_cast<int64_t>(at_s * 1e6));
+  };
+  auto flush = [&](Conn& c, int t) {
+    while (c.sent < c.out.size()) {
+      const ssize_t n = write(c.fd, c.out.data() + c.sent, c.out.size() - c.sent);
+      if (n < 0) {
+        if (errno != EAGAIN) Die("write: " + std::string(strerror(errno)));
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLOUT;
+        ev.data.u32 = static_cast<uint32_t>(t);
+        epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
+        return;
+      }
+      c.sent += static_cast<size_t>(n);
+    }
+  };
+  int busy = 0;
+  std::vector<epoll_event> events(conns);
+  for (;;) {
+    const auto now = SteadyClock::now();
+    auto next_wake = deadline;
+    bool pending = now < start;  // a call still to send
+    for (int t = 0; t < conns; ++t) {
+      Conn& c = cs[t];
+      if (c.busy || c.i >= c.to || now < start) continue;
+      const auto when = due(c, t, now);
+      if (when >= deadline || now >= deadline) continue;
+      pending = true;
+      if (when > now) {
+        next_wake = std::min(next_wake, when);
+        continue;
+      }
+      const uint32_t person = w.held_out[c.i];
+      const std::string tube = "H" + std::to_string(part) + "-" + std::to_string(t) + "-" +
+                               std::to_string((c.i - c.from) / kPool);
+      nlohmann::json body = {{"site", c.site}, {"tube", tube}, {"id_number", std::string(w.people[person].id_number, 18)}};
+      const std::string text = body.dump();
+      c.out = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+              "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) + "\r\n\r\n" +
+              text;
+      c.sent = 0;
+      c.in.clear();
+      c.busy = true;
+      c.t0 = when;
+      ++c.k;
+      ++busy;
+      flush(c, t);
+    }
+    if (busy == 0 && !pending) break;
+    int timeout_ms = 1;
+    if (busy == 0 && next_wake > now) {
+      timeout_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(next_wake - now).count());
+      timeout_ms = std::clamp(timeout_ms, 0, 50);
+    }
+    if (now < start) timeout_ms = 1;
+    const int n = epoll_wait(ep, events.data(), conns, timeout_ms);
+    for (int e = 0; e < n; ++e) {
+      const int t = static_cast<int>(events[e].data.u32);
+      Conn& c = cs[t];
+      if (events[e].events & EPOLLOUT) {
+        flush(c, t);
+        if (c.sent == c.out.size()) {
+          epoll_event ev{};
+          ev.events = EPOLLIN;
+          ev.data.u32 = static_cast<uint32_t>(t);
+          epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
+        }
+      }
+      if (!(events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) continue;
+      char buf[16384];
+      for (;;) {
+        const ssize_t r = read(c.fd, buf, sizeof buf);
+        if (r > 0) {
+          c.in.append(buf, static_cast<size_t>(r));
+          continue;
+        }
+        if (r == 0) Die("the server closed a connection");
+        if (errno == EAGAIN) break;
+        Die("read: " + std::string(strerror(errno)));
+      }
+      const size_t head = c.in.find("\r\n\r\n");
+      if (!c.busy || head == std::string::npos) continue;
+      std::string lower = c.in.substr(0, head);
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const size_t cl = lower.find("content-length:");
+      const size_t length = cl == std::string::npos ? 0 : std::strtoull(lower.c_str() + cl + 15, nullptr, 10);
+      if (c.in.size() < head + 4 + length) continue;
+      const int status = std::atoi(c.in.c_str() + 9);
+      lat.push_back(bench::Millis(c.t0));
+      if (status == 201) {
+        ++done;
+      } else {
+        ++errors;
+        if (first_error.empty()) first_error = std::to_string(status) + " " + c.in.substr(head + 4, length);
+      }
+      c.in.erase(0, head + 4 + length);
+      c.busy = false;
+      --busy;
+      ++c.i;
+    }
+  }
+  const double elapsed = Seconds(start);
+  for (Conn& c : cs) close(c.fd);
+  close(ep);
+  Concurrent out;
+  out.done = done;
+  out.errors = errors;
+  out.per_s = static_cast<double>(done) / elapsed;
+  out.latency = Percentiles(std::move(lat));
+  out.first_error = first_error;
+  return out;
+}
+
 void PrintConcurrent(const std::string& who, const char* how, const Concurrent& r, int connections, double seconds) {
   std::printf("phase 2 %s, %s: %lld registrations from %d connections in %.0f s: %.0f/s, p50 %.2f ms, p99 %.2f ms, "
               "%lld errors%s%s\n",
@@ -936,7 +1102,7 @@ int main(int argc, char** argv) {
   size_t batch = 100'000, result_batch = 10'000, results = 1'000'000, fanouts = 200, doors = 200, lookups = 10'000;
   int hold_out = 16, connections = 500, server_threads = 64, repeats = 100, peer_repeats = 3;
   double http_seconds = 20, http_rate = 5000;
-  bool no_http = false, no_peers = false, keep = false;
+  bool no_http = false, no_peers = false, keep = false, thread_client = false;
   uint64_t seed = 1;
   cli.add_option("--scale", scale, "City size (1.0 = 9.07 M residents) when generating it");
   cli.add_option("--city", city, "The city's SQLite file (kept as it is; default WORK/city-SCALE.db, generated if absent)");
@@ -957,6 +1123,8 @@ int main(int argc, char** argv) {
   cli.add_option("--repeats", repeats, "Runs of our coverage query");
   cli.add_option("--peer-repeats", peer_repeats, "Runs of each peer's coverage query");
   cli.add_flag("--no-http", no_http, "Skip phase 2");
+  cli.add_flag("--thread-client", thread_client,
+               "Phase 2 for ours from a thread per connection (blocking clients) instead of one epoll thread");
   cli.add_flag("--no-peers", no_peers, "Ours only");
   cli.add_flag("--keep", keep, "Keep the run's database copies");
   cli.add_option("--seed", seed, "Random seed");
@@ -1128,10 +1296,17 @@ int main(int argc, char** argv) {
       if (r->status != 201) return std::to_string(r->status) + " " + r->body;
       return std::string();
     };
+    if (!thread_client) {
+      ours.sat = RunEpoll(w, connections, http_seconds, 0, 0, server.port, target, token);
+      PrintConcurrent("ours (epoll client)", "saturated", ours.sat, connections, http_seconds);
+      ours.paced = RunEpoll(w, connections, http_seconds, http_rate, 1, server.port, target, token);
+      PrintConcurrent("ours (epoll client)", "paced", ours.paced, connections, http_seconds);
+    } else {
     ours.sat = RunConcurrent(w, connections, http_seconds, 0, 0, setup, one);
     PrintConcurrent("ours", "saturated", ours.sat, connections, http_seconds);
     ours.paced = RunConcurrent(w, connections, http_seconds, http_rate, 1, setup, one);
     PrintConcurrent("ours", "paced", ours.paced, connections, http_seconds);
+    }
     StopServer(server);
     ours.has_http = true;
     if (!keep) std::filesystem::remove(serve_db), std::filesystem::remove(serve_db + "-wal"),
