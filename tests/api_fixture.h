@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -23,6 +24,16 @@ inline constexpr const char* kPassword = "test-password-1";
 inline int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// The Shanghai date (YYYY-MM-DD) of Unix milliseconds.
+inline std::string ShanghaiDate(int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000 + 8 * 3600);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
 }
 
 // One server for the whole suite, on a database prepared through the CLI.

@@ -13,15 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Date(int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000 + 8 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 class TestingApi : public Api {
  protected:
   int64_t ResidentId(const std::string& admin, const std::string& id_number) {
@@ -63,7 +54,7 @@ TEST_F(TestingApi, ARoundFromSitesToResultsWithWhoMaySeeWhat) {
   ExpectProblem(outside, 422);
   EXPECT_EQ(ErrorFields(outside), std::set<std::string>{"area"});
 
-  const std::string today = Date(NowMs());
+  const std::string today = ShanghaiDate(NowMs());
   auto round = Call("POST", "/api/v1/testing/rounds", admin,
                     json{{"name", "全员核酸第1轮"}, {"areas", {"220100000000"}}, {"starts_on", today},
                          {"ends_on", today}, {"pool_size", 2}}

@@ -11,15 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string ShanghaiDate(int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000 + 8 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 TEST_F(Api, TracingCheckinsCaseRunContactListStatuses) {
   auto ResidentId = [](const std::string& admin, const std::string& id_number) -> int64_t {
     auto r = Call("GET", "/api/v1/residents?id_number=" + id_number, admin);

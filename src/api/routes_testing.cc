@@ -487,10 +487,8 @@ void Api::AddTestingRoutes() {
                 json followups = json::array();
                 if (p.Can(read)) {
                   TC_ASSIGN_OR_RETURN(auto list, sc.Followups({.scope_path = "/", .round_id = tube.round_id,
-                                                               .limit = 1000}));
-                  for (const auto& f : list) {
-                    if (f.tube == tube.barcode || f.retest_tube == tube.barcode) followups.push_back(FollowupJson(f));
-                  }
+                                                               .tube = tube.barcode, .limit = 1000}));
+                  for (const auto& f : list) followups.push_back(FollowupJson(f));
                 }
                 return JsonReply({{"barcode", tube.barcode},
                                   {"round_id", tube.round_id},

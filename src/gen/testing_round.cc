@@ -123,13 +123,12 @@ Result<TestingRoundSummary> GenerateTestingRound(store::Store& store, screening:
   const int64_t tubes_needed = population / std::max(1, o.pool_size) + 1;
   const int64_t labs = std::max<int64_t>(1, (tubes_needed + kLabCapacity - 1) / kLabCapacity);
   std::vector<std::string> lab_codes;
+  TC_ASSIGN_OR_RETURN(auto existing_labs, sc.Labs());
   for (int64_t l = 0; l < labs; ++l) {
     lab_codes.push_back("LAB" + Pad(l + 1, 3));
-    if (sc.Labs().ok()) {
-      auto existing = sc.Labs();
-      if (std::any_of(existing->begin(), existing->end(), [&](const auto& x) { return x.code == lab_codes.back(); })) {
-        continue;
-      }
+    if (std::any_of(existing_labs.begin(), existing_labs.end(),
+                    [&](const auto& x) { return x.code == lab_codes.back(); })) {
+      continue;  // a second round on the same city reuses the labs
     }
     TC_RETURN_IF_ERROR(sc.CreateLab({.code = lab_codes.back(),
                                      .name = "检测机构 " + Pad(l + 1, 3),

@@ -690,6 +690,11 @@ Result<std::vector<Followup>> Screening::Followups(const FollowupQuery& q) {
     sql += " AND f.status = ?";
     params.emplace_back(q.status);
   }
+  if (!q.tube.empty()) {
+    sql += " AND (t.barcode = ? OR f.retest_tube = ?)";
+    params.emplace_back(q.tube);
+    params.emplace_back(q.tube);
+  }
   sql += " ORDER BY f.id LIMIT ?";
   params.emplace_back(int64_t{std::clamp(q.limit, 1, 1000)});
   return store_.ReadAll<Followup>(sql, params, [](const store::Row& r) {

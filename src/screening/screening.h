@@ -185,6 +185,7 @@ struct FollowupQuery {
   std::string scope_path;  // the caller's node: buildings under it
   int64_t round_id = 0;
   std::string status;      // "" = any
+  std::string tube;        // "" = any; else the pooled tube or the retest tube
   int64_t after_id = 0;
   int limit = 100;
 };

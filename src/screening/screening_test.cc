@@ -259,6 +259,8 @@ TEST_P(ScreeningTest, APositivePoolPutsEveryMemberOnRetestIsolationAndADoorTask)
   ASSERT_EQ(b2->size(), 1u);
   EXPECT_EQ((*b2)[0].person_id, f_);
 
+  EXPECT_EQ(sc_->Followups({.scope_path = "/", .tube = "T1"})->size(), 3u) << "a tube's follow-ups";
+  EXPECT_TRUE(sc_->Followups({.scope_path = "/", .tube = "T2"})->empty());
   const auto ev = EventsOf("TubePositive");
   ASSERT_EQ(ev.size(), 1u);
   const auto payload = nlohmann::json::parse(ev[0]);
