@@ -24,6 +24,8 @@ OWNERS = {
     "tracing": ["venues", "checkins", "cases", "tracing_runs", "contacts", "contact_status_history", "tier_rules"],
     "gen": ["outbreak_truth"],
     "screening": ["test_sites", "test_labs", "test_rounds", "test_tubes", "test_followups"],
+    "healthcode": ["risk_rules", "risk_cases", "risk_proposals", "risk_levels", "risk_history", "hc_rules",
+                   "hc_colours", "hc_keys", "hc_settings"],
 }
 
 # Sanctioned exceptions, each with its reason.

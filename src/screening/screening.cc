@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -661,6 +662,53 @@ Result<std::vector<PersonResult>> Screening::ResultsOf(int64_t person_id, int li
   });
   if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
   return out;
+}
+
+namespace {
+
+// When `person` gave the sample in tube `t` (0 if not a member).
+Millis SampledAt(const TubeRec& t, uint32_t person) {
+  for (size_t i = 0; i < t.members.size(); ++i) {
+    if (t.members[i] == person) return t.opened_at + int64_t{t.secs[i]} * 1000;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Millis Screening::LastNegativeSampled(int64_t person_id) {
+  if (person_id <= 0 || person_id > std::numeric_limits<uint32_t>::max()) return 0;
+  std::shared_lock lock(box_->mu);
+  const Engine& e = box_->engine;
+  const auto p = static_cast<uint32_t>(person_id);
+  Millis best = 0;
+  for (const auto& [id, r] : e.rounds) {
+    if (p < r.tube_of.size() && r.tube_of[p] != 0) {
+      const TubeRec& t = e.tubes[r.tube_of[p]];
+      if (t.result == TubeResultCode::kNegative) best = std::max(best, SampledAt(t, p));
+    }
+  }
+  if (auto rt = e.retests_of.find(p); rt != e.retests_of.end()) {
+    for (uint32_t tube : rt->second) {
+      const TubeRec& t = e.tubes[tube];
+      if (t.result == TubeResultCode::kNegative) best = std::max(best, SampledAt(t, p));
+    }
+  }
+  return best;
+}
+
+void Screening::LastNegativeSampled(std::span<Millis> out) {
+  std::shared_lock lock(box_->mu);
+  const Engine& e = box_->engine;
+  // Tube by tube: each negative tube's members, at their own scan times.
+  for (size_t id = 1; id < e.tubes.size(); ++id) {
+    const TubeRec& t = e.tubes[id];
+    if (t.result != TubeResultCode::kNegative) continue;
+    for (size_t i = 0; i < t.members.size(); ++i) {
+      const uint32_t p = t.members[i];
+      if (p < out.size()) out[p] = std::max(out[p], t.opened_at + int64_t{t.secs[i]} * 1000);
+    }
+  }
 }
 
 std::string Screening::PersonPath(int64_t person_id) {

@@ -305,6 +305,11 @@ class Screening {
   Result<DoorList> DoorListOf(int64_t round_id, std::string_view area_code);
   // A person's results, newest first (at most `limit`).
   Result<std::vector<PersonResult>> ResultsOf(int64_t person_id, int limit = 10);
+  // When the person's latest sample with a negative result was taken (0: none), for
+  // rules such as "a negative test within 72 h". The bulk form fills out[person id]
+  // for every person id below out.size(); ids it knows nothing of are left as they are.
+  Millis LastNegativeSampled(int64_t person_id);
+  void LastNegativeSampled(std::span<Millis> out);
   // The materialised path of the unit a person lives in ("" if unknown to the engine).
   std::string PersonPath(int64_t person_id);
   // The path of an area node known to the engine (NotFound naming the code).

@@ -623,6 +623,14 @@ ResultReport Screening::Report(std::span<const TubeResult> results, const audit:
         if (OpenFollowup* o = OpenFollowupOf(e, p, t.round_id); o != nullptr && o->retest_tube == t.barcode) {
           closings.push_back({o->id, p, t.round_id,
                               a.result == TubeResultCode::kInvalid ? std::string() : result});
+          if (a.result != TubeResultCode::kInvalid) {
+            events.emplace_back("FollowupClosed", nlohmann::json{{"round_id", t.round_id},
+                                                                 {"followup_id", o->id},
+                                                                 {"resident_id", p},
+                                                                 {"tube", t.barcode},
+                                                                 {"outcome", result},
+                                                                 {"at", a.at}});
+          }
         }
       }
     }

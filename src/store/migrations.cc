@@ -455,6 +455,83 @@ CREATE INDEX test_followups_person ON test_followups(person_id);
 ALTER TABLE users ADD COLUMN resident_id BIGINT NOT NULL DEFAULT 0;
 )sql",
        "", ""},
+      {11, "healthcode: risk areas (rules, cases, proposals, declared levels, history); health-code rules, colours, keys",
+       R"sql(
+-- Risk-area rule sets (healthcode/risk.h), every version kept; the highest is in force.
+CREATE TABLE risk_rules (
+  version {{PK}},
+  rules TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  reason TEXT NOT NULL
+);
+-- The confirmed cases the rules count, as CaseConfirmed events told this module:
+-- the community the case lives in and its report date.
+CREATE TABLE risk_cases (
+  case_id BIGINT PRIMARY KEY,
+  community_code TEXT NOT NULL,
+  report_date TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+);
+-- What the rules propose for a community now, and what the command centre declared.
+CREATE TABLE risk_proposals (
+  area_code TEXT PRIMARY KEY,
+  level TEXT NOT NULL,             -- low | medium | high
+  reason TEXT NOT NULL,
+  rules_version BIGINT NOT NULL,
+  proposed_at BIGINT NOT NULL
+);
+CREATE TABLE risk_levels (
+  area_code TEXT PRIMARY KEY,
+  level TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  declared_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  overrides TEXT NOT NULL          -- '' or the proposal the declaration went against
+);
+CREATE TABLE risk_history (
+  id {{PK}},
+  area_code TEXT NOT NULL,
+  kind TEXT NOT NULL,              -- proposed | declared
+  level TEXT NOT NULL,
+  from_level TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  by_name TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  overrides TEXT NOT NULL
+);
+CREATE INDEX risk_history_area ON risk_history(area_code, id);
+-- Health-code rule sets (healthcode/rules.h), every version kept.
+CREATE TABLE hc_rules (
+  version {{PK}},
+  rules TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  reason TEXT NOT NULL
+);
+-- The colour of everyone whose code has ever not been green, and since when (a
+-- resident absent here has been green since the city began).
+CREATE TABLE hc_colours (
+  resident_id BIGINT PRIMARY KEY,
+  colour TEXT NOT NULL,
+  since BIGINT NOT NULL
+);
+-- Signing keys for codes and permits (Ed25519), by key id; a retired key no longer
+-- signs, and codes it signed before retirement still verify until they expire.
+CREATE TABLE hc_keys (
+  kid TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL,
+  secret_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  retired_at BIGINT NOT NULL
+);
+-- Module settings, e.g. the secret the pseudonymous tokens are derived with.
+CREATE TABLE hc_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }

@@ -662,7 +662,10 @@ Result<ContactEntry> Cases::SetContactStatus(int64_t id, std::string_view status
     nlohmann::json detail = {{"status", {{"from", before.status}, {"to", status}}}, {"officer", officer}};
     TC_RETURN_IF_ERROR(Audit(c, by, "contact.status", "contact:" + std::to_string(id), path, detail, now));
     TC_ASSIGN_OR_RETURN(out, ContactIn(c, id));
-    return Status::Ok();
+    nlohmann::json event = {{"contact_id", id},        {"resident_id", before.resident_id},
+                            {"tier", before.ring},     {"from", before.status},
+                            {"to", std::string(status)}, {"household_code", before.household_code}};
+    return events::Publish(c, "ContactStatusChanged", event.dump(), now);
   }));
   return out;
 }
@@ -742,7 +745,9 @@ Result<ContactEntry> Cases::RemoveContact(int64_t id, std::string_view reason, c
     nlohmann::json detail = {{"resident_id", before.resident_id}, {"reason", reason}};
     TC_RETURN_IF_ERROR(Audit(c, by, "contact.remove", "contact:" + std::to_string(id), path, detail, now));
     TC_ASSIGN_OR_RETURN(out, ContactIn(c, id));
-    return Status::Ok();
+    nlohmann::json event = {{"contact_id", id}, {"resident_id", before.resident_id}, {"tier", before.ring},
+                            {"reason", std::string(reason)}};
+    return events::Publish(c, "ContactRemoved", event.dump(), now);
   }));
   return out;
 }
