@@ -57,8 +57,9 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 # Unit tests and black-box API tests, on SQLite and on a throwaway PostgreSQL
 # server that ctest starts (tests/pg.sh) and stops afterwards; the web console's
 # Vitest and end-to-end tests (web.unit, web.e2e; screenshots in $(BUILD)/artifacts/);
-# a libFuzzer pass of FUZZ_SECONDS per target over the CSV reader and the JSON
-# parser (fuzz.csv, fuzz.json; finds in $(BUILD)/fuzz/).
+# a libFuzzer pass of FUZZ_SECONDS per target over the CSV reader, the JSON
+# parser and the health-code verifier (fuzz.csv, fuzz.json, fuzz.healthcode; finds
+# in $(BUILD)/fuzz/).
 FUZZ_SECONDS ?= 30
 test: build deps-test
 	@cd $(BUILD) && TC_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --output-on-failure -j $(JOBS) --timeout 900

@@ -1,11 +1,14 @@
 // Black-box tests of the command line: the generator's determinism seen through
-// `tongchou export`, and `tongchou import` exit codes and line reports.
+// `tongchou export`, `tongchou import` exit codes and line reports, and
+// `tongchou healthcode verify` on codes the test signs.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "api_harness.h"
+#include "base/crypto.h"
+#include "healthcode/token.h"
 #include "store/testing.h"
 
 namespace tc::testing {
@@ -106,6 +109,58 @@ TEST(Cli, TraceEvaluatesAGeneratedOutbreak) {
   EXPECT_EQ(imp.exit_code, 3) << imp.output;
   EXPECT_NE(imp.output.find("line 2: venue_code"), std::string::npos) << imp.output;
   EXPECT_NE(imp.output.find("line 3: arrive_at"), std::string::npos) << imp.output;
+}
+
+}  // namespace
+}  // namespace tc::testing
+
+namespace tc::testing {
+namespace {
+
+// `tongchou healthcode verify` offline: the test signs with the token library and a
+// key it made, writes the public key file, and runs the binary on the codes.
+TEST(Cli, HealthcodeVerifyAcceptsAValidCodeAndRefusesATamperedOne) {
+  ASSERT_TRUE(InitCrypto().ok());
+  const Millis now = 1796083200000LL;  // 2026-12-01T08:00+08:00
+  auto key = healthcode::GenerateKey("cli1", now - 86'400'000);
+  ASSERT_TRUE(key.ok());
+  healthcode::KeySet keys;
+  ASSERT_TRUE(keys.Add(healthcode::PublicKeyOf(*key)).ok());
+  const std::string key_file = store::testing::TempSqlitePath("hckeys") + ".json";
+  std::ofstream(key_file) << healthcode::KeySetJson(keys);
+
+  healthcode::Claims c{.kind = healthcode::Kind::kHealthCode, .issued_at = now - 60'000, .expires_at = now + 240'000};
+  c.colour = healthcode::Colour::kYellow;
+  auto text = healthcode::Sign(c, *key);
+  ASSERT_TRUE(text.ok());
+  const std::string at = std::to_string(now);
+
+  auto ok = RunTongchou({"healthcode", "verify", "--keys", key_file, *text, "--now", at});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("colour:  yellow"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("expires: 2026-12-01T08:04:00"), std::string::npos) << ok.output;
+  // The same code from a scanner on standard input, with its CR LF.
+  auto piped = RunTongchou({"healthcode", "verify", "--keys", key_file, "-", "--now", "2026-12-01T08:01:00+08:00"},
+                           *text + "\r\n");
+  EXPECT_EQ(piped.exit_code, 0) << piped.output;
+
+  std::string tampered = *text;
+  tampered[20] = tampered[20] == 'A' ? 'B' : 'A';
+  auto bad = RunTongchou({"healthcode", "verify", "--keys", key_file, tampered, "--now", at});
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("refused: bad signature"), std::string::npos) << bad.output;
+
+  auto late = RunTongchou({"healthcode", "verify", "--keys", key_file, *text, "--now", std::to_string(now + 240'000)});
+  EXPECT_EQ(late.exit_code, 1) << late.output;
+  EXPECT_NE(late.output.find("refused: expired"), std::string::npos) << late.output;
+
+  auto no_file = RunTongchou({"healthcode", "verify", "--keys", key_file + ".missing", *text});
+  EXPECT_EQ(no_file.exit_code, 2) << no_file.output;
+  const std::string broken = store::testing::TempSqlitePath("hckeys-bad") + ".json";
+  std::ofstream(broken) << "{\"format\":\"tongchou-healthcode-keys/1\",\"keys\":[]}";
+  auto bad_file = RunTongchou({"healthcode", "verify", "--keys", broken, *text});
+  EXPECT_EQ(bad_file.exit_code, 2) << bad_file.output;
+  EXPECT_NE(bad_file.output.find("keys: is empty"), std::string::npos) << bad_file.output;
 }
 
 }  // namespace

@@ -154,4 +154,13 @@ int RunGenTestingRound(const GenTestingRoundOptions& o);
 // `tongchou testing plan`: Dorfman's best pool size and tests per person.
 int RunTestingPlan(const TestingPlanOptions& o);
 
+struct HealthcodeVerifyOptions {
+  std::string keys;     // the public key file (required)
+  std::string payload;  // the code's text, or "-" for a line of standard input (required)
+  std::string now;      // Unix ms or RFC 3339; "" = the clock
+};
+// `tongchou healthcode verify`: exit 0 valid (colour or permit, expiry printed), 1 refused
+// (the reason printed), 2 bad usage or an unreadable or invalid key file.
+int RunHealthcodeVerify(const HealthcodeVerifyOptions& o);
+
 }  // namespace tc::app

@@ -230,6 +230,21 @@ int main(int argc, char** argv) {
   testing_plan->add_option("--population", plan.population, "People to test: also print days for them")
       ->check(CLI::NonNegativeNumber);
 
+  // The `healthcode` group: signed health codes and transport permits. Each subcommand
+  // adds itself here and below CLI11_PARSE (verify: offline, no database).
+  auto* healthcode_cmd = cli.add_subcommand("healthcode", "Signed health codes (健康码) and transport permits (通行证)");
+  healthcode_cmd->require_subcommand(1);
+  tc::app::HealthcodeVerifyOptions healthcode_verify_options;
+  auto* healthcode_verify = healthcode_cmd->add_subcommand(
+      "verify", "Verify a code's text offline against a key file: print the colour (a permit: plate and window) and "
+                "expiry and exit 0, or why it is refused and exit 1 (2: bad usage or key file)");
+  healthcode_verify->add_option("payload", healthcode_verify_options.payload,
+                                "The text the QR carries (TC1.…); '-' reads one line from standard input");
+  healthcode_verify->add_option("--keys", healthcode_verify_options.keys,
+                                "Public key file (tongchou-healthcode-keys/1 JSON, from `healthcode keys`); required");
+  healthcode_verify->add_option("--now", healthcode_verify_options.now,
+                                "Verify as of this time: Unix ms or RFC 3339 (default: the clock)");
+
   CLI11_PARSE(cli, argc, argv);
   if (auto s = tc::InitCrypto(); !s.ok()) {
     std::fprintf(stderr, "tongchou: %s\n", s.ToString().c_str());
@@ -254,6 +269,7 @@ int main(int argc, char** argv) {
     return RunGenCity(gen_options);
   }
   if (*testing_plan) return RunTestingPlan(plan);
+  if (*healthcode_verify) return RunHealthcodeVerify(healthcode_verify_options);
   if (*gen_testing_round) return RunGenTestingRound(gen_round);
   if (*gen_venues) return RunGenVenues(gen_tracing);
   if (*gen_checkins) {

@@ -5,7 +5,7 @@
 # broken promise fails the test and leaves its reproducer in the build folder.
 #
 # Usage: tests/fuzz/run.sh OUT_DIR TARGET [SECONDS]
-#   TARGET   csv | json (tests/fuzz/TARGET_fuzz.cc; sources listed below)
+#   TARGET   csv | json | healthcode (tests/fuzz/TARGET_fuzz.cc; sources listed below)
 #   SECONDS  fuzzing time (default 30); the environment's TC_FUZZ_SECONDS wins.
 #   CLANGXX  the compiler (default clang++); it needs libFuzzer (Debian: clang and
 #            libclang-rt-14-dev, which `make deps-test` installs).
@@ -18,10 +18,13 @@ seconds=${TC_FUZZ_SECONDS:-${3:-30}}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cxx=${CLANGXX:-clang++}
 
+libs=()
 case "$target" in
   csv) sources=(src/io/csv.cc src/io/encoding.cc src/base/status.cc) ;;
   json) sources=(src/base/json.cc src/base/status.cc) ;;
-  *) echo "run.sh: unknown target '$target' (csv, json)" >&2; exit 2 ;;
+  healthcode) sources=(src/healthcode/token.cc src/base/status.cc src/base/time.cc src/base/json.cc)
+              libs=(-lsodium) ;;
+  *) echo "run.sh: unknown target '$target' (csv, json, healthcode)" >&2; exit 2 ;;
 esac
 sources=("tests/fuzz/${target}_fuzz.cc" "${sources[@]}")
 
@@ -31,7 +34,7 @@ binary="$out/${target}_fuzz"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$root/src")
 
 # Rebuilt when the compiler, the flags or any source or header of ours changed.
-stamp=$( { "$cxx" --version; echo "${flags[*]}"; cd "$root" && cat "${sources[@]}" src/io/*.h src/base/*.h; } | sha256sum | cut -c1-16)
+stamp=$( { "$cxx" --version; echo "${flags[*]}"; cd "$root" && cat "${sources[@]}" src/io/*.h src/base/*.h src/healthcode/*.h; } | sha256sum | cut -c1-16)
 if [ ! -x "$binary" ] || [ "$(cat "$binary.stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "run.sh: building $binary"
   launcher=()
@@ -42,7 +45,7 @@ if [ ! -x "$binary" ] || [ "$(cat "$binary.stamp" 2>/dev/null)" != "$stamp" ]; t
     "${launcher[@]}" "$cxx" "${flags[@]}" -c "$root/$s" -o "$o"
     objects+=("$o")
   done
-  "$cxx" "${flags[@]}" "${objects[@]}" -o "$binary"
+  "$cxx" "${flags[@]}" "${objects[@]}" "${libs[@]}" -o "$binary"
   echo "$stamp" > "$binary.stamp"
 fi
 
