@@ -71,6 +71,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddContactRoutes();
   AddEpidemicRoutes();
   AddTestingRoutes();
+  AddHealthCodeRoutes();
   openapi_ = OpenApiJson();
 }
 

@@ -18,6 +18,9 @@
 #include "auth/accounts.h"
 #include "base/time.h"
 #include "events/events.h"
+#include "healthcode/codes.h"
+#include "healthcode/keys.h"
+#include "healthcode/risk.h"
 #include "http/server.h"
 #include "registry/areas.h"
 #include "registry/grid.h"
@@ -38,6 +41,9 @@ struct ApiDeps {
   tracing::Tracing& tracing;
   tracing::Cases& cases;
   screening::Screening& screening;
+  healthcode::RiskAreas& risk;
+  healthcode::HealthCodes& codes;
+  healthcode::SigningKeys& keys;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -75,6 +81,7 @@ class Api {
   void AddContactRoutes();
   void AddEpidemicRoutes();
   void AddTestingRoutes();
+  void AddHealthCodeRoutes();
 
   ApiDeps deps_;
   Router router_;

@@ -34,8 +34,17 @@ class ApiUnit : public ::testing::Test {
     auto sc = screening::Screening::Open(*store_, Clock::System());
     ASSERT_TRUE(sc.ok()) << sc.status().ToString();
     screening_ = std::move(sc).value();
+    auto risk = healthcode::RiskAreas::Open(*store_, Clock::System());
+    ASSERT_TRUE(risk.ok()) << risk.status().ToString();
+    risk_ = std::move(risk).value();
+    auto codes = healthcode::HealthCodes::Open(*store_, Clock::System(), *risk_, *screening_, *tracing_, *cases_);
+    ASSERT_TRUE(codes.ok()) << codes.status().ToString();
+    codes_ = std::move(codes).value();
+    auto keys = healthcode::SigningKeys::Open(*store_, Clock::System());
+    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+    keys_ = std::move(keys).value();
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
-                                         *screening_, *bus_, Clock::System(), "test"});
+                                         *screening_, *risk_, *codes_, *keys_, *bus_, Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::Accounts> accounts_;
@@ -46,6 +55,9 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<tracing::Tracing> tracing_;
   std::unique_ptr<tracing::Cases> cases_;
   std::unique_ptr<screening::Screening> screening_;
+  std::unique_ptr<healthcode::RiskAreas> risk_;
+  std::unique_ptr<healthcode::HealthCodes> codes_;
+  std::unique_ptr<healthcode::SigningKeys> keys_;
   std::unique_ptr<Api> api_;
 };
 

@@ -163,4 +163,19 @@ struct HealthcodeVerifyOptions {
 // (the reason printed), 2 bad usage or an unreadable or invalid key file.
 int RunHealthcodeVerify(const HealthcodeVerifyOptions& o);
 
+struct HealthcodeKeysOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string out = "-";  // the key file; "-" = standard output
+};
+// `tongchou healthcode keys`: writes the public keys (the first key is made if none).
+int RunHealthcodeKeys(const HealthcodeKeysOptions& o);
+
+struct HealthcodeIssueOptions {
+  std::string db = "sqlite:./tongchou.db";
+  std::string id_number;
+};
+// `tongchou healthcode issue`: prints the payload text of a resident's code now (its
+// colour from the facts in the database), and the colour and expiry on stderr.
+int RunHealthcodeIssue(const HealthcodeIssueOptions& o);
+
 }  // namespace tc::app

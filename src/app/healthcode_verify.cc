@@ -84,7 +84,7 @@ int RunHealthcodeVerify(const HealthcodeVerifyOptions& o) {
   }
   const healthcode::Claims& c = *claims;
   if (c.kind == healthcode::Kind::kHealthCode) {
-    std::printf("valid health code\ncolour:  %s\ntoken:   %s\n", healthcode::ColourName(c.colour),
+    std::printf("valid health code\ncolour:  %s\ntoken:   %s\n", std::string(healthcode::ColourName(c.colour)).c_str(),
                 Hex(c.token.data(), c.token.size()).c_str());
   } else {
     std::printf("valid transport permit %llu\nplate:   %s\nwindow:  %s until %s\n",

@@ -245,6 +245,19 @@ int main(int argc, char** argv) {
   healthcode_verify->add_option("--now", healthcode_verify_options.now,
                                 "Verify as of this time: Unix ms or RFC 3339 (default: the clock)");
 
+  tc::app::HealthcodeKeysOptions healthcode_keys_options;
+  auto* healthcode_keys = healthcode_cmd->add_subcommand(
+      "keys", "Export the public keys that verify codes and permits (for checkpoint devices)");
+  healthcode_keys->add_option("--db", healthcode_keys_options.db, "Database URL")->capture_default_str();
+  healthcode_keys->add_option("--out", healthcode_keys_options.out, "Key file to write ('-': standard output)")
+      ->capture_default_str();
+  tc::app::HealthcodeIssueOptions healthcode_issue_options;
+  auto* healthcode_issue = healthcode_cmd->add_subcommand(
+      "issue", "Print the signed payload of a resident's health code now (the text its QR carries)");
+  healthcode_issue->add_option("--db", healthcode_issue_options.db, "Database URL")->capture_default_str();
+  healthcode_issue->add_option("--id-number", healthcode_issue_options.id_number, "The resident's ID number")
+      ->required();
+
   CLI11_PARSE(cli, argc, argv);
   if (auto s = tc::InitCrypto(); !s.ok()) {
     std::fprintf(stderr, "tongchou: %s\n", s.ToString().c_str());
@@ -270,6 +283,8 @@ int main(int argc, char** argv) {
   }
   if (*testing_plan) return RunTestingPlan(plan);
   if (*healthcode_verify) return RunHealthcodeVerify(healthcode_verify_options);
+  if (*healthcode_keys) return RunHealthcodeKeys(healthcode_keys_options);
+  if (*healthcode_issue) return RunHealthcodeIssue(healthcode_issue_options);
   if (*gen_testing_round) return RunGenTestingRound(gen_round);
   if (*gen_venues) return RunGenVenues(gen_tracing);
   if (*gen_checkins) {

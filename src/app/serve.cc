@@ -1,4 +1,8 @@
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -93,6 +97,27 @@ std::string ConsoleUrl(const std::string& host, uint16_t port) {
   return "http://" + h + ":" + std::to_string(port) + "/";
 }
 
+// Calls `fn` just after every Shanghai midnight on `clock` until destroyed.
+class DailyTick {
+ public:
+  DailyTick(const Clock& clock, std::function<void()> fn)
+      : thread_([this, &clock, fn = std::move(fn)](std::stop_token stop) {
+          constexpr Millis kDay = 86'400'000;
+          std::mutex mu;
+          std::unique_lock lock(mu);
+          while (!stop.stop_requested()) {
+            const Millis now = clock.Now();
+            const Millis next = ((now + kShanghaiOffsetMs) / kDay + 1) * kDay - kShanghaiOffsetMs + 1000;
+            std::condition_variable_any cv;
+            cv.wait_for(lock, stop, std::chrono::milliseconds(next - now), [] { return false; });
+            if (!stop.stop_requested()) fn();
+          }
+        }) {}
+
+ private:
+  std::jthread thread_;
+};
+
 }  // namespace
 
 int RunServe(const ServeOptions& o, const std::function<void(const std::string& url)>& on_listening) {
@@ -165,16 +190,47 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
     spdlog::info("mass-testing engine: {} residents, loaded in {:.1f} s", screening->PeopleLoaded(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
+  auto risk = healthcode::RiskAreas::Open(*store, clock);
+  if (!risk.ok()) {
+    spdlog::error("loading the risk areas: {}", risk.status().ToString());
+    return 1;
+  }
+  std::unique_ptr<healthcode::HealthCodes> codes;
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto opened = healthcode::HealthCodes::Open(*store, clock, **risk, *screening, tracing, cases);
+    if (!opened.ok()) {
+      spdlog::error("loading the health-code engine: {}", opened.status().ToString());
+      return 1;
+    }
+    codes = std::move(opened).value();
+    spdlog::info("health-code engine: {} residents, loaded in {:.1f} s", codes->Residents(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  auto keys = healthcode::SigningKeys::Open(*store, Clock::System());
+  if (!keys.ok()) {
+    spdlog::error("loading the signing keys: {}", keys.status().ToString());
+    return 1;
+  }
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
-  // suspected case for the investigators.
+  // suspected case for the investigators; a confirmed case proposes risk levels; the
+  // health codes follow cases, contacts, tubes, follow-ups, risk levels and modes.
   bus.Subscribe("cases", [&cases](const events::Event& e) { return cases.OnEvent(e); });
+  bus.Subscribe("risk_areas", [&risk](const events::Event& e) { return (*risk)->OnEvent(e); });
+  bus.Subscribe("health_codes", [&codes](const events::Event& e) { return codes->OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
+  // The daily tick: risk proposals lift after their days without a case.
+  DailyTick tick(clock, [&] {
+    if (Status s = (*risk)->Tick(); !s.ok()) spdlog::warn("risk areas' daily tick: {}", s.ToString());
+    if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering events after the daily tick: {}", s.ToString());
+  });
 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, bus, clock, kVersion, web_root,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, bus, clock,
+                kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;
   so.host = host;

@@ -24,6 +24,7 @@ enum class Role {
   kResident,           // 居民: themselves only
   kSampler,            // 采样人员: scans at the test sites whose staff list names them
   kLabTechnician,      // 检测人员: reports lab results
+  kCheckpointStaff,    // 卡口人员: scans codes and permits at checkpoints whose staff list names them
 };
 
 namespace perm {
@@ -46,6 +47,12 @@ inline constexpr std::string_view kTestingRead = "testing.read";      // rounds,
 inline constexpr std::string_view kTestingManage = "testing.manage";  // test sites, labs, rounds
 inline constexpr std::string_view kTestingSample = "testing.sample";  // scan people onto tubes, close, ship
 inline constexpr std::string_view kTestingResult = "testing.result";  // lab results
+inline constexpr std::string_view kRiskRead = "risk.read";            // risk levels, proposals, history
+inline constexpr std::string_view kRiskDeclare = "risk.declare";      // declare levels, change risk rules
+inline constexpr std::string_view kHealthCodeRead = "healthcode.read";      // residents' colours and reasons
+inline constexpr std::string_view kHealthCodeManage = "healthcode.manage";  // colour rules, keys, recompute
+inline constexpr std::string_view kCheckpointOperate = "checkpoint.operate";  // scan codes and permits, log passages
+inline constexpr std::string_view kCheckpointManage = "checkpoint.manage";    // checkpoints, staff, permits, logs
 }  // namespace perm
 
 std::span<const Role> AllRoles();

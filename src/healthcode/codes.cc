@@ -24,34 +24,6 @@
 
 namespace tc::healthcode {
 
-std::string_view ColourName(Colour c) {
-  switch (c) {
-    case Colour::kGreen: return "green";
-    case Colour::kYellow: return "yellow";
-    case Colour::kRed: return "red";
-  }
-  return "green";
-}
-
-std::string_view ColourNameZh(Colour c) {
-  switch (c) {
-    case Colour::kGreen: return "绿码";
-    case Colour::kYellow: return "黄码";
-    case Colour::kRed: return "红码";
-  }
-  return "绿码";
-}
-
-bool ParseColour(std::string_view s, Colour* out) {
-  for (Colour c : {Colour::kGreen, Colour::kYellow, Colour::kRed}) {
-    if (s == ColourName(c)) {
-      *out = c;
-      return true;
-    }
-  }
-  return false;
-}
-
 // ---- Rules ----
 
 namespace {

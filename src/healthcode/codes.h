@@ -42,6 +42,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "events/events.h"
+#include "healthcode/colour.h"
 #include "healthcode/risk.h"
 #include "store/store.h"
 
@@ -55,10 +56,6 @@ class Cases;
 
 namespace tc::healthcode {
 
-enum class Colour : uint8_t { kGreen = 0, kYellow = 1, kRed = 2 };
-std::string_view ColourName(Colour c);    // green | yellow | red
-std::string_view ColourNameZh(Colour c);  // 绿码 | 黄码 | 红码
-bool ParseColour(std::string_view s, Colour* out);
 
 struct HealthRules {
   int64_t version = 0;  // 0: the built-in defaults

@@ -381,17 +381,6 @@ const char* KindName(Kind kind) {
   return "unknown kind";
 }
 
-const char* ColourName(Colour colour) {
-  switch (colour) {
-    case Colour::kGreen:
-      return "green";
-    case Colour::kYellow:
-      return "yellow";
-    case Colour::kRed:
-      return "red";
-  }
-  return "unknown colour";
-}
 
 const char* RefusalName(Refusal refusal) {
   switch (refusal) {

@@ -68,14 +68,13 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "healthcode/colour.h"
 
 namespace tc::healthcode {
 
 enum class Kind : uint8_t { kHealthCode = 1, kTransportPermit = 2 };
-enum class Colour : uint8_t { kGreen = 0, kYellow = 1, kRed = 2 };
 
 const char* KindName(Kind kind);        // "health code", "transport permit"
-const char* ColourName(Colour colour);  // "green", "yellow", "red"
 
 inline constexpr size_t kMaxKidBytes = 8;
 inline constexpr size_t kTokenBytes = 16;

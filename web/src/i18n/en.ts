@@ -33,6 +33,7 @@ export default {
     enterprise_user: 'Enterprise user',
     sampler: 'Sampler',
     lab_technician: 'Lab technician',
+    checkpoint_staff: 'Checkpoint staff',
     resident: 'Resident',
   },
   level: {

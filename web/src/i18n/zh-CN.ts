@@ -33,6 +33,7 @@ export default {
     enterprise_user: '企业用户',
     sampler: '采样人员',
     lab_technician: '检测人员',
+    checkpoint_staff: '卡口人员',
     resident: '居民',
   },
   level: {
