@@ -6,11 +6,17 @@
 #include <nlohmann/json.hpp>
 
 #include "events/events.h"
+#include "gen/city.h"
+#include "gen/internal/builder.h"
+#include "gen/mobility.h"
+#include "gen/outbreak.h"
+#include "gen/testing_round.h"
 #include "healthcode/codes.h"
 #include "healthcode/risk.h"
 #include "registry/registry_fixture.h"
 #include "screening/screening.h"
 #include "tracing/cases.h"
+#include "tracing/checkins.h"
 #include "tracing/service.h"
 
 namespace tc::healthcode {
@@ -541,6 +547,110 @@ TEST_P(HealthCodeTest, TokensArePseudonymousAndReversibleOnlyWhole) {
   // The same token after a restart (the secret is kept).
   OpenModules();
   EXPECT_EQ(codes_->TokenOf(a_), t);
+}
+
+// A generated city with an outbreak, a testing round, contacts traced and moved through
+// quarantine, risk areas declared and a district at war: the colours the events kept
+// are the ones a full recompute derives, and the ones a fresh engine (its facts rebuilt
+// from the services) derives.
+TEST(HealthCodeGenerated, IncrementalEqualsFullRecomputeAndARebuildFromTheServices) {
+  auto opened = store::Store::Open("sqlite:" + store::testing::TempSqlitePath("healthcode-gen"));
+  ASSERT_TRUE(opened.ok());
+  auto store = std::move(opened).value();
+  ASSERT_TRUE(store->Migrate().ok());
+  ASSERT_TRUE(gen::GenerateCity(*store, {.scale = 0.005, .seed = 3}).ok());
+  ASSERT_TRUE(gen::GenerateCheckinsWithVenues(*store, {.days = 14, .seed = 3}).ok());
+  {
+    tracing::Index index;
+    ASSERT_TRUE(tracing::LoadCheckins(*store, index).ok());
+    index.Seal();
+    gen::OutbreakOptions o{.from = gen::internal::kGeneratedAt + 30 * kHour, .hours = 24, .seed = 3,
+                           .source_attack = 0.2, .until = gen::internal::kGeneratedAt + 14 * kDay};
+    o.dose.source_beta = 2e-3;
+    auto outbreak = gen::GenerateOutbreak(*store, index, o);
+    ASSERT_TRUE(outbreak.ok()) << outbreak.status().ToString();
+    ASSERT_GT(outbreak->detected, 5) << outbreak->infected << " infected";
+  }
+  FakeClock clock;
+  clock.now = gen::internal::kGeneratedAt + 14 * kDay + 10 * kHour;
+  const audit::Actor by{"tester", "r"};
+  tracing::Tracing tracing(*store, clock);
+  ASSERT_TRUE(tracing.Start().ok());
+  tracing::Cases cases(*store, clock, tracing);
+  auto sc = screening::Screening::Open(*store, clock);
+  ASSERT_TRUE(sc.ok());
+  auto risk = RiskAreas::Open(*store, clock);
+  ASSERT_TRUE(risk.ok());
+  auto codes = HealthCodes::Open(*store, clock, **risk, **sc, tracing, cases);
+  ASSERT_TRUE(codes.ok()) << codes.status().ToString();
+  events::Bus bus(*store);
+  bus.Subscribe("cases", [&](const events::Event& e) { return cases.OnEvent(e); });
+  bus.Subscribe("risk_areas", [&](const events::Event& e) { return (*risk)->OnEvent(e); });
+  bus.Subscribe("health_codes", [&](const events::Event& e) { return (*codes)->OnEvent(e); });
+  ASSERT_TRUE(bus.Deliver().ok());
+
+  // A testing round with results: positive pools, retests, suspected cases.
+  auto round = gen::GenerateTestingRound(*store, **sc, {.date = DateShanghai(clock.now - kDay), .seed = 3});
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  ASSERT_TRUE(bus.Deliver().ok());
+  // The first cases traced: contacts in three tiers.
+  auto first = cases.List({.limit = 5});
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first->empty());
+  tracing::TraceRequest req;
+  for (const auto& k : *first) req.case_ids.push_back(k.id);
+  auto run = cases.Trace(req, by);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_GT(run->close_found, 0);
+  ASSERT_TRUE(bus.Deliver().ok());
+  // Contacts moved on: some quarantined, some released, one removed.
+  tracing::ContactListQuery q;
+  q.ring = "close";
+  q.limit = 30;
+  auto listed = cases.Contacts(q);
+  ASSERT_TRUE(listed.ok());
+  for (size_t i = 0; i < listed->size(); ++i) {
+    const int64_t id = (*listed)[i].id;
+    ASSERT_TRUE(cases.SetContactStatus(id, "quarantined", "officer", "", by).ok());
+    if (i % 3 == 0) {
+      ASSERT_TRUE(cases.SetContactStatus(id, "released", "officer", "", by).ok());
+    } else if (i % 3 == 1 && i < 10) {
+      ASSERT_TRUE(cases.RemoveContact(id, "listed in error", by).ok());
+    }
+  }
+  ASSERT_TRUE(bus.Deliver().ok());
+  // The cases' communities declared high, and a district at war.
+  std::vector<std::string> high;
+  for (const auto& k : *first) {
+    const int32_t c = (*risk)->CommunityOfPath((*codes)->PathOf(k.resident_id));
+    if (c >= 0) high.push_back((*risk)->CommunityCode(c));
+  }
+  std::sort(high.begin(), high.end());
+  high.erase(std::unique(high.begin(), high.end()), high.end());
+  ASSERT_TRUE((*risk)->Declare(high, Level::kHigh, "病例所在社区", by).ok());
+  ASSERT_TRUE(bus.Deliver().ok());
+  const std::string path = (*codes)->PathOf((*first)[0].resident_id);
+  const std::string district = path.substr(14, 12);  // "/<city>/<district>/…"
+  registry::Areas areas(*store, clock);
+  ASSERT_TRUE(areas.SetMode(district, "wartime", "封控", by).ok()) << district;
+  ASSERT_TRUE(bus.Deliver().ok());
+
+  const auto counts = (*codes)->Counts("/");
+  EXPECT_GT(counts.red, 0);
+  EXPECT_GT(counts.yellow, 0);
+  EXPECT_GT(counts.green, 0);
+  auto full = (*codes)->FullRecompute();
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->changed, 0) << "the incremental path missed " << full->changed << " colours";
+  EXPECT_EQ(full->counts.red, counts.red);
+  EXPECT_EQ(full->counts.yellow, counts.yellow);
+
+  auto fresh = HealthCodes::Open(*store, clock, **risk, **sc, tracing, cases);
+  ASSERT_TRUE(fresh.ok());
+  for (Colour c : {Colour::kRed, Colour::kYellow}) {
+    EXPECT_EQ((*fresh)->ResidentsOfColour(c, "/", 0, 1'000'000), (*codes)->ResidentsOfColour(c, "/", 0, 1'000'000))
+        << ColourName(c);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HealthCodeTest, ::testing::Values("sqlite", "postgres"),
