@@ -1,5 +1,7 @@
 #include "auth/accounts.h"
 
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "audit/audit.h"
@@ -127,7 +129,7 @@ Result<User> Accounts::FindUser(std::string_view username) {
 
 Status Accounts::DisableUser(std::string_view username, const Actor& by) {
   const Millis now = clock_.Now();
-  return store_.Tx([&](store::Conn& c) -> Status {
+  Status s = store_.Tx([&](store::Conn& c) -> Status {
     TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, area_path FROM users WHERE username = ?",
                                            {std::string(username)}));
     if (rows.empty()) return NotFound("user '" + std::string(username) + "' does not exist");
@@ -140,6 +142,8 @@ Status Accounts::DisableUser(std::string_view username, const Actor& by) {
                           .area_path = rows[0].Text(1), .request_id = by.request_id},
                          now);
   });
+  ForgetSessions();  // after the commit: the user's sessions are revoked now
+  return s;
 }
 
 Result<LoginResult> Accounts::Login(std::string_view username, std::string_view password, std::string_view address,
@@ -205,7 +209,7 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
 Status Accounts::Logout(std::string_view token, std::string_view request_id) {
   TC_ASSIGN_OR_RETURN(Principal p, Authenticate(token));
   const Millis now = clock_.Now();
-  return store_.Tx([&](store::Conn& c) -> Status {
+  Status s = store_.Tx([&](store::Conn& c) -> Status {
     TC_RETURN_IF_ERROR(c.Exec("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                               {now, Sha256Hex(token)})
                            .status());
@@ -214,11 +218,25 @@ Status Accounts::Logout(std::string_view token, std::string_view request_id) {
                           .area_path = p.area_path, .request_id = std::string(request_id)},
                          now);
   });
+  // After the commit, so no lookup in between remembers the session again.
+  std::unique_lock l(cache_mu_);
+  cache_.erase(Sha256Hex(token));
+  return s;
+}
+
+void Accounts::ForgetSessions() {
+  std::unique_lock l(cache_mu_);
+  cache_.clear();
 }
 
 Result<Principal> Accounts::Authenticate(std::string_view token) {
   if (token.empty() || token.size() > 200) return Unauthenticated("invalid token");
   const Millis now = clock_.Now();
+  const std::string hash = Sha256Hex(token);
+  {
+    std::shared_lock l(cache_mu_);
+    if (auto it = cache_.find(hash); it != cache_.end() && now < it->second.until) return it->second.principal;
+  }
   std::optional<Principal> p;
   Status why = Unauthenticated("invalid token");
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
@@ -226,7 +244,7 @@ Result<Principal> Accounts::Authenticate(std::string_view token) {
                         c.Query("SELECT s.expires_at, s.revoked_at, u.id, u.username, u.display_name, u.role, "
                                 "u.area_code, u.area_path, u.disabled, u.resident_id FROM sessions s JOIN users u ON u.id = s.user_id "
                                 "WHERE s.token_hash = ?",
-                                {Sha256Hex(token)}));
+                                {hash}));
     if (rows.empty()) return Status::Ok();
     const auto& r = rows[0];
     if (!r.IsNull(1)) {
@@ -246,6 +264,11 @@ Result<Principal> Accounts::Authenticate(std::string_view token) {
     return Status::Ok();
   }));
   if (!p) return why;
+  {
+    std::unique_lock l(cache_mu_);
+    if (cache_.size() >= 100'000) cache_.clear();  // bounded; live sessions come back on their next request
+    cache_[hash] = {*p, std::min(now + kSessionCacheMs, p->expires_at)};
+  }
   return *p;
 }
 

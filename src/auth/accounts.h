@@ -7,7 +7,9 @@
 #pragma once
 
 #include <memory>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -77,13 +79,26 @@ class Accounts {
   // Revokes the session of this token. Unauthenticated if it is not a live session.
   Status Logout(std::string_view token, std::string_view request_id);
   // The principal of a live session; Unauthenticated saying why not (invalid, expired, revoked).
+  // A live session is remembered for up to kSessionCacheMs (so a busy endpoint, e.g. a
+  // checkpoint's status lookups, does not read the store per request); Logout and
+  // DisableUser in this process forget at once, a revocation by another process (the
+  // CLI) takes effect within kSessionCacheMs.
   Result<Principal> Authenticate(std::string_view token);
+  static constexpr Millis kSessionCacheMs = 2000;
 
  private:
+  void ForgetSessions();
+
   store::Store& store_;
   const Clock& clock_;
   const AccountsOptions options_;
   LoginThrottle throttle_;
+  struct CachedSession {
+    Principal principal;
+    Millis until = 0;  // remembered until then
+  };
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, CachedSession> cache_;  // by token hash
 };
 
 // InvalidArgument naming "username" unless 3–32 of [a-z0-9_.-], starting with a letter or digit.

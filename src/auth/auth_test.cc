@@ -130,6 +130,19 @@ TEST_P(AccountsTest, LoginAuthenticateLogout) {
   EXPECT_EQ(accounts_->Authenticate(login->token).status().code(), StatusCode::kUnauthenticated);
 }
 
+TEST_P(AccountsTest, ASessionRevokedByAnotherProcessIsRefusedWithinTheCacheTime) {
+  auto login = accounts_->Login("alice", "alice-password", "127.0.0.1", "r1");
+  ASSERT_TRUE(login.ok());
+  ASSERT_TRUE(accounts_->Authenticate(login->token).ok());  // now remembered
+  // Another process (the CLI) disables the account: this one still remembers the
+  // session, but no longer than kSessionCacheMs.
+  Accounts other(*store_, clock_, kOptions);
+  ASSERT_TRUE(other.DisableUser("alice", {"cli:root", ""}).ok());
+  EXPECT_EQ(other.Authenticate(login->token).status().code(), StatusCode::kUnauthenticated);
+  clock_.now += Accounts::kSessionCacheMs;
+  EXPECT_EQ(accounts_->Authenticate(login->token).status().code(), StatusCode::kUnauthenticated);
+}
+
 TEST_P(AccountsTest, TokenIsStoredOnlyAsHash) {
   auto login = accounts_->Login("alice", "alice-password", "127.0.0.1", "");
   ASSERT_TRUE(login.ok());
