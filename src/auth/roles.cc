@@ -55,7 +55,7 @@ std::span<const Role> AllRoles() {
   static const std::array kRoles = {Role::kAdmin,        Role::kCommander,         Role::kAreaOperator,
                                     Role::kGridWorker,   Role::kHotlineAgent,      Role::kDepartmentHandler,
                                     Role::kEnterpriseUser, Role::kResident,       Role::kSampler,
-                                    Role::kLabTechnician};
+                                    Role::kLabTechnician, Role::kCheckpointStaff};
   return kRoles;
 }
 
