@@ -23,8 +23,11 @@ class CheckpointsApi : public Api {
   static std::string PayloadOf(const std::string& admin, const std::string& username, int64_t resident,
                                const std::string& community) {
     auto made = Call("POST", "/api/v1/users", admin,
-                     json{{"username", username}, {"password", kPassword}, {"role", "resident"},
-                          {"area_code", community}, {"resident_id", resident}}
+                     json{{"username", username},
+                          {"password", kPassword},
+                          {"role", "resident"},
+                          {"area_code", community},
+                          {"resident_id", resident}}
                          .dump());
     EXPECT_EQ(made.status, 201) << made.raw;
     auto me = Call("GET", "/api/v1/healthcode/me", Login(username));
@@ -39,21 +42,24 @@ class CheckpointsApi : public Api {
 TEST_F(CheckpointsApi, ScansDecideByTheLiveColourAndTheLogIsMaskedAndKeptInItsDistrict) {
   const std::string admin = Login("admin");
   auto made = Call("POST", "/api/v1/checkpoints", admin,
-                   json{{"code", "NG-G1"}, {"name", "京哈高速长春南收费站"}, {"kind", "highway"},
-                        {"area_code", "220102001000"}, {"staff", {"checkpoint-g1"}}}
+                   json{{"code", "NG-G1"},
+                        {"name", "京哈高速长春南收费站"},
+                        {"kind", "highway"},
+                        {"area_code", "220102001000"},
+                        {"staff", {"checkpoint-g1"}}}
                        .dump());
   ASSERT_EQ(made.status, 201) << made.raw;
   EXPECT_EQ(made.body["area_name"], "永吉街道");
   EXPECT_EQ(made.body["staff"], json::array({"checkpoint-g1"}));
-  auto bad_kind = Call("POST", "/api/v1/checkpoints", admin,
-                       json{{"code", "NG-X"}, {"name", "x"}, {"kind", "checkpoint"}, {"area_code", "220102001000"}}
-                           .dump());
+  auto bad_kind =
+      Call("POST", "/api/v1/checkpoints", admin,
+           json{{"code", "NG-X"}, {"name", "x"}, {"kind", "checkpoint"}, {"area_code", "220102001000"}}.dump());
   ExpectProblem(bad_kind, 422);
   EXPECT_EQ(ErrorFields(bad_kind), std::set<std::string>{"kind"});
   // 宽城's operator cannot put a checkpoint in 南关: to them the area does not exist.
-  auto outside_area = Call("POST", "/api/v1/checkpoints", Login("kuancheng-op"),
-                           json{{"code", "KC-X"}, {"name", "x"}, {"kind", "other"}, {"area_code", "220102001000"}}
-                               .dump());
+  auto outside_area =
+      Call("POST", "/api/v1/checkpoints", Login("kuancheng-op"),
+           json{{"code", "KC-X"}, {"name", "x"}, {"kind", "other"}, {"area_code", "220102001000"}}.dump());
   ExpectProblem(outside_area, 422);
   EXPECT_EQ(ErrorFields(outside_area), std::set<std::string>{"area_code"});
 
@@ -138,8 +144,8 @@ TEST_F(CheckpointsApi, ScansDecideByTheLiveColourAndTheLogIsMaskedAndKeptInItsDi
   EXPECT_EQ(log.body["items"][3]["person_name"], "张*");
   EXPECT_EQ(log.body["items"][3]["decision"], "pass");
   EXPECT_EQ(log.body["items"][3]["operator"], "checkpoint-g1");
-  for (const std::string& personal : {kNanguanId1, kKuanchengId, std::string("张三"), std::string("王五"),
-                                      std::string("13812345678")}) {
+  for (const std::string& personal :
+       {kNanguanId1, kKuanchengId, std::string("张三"), std::string("王五"), std::string("13812345678")}) {
     EXPECT_EQ(log.raw.find(personal), std::string::npos) << personal;
   }
   const int64_t newest = log.body["items"][0]["id"];
@@ -151,8 +157,8 @@ TEST_F(CheckpointsApi, ScansDecideByTheLiveColourAndTheLogIsMaskedAndKeptInItsDi
   auto stats = Call("GET", "/api/v1/checkpoints/NG-G1/stats", staff);
   ASSERT_EQ(stats.status, 200) << stats.raw;
   ASSERT_EQ(stats.body["hours"].size(), 24u);
-  EXPECT_EQ(stats.body["totals"], (json{{"pass", 1}, {"deny", 2}, {"test", 1}, {"green", 1}, {"yellow", 1},
-                                        {"red", 0}, {"permits", 0}}));
+  EXPECT_EQ(stats.body["totals"],
+            (json{{"pass", 1}, {"deny", 2}, {"test", 1}, {"green", 1}, {"yellow", 1}, {"red", 0}, {"permits", 0}}));
   ExpectProblem(Call("GET", "/api/v1/checkpoints/NG-G1/stats?date=2022-13-01", staff), 422);
   auto all = Call("GET", "/api/v1/checkpoints/stats?under=220102000000", Login("nanguan-op"));
   ASSERT_EQ(all.status, 200) << all.raw;
@@ -176,29 +182,31 @@ TEST_F(CheckpointsApi, ScansDecideByTheLiveColourAndTheLogIsMaskedAndKeptInItsDi
 TEST_F(CheckpointsApi, PermitsAreSignedScannedRevokedAndKeptInTheIssuersDistrict) {
   const std::string admin = Login("admin"), nanguan = Login("nanguan-op");
   ASSERT_EQ(Call("POST", "/api/v1/checkpoints", admin,
-                 json{{"code", "NG-P1"}, {"name", "南关物资中转站"}, {"kind", "station"}, {"area_code", "220102000000"},
+                 json{{"code", "NG-P1"},
+                      {"name", "南关物资中转站"},
+                      {"kind", "station"},
+                      {"area_code", "220102000000"},
                       {"staff", {"checkpoint-g1"}}}
                      .dump())
                 .status,
             201);
   const std::string today = ShanghaiDate(NowMs()), tomorrow = ShanghaiDate(NowMs() + 86'400'000);
-  auto bad = Call("POST", "/api/v1/permits", nanguan,
-                  json{{"plate", "吉A00001"}, {"note", std::string(65, 'x')}, {"valid_from", today},
-                       {"valid_until", "tomorrow"}}
-                      .dump());
+  auto bad = Call(
+      "POST", "/api/v1/permits", nanguan,
+      json{{"plate", "吉A00001"}, {"note", std::string(65, 'x')}, {"valid_from", today}, {"valid_until", "tomorrow"}}
+          .dump());
   ExpectProblem(bad, 422);
   EXPECT_EQ(ErrorFields(bad), std::set<std::string>{"valid_until"});
-  auto long_note = Call("POST", "/api/v1/permits", nanguan,
-                        json{{"plate", "吉A00001"}, {"note", std::string(65, 'x')}, {"valid_from", today},
-                             {"valid_until", tomorrow}}
-                            .dump());
+  auto long_note =
+      Call("POST", "/api/v1/permits", nanguan,
+           json{{"plate", "吉A00001"}, {"note", std::string(65, 'x')}, {"valid_from", today}, {"valid_until", tomorrow}}
+               .dump());
   ExpectProblem(long_note, 422);
   EXPECT_EQ(ErrorFields(long_note), std::set<std::string>{"note"});
 
-  auto permit = Call("POST", "/api/v1/permits", nanguan,
-                     json{{"plate", "吉A00001"}, {"note", "蔬菜 长春—吉林"}, {"valid_from", today},
-                          {"valid_until", tomorrow}}
-                         .dump());
+  auto permit = Call(
+      "POST", "/api/v1/permits", nanguan,
+      json{{"plate", "吉A00001"}, {"note", "蔬菜 长春—吉林"}, {"valid_from", today}, {"valid_until", tomorrow}}.dump());
   ASSERT_EQ(permit.status, 201) << permit.raw;
   const int64_t id = permit.body["id"];
   const std::string payload = permit.body["payload"];
@@ -262,15 +270,14 @@ TEST_F(CheckpointsApi, ThePublicRiskListAndTheKeysNeedNoTokenAndRevealNoPersonal
   const std::string etag = list.Header("ETag");
   EXPECT_NE(etag, etag_before) << "a changed level changes the list";
   EXPECT_NE(list.raw.find("新发社区"), std::string::npos) << list.raw;
-  for (const std::string& personal : {kKuanchengId, std::string("王五"), std::string("13712345678"),
-                                      std::string("admin")}) {
+  for (const std::string& personal :
+       {kKuanchengId, std::string("王五"), std::string("13712345678"), std::string("admin")}) {
     EXPECT_EQ(list.raw.find(personal), std::string::npos) << personal << " in " << list.raw;
   }
   auto cached = Call("GET", "/api/v1/public/risk-areas", "", "", "application/json", {{"If-None-Match", etag}});
   EXPECT_EQ(cached.status, 304) << cached.raw;
   EXPECT_TRUE(cached.raw.empty());
-  EXPECT_EQ(Call("GET", "/api/v1/public/risk-areas", "", "", "application/json", {{"If-None-Match", "\"old\""}})
-                .status,
+  EXPECT_EQ(Call("GET", "/api/v1/public/risk-areas", "", "", "application/json", {{"If-None-Match", "\"old\""}}).status,
             200);
 
   auto keys = Call("GET", "/api/v1/healthcode/keys");

@@ -47,19 +47,19 @@ json CheckpointJson(const healthcode::Checkpoint& c) {
 }
 
 json ScanJson(const healthcode::ScanResult& r) {
-  return {{"passage_id", r.passage_id},
-          {"decision", healthcode::DecisionName(r.decision)},
-          {"colour", ColourOrNull(r.colour)},
-          {"colour_seen", ColourOrNull(r.colour_seen)},
-          {"kind", TextOrNull(r.kind)},
-          {"reason", r.reason},
-          {"plate", TextOrNull(r.plate)},
-          {"expires_at", TimeOrNull(r.expires_at)},
-          {"verified", r.verified},
-          {"refusal", r.refusal == healthcode::Refusal::kNone ? json(nullptr)
-                                                                : json(healthcode::RefusalName(r.refusal))},
-          {"detail", TextOrNull(r.detail)},
-          {"at", FormatShanghai(r.at)}};
+  return {
+      {"passage_id", r.passage_id},
+      {"decision", healthcode::DecisionName(r.decision)},
+      {"colour", ColourOrNull(r.colour)},
+      {"colour_seen", ColourOrNull(r.colour_seen)},
+      {"kind", TextOrNull(r.kind)},
+      {"reason", r.reason},
+      {"plate", TextOrNull(r.plate)},
+      {"expires_at", TimeOrNull(r.expires_at)},
+      {"verified", r.verified},
+      {"refusal", r.refusal == healthcode::Refusal::kNone ? json(nullptr) : json(healthcode::RefusalName(r.refusal))},
+      {"detail", TextOrNull(r.detail)},
+      {"at", FormatShanghai(r.at)}};
 }
 
 json PassageJson(const healthcode::Passage& p) {
@@ -81,8 +81,8 @@ json PassageJson(const healthcode::Passage& p) {
 }
 
 json CountsJson(const healthcode::PassageCounts& c) {
-  return {{"pass", c.pass}, {"deny", c.deny},     {"test", c.test},      {"green", c.green},
-          {"yellow", c.yellow}, {"red", c.red}, {"permits", c.permits}};
+  return {{"pass", c.pass},     {"deny", c.deny}, {"test", c.test},      {"green", c.green},
+          {"yellow", c.yellow}, {"red", c.red},   {"permits", c.permits}};
 }
 
 json PermitJson(const healthcode::Permit& p, Millis now) {
@@ -292,8 +292,8 @@ void Api::AddCheckpointRoutes() {
                   row["hour"] = h;
                   hours.push_back(std::move(row));
                 }
-                return JsonReply({{"code", code}, {"date", s.date}, {"hours", std::move(hours)},
-                                  {"totals", CountsJson(s.totals)}});
+                return JsonReply(
+                    {{"code", code}, {"date", s.date}, {"hours", std::move(hours)}, {"totals", CountsJson(s.totals)}});
               });
 
   // ---- Transport permits ----
@@ -339,18 +339,18 @@ void Api::AddCheckpointRoutes() {
                 for (const auto& p : list) items.push_back(PermitJson(p, now));
                 return JsonReply({{"items", std::move(items)}});
               });
-  router_.Add("GET", "/api/v1/permits/{id}",
-              {.summary = "One transport permit with its payload and QR (SVG)", .tag = "checkpoints",
-               .permission = manage},
-              [this, &cps](Context& ctx) -> Result<Reply> {
-                TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "transport permit"));
-                TC_ASSIGN_OR_RETURN(auto p, cps.GetPermit(id, ctx.principal().area_path));
-                TC_ASSIGN_OR_RETURN(std::string svg, healthcode::QrSvg(p.payload));
-                json out = PermitJson(p, deps_.clock.Now());
-                out["payload"] = p.payload;
-                out["qr_svg"] = std::move(svg);
-                return JsonReply(out);
-              });
+  router_.Add(
+      "GET", "/api/v1/permits/{id}",
+      {.summary = "One transport permit with its payload and QR (SVG)", .tag = "checkpoints", .permission = manage},
+      [this, &cps](Context& ctx) -> Result<Reply> {
+        TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "transport permit"));
+        TC_ASSIGN_OR_RETURN(auto p, cps.GetPermit(id, ctx.principal().area_path));
+        TC_ASSIGN_OR_RETURN(std::string svg, healthcode::QrSvg(p.payload));
+        json out = PermitJson(p, deps_.clock.Now());
+        out["payload"] = p.payload;
+        out["qr_svg"] = std::move(svg);
+        return JsonReply(out);
+      });
   router_.Add("POST", "/api/v1/permits/{id}/revoke",
               {.summary = "Revoke a transport permit: every checkpoint denies it from now on",
                .tag = "checkpoints",

@@ -32,9 +32,7 @@ bool ValidCode(std::string_view s) {
   });
 }
 
-bool ValidUsername(std::string_view u) {
-  return !u.empty() && u.size() <= 64 && u.find(',') == std::string_view::npos;
-}
+bool ValidUsername(std::string_view u) { return !u.empty() && u.size() <= 64 && u.find(',') == std::string_view::npos; }
 
 std::string JoinList(const std::vector<std::string>& v) {
   std::string out;
@@ -230,7 +228,8 @@ std::string Permit::StatusAt(Millis now) const {
 Result<Millis> ParseWindowTime(std::string_view text, bool until, std::string_view field) {
   auto t = ParseTime(text);
   if (!t.ok()) {
-    return FieldInvalid(std::string(field), "'" + std::string(text) + "' is not an RFC 3339 time or a date (YYYY-MM-DD)");
+    return FieldInvalid(std::string(field),
+                        "'" + std::string(text) + "' is not an RFC 3339 time or a date (YYYY-MM-DD)");
   }
   if (text.size() == 10) {
     if (DateShanghai(*t) != text) return FieldInvalid(std::string(field), "'" + std::string(text) + "' is not a date");
@@ -349,16 +348,21 @@ Result<Checkpoint> Checkpoints::Create(const Checkpoint& in, const audit::Actor&
     TC_ASSIGN_OR_RETURN(auto rows,
                         c.Query("INSERT INTO checkpoints (code, name, kind, area_code, area_name, area_path, staff, "
                                 "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                {cp.code, cp.name, std::string(CheckpointKindName(cp.kind)), cp.area_code,
-                                 cp.area_name, cp.area_path, JoinList(cp.staff), cp.created_by, cp.created_at}));
+                                {cp.code, cp.name, std::string(CheckpointKindName(cp.kind)), cp.area_code, cp.area_name,
+                                 cp.area_path, JoinList(cp.staff), cp.created_by, cp.created_at}));
     cp.id = rows[0].Int(0);
     nlohmann::json detail = {{"code", cp.code},
                              {"name", cp.name},
                              {"kind", CheckpointKindName(cp.kind)},
                              {"area", cp.area_code},
                              {"staff", cp.staff}};
-    return audit::Append(c, {.actor = by.name, .action = "checkpoint.create", .target = "checkpoint:" + cp.code,
-                             .area_path = cp.area_path, .detail = detail.dump(), .request_id = by.request_id},
+    return audit::Append(c,
+                         {.actor = by.name,
+                          .action = "checkpoint.create",
+                          .target = "checkpoint:" + cp.code,
+                          .area_path = cp.area_path,
+                          .detail = detail.dump(),
+                          .request_id = by.request_id},
                          cp.created_at);
   }));
   std::unique_lock l(st_->mu);
@@ -401,8 +405,13 @@ Result<Checkpoint> Checkpoints::SetStaff(std::string_view code, std::span<const 
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
     TC_RETURN_IF_ERROR(c.Exec("UPDATE checkpoints SET staff = ? WHERE id = ?", {JoinList(staff), cp.id}).status());
     nlohmann::json detail = {{"staff", staff}, {"before", cp.staff}};
-    return audit::Append(c, {.actor = actor.name, .action = "checkpoint.staff", .target = "checkpoint:" + cp.code,
-                             .area_path = cp.area_path, .detail = detail.dump(), .request_id = actor.request_id},
+    return audit::Append(c,
+                         {.actor = actor.name,
+                          .action = "checkpoint.staff",
+                          .target = "checkpoint:" + cp.code,
+                          .area_path = cp.area_path,
+                          .detail = detail.dump(),
+                          .request_id = actor.request_id},
                          now);
   }));
   std::unique_lock l(st_->mu);
@@ -553,8 +562,13 @@ Result<ScanResult> Checkpoints::Record(std::string_view code, const ManualEntry&
                              {"colour_seen", ColourText(r.colour_seen)},
                              {"decision", DecisionName(r.decision)},
                              {"reason", r.reason}};
-    return audit::Append(c, {.actor = actor.name, .action = "checkpoint.passage", .target = "checkpoint:" + cp.code,
-                             .area_path = cp.area_path, .detail = detail.dump(), .request_id = actor.request_id},
+    return audit::Append(c,
+                         {.actor = actor.name,
+                          .action = "checkpoint.passage",
+                          .target = "checkpoint:" + cp.code,
+                          .area_path = cp.area_path,
+                          .detail = detail.dump(),
+                          .request_id = actor.request_id},
                          r.at);
   }));
   return r;
@@ -714,8 +728,13 @@ Result<Permit> Checkpoints::IssuePermit(const NewPermit& in, std::string_view ar
                              {"note", p.note},
                              {"valid_from", FormatShanghai(p.valid_from)},
                              {"valid_until", FormatShanghai(p.valid_until)}};
-    return audit::Append(c, {.actor = by.name, .action = "permit.issue", .target = "permit:" + std::to_string(p.id),
-                             .area_path = p.area_path, .detail = detail.dump(), .request_id = by.request_id},
+    return audit::Append(c,
+                         {.actor = by.name,
+                          .action = "permit.issue",
+                          .target = "permit:" + std::to_string(p.id),
+                          .area_path = p.area_path,
+                          .detail = detail.dump(),
+                          .request_id = by.request_id},
                          now);
   }));
   return p;
@@ -724,18 +743,18 @@ Result<Permit> Checkpoints::IssuePermit(const NewPermit& in, std::string_view ar
 Result<std::vector<Permit>> Checkpoints::Permits(std::string_view under_path, int64_t before_id, int limit) {
   if (limit < 1 || limit > 1000) return FieldInvalid("limit", "must be 1 to 1000");
   if (before_id < 0) return FieldInvalid("before_id", "must not be negative");
-  return store_.ReadAll<Permit>(std::string("SELECT ") + kPermitColumns +
-                                    " FROM transport_permits WHERE area_path >= ? AND area_path < ? AND id < ? "
-                                    "ORDER BY id DESC LIMIT ?",
-                                {std::string(under_path), PathEnd(under_path), before_id > 0 ? before_id : INT64_MAX,
-                                 int64_t{limit}},
-                                PermitOfRow);
+  return store_.ReadAll<Permit>(
+      std::string("SELECT ") + kPermitColumns +
+          " FROM transport_permits WHERE area_path >= ? AND area_path < ? AND id < ? "
+          "ORDER BY id DESC LIMIT ?",
+      {std::string(under_path), PathEnd(under_path), before_id > 0 ? before_id : INT64_MAX, int64_t{limit}},
+      PermitOfRow);
 }
 
 Result<Permit> Checkpoints::GetPermit(int64_t id, std::string_view under_path) {
-  TC_ASSIGN_OR_RETURN(auto rows, store_.ReadAll<Permit>(std::string("SELECT ") + kPermitColumns +
-                                                            " FROM transport_permits WHERE id = ?",
-                                                        {id}, PermitOfRow));
+  TC_ASSIGN_OR_RETURN(auto rows, store_.ReadAll<Permit>(
+                                     std::string("SELECT ") + kPermitColumns + " FROM transport_permits WHERE id = ?",
+                                     {id}, PermitOfRow));
   if (rows.empty() || !rows[0].area_path.starts_with(under_path)) {
     return NoSuch("transport permit " + std::to_string(id));
   }
@@ -757,8 +776,13 @@ Result<Permit> Checkpoints::RevokePermit(int64_t id, std::string_view reason, st
                               {now, by.name, std::string(reason), id})
                            .status());
     nlohmann::json detail = {{"plate", p.plate}, {"reason", reason}};
-    return audit::Append(c, {.actor = by.name, .action = "permit.revoke", .target = "permit:" + std::to_string(id),
-                             .area_path = p.area_path, .detail = detail.dump(), .request_id = by.request_id},
+    return audit::Append(c,
+                         {.actor = by.name,
+                          .action = "permit.revoke",
+                          .target = "permit:" + std::to_string(id),
+                          .area_path = p.area_path,
+                          .detail = detail.dump(),
+                          .request_id = by.request_id},
                          now);
   }));
   {

@@ -87,11 +87,11 @@ struct ScanResult {
   std::string reason;                 // Chinese, for the screen
   std::string plate;                  // permits and vehicles
   int64_t permit_id = 0;
-  int64_t person_id = 0;              // manual entries of a person
-  Millis expires_at = 0;              // of a verified code or permit (0: none)
-  bool verified = false;              // the signature verified
-  Refusal refusal = Refusal::kNone;   // why verification failed
-  std::string detail;                 // the verifier's own (English) message on refusal
+  int64_t person_id = 0;             // manual entries of a person
+  Millis expires_at = 0;             // of a verified code or permit (0: none)
+  bool verified = false;             // the signature verified
+  Refusal refusal = Refusal::kNone;  // why verification failed
+  std::string detail;                // the verifier's own (English) message on refusal
   Millis at = 0;
 };
 
@@ -195,8 +195,7 @@ class Checkpoints {
                               const audit::Actor& actor);
 
   // Verifies a scanned payload and decides (see the top of this file); logged.
-  Result<ScanResult> Scan(std::string_view code, std::string_view payload, const Caller& by,
-                          const audit::Actor& actor);
+  Result<ScanResult> Scan(std::string_view code, std::string_view payload, const Caller& by, const audit::Actor& actor);
   // A decision entered by hand; logged and audited. InvalidArgument naming the field.
   Result<ScanResult> Record(std::string_view code, const ManualEntry& entry, const Caller& by,
                             const audit::Actor& actor);
@@ -219,8 +218,7 @@ class Checkpoints {
   Result<Permit> GetPermit(int64_t id, std::string_view under_path);
   // Revokes a permit from now on (Conflict if already revoked; a reason is required).
   // Audited; scans deny it at once.
-  Result<Permit> RevokePermit(int64_t id, std::string_view reason, std::string_view under_path,
-                              const audit::Actor& by);
+  Result<Permit> RevokePermit(int64_t id, std::string_view reason, std::string_view under_path, const audit::Actor& by);
 
   struct State;  // internal
 

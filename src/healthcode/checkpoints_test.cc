@@ -35,11 +35,11 @@ class CheckpointTest : public registry::RegistryFixture {
   void SetUp() override {
     RegistryFixture::SetUp();
     if (HasFatalFailure()) return;
-    for (const registry::NewArea& a : std::vector<registry::NewArea>{
-             {"220102001002", "220102001000", "桃源社区", "community"},
-             {"220102001002-001", "220102001002", "桃源小区", "compound"},
-             {"220102001002-001-01", "220102001002-001", "1栋", "building"},
-             {"220102001002-001-01-1", "220102001002-001-01", "1单元", "unit"}}) {
+    for (const registry::NewArea& a :
+         std::vector<registry::NewArea>{{"220102001002", "220102001000", "桃源社区", "community"},
+                                        {"220102001002-001", "220102001002", "桃源小区", "compound"},
+                                        {"220102001002-001-01", "220102001002-001", "1栋", "building"},
+                                        {"220102001002-001-01-1", "220102001002-001-01", "1单元", "unit"}}) {
       ASSERT_TRUE(areas_->Create(a, by_).ok());
     }
     ASSERT_TRUE(residents_->CreateHousehold("220102001002-001-01-1", "0101", "", by_).ok());
@@ -68,13 +68,16 @@ class CheckpointTest : public registry::RegistryFixture {
     ASSERT_TRUE(keys.ok()) << keys.status().ToString();
     keys_ = std::move(keys).value();
     OpenCheckpoints();
-    Checkpoint g1{.code = "G1", .name = "京哈高速长春南收费站", .kind = CheckpointKind::kHighway,
-                  .area_code = "220102001000", .staff = {"kk01"}};
+    Checkpoint g1{.code = "G1",
+                  .name = "京哈高速长春南收费站",
+                  .kind = CheckpointKind::kHighway,
+                  .area_code = "220102001000",
+                  .staff = {"kk01"}};
     auto made = cps_->Create(g1, by_);
     ASSERT_TRUE(made.ok()) << made.status().ToString();
     EXPECT_EQ(made->area_name, "永吉街道");
-    Checkpoint xf{.code = "XF", .name = "新发小区东门", .kind = CheckpointKind::kCompoundGate,
-                  .area_code = "220103001001-001"};
+    Checkpoint xf{
+        .code = "XF", .name = "新发小区东门", .kind = CheckpointKind::kCompoundGate, .area_code = "220103001001-001"};
     ASSERT_TRUE(cps_->Create(xf, by_).ok());
   }
 
@@ -131,8 +134,8 @@ class CheckpointTest : public registry::RegistryFixture {
 TEST_P(CheckpointTest, AGreenYellowOrRedCodePassesIsSentToTestOrIsDeniedByTheLiveColour) {
   // 桃源社区 declared medium: its resident is yellow. A case makes b red.
   ASSERT_TRUE(risk_->Declare(std::vector<std::string>{"220102001002"}, Level::kMedium, "邻近病例", by_).ok());
-  ASSERT_TRUE(cases_->Create({.resident_id = b_, .kind = "confirmed", .report_date = DateShanghai(clock_.now)}, by_)
-                  .ok());
+  ASSERT_TRUE(
+      cases_->Create({.resident_id = b_, .kind = "confirmed", .report_date = DateShanghai(clock_.now)}, by_).ok());
   Deliver();
 
   const ScanResult green = Scan(CodeOf(a_));
@@ -155,8 +158,8 @@ TEST_P(CheckpointTest, AGreenYellowOrRedCodePassesIsSentToTestOrIsDeniedByTheLiv
   // live colour wins and the screen says so.
   const std::string old = CodeOf(a_);
   clock_.now += kMin;
-  ASSERT_TRUE(cases_->Create({.resident_id = a_, .kind = "confirmed", .report_date = DateShanghai(clock_.now)}, by_)
-                  .ok());
+  ASSERT_TRUE(
+      cases_->Create({.resident_id = a_, .kind = "confirmed", .report_date = DateShanghai(clock_.now)}, by_).ok());
   Deliver();
   const ScanResult live = Scan(old);
   EXPECT_EQ(live.decision, Decision::kDeny);
@@ -197,10 +200,8 @@ TEST_P(CheckpointTest, TamperedExpiredUnknownKeyAndTruncatedPayloadsAreDeniedWit
     std::string reason_part;
   };
   const std::vector<Case> cases = {
-      {tampered, Refusal::kBadSignature, "", "篡改或伪造"},
-      {*foreign, Refusal::kUnknownKey, "", "签名密钥未知"},
-      {truncated, Refusal::kMalformed, "", "无法识别"},
-      {"hello world", Refusal::kMalformed, "", "无法识别"},
+      {tampered, Refusal::kBadSignature, "", "篡改或伪造"},     {*foreign, Refusal::kUnknownKey, "", "签名密钥未知"},
+      {truncated, Refusal::kMalformed, "", "无法识别"},         {"hello world", Refusal::kMalformed, "", "无法识别"},
       {std::string(600, 'A'), Refusal::kOversized, "", "过长"},
   };
   for (const Case& c : cases) {
@@ -282,9 +283,9 @@ TEST_P(CheckpointTest, APermitPassesWhileValidAndIsDeniedOnceExpiredOrRevoked) {
   std::set<std::string> fields;
   for (const auto& e : bad.status().field_errors()) fields.insert(e.field);
   EXPECT_EQ(fields, (std::set<std::string>{"plate", "note", "valid_until"}));
-  EXPECT_FALSE(cps_->IssuePermit({.plate = "吉C1", .valid_from = now, .valid_until = now + 93 * kDay},
-                                 "/220100000000/", by_)
-                   .ok());
+  EXPECT_FALSE(
+      cps_->IssuePermit({.plate = "吉C1", .valid_from = now, .valid_until = now + 93 * kDay}, "/220100000000/", by_)
+          .ok());
   auto list = cps_->Permits("/220100000000/", 0, 10);
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
@@ -328,7 +329,8 @@ TEST_P(CheckpointTest, StatsCountEachHourAcrossAnHourEdge) {
   EXPECT_EQ(s->hours[23], (PassageCounts{.deny = 1}));
   EXPECT_EQ(s->hours[0], (PassageCounts{.pass = 1, .green = 1}));
   for (int h : {1, 8, 11, 22}) EXPECT_EQ(s->hours[h], PassageCounts{}) << h;
-  EXPECT_EQ(s->totals, (PassageCounts{.pass = 3, .deny = 2, .test = 1, .green = 2, .yellow = 1, .red = 1, .permits = 1}));
+  EXPECT_EQ(s->totals,
+            (PassageCounts{.pass = 3, .deny = 2, .test = 1, .green = 2, .yellow = 1, .red = 1, .permits = 1}));
   EXPECT_EQ(cps_->Stats("G1", "2022-02-30", admin_).status().field_errors().at(0).field, "date");
 
   auto totals = cps_->TotalsUnder(day, "/220100000000/", admin_);
@@ -395,7 +397,8 @@ TEST_P(CheckpointTest, ManualEntriesNeedAReasonToDenyOrTestAndNameTheirField) {
   auto nobody = cps_->Record("G1", {.person_id = 999999, .decision = Decision::kPass}, admin_, by_);
   ASSERT_FALSE(nobody.ok());
   EXPECT_EQ(nobody.status().field_errors().at(0).field, "person_id");
-  auto vehicle = cps_->Record("G1", {.plate = "吉a 7777", .decision = Decision::kDeny, .reason = "无通行证"}, admin_, by_);
+  auto vehicle =
+      cps_->Record("G1", {.plate = "吉a 7777", .decision = Decision::kDeny, .reason = "无通行证"}, admin_, by_);
   ASSERT_TRUE(vehicle.ok()) << vehicle.status().ToString();
   EXPECT_EQ(vehicle->kind, "vehicle");
   EXPECT_EQ(vehicle->plate, "吉A7777");
