@@ -90,6 +90,9 @@ class Api : public ::testing::Test {
     user("sampler-yongji", "sampler", "220102001001");
     user("sampler-xinfa", "sampler", "220103001001");
     user("lab-tech", "lab_technician", "220100000000");
+    // Checkpoint staff: one named on the checkpoint checkpoints_api_test.cc sets up, one not.
+    user("checkpoint-g1", "checkpoint_staff", "220102000000");
+    user("checkpoint-other", "checkpoint_staff", "220102000000");
     server_ = new ServerProcess();
     // Every test calls from 127.0.0.1: a high address limit so their failed logins do not
     // lock each other out; a long first wait so a throttled test user stays throttled.

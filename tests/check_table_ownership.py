@@ -25,7 +25,8 @@ OWNERS = {
     "gen": ["outbreak_truth"],
     "screening": ["test_sites", "test_labs", "test_rounds", "test_tubes", "test_followups"],
     "healthcode": ["risk_rules", "risk_cases", "risk_proposals", "risk_levels", "risk_history", "hc_rules",
-                   "hc_colours", "hc_keys", "hc_settings"],
+                   "hc_colours", "hc_keys", "hc_settings", "checkpoints", "transport_permits",
+                   "checkpoint_passages"],
 }
 
 # Sanctioned exceptions, each with its reason.

@@ -72,6 +72,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddEpidemicRoutes();
   AddTestingRoutes();
   AddHealthCodeRoutes();
+  AddCheckpointRoutes();
   openapi_ = OpenApiJson();
 }
 

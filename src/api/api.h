@@ -18,6 +18,7 @@
 #include "auth/accounts.h"
 #include "base/time.h"
 #include "events/events.h"
+#include "healthcode/checkpoints.h"
 #include "healthcode/codes.h"
 #include "healthcode/keys.h"
 #include "healthcode/risk.h"
@@ -44,6 +45,7 @@ struct ApiDeps {
   healthcode::RiskAreas& risk;
   healthcode::HealthCodes& codes;
   healthcode::SigningKeys& keys;
+  healthcode::Checkpoints& checkpoints;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -82,6 +84,7 @@ class Api {
   void AddEpidemicRoutes();
   void AddTestingRoutes();
   void AddHealthCodeRoutes();
+  void AddCheckpointRoutes();
 
   ApiDeps deps_;
   Router router_;

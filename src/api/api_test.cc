@@ -43,8 +43,11 @@ class ApiUnit : public ::testing::Test {
     auto keys = healthcode::SigningKeys::Open(*store_, Clock::System());
     ASSERT_TRUE(keys.ok()) << keys.status().ToString();
     keys_ = std::move(keys).value();
+    auto cps = healthcode::Checkpoints::Open(*store_, Clock::System(), *keys_, codes_.get());
+    ASSERT_TRUE(cps.ok()) << cps.status().ToString();
+    checkpoints_ = std::move(cps).value();
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
-                                         *screening_, *risk_, *codes_, *keys_, *bus_, Clock::System(), "test"});
+                                         *screening_, *risk_, *codes_, *keys_, *checkpoints_, *bus_, Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::Accounts> accounts_;
@@ -58,6 +61,7 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<healthcode::RiskAreas> risk_;
   std::unique_ptr<healthcode::HealthCodes> codes_;
   std::unique_ptr<healthcode::SigningKeys> keys_;
+  std::unique_ptr<healthcode::Checkpoints> checkpoints_;
   std::unique_ptr<Api> api_;
 };
 

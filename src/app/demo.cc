@@ -12,6 +12,8 @@
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
 #include "gen/testing_round.h"
+#include "healthcode/checkpoints.h"
+#include "healthcode/keys.h"
 #include "tracing/checkins.h"
 #include "tracing/epidemic.h"
 #include "registry/areas.h"
@@ -69,6 +71,7 @@ Status Seed(store::Store& store, double scale) {
       {"hotline", "12345坐席", "hotline_agent", "220100000000"},
       {"sampler01", "采样员01", "sampler", community.code},
       {"lab01", "检测机构01", "lab_technician", "220100000000"},
+      {"checkpoint01", "卡口人员01", "checkpoint_staff", "220102000000"},
   };
   const audit::Actor by{"demo", ""};
   for (const auto& u : users) {
@@ -105,6 +108,26 @@ Status Seed(store::Store& store, double scale) {
                                          by)
                              .status());
     }
+    // Two checkpoints with checkpoint01 on their staff — a highway entrance of 南关区 and
+    // the gate of grid01's first compound — and a transport permit valid for two weeks.
+    TC_ASSIGN_OR_RETURN(auto keys, healthcode::SigningKeys::Open(store, Clock::System()));
+    TC_ASSIGN_OR_RETURN(auto checkpoints, healthcode::Checkpoints::Open(store, clock, *keys, nullptr));
+    TC_ASSIGN_OR_RETURN(auto compound, FirstChild(areas, community.code));
+    TC_ASSIGN_OR_RETURN(auto city, areas.Get("220100000000"));
+    const std::vector<healthcode::Checkpoint> demo_checkpoints = {
+        {.code = "G1-NG01", .name = "京哈高速长春南收费站", .kind = healthcode::CheckpointKind::kHighway,
+         .area_code = "220102000000", .staff = {"checkpoint01"}},
+        {.code = "GATE-" + compound.code, .name = compound.name + "东门", .kind = healthcode::CheckpointKind::kCompoundGate,
+         .area_code = compound.code, .staff = {"checkpoint01"}}};
+    for (const auto& c : demo_checkpoints) TC_RETURN_IF_ERROR(checkpoints->Create(c, by).status());
+    TC_ASSIGN_OR_RETURN(Millis from, healthcode::ParseWindowTime(last, false, "valid_from"));
+    TC_ASSIGN_OR_RETURN(auto permit, checkpoints->IssuePermit({.plate = "吉A52022",
+                                                                .note = "生活物资 长春—吉林",
+                                                                .valid_from = from,
+                                                                .valid_until = from + 14 * 86'400'000LL},
+                                                               city.path, by));
+    std::fprintf(stderr, "demo checkpoints G1-NG01 and GATE-%s; transport permit %lld for %s\n", compound.code.c_str(),
+                 static_cast<long long>(permit.id), permit.plate.c_str());
   }
   return Status::Ok();
 }
@@ -140,7 +163,7 @@ int RunDemo(ServeOptions options, bool reset, double scale) {
         "\nTongchou demo city (synthetic 长春市, scale %g) in %s\n"
         "  Open      %s  (API document: %sapi/v1/openapi.json)\n"
         "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline / sampler01 / lab01 / resident01,\n"
-        "            password: %s\n"
+        "            checkpoint01, password: %s\n"
         "  Today     %s in the demo (the day of its last check-in; the clock runs from there)\n"
         "  Stop with Ctrl-C.\n\n",
         scale, db.c_str(), url.c_str(), url.c_str(), kDemoPassword, today.empty() ? "the real day" : today.c_str());

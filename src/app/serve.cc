@@ -212,6 +212,11 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
     spdlog::error("loading the signing keys: {}", keys.status().ToString());
     return 1;
   }
+  auto checkpoints = healthcode::Checkpoints::Open(*store, clock, **keys, codes.get());
+  if (!checkpoints.ok()) {
+    spdlog::error("loading the checkpoints: {}", checkpoints.status().ToString());
+    return 1;
+  }
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -229,7 +234,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, bus, clock,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

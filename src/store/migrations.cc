@@ -532,6 +532,64 @@ CREATE TABLE hc_settings (
 );
 )sql",
        "", ""},
+      {12, "healthcode: checkpoints (卡口) with their staff, the passage log, transport permits (通行证)",
+       R"sql(
+-- Checkpoints (healthcode/checkpoints.h): a highway entrance, station, airport,
+-- compound gate … in an area; staff: the usernames of the checkpoint_staff accounts
+-- who may scan here, comma-separated.
+CREATE TABLE checkpoints (
+  id {{PK}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,              -- highway | station | airport | compound_gate | other
+  area_code TEXT NOT NULL,
+  area_name TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,
+  staff TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX checkpoints_path ON checkpoints(area_path);
+-- Emergency transport permits for goods vehicles, signed like health codes (the
+-- payload is kept so the permit can be shown again). area_path: the issuer's node.
+CREATE TABLE transport_permits (
+  id {{PK}},
+  plate TEXT NOT NULL,
+  note TEXT NOT NULL,
+  valid_from BIGINT NOT NULL,
+  valid_until BIGINT NOT NULL,     -- the first instant it is no longer valid
+  payload TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,
+  issued_by TEXT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  revoked_at BIGINT NOT NULL,      -- 0: not revoked
+  revoked_by TEXT NOT NULL,
+  revoke_reason TEXT NOT NULL
+);
+CREATE INDEX transport_permits_path ON transport_permits(area_path, id);
+-- Every decision at a checkpoint, scanned or entered by hand.
+CREATE TABLE checkpoint_passages (
+  id {{PK}},
+  checkpoint_id BIGINT NOT NULL REFERENCES checkpoints(id),
+  at BIGINT NOT NULL,
+  source TEXT NOT NULL,            -- scan | manual
+  kind TEXT NOT NULL,              -- health_code | permit (scans; '' if unreadable) | person | vehicle (manual)
+  person_id BIGINT NOT NULL,       -- 0: none
+  plate TEXT NOT NULL,
+  permit_id BIGINT NOT NULL,       -- 0: none
+  colour_seen TEXT NOT NULL,       -- the colour the code (or paper) showed; '' none
+  colour TEXT NOT NULL,            -- the colour decided on (the live one for codes); '' none
+  decision TEXT NOT NULL,          -- pass | deny | test
+  reason TEXT NOT NULL,
+  refusal TEXT NOT NULL,           -- why verification failed (token.h RefusalName); '' none
+  verified INTEGER NOT NULL,       -- 1: the signature verified
+  operator TEXT NOT NULL
+);
+CREATE INDEX checkpoint_passages_at ON checkpoint_passages(checkpoint_id, at);
+CREATE INDEX checkpoint_passages_id ON checkpoint_passages(checkpoint_id, id);
+CREATE INDEX checkpoint_passages_day ON checkpoint_passages(at);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
