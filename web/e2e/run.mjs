@@ -1123,6 +1123,117 @@ scenario(
   },
 )
 
+// ------------------------------------------------- risk areas and health codes
+
+/** A community of the nanguan district at low, proposed low, not resident01's: one the scenarios may declare. */
+async function quietCommunity(api, admin, avoid) {
+  const list = (await api.get(admin, '/api/v1/risk-areas?under=220102000000')).items
+  const quiet = list.filter((a) => a.level === 'low' && a.proposed === 'low' && !a.pending && a.code !== avoid)
+  assert.ok(quiet.length, 'a quiet community in the nanguan district')
+  return quiet[quiet.length - 1]
+}
+
+scenario('health codes, risk areas: a commander declares a community high against the proposal (an override), sees it and its history', {}, async ({ page, shot, api, admin }) => {
+  const residentMe = await api.get(await api.login('resident01'), '/api/v1/auth/me')
+  const target = await quietCommunity(api, admin, residentMe.area_code)
+  await loginOk(page, 'commander')
+  await page.locator('[data-test=nav-hc]').click()
+  await page.waitForURL(/\/hc\/risk$/)
+  await page.locator('[data-test=count-green]').waitFor()
+  const counts = await api.get(admin, '/api/v1/healthcode/counts')
+  await assertText(page.locator('[data-test=count-red]'), nf('zh-CN').format(counts.red))
+
+  const row = page.locator('[data-test=risk-table] .el-table__body tr', { has: page.locator(`[data-test=risk-name][data-code="${target.code}"]`) })
+  await row.locator('.el-checkbox').click()
+  await assertText(page.locator('[data-test=declare-bar]'), '已选 1 个社区')
+  await page.locator('[data-test=declare-open]').click()
+  const dialog = page.locator('[data-test=declare-dialog]')
+  await dialog.locator(`[data-test=declare-areas] li[data-code="${target.code}"]`).waitFor()
+  await dialog.locator('[data-test=declare-level] [data-value=high]').click()
+  // The rules propose low: declaring high is shown as an override before it is sent.
+  assert.equal(await dialog.locator('[data-test=declare-override]').getAttribute('data-count'), '1')
+  await assertText(dialog.locator('[data-test=declare-override]'), target.name)
+  await dialog.locator('textarea[name=declare-reason]').fill('e2e：社区发现聚集性疫情线索，提级管控')
+  await shot('desktop-risk-declare')
+  await dialog.locator('[data-test=declare-submit]').click()
+  await page.locator(`[data-test=risk-level][data-code="${target.code}"][data-level=high]`).waitFor()
+  await row.locator('[data-test=risk-overridden]').waitFor()
+  const after = await api.get(admin, `/api/v1/risk-areas/${target.code}`)
+  assert.equal(after.level, 'high')
+  assert.equal(after.overrides, 'low')
+  assert.equal(after.declared_by, 'commander')
+
+  // The community's history: the declaration on top, marked as an override.
+  await row.locator('[data-test=risk-name]').click()
+  const first = page.locator('[data-test=risk-history] [data-test=risk-history-entry]').first()
+  await first.waitFor()
+  assert.equal(await first.getAttribute('data-kind'), 'declared')
+  assert.equal(await first.getAttribute('data-override'), 'true')
+  await assertText(first, '社区发现聚集性疫情线索')
+  await shot('desktop-risk-history')
+})
+
+scenario('phone 390×844, health codes, public page: today’s risk areas from the login page without logging in', { device: PHONE }, async ({ page, shot, api, admin }) => {
+  let list = await api.get(null, '/api/v1/public/risk-areas')
+  if (!list.high_count) {
+    const target = await quietCommunity(api, admin, '')
+    await api.post(admin, '/api/v1/risk-areas/declare', { codes: [target.code], level: 'high', reason: 'e2e 公开页' })
+    list = await api.get(null, '/api/v1/public/risk-areas')
+  }
+  await page.goto('/login')
+  await page.locator('[data-test=login-public-risk]').click()
+  await page.waitForURL(/\/public\/risk$/)
+  await assertText(page.locator('[data-test=public-date]'), list.date)
+  assert.equal(await page.locator('[data-test=public-high]').getAttribute('data-count'), String(list.high_count))
+  await page.locator('[data-test=public-area]').first().waitFor()
+  const shown = await page.locator('[data-test=public-high] [data-test=public-area]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))
+  assert.deepEqual(shown, list.high.map((a) => a.code))
+  await assertText(page.locator('[data-test=public-high] [data-test=public-area]').first(), list.high[0].name)
+  if (!list.medium_count) await page.locator('[data-test=public-medium-none]').waitFor()
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('tongchou.session')), null, 'nobody logged in')
+  await noHorizontalScroll(page)
+  await shot('phone-public-risk')
+})
+
+scenario('phone 390×844, health codes: resident01 opens my health code next to my results — QR, colour, reasons, countdown, refresh', { device: PHONE }, async ({ page, shot, api }) => {
+  const token = await api.login('resident01')
+  const mine = await api.get(token, '/api/v1/healthcode/me')
+  await login(page, 'resident01')
+  await page.waitForURL(/\/testing\/me$/)
+  await page.locator('.el-tabs__item', { hasText: '我的健康码' }).click()
+  await page.waitForURL(/\/hc\/me$/)
+  const band = page.locator('[data-test=code-band]')
+  await band.waitFor()
+  assert.equal(await band.getAttribute('data-colour'), mine.colour)
+  await assertText(page.locator('[data-test=code-colour]'), mine.colour_zh)
+  const expected = { green: 'rgb(30, 142, 62)', yellow: 'rgb(242, 192, 55)', red: 'rgb(217, 48, 37)' }[mine.colour]
+  assert.equal(await band.evaluate((el) => getComputedStyle(el).backgroundColor), expected)
+  const qr = page.locator('[data-test=code-qr]')
+  assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml/)
+  await page.waitForFunction(() => (document.querySelector('[data-test=code-qr]')?.naturalWidth ?? 0) > 0)
+  await assertText(page.locator('[data-test=code-reasons] h3'), `为什么是${mine.colour_zh}`)
+  if (mine.reasons.length) {
+    assert.equal(await page.locator('[data-test=code-reason]').count(), mine.reasons.length)
+    await assertText(page.locator('[data-test=code-reason]').first(), mine.reasons[0].text)
+  } else {
+    await page.locator('[data-test=code-no-reasons]').waitFor()
+  }
+  const left = Number(await page.locator('[data-test=code-countdown]').getAttribute('data-left'))
+  assert.ok(left > 0 && left <= mine.expires_in_s + 1, `countdown ${left} s of ${mine.expires_in_s}`)
+  await assertText(page.locator('[data-test=code-countdown]'), '后自动刷新')
+  // A manual refresh shows the code just issued.
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/healthcode/me') && r.status() === 200),
+    page.locator('[data-test=code-refresh]').click(),
+  ])
+  const fresh = await res.json()
+  assert.ok(fresh.payload.startsWith('TC1.'))
+  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(fresh.qr_svg)}`
+  await page.waitForFunction((want) => document.querySelector('[data-test=code-qr]')?.getAttribute('src') === want, src)
+  await noHorizontalScroll(page)
+  await shot('phone-my-code')
+})
+
 // --------------------------------------------------------------------------- main
 
 if (!existsSync(config.binary)) {

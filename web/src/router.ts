@@ -2,16 +2,20 @@
 // shell. A tab whose permission the user lacks is neither shown nor reachable (the guard
 // sends the user to the overview). Mass testing lives under /testing (rounds and a
 // round's coverage, a building's door list, tubes, the planner, the site scanner); each
-// page needs its permission (lib/testing.ts). A user without the area pages starts on
-// their first testing page: a sampler on the scanner, a lab technician on the results
-// page, a resident on their own results; an account with no page at all lands on
-// /welcome, which says so. The server falls back to index.html for any non-API
+// page needs its permission (lib/testing.ts). Risk areas, health codes and checkpoints
+// live under /hc (risk areas, the checkpoint scanner, passage statistics, a resident's
+// own code; lib/healthcode.ts). A user without the area pages starts on their first
+// testing page, else their first /hc page: a sampler on the scanner, a lab technician on
+// the results page, a resident on their own results (their code one tab away), a
+// checkpoint's staff on the checkpoint scanner; an account with no page at all lands on
+// /welcome, which says so. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
 import { client } from './api'
 import { restore, session } from './state/session'
 import { mayReadAreas, testingHome, testingPageAllowed, type TestingPage } from './lib/testing'
+import { hcHome, hcPageAllowed, type HcPage } from './lib/healthcode'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -31,6 +35,7 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+    { path: '/public/risk', name: 'public-risk', component: () => import('./views/PublicRiskView.vue'), meta: { public: true } },
     {
       path: '/',
       component: () => import('./views/ShellView.vue'),
@@ -66,6 +71,11 @@ export const router = createRouter({
         { path: 'testing/ship', name: 'testing-ship', component: () => import('./views/ShipView.vue'), meta: { testing: 'ship' } },
         { path: 'testing/lab', name: 'testing-lab', component: () => import('./views/LabView.vue'), meta: { testing: 'lab' } },
         { path: 'testing/me', name: 'testing-me', component: () => import('./views/MyResultsView.vue'), meta: { testing: 'me' } },
+        { path: 'hc', redirect: { name: 'hc-risk' } },
+        { path: 'hc/risk', name: 'hc-risk', component: () => import('./views/RiskView.vue'), meta: { hc: 'risk' } },
+        { path: 'hc/checkpoint', name: 'hc-checkpoint', component: () => import('./views/CheckpointView.vue'), meta: { hc: 'checkpoint' } },
+        { path: 'hc/stats', name: 'hc-stats', component: () => import('./views/CheckpointStatsView.vue'), meta: { hc: 'stats' } },
+        { path: 'hc/me', name: 'hc-mycode', component: () => import('./views/MyCodeView.vue'), meta: { hc: 'mycode' } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -88,13 +98,16 @@ router.beforeEach(async (to) => {
   const me = session.me!
   const perms = me.permissions
   const home = testingHome(perms, me)
-  // Without the area pages: the first testing page, or /welcome when there is none.
-  const start: RouteLocationRaw = home ? testingRoute(home) : { name: 'welcome' }
+  const hc = hcHome(perms, me)
+  // Without the area pages: the first testing page, the first /hc page, or /welcome when there is none.
+  const start: RouteLocationRaw = home ? testingRoute(home) : hc ? hcRoute(hc) : { name: 'welcome' }
   const landing = mayReadAreas(perms) ? areaRoute(me.area_code) : start
   if (to.name === 'home') return landing
-  if (to.name === 'welcome') return mayReadAreas(perms) || home ? landing : true
+  if (to.name === 'welcome') return mayReadAreas(perms) || home || hc ? landing : true
   const page = to.meta.testing as TestingPage | undefined
   if (page && !testingPageAllowed(page, perms, me)) return home ? testingRoute(home) : landing
+  const hcPage = to.meta.hc as HcPage | undefined
+  if (hcPage && !hcPageAllowed(hcPage, perms, me)) return hc ? hcRoute(hc) : landing
   const tab = to.name as AreaTab
   if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
@@ -106,6 +119,11 @@ router.beforeEach(async (to) => {
 /** The route of a testing page's entry (the navigation's tabs). */
 export function testingRoute(page: TestingPage): RouteLocationRaw {
   return { name: `testing-${page}` }
+}
+
+/** The route of a health-code page's entry (/hc/…). */
+export function hcRoute(page: HcPage): RouteLocationRaw {
+  return { name: `hc-${page}` }
 }
 
 /** The session was lost (401 or expiry): back to the login page, saying why. */

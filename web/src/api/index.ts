@@ -50,6 +50,20 @@ import type {
   NewTubeResult,
   ResultReport,
   ShipmentReply,
+  Checkpoint,
+  CheckpointScanReply,
+  CheckpointStats,
+  CodeStatus,
+  ColourCounts,
+  MyCode,
+  PublicRiskList,
+  RiskAreaDetail,
+  RiskAreaList,
+  RiskArea,
+  RiskLevel,
+  RiskRules,
+  RiskRulesDoc,
+  RiskRulesVersion,
 } from './types'
 
 export const client = new ApiClient({
@@ -141,6 +155,27 @@ export const api = {
   reportResults: (text: string, contentType: string) =>
     client.request<ResultReport>('POST', `${T}/results/bulk`, { raw: { body: text, contentType } }),
   myResults: () => client.get<MyResults>(`${T}/me`),
+
+  // Risk areas and health codes (docs/health-codes.md).
+  riskAreas: (under?: string) => client.get<RiskAreaList>(`${V1}/risk-areas`, { under }),
+  riskArea: (code: string) => client.get<RiskAreaDetail>(`${V1}/risk-areas/${enc(code)}`),
+  declareRisk: (codes: readonly string[], level: RiskLevel, reason: string) =>
+    client.post<{ items: RiskArea[] }>(`${V1}/risk-areas/declare`, { codes, level, reason }),
+  riskRules: () => client.get<RiskRulesDoc>(`${V1}/risk-areas/rules`),
+  setRiskRules: (rules: RiskRules, reason: string) =>
+    client.request<RiskRulesVersion>('PUT', `${V1}/risk-areas/rules`, { body: { rules, reason } }),
+  /** No login: what the city publishes every day. */
+  publicRisk: () => client.request<PublicRiskList>('GET', `${V1}/public/risk-areas`, { auth: false }),
+  myCode: () => client.get<MyCode>(`${V1}/healthcode/me`),
+  residentCode: (id: number) => client.get<CodeStatus>(`${V1}/residents/${id}/healthcode`),
+  colourCounts: (under?: string) => client.get<ColourCounts>(`${V1}/healthcode/counts`, { under }),
+
+  // Checkpoints (卡口).
+  checkpoints: () => client.get<{ items: Checkpoint[] }>(`${V1}/checkpoints`),
+  checkpointScan: (code: string, payload: string) =>
+    client.post<CheckpointScanReply>(`${V1}/checkpoints/${enc(code)}/scan`, { payload }),
+  checkpointStats: (code: string, date: string) =>
+    client.get<CheckpointStats>(`${V1}/checkpoints/${enc(code)}/stats`, { date }),
 }
 
 export interface PlanQuery {

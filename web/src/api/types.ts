@@ -756,3 +756,175 @@ export interface MyResults {
   resident_id: number
   items: PersonResult[]
 }
+
+// ------------------------------------------------- risk areas and health codes
+
+/** Risk level of a community (风险等级). */
+export type RiskLevel = 'low' | 'medium' | 'high'
+export const RISK_LEVELS: readonly RiskLevel[] = ['high', 'medium', 'low']
+
+/** A community as the command centre sees it (GET /risk-areas). */
+export interface RiskArea {
+  code: string
+  name: string
+  street_code: string
+  street: string
+  district: string
+  /** Declared (low until declared otherwise). */
+  level: RiskLevel
+  since: string | null
+  declared_by: string
+  reason: string
+  /** "" or the proposal the declaration went against. */
+  overrides: '' | RiskLevel
+  proposed: RiskLevel
+  proposal_reason: string
+  proposed_at: string | null
+  /** The proposal differs from the declared level. */
+  pending: boolean
+  cases_in_window: number
+  last_case_date: string
+}
+
+export interface RiskAreaList {
+  items: RiskArea[]
+  high: number
+  medium: number
+  pending: number
+}
+
+export interface RiskHistoryEntry {
+  kind: 'proposed' | 'declared'
+  level: RiskLevel
+  from: RiskLevel
+  reason: string
+  by: string
+  overrides: '' | RiskLevel
+  at: string
+}
+
+export interface RiskAreaDetail extends RiskArea {
+  history: RiskHistoryEntry[]
+}
+
+export interface RiskRules {
+  case_days: number
+  street_medium: boolean
+}
+
+export interface RiskRulesVersion {
+  /** 0: the built-in defaults. */
+  version: number
+  rules: RiskRules
+  changed_by: string
+  changed_at: string | null
+  reason: string
+}
+
+export interface RiskRulesDoc {
+  current: RiskRulesVersion
+  versions: RiskRulesVersion[]
+}
+
+/** One community of the public list (no personal data). */
+export interface PublicRiskArea {
+  code: string
+  name: string
+  street?: string
+  district?: string
+  since: string
+}
+
+/** GET /public/risk-areas: what the city publishes every day. */
+export interface PublicRiskList {
+  date: string
+  updated_at: number
+  high_count: number
+  medium_count: number
+  high: PublicRiskArea[]
+  medium: PublicRiskArea[]
+}
+
+export type CodeColour = 'green' | 'yellow' | 'red'
+export const CODE_COLOURS: readonly CodeColour[] = ['green', 'yellow', 'red']
+
+export interface CodeReason {
+  code: string
+  colour: CodeColour
+  /** The server's sentence, in Chinese. */
+  text: string
+  since: string | null
+  until: string | null
+}
+
+/** A resident's colour with its reasons (GET /residents/{id}/healthcode). */
+export interface CodeStatus {
+  resident_id: number
+  colour: CodeColour
+  colour_zh: string
+  since: string | null
+  reasons: CodeReason[]
+  rules_version: number
+  evaluated_at: string
+}
+
+/** GET /healthcode/me: the own code with its signed payload and QR. */
+export interface MyCode extends CodeStatus {
+  payload: string
+  kid: string
+  issued_at: string
+  expires_at: string
+  expires_in_s: number
+  qr_svg: string
+}
+
+export type ColourCounts = Record<CodeColour, number>
+
+// ---------------------------------------------------------------- checkpoints
+
+export type CheckpointKind = 'highway' | 'station' | 'airport' | 'compound_gate' | 'other'
+export const CHECKPOINT_KINDS: readonly CheckpointKind[] = ['highway', 'station', 'airport', 'compound_gate', 'other']
+
+export interface Checkpoint {
+  code: string
+  name: string
+  kind: CheckpointKind
+  area_code: string
+  area_name: string
+  staff: string[]
+}
+
+export type PassageDecision = 'pass' | 'deny' | 'test'
+
+/** POST /checkpoints/{code}/scan: the decision, logged as a passage. */
+export interface CheckpointScanReply {
+  passage_id: number
+  decision: PassageDecision
+  colour: CodeColour | null
+  kind: 'health_code' | 'permit'
+  /** In Chinese, for the screen. */
+  reason: string
+  plate?: string
+  expires_at?: string | null
+  verified: boolean
+}
+
+export interface PassageCounts {
+  pass: number
+  deny: number
+  test: number
+  green: number
+  yellow: number
+  red: number
+  permits: number
+}
+
+export interface PassageHour extends PassageCounts {
+  hour: number
+}
+
+/** GET /checkpoints/{code}/stats?date=. */
+export interface CheckpointStats {
+  hours: PassageHour[]
+  totals: PassageCounts
+}

@@ -54,6 +54,18 @@ export function formatDateTime(iso: string | null | undefined, locale: string): 
   }).format(d)
 }
 
+/** A moment (Unix ms) as HH:MM:SS in China time. */
+export function formatClock(ms: number, locale: string): string {
+  if (!Number.isFinite(ms)) return EMPTY
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'Asia/Shanghai',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(new Date(ms))
+}
+
 /**
  * The colour scale of a map legend: [min, max] of the values, widened around the value
  * when all are equal so that every region gets the middle colour, not the darkest.
