@@ -38,21 +38,24 @@ json RiskAreaJson(const healthcode::RiskArea& a) {
           {"last_case_date", a.last_case_date}};
 }
 
-json RiskRulesDoc(const healthcode::RiskRules& r) {
-  json out = json::parse(healthcode::RiskRulesJson(r));
+// A rule version as the API shows it (risk-area or colour rules).
+template <typename Rules>
+json RulesDoc(const Rules& r, const std::string& rules_json) {
   return {{"version", r.version},
-          {"rules", out},
+          {"rules", json::parse(rules_json)},
           {"changed_by", r.changed_by},
           {"changed_at", r.changed_at ? json(FormatShanghai(r.changed_at)) : json(nullptr)},
           {"reason", r.reason}};
 }
+json RiskRulesDoc(const healthcode::RiskRules& r) { return RulesDoc(r, healthcode::RiskRulesJson(r)); }
+json HealthRulesDoc(const healthcode::HealthRules& r) { return RulesDoc(r, healthcode::HealthRulesJson(r)); }
 
-json HealthRulesDoc(const healthcode::HealthRules& r) {
-  return {{"version", r.version},
-          {"rules", json::parse(healthcode::HealthRulesJson(r))},
-          {"changed_by", r.changed_by},
-          {"changed_at", r.changed_at ? json(FormatShanghai(r.changed_at)) : json(nullptr)},
-          {"reason", r.reason}};
+// Every version, newest first, with the one in force as `current`.
+template <typename Rules, typename Doc>
+Reply VersionsReply(const std::vector<Rules>& history, Doc&& doc) {
+  json versions = json::array();
+  for (const auto& r : history) versions.push_back(doc(r));
+  return JsonReply({{"current", versions.at(0)}, {"versions", versions}});
 }
 
 json StatusJson(const healthcode::CodeStatus& s) {
@@ -71,6 +74,21 @@ json StatusJson(const healthcode::CodeStatus& s) {
           {"reasons", std::move(reasons)},
           {"rules_version", s.rules_version},
           {"evaluated_at", FormatShanghai(s.evaluated_at)}};
+}
+
+// A PUT of city-wide rules: {"rules": {...}, "reason": "..."} from someone whose node
+// is the city. Returns the rules' JSON text and the reason.
+Result<std::pair<std::string, std::string>> CityRulesBody(const Context& ctx, std::string_view what) {
+  const std::string& path = ctx.principal().area_path;
+  if (std::count(path.begin(), path.end(), '/') > 2) {
+    return PermissionDenied("the " + std::string(what) + " rules are the city's: only the city's command centre sets them");
+  }
+  TC_ASSIGN_OR_RETURN(json body, ctx.JsonBody());
+  if (!body.contains("rules") || !body["rules"].is_object()) return FieldInvalid("rules", "rules is an object");
+  FieldReader f(body);
+  std::string reason = f.String("reason", {.required = true, .max_bytes = 2000});
+  TC_RETURN_IF_ERROR(f.Finish({"rules", "reason"}));
+  return std::make_pair(body["rules"].dump(), std::move(reason));
 }
 
 }  // namespace
@@ -121,9 +139,7 @@ void Api::AddHealthCodeRoutes() {
                .permission = std::string(auth::perm::kRiskRead)},
               [&risk](Context&) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto history, risk.RulesHistory());
-                json versions = json::array();
-                for (const auto& r : history) versions.push_back(RiskRulesDoc(r));
-                return JsonReply({{"current", versions.at(0)}, {"versions", versions}});
+                return VersionsReply(history, RiskRulesDoc);
               });
   router_.Add("PUT", "/api/v1/risk-areas/rules",
               {.summary = "A new version of the risk-area rules (proposals are recomputed at once)",
@@ -133,18 +149,8 @@ void Api::AddHealthCodeRoutes() {
                  "rules":{"type":"object","properties":{"case_days":{"type":"integer"},
                  "street_medium":{"type":"boolean"}}},"reason":{"type":"string"}}})"},
               [&risk](Context& ctx) -> Result<Reply> {
-                if (ctx.principal().area_path.size() > 1 && ctx.principal().role != auth::Role::kAdmin &&
-                    std::count(ctx.principal().area_path.begin(), ctx.principal().area_path.end(), '/') > 2) {
-                  return PermissionDenied("the risk-area rules are the city's: only the city's command centre sets them");
-                }
-                TC_ASSIGN_OR_RETURN(json body, ctx.JsonBody());
-                if (!body.contains("rules") || !body["rules"].is_object()) {
-                  return FieldInvalid("rules", "rules is an object");
-                }
-                FieldReader f(body);
-                const std::string reason = f.String("reason", {.required = true, .max_bytes = 2000});
-                TC_RETURN_IF_ERROR(f.Finish({"rules", "reason"}));
-                TC_ASSIGN_OR_RETURN(auto r, risk.SetRules(body["rules"].dump(), reason, ctx.actor()));
+                TC_ASSIGN_OR_RETURN(auto in, CityRulesBody(ctx, "risk-area"));
+                TC_ASSIGN_OR_RETURN(auto r, risk.SetRules(in.first, in.second, ctx.actor()));
                 return JsonReply(RiskRulesDoc(r));
               });
   router_.Add("POST", "/api/v1/risk-areas/declare",
@@ -287,9 +293,7 @@ void Api::AddHealthCodeRoutes() {
                .permission = std::string(auth::perm::kHealthCodeRead)},
               [&codes](Context&) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto history, codes.RulesHistory());
-                json versions = json::array();
-                for (const auto& r : history) versions.push_back(HealthRulesDoc(r));
-                return JsonReply({{"current", versions.at(0)}, {"versions", versions}});
+                return VersionsReply(history, HealthRulesDoc);
               });
   router_.Add("PUT", "/api/v1/healthcode/rules",
               {.summary = "A new version of the colour rules; every colour is recomputed with it",
@@ -298,17 +302,8 @@ void Api::AddHealthCodeRoutes() {
                .request_schema = R"({"type":"object","required":["rules","reason"],"properties":{
                  "rules":{"type":"object"},"reason":{"type":"string"}}})"},
               [&codes](Context& ctx) -> Result<Reply> {
-                if (std::count(ctx.principal().area_path.begin(), ctx.principal().area_path.end(), '/') > 2) {
-                  return PermissionDenied("the colour rules are the city's: only the city's command centre sets them");
-                }
-                TC_ASSIGN_OR_RETURN(json body, ctx.JsonBody());
-                if (!body.contains("rules") || !body["rules"].is_object()) {
-                  return FieldInvalid("rules", "rules is an object");
-                }
-                FieldReader f(body);
-                const std::string reason = f.String("reason", {.required = true, .max_bytes = 2000});
-                TC_RETURN_IF_ERROR(f.Finish({"rules", "reason"}));
-                TC_ASSIGN_OR_RETURN(auto r, codes.SetRules(body["rules"].dump(), reason, ctx.actor()));
+                TC_ASSIGN_OR_RETURN(auto in, CityRulesBody(ctx, "colour"));
+                TC_ASSIGN_OR_RETURN(auto r, codes.SetRules(in.first, in.second, ctx.actor()));
                 return JsonReply(HealthRulesDoc(r));
               });
   router_.Add("POST", "/api/v1/healthcode/recompute",

@@ -894,16 +894,8 @@ Result<HealthRules> HealthCodes::SetRules(std::string_view json, std::string_vie
       TC_ASSIGN_OR_RETURN(next, ParseHealthRules(json, st.rules));
     }
     const Millis now = clock_.Now();
-    TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-      TC_ASSIGN_OR_RETURN(next.version, internal::InsertRules(c, internal::RulesTable::kHealthCode,
-                                                              HealthRulesJson(next), by.name, now, reason));
-      nlohmann::json detail = {{"version", next.version}, {"reason", reason},
-                               {"rules", nlohmann::json::parse(HealthRulesJson(next))}};
-      return audit::Append(c, {.actor = by.name, .action = "healthcode.rules",
-                               .target = "hc_rules:" + std::to_string(next.version), .area_path = "/",
-                               .detail = detail.dump(), .request_id = by.request_id},
-                           now);
-    }));
+    TC_ASSIGN_OR_RETURN(next.version, internal::StoreVersion(store_, internal::RulesTable::kHealthCode,
+                                                             HealthRulesJson(next), reason, by, now, "healthcode.rules"));
     next.changed_by = by.name;
     next.changed_at = now;
     next.reason = std::string(reason);
@@ -915,21 +907,8 @@ Result<HealthRules> HealthCodes::SetRules(std::string_view json, std::string_vie
 }
 
 Result<std::vector<HealthRules>> HealthCodes::RulesHistory() {
-  std::vector<HealthRules> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, internal::LoadRules(c, internal::RulesTable::kHealthCode, false));
-    for (const auto& row : rows) {
-      TC_ASSIGN_OR_RETURN(HealthRules r, ParseHealthRules(row.rules, HealthRules{}));
-      r.version = row.version;
-      r.changed_by = row.changed_by;
-      r.changed_at = row.changed_at;
-      r.reason = row.reason;
-      out.push_back(std::move(r));
-    }
-    return Status::Ok();
-  }));
-  out.push_back(HealthRules{});
-  return out;
+  return internal::History<HealthRules>(store_, internal::RulesTable::kHealthCode,
+                                        [](const std::string& json) { return ParseHealthRules(json, HealthRules{}); });
 }
 
 std::string HealthCodes::PathOf(int64_t resident_id) const {

@@ -539,15 +539,8 @@ Result<RiskRules> RiskAreas::SetRules(std::string_view json, std::string_view re
   const Millis now = clock_.Now();
   {
     std::lock_guard w(st.write_mu);
-    TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-      TC_ASSIGN_OR_RETURN(next.version, internal::InsertRules(c, internal::RulesTable::kRisk, RiskRulesJson(next),
-                                                              by.name, now, reason));
-      nlohmann::json detail = {{"version", next.version}, {"reason", reason},
-                               {"rules", nlohmann::json::parse(RiskRulesJson(next))}};
-      return audit::Append(c, {.actor = by.name, .action = "risk.rules", .target = "risk_rules:" + std::to_string(next.version),
-                               .area_path = "/", .detail = detail.dump(), .request_id = by.request_id},
-                           now);
-    }));
+    TC_ASSIGN_OR_RETURN(next.version, internal::StoreVersion(store_, internal::RulesTable::kRisk, RiskRulesJson(next),
+                                                             reason, by, now, "risk.rules"));
     next.changed_by = by.name;
     next.changed_at = now;
     next.reason = std::string(reason);
@@ -559,21 +552,8 @@ Result<RiskRules> RiskAreas::SetRules(std::string_view json, std::string_view re
 }
 
 Result<std::vector<RiskRules>> RiskAreas::RulesHistory() {
-  std::vector<RiskRules> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    TC_ASSIGN_OR_RETURN(auto rows, internal::LoadRules(c, internal::RulesTable::kRisk, false));
-    for (const auto& row : rows) {
-      TC_ASSIGN_OR_RETURN(RiskRules r, ParseRiskRules(row.rules, RiskRules{}));
-      r.version = row.version;
-      r.changed_by = row.changed_by;
-      r.changed_at = row.changed_at;
-      r.reason = row.reason;
-      out.push_back(std::move(r));
-    }
-    return Status::Ok();
-  }));
-  out.push_back(RiskRules{});  // the built-in defaults, version 0
-  return out;
+  return internal::History<RiskRules>(store_, internal::RulesTable::kRisk,
+                                      [](const std::string& json) { return ParseRiskRules(json, RiskRules{}); });
 }
 
 RiskAreas::PublicList RiskAreas::Public() {

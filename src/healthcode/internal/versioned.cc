@@ -1,5 +1,7 @@
 #include "healthcode/internal/versioned.h"
 
+#include <nlohmann/json.hpp>
+
 namespace tc::healthcode::internal {
 
 namespace {
@@ -33,6 +35,21 @@ Result<int64_t> InsertRules(store::Conn& c, RulesTable table, std::string_view r
                           "RETURNING version";
   TC_ASSIGN_OR_RETURN(auto ins, c.Query(sql, {std::string(rules), std::string(by), at, std::string(reason)}));
   return ins[0].Int(0);
+}
+
+Result<int64_t> StoreVersion(store::Store& store, RulesTable table, const std::string& rules_json,
+                             std::string_view reason, const audit::Actor& by, Millis now, std::string_view action) {
+  int64_t version = 0;
+  TC_RETURN_IF_ERROR(store.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(version, InsertRules(c, table, rules_json, by.name, now, reason));
+    nlohmann::json detail = {{"version", version}, {"reason", reason}, {"rules", nlohmann::json::parse(rules_json)}};
+    const std::string name = table == RulesTable::kRisk ? "risk_rules" : "hc_rules";
+    return audit::Append(c, {.actor = by.name, .action = std::string(action),
+                             .target = name + ":" + std::to_string(version), .area_path = "/",
+                             .detail = detail.dump(), .request_id = by.request_id},
+                         now);
+  }));
+  return version;
 }
 
 }  // namespace tc::healthcode::internal
