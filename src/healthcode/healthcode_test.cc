@@ -12,6 +12,7 @@
 #include "gen/outbreak.h"
 #include "gen/testing_round.h"
 #include "healthcode/codes.h"
+#include "healthcode/keys.h"
 #include "healthcode/risk.h"
 #include "registry/registry_fixture.h"
 #include "screening/screening.h"
@@ -547,6 +548,46 @@ TEST_P(HealthCodeTest, TokensArePseudonymousAndReversibleOnlyWhole) {
   // The same token after a restart (the secret is kept).
   OpenModules();
   EXPECT_EQ(codes_->TokenOf(a_), t);
+}
+
+TEST_P(HealthCodeTest, KeysRotateAndRetireAndCodesCarryTheLiveColour) {
+  auto keys = SigningKeys::Open(*store_, clock_);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  const Millis t0 = clock_.now;
+  auto first = IssueCode(*codes_, **keys, a_, t0);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->claims.kid, "k1");
+  EXPECT_EQ(first->claims.colour, Colour::kGreen);
+  EXPECT_EQ(first->claims.expires_at, (t0 + 300'000) / 1000 * 1000);
+  EXPECT_EQ(codes_->ResidentOfToken(first->claims.token), a_);
+  // The only active key cannot be retired; rotation adds k2, which signs from now on.
+  EXPECT_EQ((*keys)->Retire("k1", by_).status().code(), StatusCode::kConflict);
+  EXPECT_EQ((*keys)->Retire("k9", by_).status().code(), StatusCode::kNotFound);
+  auto k2 = (*keys)->Rotate(by_);
+  ASSERT_TRUE(k2.ok());
+  EXPECT_EQ(k2->kid, "k2");
+  NewCase(a_, clock_.now);  // a is now red: the next code says so
+  auto second = IssueCode(*codes_, **keys, a_, t0 + 1000);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->claims.kid, "k2");
+  EXPECT_EQ(second->claims.colour, Colour::kRed);
+  // Both verify with the published keys until k1 is retired; then k1's code is refused.
+  const KeySet published = (*keys)->Public();
+  EXPECT_TRUE(Verify(first->payload, published, t0 + 2000).ok());
+  EXPECT_TRUE(Verify(second->payload, published, t0 + 2000).ok());
+  clock_.now = t0 + 3000;
+  ASSERT_TRUE((*keys)->Retire("k1", by_).ok());
+  const KeySet after = (*keys)->Public();
+  EXPECT_FALSE(Verify(first->payload, after, t0 + 4000).ok());
+  EXPECT_TRUE(Verify(second->payload, after, t0 + 4000).ok());
+  EXPECT_EQ((*keys)->Retire("k1", by_).status().code(), StatusCode::kConflict);
+  // The keys survive a restart, the retired one with its time.
+  auto again = SigningKeys::Open(*store_, clock_);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ((*again)->Public().keys().size(), 2u);
+  EXPECT_EQ((*again)->Public().keys()[0].retired_at, t0 + 3000);
+  EXPECT_EQ((*again)->Active()->kid, "k2");
+  EXPECT_EQ(IssueCode(*codes_, **again, 999'999, t0).status().code(), StatusCode::kNotFound);
 }
 
 // A generated city with an outbreak, a testing round, contacts traced and moved through
