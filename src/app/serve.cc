@@ -225,9 +225,11 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   bus.Subscribe("risk_areas", [&risk](const events::Event& e) { return (*risk)->OnEvent(e); });
   bus.Subscribe("health_codes", [&codes](const events::Event& e) { return codes->OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
-  // The daily tick: risk proposals lift after their days without a case.
+  // The daily tick: risk proposals lift after their days without a case; the visits to
+  // risky communities are looked up again.
   DailyTick tick(clock, [&] {
     if (Status s = (*risk)->Tick(); !s.ok()) spdlog::warn("risk areas' daily tick: {}", s.ToString());
+    if (Status s = codes->Tick(); !s.ok()) spdlog::warn("health codes' daily tick: {}", s.ToString());
     if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering events after the daily tick: {}", s.ToString());
   });
 

@@ -742,6 +742,37 @@ Status HealthCodes::OnEvent(const events::Event& e) {
   return s;
 }
 
+Status HealthCodes::Tick() {
+  State& st = *st_;
+  std::lock_guard w(st.write_mu);
+  const Millis now = clock_.Now();
+  std::vector<uint32_t> touched;
+  std::unique_lock x(st.mu);
+  for (size_t c = 0; c < st.comm_level.size(); ++c) {
+    const auto comm = static_cast<int32_t>(c);
+    if (auto v = st.visitors_of.find(comm); v != st.visitors_of.end()) {
+      for (uint32_t p : v->second) {
+        Erase(st.facts, p, [&](const Fact& f) { return f.kind == kVisit && f.ref == comm; });
+        touched.push_back(p);
+      }
+      st.visitors_of.erase(v);
+    }
+    if (st.comm_level[c] != static_cast<uint8_t>(Level::kLow)) {
+      TC_RETURN_IF_ERROR(LoadVisits(st, tracing_, risk_, comm, now, &touched));
+    }
+  }
+  auto rows = Reevaluate(st, touched, now, screening_);
+  auto dirty = TakeDirty(st);
+  rows.insert(rows.end(), dirty.begin(), dirty.end());
+  x.unlock();
+  Status s = StoreColours(store_, rows);
+  if (!s.ok()) {
+    std::unique_lock again(st.mu);
+    for (const auto& row : rows) st.dirty.push_back(std::get<0>(row));
+  }
+  return s;
+}
+
 // ---- Reads ----
 
 Result<CodeStatus> HealthCodes::Lookup(int64_t resident_id) {

@@ -126,6 +126,10 @@ class HealthCodes {
   Result<CodeStatus> Lookup(int64_t resident_id);
   // Just the colour (the checkpoint's online lookup); NotFound naming the id.
   Result<Colour> ColourOf(int64_t resident_id);
+  // The daily tick: the visits to every medium or high community are looked up again
+  // (check-ins recorded since its declaration count from here), and the people whose
+  // colour that changes are recoloured.
+  Status Tick();
   // Re-derives every colour from the facts with the rules in force.
   Result<RecomputeReport> FullRecompute();
   // Counts of the kept colours under an area path ("" or "/": the city).

@@ -439,6 +439,18 @@ TEST_P(HealthCodeTest, RiskAreasColourResidentsAndVisitorsUntilLifted) {
   EXPECT_EQ(Codes(Code(t_)), (std::vector<std::string>{"visit.high", "residence.medium"}));
   EXPECT_EQ(ColourNow(t_), Colour::kYellow);
 
+  // x checks in there after the declaration: counted from the daily tick.
+  tracing::NewCheckin late = ci;
+  late.person_id = x_;
+  late.arrive_at = clock_.now - kHour;
+  late.leave_at = clock_.now - 30 * kMin;
+  auto rec2 = tracing_->Record(std::vector<tracing::NewCheckin>{late}, "/", by_);
+  ASSERT_TRUE(rec2.ok() && rec2->accepted == 1);
+  EXPECT_EQ(ColourNow(x_), Colour::kGreen);
+  ASSERT_TRUE(codes_->Tick().ok());
+  EXPECT_EQ(Codes(Code(x_)), std::vector<std::string>{"visit.high"});
+  EXPECT_EQ(ColourNow(t_), Colour::kYellow) << "the tick keeps the earlier visits";
+
   // The visit counts for 14 days from the check-in, exactly.
   Declare("220102001002", Level::kLow, "解除");
   clock_.now = visit + 14 * kDay - 1;
