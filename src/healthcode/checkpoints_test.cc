@@ -10,7 +10,7 @@
 #include "healthcode/codes.h"
 #include "healthcode/keys.h"
 #include "healthcode/risk.h"
-#include "registry/registry_fixture.h"
+#include "healthcode/healthcode_fixture.h"
 #include "screening/screening.h"
 #include "tracing/cases.h"
 #include "tracing/service.h"
@@ -21,49 +21,14 @@ namespace {
 constexpr Millis kMin = 60'000;
 constexpr Millis kDay = 86'400'000;
 
-class FakeClock : public Clock {
- public:
-  Millis Now() const override { return now; }
-  Millis now = 0;
-};
-
-// The crafted tree plus 桃源社区 in 永吉街道. Residents: a (甲三) and b in 永吉社区,
-// t in 桃源社区, x in 新发社区 (宽城区). Checkpoints: G1 (a highway entrance in 南关区,
-// staff kk01) and XF (a compound gate in 宽城区, nobody named).
-class CheckpointTest : public registry::RegistryFixture {
+// The health-code fixture (healthcode_fixture.h) with the signing keys and two
+// checkpoints: G1 (a highway entrance in 南关区, staff kk01) and XF (a compound gate in
+// 宽城区, nobody named).
+class CheckpointTest : public HealthCodeFixture {
  protected:
   void SetUp() override {
-    RegistryFixture::SetUp();
+    HealthCodeFixture::SetUp();
     if (HasFatalFailure()) return;
-    for (const registry::NewArea& a :
-         std::vector<registry::NewArea>{{"220102001002", "220102001000", "桃源社区", "community"},
-                                        {"220102001002-001", "220102001002", "桃源小区", "compound"},
-                                        {"220102001002-001-01", "220102001002-001", "1栋", "building"},
-                                        {"220102001002-001-01-1", "220102001002-001-01", "1单元", "unit"}}) {
-      ASSERT_TRUE(areas_->Create(a, by_).ok());
-    }
-    ASSERT_TRUE(residents_->CreateHousehold("220102001002-001-01-1", "0101", "", by_).ok());
-    clock_.now = (NowMillis() / kMin) * kMin + 3 * kDay;
-    a_ = Add("甲三", Id("22010219800101001"), "220102001001-001-01-1-0101").id;
-    b_ = Add("乙", Id("22010219800101002"), "220102001001-001-01-1-0101").id;
-    t_ = Add("戊", Id("22010219800101005"), "220102001002-001-01-1-0101").id;
-    x_ = Add("己", Id("22010319800101006"), "220103001001-001-01-1-0101").id;
-    tracing_ = std::make_unique<tracing::Tracing>(*store_, clock_);
-    ASSERT_TRUE(tracing_->Start().ok());
-    cases_ = std::make_unique<tracing::Cases>(*store_, clock_, *tracing_);
-    auto sc = screening::Screening::Open(*store_, clock_);
-    ASSERT_TRUE(sc.ok()) << sc.status().ToString();
-    sc_ = std::move(sc).value();
-    bus_ = std::make_unique<events::Bus>(*store_);
-    auto risk = RiskAreas::Open(*store_, clock_);
-    ASSERT_TRUE(risk.ok()) << risk.status().ToString();
-    risk_ = std::move(risk).value();
-    auto codes = HealthCodes::Open(*store_, clock_, *risk_, *sc_, *tracing_, *cases_);
-    ASSERT_TRUE(codes.ok()) << codes.status().ToString();
-    codes_ = std::move(codes).value();
-    bus_->Subscribe("cases", [this](const events::Event& e) { return cases_->OnEvent(e); });
-    bus_->Subscribe("risk_areas", [this](const events::Event& e) { return risk_->OnEvent(e); });
-    bus_->Subscribe("health_codes", [this](const events::Event& e) { return codes_->OnEvent(e); });
     auto keys = SigningKeys::Open(*store_, clock_);
     ASSERT_TRUE(keys.ok()) << keys.status().ToString();
     keys_ = std::move(keys).value();
@@ -86,11 +51,6 @@ class CheckpointTest : public registry::RegistryFixture {
     auto cps = Checkpoints::Open(*store_, clock_, *keys_, codes_.get());
     ASSERT_TRUE(cps.ok()) << cps.status().ToString();
     cps_ = std::move(cps).value();
-  }
-
-  void Deliver() {
-    Status s = bus_->Deliver();
-    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   std::string CodeOf(int64_t resident) {
@@ -118,16 +78,8 @@ class CheckpointTest : public registry::RegistryFixture {
     return p.ok() ? *p : Permit{};
   }
 
-  FakeClock clock_;
-  std::unique_ptr<tracing::Tracing> tracing_;
-  std::unique_ptr<tracing::Cases> cases_;
-  std::unique_ptr<screening::Screening> sc_;
-  std::unique_ptr<events::Bus> bus_;
-  std::unique_ptr<RiskAreas> risk_;
-  std::unique_ptr<HealthCodes> codes_;
   std::unique_ptr<SigningKeys> keys_;
   std::unique_ptr<Checkpoints> cps_;
-  int64_t a_ = 0, b_ = 0, t_ = 0, x_ = 0;
   const Caller admin_{.username = "tester", .area_path = "/220100000000/"};
 };
 
