@@ -89,7 +89,9 @@ async function setup({ api }) {
   assert.ok(person, 'the community has a resident with an ID number and a phone')
   const outbreak = await casesForTracing(api, admin, community, person)
   const testing = await testingRound(api, admin, district, community)
-  return { api, admin, me, city, district, street, community, compound, person, outbreak, testing }
+  // Filled by the checkpoint scans scenario, read by the statistics one after it.
+  const checkpoint = { code: '', scans: [] }
+  return { api, admin, me, city, district, street, community, compound, person, outbreak, testing, checkpoint }
 }
 
 /**
@@ -1232,6 +1234,219 @@ scenario('phone 390×844, health codes: resident01 opens my health code next to 
   await page.waitForFunction((want) => document.querySelector('[data-test=code-qr]')?.getAttribute('src') === want, src)
   await noHorizontalScroll(page)
   await shot('phone-my-code')
+})
+
+// ------------------------------------------------------------------- checkpoints
+
+const DECISION_ZH = { pass: '通行', test: '核酸检测', deny: '禁止通行' }
+const DECISION_RGB = { pass: 'rgb(30, 142, 62)', test: 'rgb(240, 160, 32)', deny: 'rgb(217, 48, 37)' }
+const DECISION_OF_COLOUR = { green: 'pass', yellow: 'test', red: 'deny' }
+/** Enter → decision painted, on loopback (issue 17). */
+const SCAN_BUDGET_MS = 100
+
+/** The Shanghai hour of an RFC 3339 time the server wrote (it writes +08:00). */
+function shanghaiHour(at) {
+  const m = /T(\d{2}):\d{2}:\d{2}(?:\.\d+)?\+08:00$/.exec(at)
+  assert.ok(m, `a Shanghai time: ${at}`)
+  return Number(m[1])
+}
+
+/** `payload` with one character of its middle changed (still base32/base64url text, so only the signature can tell). */
+function tampered(payload) {
+  const i = Math.floor(payload.length / 2)
+  const c = payload[i]
+  const swap = c === 'A' ? 'B' : 'A'
+  return payload.slice(0, i) + swap + payload.slice(i + 1)
+}
+
+/**
+ * Scans `payload` as a keyboard-wedge scanner does — its text typed into the focused
+ * input, then Enter — and times Enter → decision painted in the page: performance.now()
+ * in a capturing keydown listener, a MutationObserver seeing the new decision in the
+ * DOM, then the frame it is painted in (rAF, then a task after it). Returns the page's
+ * own scan reply and { dom, painted } in ms.
+ */
+async function wedgeScan(page, payload) {
+  const input = page.locator('input[name=checkpoint-code]')
+  assert.ok(await input.evaluate((el) => el === document.activeElement), 'the code input has the focus before a scan')
+  await page.keyboard.type(payload)
+  await page.evaluate(() => {
+    const root = document.querySelector('[data-test=checkpoint]')
+    const before = root.querySelector('[data-test=checkpoint-decision]')?.getAttribute('data-seq') ?? ''
+    window.__tcScan = new Promise((resolve) => {
+      let t0 = NaN
+      window.addEventListener('keydown', (e) => { if (e.key === 'Enter') t0 = performance.now() }, { capture: true, once: true })
+      const obs = new MutationObserver(() => {
+        const d = root.querySelector('[data-test=checkpoint-decision]')
+        if (!d || d.getAttribute('data-seq') === before) return
+        const t1 = performance.now()
+        obs.disconnect()
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel()
+          ch.port1.onmessage = () => resolve({ dom: t1 - t0, painted: performance.now() - t0 })
+          ch.port2.postMessage(null)
+        })
+      })
+      obs.observe(root, { subtree: true, childList: true, attributes: true, characterData: true })
+    })
+  })
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => /\/api\/v1\/checkpoints\/[^/]+\/scan$/.test(r.url()) && r.request().method() === 'POST'),
+    page.keyboard.press('Enter'),
+  ])
+  assert.equal(res.status(), 200, 'a scan is answered with a decision')
+  const reply = await res.json()
+  const timing = await page.evaluate(() => window.__tcScan)
+  assert.ok(Number.isFinite(timing.dom) && Number.isFinite(timing.painted), `timed: ${JSON.stringify(timing)}`)
+  return { reply, timing }
+}
+
+/** The decision on screen is `reply`'s, full width in its colour, large, and the input is ready for the next scan. */
+async function expectDecision(page, reply) {
+  const d = page.locator('[data-test=checkpoint-decision]')
+  assert.equal(await d.getAttribute('data-decision'), reply.decision)
+  assert.equal(await d.locator('[data-test=decision-word]').innerText(), DECISION_ZH[reply.decision])
+  assert.equal(await d.locator('[data-test=decision-reason]').innerText(), reply.reason)
+  const look = await d.evaluate((el) => ({
+    bg: getComputedStyle(el).backgroundColor,
+    width: el.getBoundingClientRect().width,
+    main: el.parentElement.getBoundingClientRect().width,
+    word: parseFloat(getComputedStyle(el.querySelector('[data-test=decision-word]')).fontSize),
+  }))
+  assert.equal(look.bg, DECISION_RGB[reply.decision])
+  assert.ok(look.width >= look.main - 1, `the decision fills the width: ${JSON.stringify(look)}`)
+  assert.ok(look.word >= 40, `the decision word is large: ${look.word}px`)
+  const input = page.locator('input[name=checkpoint-code]')
+  assert.equal(await input.inputValue(), '', 'the input is emptied')
+  assert.ok(await input.evaluate((el) => el === document.activeElement), 'the input has the focus again')
+}
+
+scenario(
+  'phone 390×844, checkpoints: checkpoint01 scans resident01’s code, the code tampered and the demo permit at G1-NG01 — decisions, colours, Enter→painted < 100 ms',
+  { device: PHONE },
+  async ({ page, shot, api, admin, checkpoint }) => {
+    const resident = await api.get(await api.login('resident01'), '/api/v1/healthcode/me')
+    assert.ok(resident.payload.startsWith('TC1.'), 'resident01 has a code')
+    const permits = (await api.get(admin, '/api/v1/permits')).items
+    const demoPermit = permits.find((p) => p.plate === '吉A52022' && p.status === 'valid') ?? permits.find((p) => p.status === 'valid')
+    assert.ok(demoPermit, `the demo's transport permit is valid: ${JSON.stringify(permits)}`)
+    const permit = await api.get(admin, `/api/v1/permits/${demoPermit.id}`)
+    const cp = (await api.get(await api.login('checkpoint01'), '/api/v1/checkpoints')).items.find((c) => c.code === 'G1-NG01')
+    assert.ok(cp, 'checkpoint01 works at G1-NG01')
+
+    await login(page, 'checkpoint01')
+    await page.waitForURL(/\/hc\/checkpoint$/)
+    await page.locator('[data-test=checkpoint-waiting], [data-test=checkpoint]').first().waitFor()
+    // Two checkpoints name checkpoint01: nothing is chosen for it on a new device.
+    await page.locator('[data-test=checkpoint-pick]').click()
+    await page.locator('.el-select-dropdown__item', { hasText: cp.name }).first().click()
+    await page.locator('[data-test=checkpoint-waiting]').waitFor()
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'checkpoint-code')
+    await noHorizontalScroll(page)
+
+    const timings = []
+    // (a) resident01's code: decided by the live colour, which is the API's colour.
+    const a = await wedgeScan(page, resident.payload)
+    timings.push(['resident code', a.timing])
+    assert.equal(a.reply.kind, 'health_code')
+    assert.equal(a.reply.colour, resident.colour, 'decided on the colour the API gives resident01')
+    assert.equal(a.reply.decision, DECISION_OF_COLOUR[resident.colour])
+    await expectDecision(page, a.reply)
+    await assertText(page.locator('[data-test=decision-colour]'), resident.colour_zh)
+    await shot('phone-checkpoint-code')
+
+    // (b) the same code with one character changed: denied, with the refusal in words.
+    const b = await wedgeScan(page, tampered(resident.payload))
+    timings.push(['tampered code', b.timing])
+    assert.equal(b.reply.decision, 'deny')
+    assert.ok(b.reply.refusal, `refused by the verifier: ${JSON.stringify(b.reply)}`)
+    assert.equal(b.reply.verified, false)
+    await expectDecision(page, b.reply)
+    // A bad signature leaves the kind unknown (null): no chip for it, never a raw message key.
+    const shownB = await page.locator('[data-test=checkpoint-decision]').innerText()
+    assert.doesNotMatch(shownB, /checkpoint\.|scanKind|null|undefined/, 'no raw message key on screen')
+    assert.equal(await page.locator('[data-test=checkpoint-decision]').getAttribute('data-refusal'), b.reply.refusal)
+    assert.ok(b.reply.reason.length > 0)
+    await shot('phone-checkpoint-refused')
+
+    // (c) the demo's transport permit: passes, with its plate.
+    const c = await wedgeScan(page, permit.payload)
+    timings.push(['transport permit', c.timing])
+    assert.equal(c.reply.kind, 'permit')
+    assert.equal(c.reply.decision, 'pass')
+    assert.equal(c.reply.plate, permit.plate)
+    await expectDecision(page, c.reply)
+    await assertText(page.locator('[data-test=decision-plate]'), permit.plate)
+    await assertText(page.locator('[data-test=decision-reason]'), permit.plate)
+    const entries = await page.locator('[data-test=checkpoint-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-decision')))
+    assert.deepEqual(entries, [c.reply.decision, b.reply.decision, a.reply.decision], 'the last scans listed, newest first')
+    await noHorizontalScroll(page)
+    await shot('phone-checkpoint-permit')
+
+    for (const [what, t] of timings) {
+      console.log(`    [timing] ${what}: Enter→DOM ${t.dom.toFixed(1)} ms, Enter→painted ${t.painted.toFixed(1)} ms (budget ${SCAN_BUDGET_MS} ms)`)
+    }
+    for (const [what, t] of timings) assert.ok(t.painted < SCAN_BUDGET_MS, `${what}: Enter→painted ${t.painted.toFixed(1)} ms ≥ ${SCAN_BUDGET_MS} ms`)
+    checkpoint.code = cp.code
+    checkpoint.scans.push(a.reply, b.reply, c.reply)
+  },
+)
+
+scenario('checkpoints: the commander opens 通行统计 for G1-NG01 — the hour of the scans shows the API’s counts', {}, async ({ page, shot, api, checkpoint }) => {
+  const commander = await api.login('commander')
+  const code = checkpoint.code || 'G1-NG01'
+  if (!checkpoint.scans.length) {
+    // Run alone (TC_ONLY): scans of its own, as checkpoint01, so the day has some.
+    const staff = await api.login('checkpoint01')
+    const resident = await api.get(await api.login('resident01'), '/api/v1/healthcode/me')
+    checkpoint.scans.push(await api.post(staff, `/api/v1/checkpoints/${code}/scan`, { payload: resident.payload }))
+    checkpoint.scans.push(await api.post(staff, `/api/v1/checkpoints/${code}/scan`, { payload: tampered(resident.payload) }))
+  }
+  const date = checkpoint.scans[0].at.slice(0, 10)
+  const stats = await api.get(commander, `/api/v1/checkpoints/${code}/stats?date=${date}`)
+  const cp = await api.get(commander, `/api/v1/checkpoints/${code}`)
+  // The scans above are in the API's counts of their hour (nothing else scans this checkpoint in the run).
+  const mine = new Map()
+  for (const r of checkpoint.scans) {
+    const h = shanghaiHour(r.at)
+    const t = mine.get(h) ?? { pass: 0, deny: 0, test: 0, green: 0, yellow: 0, red: 0, permits: 0 }
+    t[r.decision]++
+    if (r.colour) t[r.colour]++
+    if (r.kind === 'permit') t.permits++
+    mine.set(h, t)
+  }
+  for (const [h, t] of mine) {
+    const row = stats.hours.find((x) => x.hour === h)
+    assert.ok(row, `hour ${h} in the stats`)
+    for (const k of Object.keys(t)) assert.equal(row[k], t[k], `${k} at ${h}:00 counts the scans above`)
+  }
+
+  await loginOk(page, 'commander')
+  await page.locator('[data-test=nav-hc]').click()
+  await page.waitForURL(/\/hc\/risk$/)
+  await page.locator('[data-test=hc-tabs] .el-tabs__item', { hasText: '通行统计' }).click()
+  await page.waitForURL(/\/hc\/stats$/)
+  assert.equal(await page.locator('input[name=stats-date]').inputValue(), date, 'the server’s today, the day of the scans')
+  await page.locator('[data-test=stats-checkpoint]').click()
+  await page.locator('.el-select-dropdown__item', { hasText: cp.name }).first().click()
+  await page.locator('[data-test=stats-totals]').waitFor()
+  const KEYS = ['pass', 'test', 'deny', 'green', 'yellow', 'red', 'permits'] // the table's column order
+  for (const k of KEYS) await assertText(page.locator(`[data-test=stats-total-${k}] .value`), new RegExp(`^${nf('zh-CN').format(stats.totals[k])}$`))
+  // Exactly the hours with passages, each with the API's counts.
+  const busy = stats.hours.filter((h) => h.pass + h.test + h.deny > 0)
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=stats-table] [data-test=stats-hour]').length === n, busy.length)
+  const rows = await page.locator('[data-test=stats-table] .el-table__body tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())),
+  )
+  assert.deepEqual(
+    rows,
+    busy.map((h) => [`${String(h.hour).padStart(2, '0')}:00`, ...KEYS.map((k) => nf('zh-CN').format(h[k]))]),
+  )
+  for (const h of mine.keys()) {
+    await page.locator(`[data-test=stats-table] [data-test=stats-hour][data-hour="${h}"]`).waitFor()
+  }
+  await page.locator('[data-test=passage-chart] svg rect, [data-test=passage-chart] svg path').first().waitFor()
+  await shot('desktop-checkpoint-stats')
 })
 
 // --------------------------------------------------------------------------- main

@@ -896,17 +896,40 @@ export interface Checkpoint {
 
 export type PassageDecision = 'pass' | 'deny' | 'test'
 
+/** Why the verifier refused a scanned text (the reply's `refusal`; docs/health-codes.md). */
+export type ScanRefusal =
+  | 'bad_clock'
+  | 'oversized'
+  | 'malformed'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'wrong_kind'
+  | 'absurd_time'
+  | 'retired_key'
+  | 'not_yet_valid'
+  | 'expired'
+
 /** POST /checkpoints/{code}/scan: the decision, logged as a passage. */
 export interface CheckpointScanReply {
   passage_id: number
   decision: PassageDecision
+  /** The live colour decided on (null for a permit or a refused text). */
   colour: CodeColour | null
-  kind: 'health_code' | 'permit'
-  /** In Chinese, for the screen. */
+  /** The colour printed in the code (may be minutes old; null unless a verified health code). */
+  colour_seen?: CodeColour | null
+  /** Null when the text was refused before its kind was known (malformed, bad signature, unknown key). */
+  kind: 'health_code' | 'permit' | null
+  /** In Chinese, for the screen: the decision, or the refusal in words. */
   reason: string
-  plate?: string
+  plate?: string | null
   expires_at?: string | null
   verified: boolean
+  /** The verifier's refusal by name, null when the text verified. */
+  refusal?: ScanRefusal | null
+  /** The verifier's own words (English, for support), null when the text verified. */
+  detail?: string | null
+  /** When the passage was logged (Shanghai time, RFC 3339). */
+  at?: string
 }
 
 export interface PassageCounts {
@@ -925,6 +948,8 @@ export interface PassageHour extends PassageCounts {
 
 /** GET /checkpoints/{code}/stats?date=. */
 export interface CheckpointStats {
+  code?: string
+  date?: string
   hours: PassageHour[]
   totals: PassageCounts
 }

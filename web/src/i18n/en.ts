@@ -785,6 +785,7 @@ export default {
     waiting: 'Waiting for a scan',
     decision: { pass: 'PASS', test: 'TEST', deny: 'STOP' },
     failed: 'Not checked',
+    colourSeen: 'Code shows {colour}',
     scanKind: { health_code: 'Health code', permit: 'Permit' },
     recent: 'Last {n} scans',
     kind: { highway: 'Highway entrance', station: 'Station', airport: 'Airport', compound_gate: 'Compound gate', other: 'Other' },

@@ -785,6 +785,7 @@ export default {
     waiting: '等待扫码',
     decision: { pass: '通行', test: '核酸检测', deny: '禁止通行' },
     failed: '核验未完成',
+    colourSeen: '码上显示{colour}',
     scanKind: { health_code: '健康码', permit: '通行证' },
     recent: '最近 {n} 次核验',
     kind: { highway: '高速路口', station: '火车站', airport: '机场', compound_gate: '小区门岗', other: '其他' },

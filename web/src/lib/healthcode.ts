@@ -268,7 +268,7 @@ export const PAYLOAD_MAX = 1024
 
 export interface CheckpointEntry {
   seq: number
-  /** Unix milliseconds of the answer. */
+  /** Unix milliseconds of the passage (the server's `at`; the answer's arrival for a refused request). */
   at: number
   /** The end of the scanned text (enough to tell scans apart, nothing personal in it). */
   tail: string

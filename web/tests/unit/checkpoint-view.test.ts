@@ -137,6 +137,53 @@ describe('CheckpointView', () => {
     w.unmount()
   })
 
+  it('a tampered code (refused before its kind is known: kind null) shows the refusal without a raw kind key', async () => {
+    const w = mountView('zh-CN')
+    await flushPromises()
+    // As the server answers a bad signature (routes_checkpoints.cc ScanJson).
+    answer = async () => ({
+      passage_id: 7,
+      decision: 'deny',
+      colour: null,
+      colour_seen: null,
+      kind: null,
+      reason: '签名无效：码被篡改或伪造',
+      plate: null,
+      expires_at: null,
+      verified: false,
+      refusal: 'bad_signature',
+      detail: 'signature does not verify',
+      at: '2022-03-31T10:00:00.000+08:00',
+    })
+    await type(w, 'TC1.TAMPERED')
+    await flushPromises()
+    const d = w.find('[data-test=checkpoint-decision]')
+    expect(d.text()).not.toContain('scanKind')
+    expect(d.find('[data-test=decision-kind]').exists()).toBe(false)
+    expect(d.attributes('data-decision')).toBe('deny')
+    expect(d.attributes('data-refusal')).toBe('bad_signature')
+    expect(d.find('[data-test=decision-word]').text()).toBe('禁止通行')
+    expect(d.find('[data-test=decision-reason]').text()).toBe('签名无效：码被篡改或伪造')
+    w.unmount()
+  })
+
+  it('a code printed green whose live colour is red shows both colours, the live one decided', async () => {
+    const w = mountView('zh-CN')
+    await flushPromises()
+    answer = async () =>
+      decided('deny', '红码，禁止通行（码上显示绿码，实时状态已变为红码，以实时状态为准）', { colour: 'red', colour_seen: 'green' })
+    await type(w, 'TC1.STALE')
+    await flushPromises()
+    expect(w.find('[data-test=decision-colour]').text()).toBe('红码')
+    expect(w.find('[data-test=decision-colour-seen]').text()).toBe('码上显示绿码')
+    expect(w.find('[data-test=decision-kind]').text()).toBe('健康码')
+    answer = async () => decided('pass', '绿码，通行', { colour_seen: 'green' })
+    await type(w, 'TC1.FRESH')
+    await flushPromises()
+    expect(w.find('[data-test=decision-colour-seen]').exists()).toBe(false)
+    w.unmount()
+  })
+
   it('ignores an empty Enter and sends nothing before a checkpoint is chosen', async () => {
     const w = mountView()
     await flushPromises()
