@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
+#include <mutex>
 #include <fstream>
 #include <thread>
 
@@ -54,6 +56,30 @@ Result<std::string> CreatePgDatabase(std::string_view prefix) {
   return admin.substr(0, at) + "/" + name + admin.substr(at + 9);
 }
 
+namespace {
+
+// The folders TempSqlitePath made, removed when the test process exits (a generated
+// city's database is a gigabyte; left behind, they filled the disk).
+struct TempDirs {
+  std::mutex mu;
+  std::vector<std::filesystem::path> dirs;
+  static TempDirs& Get() {
+    static TempDirs* t = [] {
+      auto* made = new TempDirs;
+      std::atexit([] {
+        TempDirs& all = Get();
+        std::lock_guard lock(all.mu);
+        std::error_code ec;
+        for (const auto& d : all.dirs) std::filesystem::remove_all(d, ec);
+      });
+      return made;
+    }();
+    return *t;
+  }
+};
+
+}  // namespace
+
 std::string TempSqlitePath(std::string_view prefix) {
   static std::atomic<int> counter{0};
   (void)InitCrypto();
@@ -61,6 +87,11 @@ std::string TempSqlitePath(std::string_view prefix) {
              ("tc-" + std::string(prefix) + "-" + std::to_string(getpid()) + "-" +
               std::to_string(counter++) + "-" + RandomHex(3));
   std::filesystem::create_directories(dir);
+  TempDirs& temp = TempDirs::Get();
+  {
+    std::lock_guard lock(temp.mu);
+    temp.dirs.push_back(dir);
+  }
   return (dir / "test.db").string();
 }
 
