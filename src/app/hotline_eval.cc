@@ -10,6 +10,7 @@
 #include "hotline/classifier.h"
 #include "hotline/corpus.h"
 #include "hotline/evaluation.h"
+#include "hotline/text.h"
 
 namespace tc::app {
 namespace {
@@ -34,6 +35,39 @@ void PrintDetails(const char* title, const Evaluation& e, int confusions) {
     const auto& c = e.confusions[i];
     std::printf("    %3d  %s -> %s\n", c.count, c.truth.c_str(), c.predicted.c_str());
   }
+}
+
+// Texts of exactly `length` code points cut from the concatenated examples.
+std::vector<std::string> Windows(const std::vector<hotline::Example>& examples, size_t length, size_t count) {
+  std::string all;
+  for (const auto& e : examples) all += e.text;
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (out.size() < count && pos < all.size()) {
+    size_t end = pos, n = 0;
+    while (end < all.size() && n < length) {
+      ++end;
+      while (end < all.size() && (static_cast<unsigned char>(all[end]) & 0xC0) == 0x80) ++end;
+      ++n;
+    }
+    if (n < length) break;
+    out.push_back(all.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+// Mean microseconds of f over the texts, repeated until at least 0.2 s have passed.
+template <typename F>
+double MicrosPerCall(const std::vector<std::string>& texts, F&& f) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  size_t calls = 0;
+  while (calls == 0 || Clock::now() - start < std::chrono::milliseconds(200)) {
+    for (const auto& t : texts) f(t);
+    calls += texts.size();
+  }
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count() / static_cast<double>(calls);
 }
 
 }  // namespace
@@ -81,6 +115,17 @@ int RunHotlineEval(const HotlineEvalOptions& o) {
     }
   }
   std::printf("(%% top-1 / top-3; us/text: one Classify on the held-out texts, this machine)\n");
+  const auto windows = Windows(held_out, 100, 200);
+  if (!windows.empty()) {
+    size_t sink = 0;
+    const double classify = MicrosPerCall(windows, [&](const std::string& t) { sink += chosen.Classify(t).size(); });
+    const double normalize = MicrosPerCall(windows, [&](const std::string& t) {
+      sink += hotline::NormalizeText(t, "text")->size();
+    });
+    std::printf("100-character texts (%zu cut from the held-out split): Classify %.1f us, NormalizeText %.1f us "
+                "(simplified input)%s\n",
+                windows.size(), classify, normalize, sink ? "" : " ");
+  }
   PrintDetails("held-out split, default model", hotline::Evaluate(chosen, held_out), o.confusions);
   if (!independent.empty()) {
     PrintDetails(("independent file " + o.independent + ", default model").c_str(),

@@ -27,8 +27,9 @@ constexpr int32_t kMaxCodePoint = 0x10FFFF;
 // OpenCC's traditional→simplified converter, loaded once, and the code points that can
 // make it change a text. OpenCC converts a text as the concatenation of its segments'
 // dictionary values (a phrase of TSPhrases, else one character of TSCharacters), so a
-// text with no TSCharacters key and no character of a changing TSPhrases entry comes
-// back unchanged: such texts (almost every simplified one) skip the conversion.
+// text with no TSCharacters key and no first character of a changing TSPhrases entry
+// free of such keys comes back unchanged: such texts (almost every simplified one) skip
+// the conversion, 30–50 µs a text.
 struct T2s {
   std::unique_ptr<opencc::SimpleConverter> converter;
   std::vector<bool> triggers;  // indexed by code point; empty = convert every text
@@ -76,10 +77,16 @@ std::vector<bool> LoadTriggers(const std::string& dir) {
     if (cp < 0) return {};
     triggers[cp] = true;
   }
+  // A phrase that changes a text with none of those characters (沈默 → 沉默): every
+  // text it matches in holds its first character.
   for (size_t i = 0; i < phrases->Length(); ++i) {
     const auto* entry = phrases->At(i);
-    if (entry->NumValues() == 1 && entry->GetDefault() == entry->Key()) continue;
-    for (std::string_view c : SplitCodePoints(entry->Key())) triggers[first(c)] = true;
+    if (entry->GetDefault() == entry->Key()) continue;
+    const auto characters_of_key = SplitCodePoints(entry->Key());
+    if (characters_of_key.empty()) return {};
+    bool covered = false;
+    for (std::string_view c : characters_of_key) covered = covered || triggers[first(c)];
+    if (!covered) triggers[first(characters_of_key[0])] = true;
   }
   return triggers;
 }

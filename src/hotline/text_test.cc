@@ -1,10 +1,13 @@
 #include "hotline/text.h"
 
 #include <gtest/gtest.h>
+#include <opencc/SimpleConverter.hpp>
 
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "hotline/corpus.h"
 
 namespace tc::hotline {
 namespace {
@@ -65,6 +68,20 @@ TEST(NormalizeText, LargeTextIsNormalisedWhole) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->substr(0, 16), "暖气不热 暖");
   EXPECT_EQ(r->back(), static_cast<char>("热"[2]));  // trailing space trimmed
+}
+
+// NormalizeText skips OpenCC for texts with no character it would change: on every
+// corpus text, and on each turned traditional, the answer is OpenCC's own.
+TEST(NormalizeText, SkippingOpenCcNeverChangesTheAnswer) {
+  opencc::SimpleConverter t2s("t2s.json"), s2t("s2t.json");
+  size_t converted = 0;
+  for (const auto& e : CorpusExamples()) {
+    EXPECT_EQ(Norm(e.text), t2s.Convert(e.text)) << e.text;
+    const std::string traditional = s2t.Convert(e.text);
+    converted += traditional != e.text;
+    EXPECT_EQ(Norm(traditional), t2s.Convert(traditional)) << traditional;
+  }
+  EXPECT_GT(converted, 0u);
 }
 
 TEST(NormalizeText, ConcurrentCallsAgree) {
