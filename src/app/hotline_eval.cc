@@ -126,6 +126,8 @@ int RunHotlineEval(const HotlineEvalOptions& o) {
                 "(simplified input)%s\n",
                 windows.size(), classify, normalize, sink ? "" : " ");
   }
+  std::printf("default model: %s, %zu classes, %zu dictionary words (ICU on the training texts)\n",
+              hotline::ModelName(chosen.model()), chosen.Classes(), chosen.DictionaryWords());
   PrintDetails("held-out split, default model", hotline::Evaluate(chosen, held_out), o.confusions);
   if (!independent.empty()) {
     PrintDetails(("independent file " + o.independent + ", default model").c_str(),

@@ -94,12 +94,12 @@ class WordBreaker {
   UText text_ = UTEXT_INITIALIZER;
 };
 
-// Appends the hashed features of a normalised text to `out` (cleared first).
-void ExtractFeatures(std::string_view text, bool words, int hash_bits, std::vector<uint32_t>& out) {
-  thread_local std::vector<int32_t> symbols;
-  out.clear();
+// Longest word of the dictionary, in characters.
+constexpr size_t kMaxWordLength = 6;
+
+// The folded symbols of a normalised text: separators collapsed to one kSeparator.
+void Symbols(std::string_view text, std::vector<int32_t>& symbols) {
   symbols.clear();
-  const int shift = 64 - hash_bits;
   for (size_t pos = 0; pos < text.size();) {
     int32_t cp = DecodeUtf8(text, &pos);
     if (cp < 0) {  // not normalised: skip the byte
@@ -111,6 +111,62 @@ void ExtractFeatures(std::string_view text, bool words, int hash_bits, std::vect
     if (cp == kDigit && !symbols.empty() && symbols.back() == kDigit) continue;  // a digit run is one "0"
     symbols.push_back(cp);
   }
+}
+
+// The key of a word (a run of symbols) in the dictionary; never 0.
+uint64_t WordKey(const int32_t* symbols, size_t length) {
+  uint64_t h = kSeedWord;
+  for (size_t i = 0; i < length; ++i) h = Step(h, symbols[i]);
+  return Mix(h) | 1;
+}
+
+// Open addressing over word keys (0 = empty slot); a power-of-two size, at most half full.
+bool DictionaryHas(const std::vector<uint64_t>& slots, uint64_t key) {
+  if (slots.empty()) return false;
+  const size_t mask = slots.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask) {
+    if (slots[i] == key) return true;
+    if (slots[i] == 0) return false;
+  }
+}
+
+std::vector<uint64_t> BuildDictionary(std::vector<uint64_t> keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  size_t size = 16;
+  while (size < 2 * keys.size()) size *= 2;
+  std::vector<uint64_t> slots(size, 0);
+  for (uint64_t key : keys) {
+    size_t i = key & (size - 1);
+    while (slots[i] != 0) i = (i + 1) & (size - 1);
+    slots[i] = key;
+  }
+  return slots;
+}
+
+// The words ICU's breaker finds in a text (2 to kMaxWordLength characters, letters or
+// ideographs only), as dictionary keys.
+void AddIcuWords(std::string_view text, std::vector<uint64_t>& keys) {
+  thread_local std::vector<int32_t> word;
+  WordBreaker::ForThread().ForEachWord(text, [&](size_t begin, size_t end) {
+    Symbols(text.substr(begin, end - begin), word);
+    if (word.size() < 2 || word.size() > kMaxWordLength) return;
+    for (int32_t s : word) {
+      if (s == kSeparator) return;
+    }
+    keys.push_back(WordKey(word.data(), word.size()));
+  });
+}
+
+// The hashed features of a normalised text into `out` (cleared first): character
+// 1–3-grams within runs between separators, then the words of `dictionary` found by
+// forward maximum matching (the longest dictionary word at each position).
+void ExtractFeatures(std::string_view text, const std::vector<uint64_t>& dictionary, int hash_bits,
+                     std::vector<uint32_t>& out) {
+  thread_local std::vector<int32_t> symbols;
+  out.clear();
+  Symbols(text, symbols);
+  const int shift = 64 - hash_bits;
   const size_t n = symbols.size();
   for (size_t i = 0; i < n; ++i) {
     const int32_t a = symbols[i];
@@ -123,18 +179,27 @@ void ExtractFeatures(std::string_view text, bool words, int hash_bits, std::vect
     const uint64_t abc = Step(Step(Step(kSeedTrigram, a), symbols[i + 1]), symbols[i + 2]);
     out.push_back(static_cast<uint32_t>(Mix(abc) >> shift));
   }
-  if (!words) return;
-  WordBreaker::ForThread().ForEachWord(text, [&](size_t begin, size_t end) {
-    uint64_t h = kSeedWord;
-    int length = 0;
-    for (size_t pos = begin; pos < end;) {
-      const int32_t cp = DecodeUtf8(text, &pos);
-      if (cp < 0) return;
-      h = Step(h, Fold(cp));
-      ++length;
+  if (dictionary.empty()) return;
+  for (size_t i = 0; i < n;) {
+    if (symbols[i] == kSeparator) {
+      ++i;
+      continue;
     }
-    if (length >= 2) out.push_back(static_cast<uint32_t>(Mix(h) >> shift));  // single characters: unigrams
-  });
+    size_t run = 1;
+    while (run < kMaxWordLength && i + run < n && symbols[i + run] != kSeparator) ++run;
+    size_t matched = 0;
+    uint64_t key = 0;
+    for (size_t length = run; length >= 2 && matched == 0; --length) {
+      key = WordKey(&symbols[i], length);
+      if (DictionaryHas(dictionary, key)) matched = length;
+    }
+    if (matched == 0) {
+      ++i;
+      continue;
+    }
+    out.push_back(static_cast<uint32_t>(key >> shift));
+    i += matched;
+  }
 }
 
 // The value of each feature occurrence: naive Bayes counts, the logistic model sees the
@@ -181,11 +246,18 @@ Classifier Classifier::Train(std::span<const Example> examples, const TrainOptio
     size_t label;
     float weight;
   };
+  if (options.words) {
+    std::vector<uint64_t> keys;
+    for (const Example& e : examples) {
+      if (e.weight > 0) AddIcuWords(e.text, keys);
+    }
+    c.dictionary_ = BuildDictionary(std::move(keys));
+  }
   std::vector<Row> data;
   for (const Example& e : examples) {
     if (!(e.weight > 0)) continue;
     Row row;
-    ExtractFeatures(e.text, options.words, c.options_.hash_bits, row.features);
+    ExtractFeatures(e.text, c.dictionary_, c.options_.hash_bits, row.features);
     row.label = std::lower_bound(c.codes_.begin(), c.codes_.end(), e.code) - c.codes_.begin();
     row.weight = static_cast<float>(e.weight);
     data.push_back(std::move(row));
@@ -267,9 +339,13 @@ Classifier Classifier::Train(std::span<const Example> examples, const TrainOptio
   return c;
 }
 
+size_t Classifier::DictionaryWords() const {
+  return static_cast<size_t>(std::count_if(dictionary_.begin(), dictionary_.end(), [](uint64_t k) { return k != 0; }));
+}
+
 void Classifier::Score(std::string_view normalized, float* scores) const {
   thread_local std::vector<uint32_t> features;
-  ExtractFeatures(normalized, options_.words, options_.hash_bits, features);
+  ExtractFeatures(normalized, dictionary_, options_.hash_bits, features);
   const size_t k = codes_.size();
   const float v = FeatureValue(options_.model, features.size());
   std::copy(bias_.begin(), bias_.end(), scores);

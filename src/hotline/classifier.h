@@ -4,10 +4,13 @@
 //   Classifier model = Classifier::Train(examples);          // pure, deterministic
 //   for (auto& s : model.Classify(*NormalizeText(text, "text"))) Show(s.code, s.score);
 //
-// Features: the text's words (ICU's dictionary word breaker for Chinese) and its
-// character 1–3-grams, ASCII lower-cased, digit runs folded to one "0", n-grams never
-// crossing punctuation or spaces; all hashed into a fixed table of 2^hash_bits rows
-// (one row = one weight per class). Models: multinomial logistic regression trained by
+// Features: the text's character 1–3-grams and its words, ASCII lower-cased, digit runs
+// folded to one "0", never crossing punctuation or spaces; all hashed into a fixed table
+// of 2^hash_bits rows (one row = one weight per class). Words: Train segments the
+// training texts with ICU's dictionary word breaker (zh) and keeps the words it found
+// (2–6 characters) as the model's own dictionary; every text, in training and in
+// Classify, is then segmented by forward maximum matching against that dictionary —
+// ICU's words, at a tenth of ICU's cost (words outside it would carry no weight anyway). Models: multinomial logistic regression trained by
 // averaged SGD (the default: better on the held-out split, see docs/hotline.md) or
 // multinomial naive Bayes. A trained Classifier is immutable: Classify is thread-safe
 // and allocates only its answer once the calling thread has classified one text.
@@ -43,10 +46,10 @@ const char* ModelName(Model model);
 
 struct TrainOptions {
   Model model = Model::kLogistic;
-  bool words = true;       // ICU word features besides the character n-grams
+  bool words = true;       // word features (dictionary from ICU) besides the character n-grams
   int hash_bits = 18;      // rows of the feature table: 2^hash_bits
   int epochs = 30;         // logistic: passes over the examples
-  double learning_rate = 0.5;  // logistic: initial SGD step (decays as 1/(1 + t/n))
+  double learning_rate = 2.0;  // logistic: initial SGD step (decays as 1/(1 + t/n))
   double alpha = 0.1;      // naive Bayes: additive smoothing
   uint64_t seed = 1;       // logistic: the shuffle's seed (same seed, same model)
 };
@@ -68,6 +71,7 @@ class Classifier {
   size_t Classes() const { return codes_.size(); }
   const std::vector<std::string>& Codes() const { return codes_; }  // sorted
   Model model() const { return options_.model; }
+  size_t DictionaryWords() const;  // words in the model's own dictionary (0 without words)
 
  private:
   // Scores (logits) of every class into `scores` (size Classes()).
@@ -77,6 +81,7 @@ class Classifier {
   std::vector<std::string> codes_;
   std::vector<float> weights_;  // row-major: (1 << hash_bits) rows × Classes() columns
   std::vector<float> bias_;     // per class
+  std::vector<uint64_t> dictionary_;  // word keys, open addressing (0 = empty); empty = no words
 };
 
 }  // namespace tc::hotline
