@@ -178,4 +178,12 @@ struct HealthcodeIssueOptions {
 // colour from the facts in the database), and the colour and expiry on stderr.
 int RunHealthcodeIssue(const HealthcodeIssueOptions& o);
 
+struct HotlineEvalOptions {
+  std::string independent;  // a labelled TSV (code<TAB>text) written apart from the corpus; "" = none
+  int confusions = 15;      // confusion pairs printed
+};
+// `tongchou hotline eval`: the classifier's top-1/top-3 per leaf, per category and
+// overall on the held-out split (and the independent file); exit 2 on an unreadable file.
+int RunHotlineEval(const HotlineEvalOptions& o);
+
 }  // namespace tc::app

@@ -258,6 +258,19 @@ int main(int argc, char** argv) {
   healthcode_issue->add_option("--id-number", healthcode_issue_options.id_number, "The resident's ID number")
       ->required();
 
+  // The `hotline` group: the 12345 hotline.
+  auto* hotline_cmd = cli.add_subcommand("hotline", "The 12345 citizen hotline (接诉即办)");
+  hotline_cmd->require_subcommand(1);
+  tc::app::HotlineEvalOptions hotline_eval_options;
+  auto* hotline_eval = hotline_cmd->add_subcommand(
+      "eval", "The request classifier's top-1/top-3 accuracy per category on the corpus's held-out split "
+              "(and an independent file): trains each model on the rest of the corpus, no database");
+  hotline_eval->add_option("--independent", hotline_eval_options.independent,
+                           "Labelled TSV (header code<TAB>text) written apart from the corpus, e.g. "
+                           "tests/data/hotline/independent.tsv");
+  hotline_eval->add_option("--confusions", hotline_eval_options.confusions, "Confusion pairs printed")
+      ->check(CLI::Range(0, 1000));
+
   CLI11_PARSE(cli, argc, argv);
   if (auto s = tc::InitCrypto(); !s.ok()) {
     std::fprintf(stderr, "tongchou: %s\n", s.ToString().c_str());
@@ -285,6 +298,7 @@ int main(int argc, char** argv) {
   if (*healthcode_verify) return RunHealthcodeVerify(healthcode_verify_options);
   if (*healthcode_keys) return RunHealthcodeKeys(healthcode_keys_options);
   if (*healthcode_issue) return RunHealthcodeIssue(healthcode_issue_options);
+  if (*hotline_eval) return RunHotlineEval(hotline_eval_options);
   if (*gen_testing_round) return RunGenTestingRound(gen_round);
   if (*gen_venues) return RunGenVenues(gen_tracing);
   if (*gen_checkins) {
