@@ -44,6 +44,13 @@ TEST_F(Api, OpenApiListsEveryEndpointAndEveryListedEndpointExists) {
       std::string upper = method;
       for (auto& c : upper) c = static_cast<char>(std::toupper(c));
       auto r = Call(upper, target, "", upper == "GET" ? "" : "{}");
+      if (path.starts_with("/open311/") && r.status == 404) {
+        // GeoReport answers a record that does not exist with 404 and its error array;
+        // an unrouted path says "no such Open311 resource".
+        ASSERT_TRUE(r.body.is_array() && !r.body.empty()) << r.raw;
+        EXPECT_EQ(r.body[0].value("description", "").find("no such Open311 resource"), std::string::npos) << target;
+        continue;
+      }
       EXPECT_NE(r.status, 404) << upper << " " << target;
       EXPECT_NE(r.status, 405) << upper << " " << target;
       if (!op["security"].empty()) {

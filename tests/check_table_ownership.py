@@ -27,6 +27,8 @@ OWNERS = {
     "healthcode": ["risk_rules", "risk_cases", "risk_proposals", "risk_levels", "risk_history", "hc_rules",
                    "hc_colours", "hc_keys", "hc_settings", "checkpoints", "transport_permits",
                    "checkpoint_passages"],
+    "hotline": ["hotline_departments", "hotline_categories", "hotline_department_staff", "hotline_rules",
+                "hotline_aliases", "hotline_requests", "hotline_request_log", "hotline_api_keys"],
 }
 
 # Sanctioned exceptions, each with its reason.

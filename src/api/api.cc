@@ -73,6 +73,8 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddTestingRoutes();
   AddHealthCodeRoutes();
   AddCheckpointRoutes();
+  AddHotlineRoutes();
+  AddOpen311Routes();
   openapi_ = OpenApiJson();
 }
 
@@ -83,8 +85,16 @@ http::Response Api::Handle(const http::Request& req) {
   const std::string client = ClientAddress(deps_.trusted_proxies, req);
   std::string user = "-";
   http::Response resp = [&]() -> http::Response {
-    if (!req.path.starts_with("/api/") && static_files_.enabled()) return *static_files_.Serve(req);
+    const bool open311 = req.path.starts_with("/open311/");
+    if (!req.path.starts_with("/api/") && !open311 && static_files_.enabled()) return *static_files_.Serve(req);
     const Match m = router_.Find(req.method, req.path);
+    if (!m.route && open311) {  // GeoReport's own error shape, not problem+json
+      http::Response r;
+      r.status = 404;
+      r.content_type = "application/json; charset=utf-8";
+      r.body = nlohmann::json::array({{{"code", 404}, {"description", "no such Open311 resource: " + req.path}}}).dump();
+      return r;
+    }
     if (!m.route) {
       if (m.path_exists) {
         std::string allow;

@@ -22,6 +22,7 @@
 #include "healthcode/codes.h"
 #include "healthcode/keys.h"
 #include "healthcode/risk.h"
+#include "hotline/hotline.h"
 #include "http/server.h"
 #include "registry/areas.h"
 #include "registry/grid.h"
@@ -46,6 +47,7 @@ struct ApiDeps {
   healthcode::HealthCodes& codes;
   healthcode::SigningKeys& keys;
   healthcode::Checkpoints& checkpoints;
+  hotline::Hotline& hotline;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -85,6 +87,8 @@ class Api {
   void AddTestingRoutes();
   void AddHealthCodeRoutes();
   void AddCheckpointRoutes();
+  void AddHotlineRoutes();
+  void AddOpen311Routes();
 
   ApiDeps deps_;
   Router router_;

@@ -46,8 +46,12 @@ class ApiUnit : public ::testing::Test {
     auto cps = healthcode::Checkpoints::Open(*store_, Clock::System(), *keys_, codes_.get());
     ASSERT_TRUE(cps.ok()) << cps.status().ToString();
     checkpoints_ = std::move(cps).value();
+    auto hl = hotline::Hotline::Open(*store_, Clock::System());
+    ASSERT_TRUE(hl.ok()) << hl.status().ToString();
+    hotline_ = std::move(hl).value();
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
-                                         *screening_, *risk_, *codes_, *keys_, *checkpoints_, *bus_, Clock::System(), "test"});
+                                         *screening_, *risk_, *codes_, *keys_, *checkpoints_, *hotline_, *bus_,
+                                         Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::Accounts> accounts_;
@@ -58,6 +62,7 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<tracing::Tracing> tracing_;
   std::unique_ptr<tracing::Cases> cases_;
   std::unique_ptr<screening::Screening> screening_;
+  std::unique_ptr<hotline::Hotline> hotline_;
   std::unique_ptr<healthcode::RiskAreas> risk_;
   std::unique_ptr<healthcode::HealthCodes> codes_;
   std::unique_ptr<healthcode::SigningKeys> keys_;

@@ -50,8 +50,8 @@ std::string_view Context::Param(const std::string& name) const {
   return it == params_.end() ? std::string_view{} : std::string_view(it->second);
 }
 
-std::optional<std::string> Context::Query(std::string_view name) const {
-  std::string_view q = request_.query;
+std::optional<std::string> FormField(std::string_view encoded, std::string_view name) {
+  std::string_view q = encoded;
   while (!q.empty()) {
     const size_t amp = q.find('&');
     std::string_view pair = q.substr(0, amp);
@@ -64,6 +64,21 @@ std::optional<std::string> Context::Query(std::string_view name) const {
   }
   return std::nullopt;
 }
+
+std::vector<std::string> FormNames(std::string_view encoded) {
+  std::vector<std::string> out;
+  std::string_view q = encoded;
+  while (!q.empty()) {
+    const size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    if (!pair.empty()) out.push_back(DecodeQueryComponent(pair.substr(0, pair.find('='))));
+    if (amp == std::string_view::npos) break;
+    q.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::optional<std::string> Context::Query(std::string_view name) const { return FormField(request_.query, name); }
 
 Result<int64_t> Context::QueryInt(std::string_view name, int64_t fallback, int64_t min, int64_t max) const {
   auto v = Query(name);

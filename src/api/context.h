@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/router.h"
 #include "audit/audit.h"
@@ -67,6 +68,11 @@ class Context {
   std::string client_addr_;
   std::optional<auth::Principal> principal_;
 };
+
+// The decoded value of `name` in an application/x-www-form-urlencoded text (a query
+// string or a form body), or nullopt if absent; and every name it holds, in order.
+std::optional<std::string> FormField(std::string_view encoded, std::string_view name);
+std::vector<std::string> FormNames(std::string_view encoded);
 
 // A numeric id in the path parameter `param`: 1–18 digits, at least 1. Anything else
 // (too long, not digits, zero) is NoSuch("<what> '<text>'"), since no record has it.

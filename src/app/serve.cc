@@ -118,6 +118,24 @@ class DailyTick {
   std::jthread thread_;
 };
 
+// Calls `fn` every `period` of real time until destroyed.
+class Periodic {
+ public:
+  Periodic(std::chrono::milliseconds period, std::function<void()> fn)
+      : thread_([period, fn = std::move(fn)](std::stop_token stop) {
+          std::mutex mu;
+          std::unique_lock lock(mu);
+          while (!stop.stop_requested()) {
+            std::condition_variable_any cv;
+            cv.wait_for(lock, stop, period, [] { return false; });
+            if (!stop.stop_requested()) fn();
+          }
+        }) {}
+
+ private:
+  std::jthread thread_;
+};
+
 }  // namespace
 
 int RunServe(const ServeOptions& o, const std::function<void(const std::string& url)>& on_listening) {
@@ -217,6 +235,18 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
     spdlog::error("loading the checkpoints: {}", checkpoints.status().ToString());
     return 1;
   }
+  std::unique_ptr<hotline::Hotline> hotline;
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto opened = hotline::Hotline::Open(*store, clock);
+    if (!opened.ok()) {
+      spdlog::error("loading the 12345 hotline: {}", opened.status().ToString());
+      return 1;
+    }
+    hotline = std::move(opened).value();
+    spdlog::info("12345 hotline: loaded in {:.1f} s",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -224,6 +254,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   bus.Subscribe("cases", [&cases](const events::Event& e) { return cases.OnEvent(e); });
   bus.Subscribe("risk_areas", [&risk](const events::Event& e) { return (*risk)->OnEvent(e); });
   bus.Subscribe("health_codes", [&codes](const events::Event& e) { return codes->OnEvent(e); });
+  bus.Subscribe("hotline", [&hotline](const events::Event& e) { return hotline->OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
   // The daily tick: risk proposals lift after their days without a case; the visits to
   // risky communities are looked up again.
@@ -232,11 +263,15 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
     if (Status s = codes->Tick(); !s.ok()) spdlog::warn("health codes' daily tick: {}", s.ToString());
     if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering events after the daily tick: {}", s.ToString());
   });
+  // The hotline's deadlines: reminders and escalations, looked at every minute.
+  Periodic sweep(std::chrono::minutes(1), [&] {
+    if (auto n = hotline->Tick(); !n.ok()) spdlog::warn("hotline deadline sweep: {}", n.status().ToString());
+  });
 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, bus, clock,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

@@ -53,6 +53,11 @@ inline constexpr std::string_view kHealthCodeRead = "healthcode.read";      // r
 inline constexpr std::string_view kHealthCodeManage = "healthcode.manage";  // colour rules, keys, recompute
 inline constexpr std::string_view kCheckpointOperate = "checkpoint.operate";  // scan codes and permits, log passages
 inline constexpr std::string_view kCheckpointManage = "checkpoint.manage";    // checkpoints, staff, permits, logs
+inline constexpr std::string_view kHotlineIntake = "hotline.intake";      // file 12345 requests, classify, resolve addresses
+inline constexpr std::string_view kHotlineRead = "hotline.read";          // requests in scope, rates, rankings, hotspots
+inline constexpr std::string_view kHotlineHandle = "hotline.handle";      // accept, return, resolve (department, community)
+inline constexpr std::string_view kHotlineDispatch = "hotline.dispatch";  // dispatch, reassign, merge, group, callback, reopen
+inline constexpr std::string_view kHotlineManage = "hotline.manage";      // taxonomy, staff, rules, aliases, retraining, Open311 keys
 }  // namespace perm
 
 std::span<const Role> AllRoles();

@@ -3,6 +3,7 @@
 // 1991, so formatting needs no tz database. Thread-safe; pure functions.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,19 @@ class OffsetClock : public Clock {
 
  private:
   Millis offset_ms_;
+};
+
+// A clock that stands still until told: tests of deadlines and daily ticks set and
+// advance it. Thread-safe (an atomic).
+class ManualClock : public Clock {
+ public:
+  explicit ManualClock(Millis now = 0) : now_(now) {}
+  Millis Now() const override { return now_.load(); }
+  void Set(Millis t) { now_.store(t); }
+  void Advance(Millis by) { now_.fetch_add(by); }
+
+ private:
+  std::atomic<Millis> now_;
 };
 
 // "2026-11-23T20:50:35.123+08:00"

@@ -590,6 +590,128 @@ CREATE INDEX checkpoint_passages_id ON checkpoint_passages(checkpoint_id, id);
 CREATE INDEX checkpoint_passages_day ON checkpoint_passages(at);
 )sql",
        "", ""},
+      {13, "hotline: 12345 requests (接诉即办) with their workflow log, the taxonomy and departments, rules, aliases, Open311 keys",
+       R"sql(
+-- Departments (承办部门) and the category taxonomy (hotline/taxonomy.h): data an
+-- administrator changes; seeded from the built-in taxonomy on first start.
+CREATE TABLE hotline_departments (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE hotline_categories (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  department_code TEXT NOT NULL REFERENCES hotline_departments(code),
+  epidemic INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- The department_handler accounts who work a department's inbox.
+CREATE TABLE hotline_department_staff (
+  department_code TEXT NOT NULL REFERENCES hotline_departments(code),
+  username TEXT NOT NULL,
+  PRIMARY KEY (department_code, username)
+);
+-- Handling rules (hotline/rules.h), every version kept; the highest is in force.
+CREATE TABLE hotline_rules (
+  version {{PK}},
+  rules TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  changed_at BIGINT NOT NULL
+);
+-- Place names people use that the registry does not hold (一汽宿舍 → a compound).
+CREATE TABLE hotline_aliases (
+  alias TEXT PRIMARY KEY,
+  area_code TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+-- A request (工单). Text and address are stored normalised; phone as given (masked
+-- on output); deadlines and flags as hotline/workflow.h keeps them.
+CREATE TABLE hotline_requests (
+  id {{PK}},
+  channel TEXT NOT NULL,            -- phone | web | mobile | enterprise | api | open311
+  caller_name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  resident_id BIGINT NOT NULL,      -- 0: not a known resident's own account
+  enterprise TEXT NOT NULL,
+  text TEXT NOT NULL,
+  address_text TEXT NOT NULL,
+  attachments TEXT NOT NULL,        -- JSON array of {name, type, size, url}
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  area_code TEXT NOT NULL,          -- the deepest area resolved ('' none)
+  area_path TEXT {{BINARY}} NOT NULL,  -- its path; the city's when unresolved
+  community_code TEXT NOT NULL,
+  area_confidence DOUBLE PRECISION NOT NULL,
+  address_notes TEXT NOT NULL,
+  category TEXT NOT NULL,
+  suggestions TEXT NOT NULL,        -- the classifier's top 3 as JSON
+  overridden INTEGER NOT NULL,      -- 1: the agent chose other than the top suggestion
+  department TEXT NOT NULL,         -- '' while pending dispatch
+  priority TEXT NOT NULL,
+  wartime INTEGER NOT NULL,         -- received while its district was in wartime
+  status TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  dispatched_at BIGINT NOT NULL,
+  responded_at BIGINT NOT NULL,
+  resolved_at BIGINT NOT NULL,
+  closed_at BIGINT NOT NULL,
+  respond_by BIGINT NOT NULL,
+  handle_by BIGINT NOT NULL,
+  callback_by BIGINT NOT NULL,
+  overdue INTEGER NOT NULL,
+  reminded INTEGER NOT NULL,
+  escalation INTEGER NOT NULL,
+  satisfaction INTEGER NOT NULL,
+  solved INTEGER NOT NULL,
+  reopen_count INTEGER NOT NULL,
+  return_count INTEGER NOT NULL,
+  callback_attempts INTEGER NOT NULL,
+  urge_count INTEGER NOT NULL,
+  merged_into BIGINT NOT NULL,
+  group_id BIGINT NOT NULL,         -- 0, or the lead request of a matter many callers raised
+  next_due BIGINT NOT NULL,         -- the next reminder or deadline to look at; 0 none
+  resolution TEXT NOT NULL,
+  callback_note TEXT NOT NULL,
+  token TEXT NOT NULL UNIQUE,       -- Open311's token
+  created_by TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX hotline_requests_due ON hotline_requests(next_due) WHERE next_due > 0;
+CREATE INDEX hotline_requests_dept ON hotline_requests(department, status, id);
+CREATE INDEX hotline_requests_path ON hotline_requests(area_path, id);
+CREATE INDEX hotline_requests_phone ON hotline_requests(phone, received_at);
+CREATE INDEX hotline_requests_status ON hotline_requests(status, id);
+CREATE INDEX hotline_requests_received ON hotline_requests(received_at);
+CREATE INDEX hotline_requests_group ON hotline_requests(group_id) WHERE group_id > 0;
+-- Every step of a request's life, who took it and why.
+CREATE TABLE hotline_request_log (
+  id {{PK}},
+  request_id BIGINT NOT NULL REFERENCES hotline_requests(id),
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  department TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX hotline_request_log_request ON hotline_request_log(request_id, id);
+-- Open311 API keys (stored as SHA-256 of the key).
+CREATE TABLE hotline_api_keys (
+  id {{PK}},
+  key_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT NOT NULL
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
