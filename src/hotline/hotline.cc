@@ -274,6 +274,18 @@ struct Hotline::Shared {
   void Count(const RequestState& s, std::string_view community, int sign) {
     book->Apply(s.received_at, s.department, community, ContributionOf(s, rules.satisfied_from), sign);
   }
+  // A committed change of one request: its contribution moves from `before` to `after`.
+  struct Change {
+    RequestState before, after;
+    std::string community;
+  };
+  void Recount(const std::vector<Change>& changes) {
+    std::unique_lock lock(mu);
+    for (const auto& ch : changes) {
+      Count(ch.before, ch.community, -1);
+      Count(ch.after, ch.community, +1);
+    }
+  }
   void Remember(Millis at, const std::string& community, const std::string& category, int64_t id, Millis now) {
     recent.push_back({at, community, category, id});
     const Millis horizon = now - (rules.hotspot_baseline_days * kDayMs + rules.hotspot_window_hours * kHourMs);
@@ -846,11 +858,7 @@ Result<Request> Hotline::Act(int64_t id, const Action& a, const Scope& scope, co
     }
   }
   const Millis now = clock_.Now();
-  struct Change {
-    RequestState before, after;
-    std::string community;
-  };
-  std::vector<Change> changes;
+  std::vector<Shared::Change> changes;
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
     changes.clear();
     TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + std::string(kColumns) + " FROM hotline_requests WHERE id = ?" + ForUpdate(c), {id}));
@@ -896,13 +904,7 @@ Result<Request> Hotline::Act(int64_t id, const Action& a, const Scope& scope, co
     }
     return Status::Ok();
   }));
-  {
-    std::unique_lock lock(st_->mu);
-    for (const auto& ch : changes) {
-      st_->Count(ch.before, ch.community, -1);
-      st_->Count(ch.after, ch.community, +1);
-    }
-  }
+  st_->Recount(changes);
   return Get(id);
 }
 
@@ -944,11 +946,7 @@ Result<int64_t> Hotline::Tick() {
   }
   int64_t changed = 0;
   while (true) {
-    struct Change {
-      RequestState before, after;
-      std::string community;
-    };
-    std::vector<Change> changes;
+    std::vector<Shared::Change> changes;
     TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
       changes.clear();
       TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT " + std::string(kColumns) + " FROM hotline_requests WHERE next_due > 0 "
@@ -980,13 +978,7 @@ Result<int64_t> Hotline::Tick() {
       }
       return Status::Ok();
     }));
-    {
-      std::unique_lock lock(st_->mu);
-      for (const auto& ch : changes) {
-        st_->Count(ch.before, ch.community, -1);
-        st_->Count(ch.after, ch.community, +1);
-      }
-    }
+    st_->Recount(changes);
     changed += static_cast<int64_t>(changes.size());
     if (changes.size() < 500) break;
   }
