@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
   libcli11-dev libsodium-dev libxlsxwriter-dev libqrencode-dev libpng-dev libopencc-dev libicu-dev libgtest-dev libgmock-dev postgresql
 
-.PHONY: all deps configure build test demo format clean bench-registry bench-tracing bench-tiers bench-testing bench-healthcode web deps-test
+.PHONY: all deps configure build test demo format clean bench-registry bench-tracing bench-tiers bench-testing bench-healthcode bench-hotline web deps-test
 
 # The web console's end-to-end tests drive Debian's Chromium; the fonts make the
 # Chinese in their screenshots legible. The fuzz tests build with clang and its
@@ -93,6 +93,11 @@ bench-testing: build
 HEALTHCODE_SCALE ?= 1.0
 bench-healthcode: build
 	@BUILD=$(abspath $(BUILD)) bench/healthcode.sh --scale $(HEALTHCODE_SCALE) $(BENCH_ARGS)
+# The 12345 hotline: route rate per core (full city), intake p99 over HTTP, and the
+# three-rate dashboard over a year of Beijing-scale volume on SQLite and PostgreSQL.
+HOTLINE_SCALE ?= 1.0
+bench-hotline: build
+	@BUILD=$(abspath $(BUILD)) bench/hotline.sh --scale $(HOTLINE_SCALE) $(BENCH_ARGS)
 TIERS_SCALE ?= 0.05
 bench-tiers: build
 	@BUILD=$(abspath $(BUILD)) bench/tiers_eval.sh --scale $(TIERS_SCALE) $(BENCH_ARGS)
