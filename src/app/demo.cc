@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "auth/accounts.h"
+#include "hotline/hotline.h"
 #include "gen/city.h"
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
@@ -72,6 +73,7 @@ Status Seed(store::Store& store, double scale) {
       {"sampler01", "采样员01", "sampler", community.code},
       {"lab01", "检测机构01", "lab_technician", "220100000000"},
       {"checkpoint01", "卡口人员01", "checkpoint_staff", "220102000000"},
+      {"water01", "供水集团受理员", "department_handler", "220100000000"},
   };
   const audit::Actor by{"demo", ""};
   for (const auto& u : users) {
@@ -128,6 +130,10 @@ Status Seed(store::Store& store, double scale) {
                                                                city.path, by));
     std::fprintf(stderr, "demo checkpoints G1-NG01 and GATE-%s; transport permit %lld for %s\n", compound.code.c_str(),
                  static_cast<long long>(permit.id), permit.plate.c_str());
+    // The 12345 hotline: water01 works the water company's inbox.
+    TC_ASSIGN_OR_RETURN(auto hl, hotline::Hotline::Open(store, clock));
+    const std::vector<std::string> water_staff = {"water01"};
+    TC_RETURN_IF_ERROR(hl->SetStaff("water", water_staff, by));
   }
   return Status::Ok();
 }
@@ -163,7 +169,7 @@ int RunDemo(ServeOptions options, bool reset, double scale) {
         "\nTongchou demo city (synthetic 长春市, scale %g) in %s\n"
         "  Open      %s  (API document: %sapi/v1/openapi.json)\n"
         "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline / sampler01 / lab01 / resident01,\n"
-        "            checkpoint01, password: %s\n"
+        "            checkpoint01, water01 (12345: the water company's inbox), password: %s\n"
         "  Today     %s in the demo (the day of its last check-in; the clock runs from there)\n"
         "  Stop with Ctrl-C.\n\n",
         scale, db.c_str(), url.c_str(), url.c_str(), kDemoPassword, today.empty() ? "the real day" : today.c_str());

@@ -81,8 +81,9 @@ std::vector<bool> LoadTriggers(const std::string& dir) {
   // text it matches in holds its first character.
   for (size_t i = 0; i < phrases->Length(); ++i) {
     const auto* entry = phrases->At(i);
-    if (entry->GetDefault() == entry->Key()) continue;
-    const auto characters_of_key = SplitCodePoints(entry->Key());
+    const std::string key = entry->Key();  // a copy: the code points below are views into it
+    if (entry->GetDefault() == key) continue;
+    const auto characters_of_key = SplitCodePoints(key);
     if (characters_of_key.empty()) return {};
     bool covered = false;
     for (std::string_view c : characters_of_key) covered = covered || triggers[first(c)];
