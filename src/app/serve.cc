@@ -257,10 +257,12 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   bus.Subscribe("hotline", [&hotline](const events::Event& e) { return hotline->OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
   // The daily tick: risk proposals lift after their days without a case; the visits to
-  // risky communities are looked up again.
+  // risky communities are looked up again; the hotline's classifier is retrained.
   DailyTick tick(clock, [&] {
     if (Status s = (*risk)->Tick(); !s.ok()) spdlog::warn("risk areas' daily tick: {}", s.ToString());
     if (Status s = codes->Tick(); !s.ok()) spdlog::warn("health codes' daily tick: {}", s.ToString());
+    // The agents' category overrides of the day become training examples.
+    if (auto r = hotline->Retrain({"system", ""}); !r.ok()) spdlog::warn("hotline retraining: {}", r.status().ToString());
     if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering events after the daily tick: {}", s.ToString());
   });
   // The hotline's deadlines: reminders and escalations, looked at every minute.
