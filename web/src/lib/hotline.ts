@@ -107,7 +107,11 @@ export function intakeShortcut(e: Pick<KeyboardEvent, 'key' | 'code' | 'altKey' 
 export function debounce<A>(
   fn: (arg: A) => void,
   ms: number,
-  timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+  // Wrapped: a browser's setTimeout called as a method of another object throws (Illegal invocation).
+  timers: { set: (f: () => void, ms: number) => ReturnType<typeof setTimeout>; clear: (h: ReturnType<typeof setTimeout>) => void } = {
+    set: (f, ms) => setTimeout(f, ms),
+    clear: (h) => clearTimeout(h),
+  },
 ): { (arg: A): void; cancel(): void } {
   let handle: ReturnType<typeof setTimeout> | undefined
   const run = (arg: A) => {
@@ -145,10 +149,9 @@ export function priorityTagType(p: HotlinePriority): 'danger' | 'warning' | 'inf
   return p === 'urgent' ? 'danger' : p === 'high' ? 'warning' : 'info'
 }
 
-/** A mobile number as agents type it (spaces, dashes) cleaned for the server; anything else as typed. */
+/** A phone number as agents type it (spaces, dashes) cleaned for the server. */
 export function cleanPhone(raw: string): string {
-  const s = raw.replace(/[\s-]/g, '')
-  return s
+  return raw.replace(/[\s-]/g, '')
 }
 
 // ------------------------------------------------------------------- deadlines

@@ -148,6 +148,24 @@ describe('debounce', () => {
       vi.useRealTimers()
     }
   })
+
+  it('calls setTimeout as a plain function (in a browser, as a method of another object it throws Illegal invocation)', () => {
+    // Regression: the intake form never classified in Chromium — the default timers
+    // object held setTimeout itself and called it as timers.set(…).
+    const real = globalThis.setTimeout
+    const strict = function (this: unknown, f: () => void, ms?: number) {
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation')
+      return real(f, ms)
+    }
+    vi.stubGlobal('setTimeout', strict)
+    try {
+      const d = debounce(() => {}, 10)
+      expect(() => d('停水')).not.toThrow()
+      d.cancel()
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
 })
 
 describe('address', () => {
