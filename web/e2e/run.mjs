@@ -91,7 +91,9 @@ async function setup({ api }) {
   const testing = await testingRound(api, admin, district, community)
   // Filled by the checkpoint scans scenario, read by the statistics one after it.
   const checkpoint = { code: '', scans: [] }
-  return { api, admin, me, city, district, street, community, compound, person, outbreak, testing, checkpoint }
+  // Filled by the hotline intake scenario, read by the rates one after it.
+  const hotline = { id: 0, number: '', department: '' }
+  return { api, admin, me, city, district, street, community, compound, person, outbreak, testing, checkpoint, hotline }
 }
 
 /**
@@ -274,7 +276,9 @@ scenario(
   'residents: a hotline agent sees masked data and is refused unmasking',
   { allow: [{ status: 403, path: '/api/v1/residents' }] },
   async ({ page, shot, community }) => {
-    await loginOk(page, 'hotline')
+    // A hotline agent lands on the intake form; the residents are one click away.
+    await login(page, 'hotline')
+    await page.waitForURL(/\/hotline\/intake$/)
     await page.goto(`/area/${community.code}/residents`)
     for (const id of await residentIds(page)) assert.match(id, MASKED_ID)
     assert.equal(await page.locator('[data-test=unmask]').count(), 0, 'no unmask button without personal.unmask')
@@ -1447,6 +1451,192 @@ scenario('checkpoints: the commander opens 通行统计 for G1-NG01 — the hour
   }
   await page.locator('[data-test=passage-chart] svg rect, [data-test=passage-chart] svg path').first().waitFor()
   await shot('desktop-checkpoint-stats')
+})
+
+// ---------------------------------------------------------------- 12345 hotline
+
+/** The element that has the focus: its name attribute, or its data-test. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const a = document.activeElement
+    return a?.getAttribute('name') || a?.getAttribute('data-test') || a?.tagName || ''
+  })
+}
+
+scenario(
+  'hotline: an agent files a request by keyboard only; it shows in the inbox and is accepted, resolved and called back',
+  {},
+  async ({ page, shot, api, admin, community, compound, hotline }) => {
+    // The demo has a hotline agent ('hotline') but no department handler yet: the admin
+    // (hotline.handle and hotline.dispatch) works the inbox.
+    await login(page, 'hotline')
+    await page.waitForURL(/\/hotline\/intake$/)
+    await page.locator('[data-test=hotline-intake]').waitFor()
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'caller_name')
+
+    // From here on the keyboard only.
+    await page.keyboard.type('张先生')
+    await page.keyboard.press('Tab')
+    assert.equal(await focused(page), 'phone')
+    await page.keyboard.type('139 1234 5678')
+    await page.keyboard.press('Tab')
+    assert.equal(await focused(page), 'text')
+    await page.keyboard.type('家里停水三天了，一直没人来修，老人孩子没法做饭')
+    // The top three categories arrive once typing pauses, the first picked by default.
+    await page.locator('[data-test=category-chip]').nth(2).waitFor()
+    assert.equal(await page.locator('[data-test=category-chip]').first().getAttribute('data-code'), 'utilities.water')
+    assert.equal(await page.locator('[data-test=category-chip]').first().getAttribute('data-picked'), 'true')
+    // Tab goes through the three chips, then to the address.
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab')
+      assert.equal(await focused(page), 'category-chip')
+    }
+    await page.keyboard.press('Tab')
+    assert.equal(await focused(page), 'address')
+    await page.keyboard.type(`${community.name}${compound.name}`)
+    const confidence = page.locator('[data-test=address-confidence]')
+    await confidence.waitFor()
+    await page.waitForFunction(() => document.querySelector('[data-test=address-confidence]')?.getAttribute('data-manual') === 'false')
+    await assertText(page.locator('[data-test=address-place]'), compound.name)
+    // Alt+2 picks the second category, Alt+1 goes back to the first.
+    await page.keyboard.press('Alt+2')
+    assert.equal(await page.locator('[data-test=category-chip]').nth(1).getAttribute('data-picked'), 'true')
+    await page.keyboard.press('Alt+1')
+    assert.equal(await page.locator('[data-test=category-chip]').first().getAttribute('data-picked'), 'true')
+    await shot('desktop-hotline-intake-typed')
+    await page.keyboard.press('Control+Enter')
+
+    const reply = page.locator('[data-test=intake-reply]')
+    await reply.waitFor()
+    const number = await reply.getAttribute('data-number')
+    assert.match(number, /^\d{8}-\d+$/)
+    assert.equal(await page.locator('[data-test=reply-status]').getAttribute('data-status'), 'dispatched')
+    await assertText(page.locator('[data-test=reply-department]'), '供水')
+    // The form is clear and the caller field has the focus for the next call.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'caller_name')
+    assert.equal(await page.locator('textarea[name=text]').inputValue(), '')
+    assert.equal(await page.locator('[data-test=category-chip]').count(), 0)
+    await shot('desktop-hotline-intake')
+
+    const filed = (await api.get(admin, '/api/v1/hotline/requests?status=open&limit=1000')).items.find((r) => r.number === number)
+    assert.ok(filed, `request ${number} is in the admin's inbox`)
+    assert.equal(filed.category, 'utilities.water')
+    assert.equal(filed.area.community_code, community.code)
+    Object.assign(hotline, { id: filed.id, number, department: filed.department })
+
+    // The inbox: the request with its live countdown to the response deadline.
+    // Log out, in as the admin, then to the inbox by the header's 12345 entry and its tabs.
+    await page.locator('[data-test=logout]').click()
+    await page.waitForURL(/\/login/)
+    await page.locator('input[name=username]').fill('admin')
+    await page.locator('input[name=password]').fill(config.password)
+    await page.locator('[data-test=login-submit]').click()
+    await page.waitForURL(/\/area\//)
+    await page.locator('[data-test=nav-hotline]').click()
+    await page.locator('[data-test=hotline-tabs] .el-tabs__item', { hasText: '工单' }).click()
+    await page.waitForURL(/\/hotline\/inbox$/)
+    const open = page.locator(`[data-test=request-open][data-number="${number}"]`)
+    await open.waitFor()
+    const row = page.locator('.el-table__row', { has: open })
+    assert.equal(await row.locator('[data-test=countdown]').getAttribute('data-kind'), 'respond')
+    assert.equal(await row.locator('[data-test=countdown]').getAttribute('data-urgency'), 'ok')
+    const before = await row.locator('[data-test=countdown] .time').innerText()
+    await page.waitForFunction(
+      ([n, t]) => {
+        const b = document.querySelector(`[data-test=request-open][data-number="${n}"]`)?.closest('tr')
+        return b?.querySelector('[data-test=countdown] .time')?.textContent !== t
+      },
+      [number, before],
+    )
+    await shot('desktop-hotline-inbox')
+
+    // The drawer: accept, resolve with a note, call back (satisfied, solved) → closed.
+    await open.click()
+    const drawer = page.locator('[data-test=hotline-drawer]')
+    const status = drawer.locator('[data-test=drawer-status]')
+    await status.waitFor()
+    assert.equal(await status.getAttribute('data-status'), 'dispatched')
+    await drawer.locator('[data-test=action-button][data-action=accept]').click()
+    await page.waitForFunction(() => document.querySelector('[data-test=drawer-status]')?.getAttribute('data-status') === 'accepted')
+    await drawer.locator('[data-test=action-button][data-action=resolve]').click()
+    // Without a note the form says so and nothing is sent.
+    await drawer.locator('[data-test=action-submit]').click()
+    await assertText(drawer.locator('[data-test=problem-note]'), '请填写办理结果')
+    await drawer.locator('textarea[name=note]').fill('已派抢修队更换破损阀门，当天恢复供水')
+    await drawer.locator('[data-test=action-submit]').click()
+    await page.waitForFunction(() => document.querySelector('[data-test=drawer-status]')?.getAttribute('data-status') === 'resolved')
+    assert.equal(await drawer.locator('[data-test=countdown]').getAttribute('data-kind'), 'callback')
+    await drawer.locator('[data-test=action-button][data-action=callback]').click()
+    await drawer.locator('[data-test=action-satisfaction] .el-radio-button', { hasText: '5' }).click()
+    await drawer.locator('[data-test=action-submit]').click()
+    await page.waitForFunction(() => document.querySelector('[data-test=drawer-status]')?.getAttribute('data-status') === 'closed')
+    await assertText(drawer.locator('[data-test=drawer-satisfaction]'), '5')
+    assert.deepEqual(
+      await drawer.locator('[data-test=log-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action'))),
+      ['receive', 'accept', 'resolve', 'callback'],
+    )
+    await shot('desktop-hotline-drawer')
+    const closed = await api.get(admin, `/api/v1/hotline/requests/${hotline.id}`)
+    assert.equal(closed.status, 'closed')
+    assert.equal(closed.satisfaction, 5)
+    assert.equal(closed.solved, true)
+  },
+)
+
+scenario('hotline: the three rates by department with the chart, and the month’s ranking', {}, async ({ page, shot, api, admin, hotline }) => {
+  assert.ok(hotline.id, 'the intake scenario filed and closed a request')
+  const rates = await api.get(admin, '/api/v1/hotline/rates?group_by=department')
+  const water = rates.rows.find((r) => r.key === hotline.department)
+  assert.ok(water && water.called_back >= 1, 'the API counts the callback')
+  await login(page, 'admin')
+  await page.waitForURL(/\/area\//)
+  await page.locator('[data-test=nav-hotline]').click()
+  await page.waitForURL(/\/hotline\//)
+  await page.locator('[data-test=hotline-tabs] .el-tabs__item', { hasText: '三率' }).click()
+  await page.waitForURL(/\/hotline\/rates$/)
+  const nameSel = `[data-test=rates-name][data-key="${hotline.department}"]`
+  const name = page.locator(`[data-test=rates-table] ${nameSel}`)
+  await name.waitFor()
+  await assertText(name, '供水')
+  const row = page.locator('[data-test=rates-table] .el-table__row', { has: page.locator(nameSel) })
+  const pct = (x) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
+  await assertText(row.locator('[data-test=rate-resolution]'), pct(water.resolution_rate))
+  await assertText(row.locator('[data-test=rate-satisfaction]'), pct(water.satisfaction_rate))
+  await assertText(row.locator('[data-test=rate-response]'), pct(water.response_rate))
+  // The chart: its legend names the three rates and the bars are drawn.
+  await page.waitForFunction(() => {
+    const svg = document.querySelector('[data-test=rates-chart] svg')
+    return !!svg && ['响应率', '解决率', '满意率'].every((w) => svg.textContent.includes(w)) && svg.querySelectorAll('path').length > 8
+  })
+  const ranking = await api.get(admin, '/api/v1/hotline/rankings?group_by=department')
+  assert.ok(ranking.items.length >= 1)
+  await assertText(page.locator('[data-test=ranking-table] [data-test=ranking-name]'), ranking.items[0].name)
+  // By district: the table follows.
+  await page.locator('[data-test=rates-group] .el-radio-button', { hasText: '按区' }).click()
+  await page.locator('[data-test=rates-table] [data-test=rates-name][data-key="220102000000"]').waitFor()
+  await page.locator('[data-test=rates-group] .el-radio-button', { hasText: '按部门' }).click()
+  await name.waitFor()
+  await shot('desktop-hotline-rates')
+  // The supervision board: a request whose address names no place waits in the manual
+  // queue; one click dispatches it to its category's department.
+  const queued = await api.post(admin, '/api/v1/hotline/requests', { text: '小区门口路灯坏了一个星期，晚上太黑', address: '不知道叫什么地方' })
+  assert.equal(queued.status, 'pending_dispatch')
+  await page.locator('[data-test=hotline-tabs] .el-tabs__item', { hasText: '督办' }).click()
+  await page.locator('[data-test=board-overdue]').waitFor()
+  const queuedRow = page.locator('[data-test=board-queue] .el-table__row', { has: page.locator(`[data-test=request-open][data-id="${queued.id}"]`) })
+  await queuedRow.waitFor()
+  await shot('desktop-hotline-board')
+  await queuedRow.locator('[data-test=queue-dispatch]').click()
+  await queuedRow.waitFor({ state: 'detached' })
+  const sent = await api.get(admin, `/api/v1/hotline/requests/${queued.id}`)
+  assert.equal(sent.status, 'dispatched')
+  assert.ok(sent.department, 'dispatched to a department')
+  await page.locator('[data-test=hotline-tabs] .el-tabs__item', { hasText: '热点' }).click()
+  await page.locator('[data-test=hotline-hotspots]').waitFor()
+  const spots = await api.get(admin, '/api/v1/hotline/hotspots')
+  if (spots.items.length) await page.locator('[data-test=hotspot-group]').first().waitFor()
+  else await page.locator('[data-test=hotspots-none]').waitFor()
+  await shot('desktop-hotline-hotspots')
 })
 
 // --------------------------------------------------------------------------- main

@@ -4,7 +4,10 @@
 // round's coverage, a building's door list, tubes, the planner, the site scanner); each
 // page needs its permission (lib/testing.ts). Risk areas, health codes and checkpoints
 // live under /hc (risk areas, the checkpoint scanner, passage statistics, a resident's
-// own code; lib/healthcode.ts). A user without the area pages starts on their first
+// own code; lib/healthcode.ts). The 12345 hotline lives under /hotline (intake, inbox,
+// supervision board, rates, hotspots; a resident's or enterprise's own requests;
+// lib/hotline.ts): a hotline agent lands on intake, a department handler and a
+// community's operator on the inbox. A user without the area pages starts on their first
 // testing page, else their first /hc page: a sampler on the scanner, a lab technician on
 // the results page, a resident on their own results (their code one tab away), a
 // checkpoint's staff on the checkpoint scanner; an account with no page at all lands on
@@ -16,6 +19,7 @@ import { client } from './api'
 import { restore, session } from './state/session'
 import { mayReadAreas, testingHome, testingPageAllowed, type TestingPage } from './lib/testing'
 import { hcHome, hcPageAllowed, type HcPage } from './lib/healthcode'
+import { hotlineHome, hotlineLanding, hotlinePageAllowed, type HotlinePage } from './lib/hotline'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -76,6 +80,13 @@ export const router = createRouter({
         { path: 'hc/checkpoint', name: 'hc-checkpoint', component: () => import('./views/CheckpointView.vue'), meta: { hc: 'checkpoint' } },
         { path: 'hc/stats', name: 'hc-stats', component: () => import('./views/CheckpointStatsView.vue'), meta: { hc: 'stats' } },
         { path: 'hc/me', name: 'hc-mycode', component: () => import('./views/MyCodeView.vue'), meta: { hc: 'mycode' } },
+        { path: 'hotline', redirect: { name: 'hotline-inbox' } },
+        { path: 'hotline/intake', name: 'hotline-intake', component: () => import('./views/HotlineIntakeView.vue'), meta: { hotline: 'intake' } },
+        { path: 'hotline/inbox', name: 'hotline-inbox', component: () => import('./views/HotlineInboxView.vue'), meta: { hotline: 'inbox' } },
+        { path: 'hotline/board', name: 'hotline-board', component: () => import('./views/HotlineBoardView.vue'), meta: { hotline: 'board' } },
+        { path: 'hotline/rates', name: 'hotline-rates', component: () => import('./views/HotlineRatesView.vue'), meta: { hotline: 'rates' } },
+        { path: 'hotline/hotspots', name: 'hotline-hotspots', component: () => import('./views/HotlineHotspotsView.vue'), meta: { hotline: 'hotspots' } },
+        { path: 'hotline/mine', name: 'hotline-mine', component: () => import('./views/MyHotlineView.vue'), meta: { hotline: 'mine' } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -99,15 +110,20 @@ router.beforeEach(async (to) => {
   const perms = me.permissions
   const home = testingHome(perms, me)
   const hc = hcHome(perms, me)
-  // Without the area pages: the first testing page, the first /hc page, or /welcome when there is none.
-  const start: RouteLocationRaw = home ? testingRoute(home) : hc ? hcRoute(hc) : { name: 'welcome' }
-  const landing = mayReadAreas(perms) ? areaRoute(me.area_code) : start
+  const hl = hotlineHome(perms, me)
+  // Without the area pages: the first testing page, the first /hc page, the first
+  // hotline page, or /welcome when there is none.
+  const start: RouteLocationRaw = home ? testingRoute(home) : hc ? hcRoute(hc) : hl ? hotlineRoute(hl) : { name: 'welcome' }
+  const job = hotlineLanding(perms, me)
+  const landing = job ? hotlineRoute(job) : mayReadAreas(perms) ? areaRoute(me.area_code) : start
   if (to.name === 'home') return landing
-  if (to.name === 'welcome') return mayReadAreas(perms) || home || hc ? landing : true
+  if (to.name === 'welcome') return mayReadAreas(perms) || home || hc || hl ? landing : true
   const page = to.meta.testing as TestingPage | undefined
   if (page && !testingPageAllowed(page, perms, me)) return home ? testingRoute(home) : landing
   const hcPage = to.meta.hc as HcPage | undefined
   if (hcPage && !hcPageAllowed(hcPage, perms, me)) return hc ? hcRoute(hc) : landing
+  const hotlinePage = to.meta.hotline as HotlinePage | undefined
+  if (hotlinePage && !hotlinePageAllowed(hotlinePage, perms, me)) return hl ? hotlineRoute(hl) : landing
   const tab = to.name as AreaTab
   if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
@@ -124,6 +140,11 @@ export function testingRoute(page: TestingPage): RouteLocationRaw {
 /** The route of a health-code page's entry (/hc/…). */
 export function hcRoute(page: HcPage): RouteLocationRaw {
   return { name: `hc-${page}` }
+}
+
+/** The route of a hotline page (/hotline/…). */
+export function hotlineRoute(page: HotlinePage): RouteLocationRaw {
+  return { name: `hotline-${page}` }
 }
 
 /** The session was lost (401 or expiry): back to the login page, saying why. */

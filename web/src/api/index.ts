@@ -64,6 +64,18 @@ import type {
   RiskRules,
   RiskRulesDoc,
   RiskRulesVersion,
+  AddressMatch,
+  CategorySuggestion,
+  Hotspot,
+  HotlineActionBody,
+  HotlineRequest,
+  HotlineRequestDetail,
+  HotlineStatus,
+  HotlineTaxonomy,
+  NewHotlineRequest,
+  RankingRow,
+  RateGroupBy,
+  RatesReport,
 } from './types'
 
 export const client = new ApiClient({
@@ -72,6 +84,7 @@ export const client = new ApiClient({
 
 const V1 = '/api/v1'
 const T = `${V1}/testing`
+const H = `${V1}/hotline`
 const enc = encodeURIComponent
 
 export const api = {
@@ -176,6 +189,29 @@ export const api = {
     client.post<CheckpointScanReply>(`${V1}/checkpoints/${enc(code)}/scan`, { payload }),
   checkpointStats: (code: string, date: string) =>
     client.get<CheckpointStats>(`${V1}/checkpoints/${enc(code)}/stats`, { date }),
+
+  // The 12345 hotline (docs/hotline.md).
+  classify: (text: string) => client.post<{ suggestions: CategorySuggestion[] }>(`${H}/classify`, { text }),
+  resolveAddress: (address: string) => client.post<AddressMatch>(`${H}/resolve-address`, { address }),
+  fileRequest: (r: NewHotlineRequest) => client.post<HotlineRequest>(`${H}/requests`, r),
+  hotlineRequests: (q: HotlineQuery) => client.get<Page<HotlineRequest>>(`${H}/requests`, { ...q }),
+  hotlineRequest: (id: number) => client.get<HotlineRequestDetail>(`${H}/requests/${id}`),
+  hotlineAct: (id: number, body: HotlineActionBody) => client.post<HotlineRequest>(`${H}/requests/${id}/actions`, body),
+  hotlineTaxonomy: () => client.get<HotlineTaxonomy>(`${H}/taxonomy`),
+  hotlineRates: (q: { from?: string; to?: string; group_by?: RateGroupBy }) => client.get<RatesReport>(`${H}/rates`, { ...q }),
+  hotlineRankings: (month: string, group_by: RateGroupBy) =>
+    client.get<{ month: string; items: RankingRow[] }>(`${H}/rankings`, { month, group_by }),
+  hotspots: () => client.get<{ items: Hotspot[] }>(`${H}/hotspots`),
+}
+
+export interface HotlineQuery {
+  /** A state, or 'open' (every state but closed and merged). */
+  status?: HotlineStatus | 'open' | ''
+  category?: string
+  department?: string
+  overdue?: boolean
+  after?: number
+  limit?: number
 }
 
 export interface PlanQuery {

@@ -953,3 +953,166 @@ export interface CheckpointStats {
   hours: PassageHour[]
   totals: PassageCounts
 }
+
+// ---------------------------------------------------------------- 12345 hotline
+
+export type HotlineStatus = 'pending_dispatch' | 'dispatched' | 'accepted' | 'resolved' | 'closed' | 'merged'
+export const HOTLINE_STATUSES: readonly HotlineStatus[] = ['pending_dispatch', 'dispatched', 'accepted', 'resolved', 'closed', 'merged']
+export type HotlinePriority = 'urgent' | 'high' | 'normal'
+export const HOTLINE_PRIORITIES: readonly HotlinePriority[] = ['urgent', 'high', 'normal']
+/** A deadline's flag in `overdue` and `reminded`. */
+export type DeadlineFlag = 'respond' | 'handle' | 'callback'
+export type HotlineAction = 'accept' | 'return' | 'resolve' | 'dispatch' | 'reassign' | 'merge' | 'callback' | 'callback_failed' | 'reopen'
+
+/** One of the classifier's suggestions (POST /hotline/classify; stored with a request). */
+export interface CategorySuggestion {
+  code: string
+  name: string
+  department: string
+  department_name?: string
+  /** 0–1 (softmax). */
+  score: number
+}
+
+/** What POST /hotline/resolve-address answers: the registry place an address names. */
+export interface AddressMatch {
+  code: string | null
+  path: string | null
+  level: Level | null
+  community_code: string | null
+  /** 0–1; below the rules' address_confidence (0.6) the request goes to manual dispatch. */
+  confidence: number
+  fuzzy: boolean
+  /** Server phrases: "resolved to 南关区…", "building 5 not found in …". */
+  notes: string[]
+}
+
+export interface HotlineRequest {
+  id: number
+  /** 工单号, e.g. 20220310-1. */
+  number: string
+  channel: string
+  caller_name: string
+  phone: string
+  enterprise: string | null
+  text: string
+  address_text: string
+  area: { code: string | null; path: string; community_code: string | null; confidence: number; notes: string }
+  category: string
+  category_name: string
+  suggestions: CategorySuggestion[]
+  overridden: boolean
+  department: string | null
+  department_name: string | null
+  priority: HotlinePriority
+  green_channel: boolean
+  wartime: boolean
+  status: HotlineStatus
+  received_at: string
+  dispatched_at: string | null
+  responded_at: string | null
+  resolved_at: string | null
+  closed_at: string | null
+  respond_by: string | null
+  handle_by: string | null
+  callback_by: string | null
+  overdue: DeadlineFlag[]
+  reminded: DeadlineFlag[]
+  /** 0 none, 1 overdue (the department's supervisor), 2 overdue twice over (the command centre). */
+  escalation: number
+  satisfaction: number | null
+  solved: boolean | null
+  reopen_count: number
+  return_count: number
+  callback_attempts: number
+  urge_count: number
+  merged_into: number | null
+  group_id: number | null
+  resolution: string | null
+  callback_note: string | null
+  created_by: string
+  updated_at: string
+}
+
+export interface HotlineLogEntry {
+  at: string
+  actor: string
+  action: string
+  from: string
+  to: string
+  department: string | null
+  note: string | null
+}
+
+export interface HotlineRequestDetail extends HotlineRequest {
+  log: HotlineLogEntry[]
+}
+
+export interface NewHotlineRequest {
+  text: string
+  caller_name?: string
+  phone?: string
+  address?: string
+  category?: string
+  channel?: string
+}
+
+export interface HotlineActionBody {
+  action: HotlineAction
+  department?: string
+  note?: string
+  satisfaction?: number
+  solved?: boolean
+  into?: number
+}
+
+export interface HotlineTaxonomy {
+  departments: { code: string; name: string; active: boolean }[]
+  categories: { code: string; name: string; department: string; epidemic: boolean; active: boolean; leaf: boolean }[]
+}
+
+export type RateGroupBy = 'department' | 'district' | 'street' | 'community'
+export const RATE_GROUPS: readonly RateGroupBy[] = ['department', 'district', 'street', 'community']
+
+/** Counters and the three rates (null when nothing fell due / no callback yet). */
+export interface RateCounts {
+  received: number
+  response_due: number
+  responded_on_time: number
+  called_back: number
+  solved: number
+  satisfied: number
+  overdue: number
+  response_rate: number | null
+  resolution_rate: number | null
+  satisfaction_rate: number | null
+}
+
+export interface RatesReport {
+  from: string
+  to: string
+  whole_months: boolean
+  rows: (RateCounts & { key: string | null })[]
+  total: RateCounts
+}
+
+export interface RankingRow extends RateCounts {
+  rank: number
+  key: string
+  name: string
+  score: number
+}
+
+export interface Hotspot {
+  community_code: string
+  community_name: string
+  path: string
+  category: string
+  category_name: string
+  count: number
+  baseline: number
+  ratio: number
+  first: string | null
+  last: string | null
+  request_ids: number[]
+}
