@@ -121,6 +121,17 @@ int RunGenCity(const GenCityOptions& options);
 int RunGenVenues(const GenTracingOptions& options);
 int RunGenCheckins(const GenTracingOptions& options);
 int RunGenOutbreak(const GenTracingOptions& options);
+struct GenHotlineOptions {
+  std::string db = "sqlite:./tongchou.db";
+  int days = 30;
+  std::string end_date;  // "" = yesterday (Shanghai)
+  int64_t per_day = 0;   // 0: the per-resident rate × the registry's population
+  uint64_t seed = 1;
+  bool no_log = false;
+  bool progress = true;
+};
+// `gen hotline`: synthetic 12345 requests (gen/hotline.h); prints the summary.
+int RunGenHotline(const GenHotlineOptions& options);
 // Exit 0: all lines accepted; 3: some rejected (listed); 1: stopped early; 2: bad arguments.
 int RunImport(const ImportCliOptions& options);
 int RunExport(const ExportCliOptions& options);

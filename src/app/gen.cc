@@ -1,13 +1,15 @@
 // `tongchou gen city`: a deterministic synthetic city (gen::GenerateCity) in an
 // empty database, with a progress line on stderr and a summary on stdout; `gen
 // venues`, `gen checkins` and `gen outbreak` add venues, a check-in stream and a
-// seeded outbreak with its ground truth on top (gen/venues.h, mobility.h, outbreak.h).
+// seeded outbreak with its ground truth on top (gen/venues.h, mobility.h, outbreak.h);
+// `gen hotline` 12345 requests over the city (gen/hotline.h).
 #include <chrono>
 #include <cstdio>
 
 #include "app/app.h"
 #include "registry/lookup.h"
 #include "gen/city.h"
+#include "gen/hotline.h"
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
 #include "gen/venues.h"
@@ -135,6 +137,54 @@ int RunGenOutbreak(const GenTracingOptions& o) {
   std::printf("  %-30s %12s\n", "  confirmed", Grouped(sum->confirmed).c_str());
   std::printf("  %-30s %12s\n", "  asymptomatic", Grouped(sum->asymptomatic).c_str());
   std::printf("  %-30s %12s\n", "first report", sum->first_report_date.c_str());
+  return 0;
+}
+
+int RunGenHotline(const GenHotlineOptions& o) {
+  auto store = OpenMigrated(o.db);
+  if (!store) return 1;
+  gen::HotlineOptions options{.days = o.days, .end_date = o.end_date, .per_day = o.per_day, .seed = o.seed,
+                              .log = !o.no_log};
+  const auto started = std::chrono::steady_clock::now();
+  if (o.progress) {
+    options.progress = [&](int64_t done, int64_t total) {
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::fprintf(stderr, "\r  %s / ~%s requests, %.1f s", Grouped(done).c_str(), Grouped(total).c_str(), t);
+      std::fflush(stderr);
+    };
+  }
+  std::fprintf(stderr, "generating %d days of 12345 requests, seed %llu into %s\n", o.days,
+               static_cast<unsigned long long>(o.seed), store->Describe().c_str());
+  auto sum = gen::GenerateHotline(*store, options);
+  if (o.progress) std::fprintf(stderr, "\n");
+  if (!sum.ok()) return Fail("gen hotline", sum.status());
+  const auto share = [&](int64_t n) { return sum->requests ? 100.0 * double(n) / double(sum->requests) : 0.0; };
+  std::printf("generated %s requests received %s .. %s (%s residents; state as of %s) in %.1f s: %s requests/s\n",
+              Grouped(sum->requests).c_str(), sum->from_date.c_str(), sum->to_date.c_str(),
+              Grouped(sum->population).c_str(), FormatShanghai(sum->as_of).c_str(), sum->seconds,
+              Grouped(static_cast<int64_t>(sum->rate())).c_str());
+  std::printf("  generating %.1f s (%s requests/s on one core), writing %.1f s (overlapped)\n", sum->generate_seconds,
+              Grouped(static_cast<int64_t>(sum->generate_rate())).c_str(), sum->write_seconds);
+  std::printf("  %-30s %12s\n", "log rows", Grouped(sum->log_rows).c_str());
+  std::printf("  %-30s %12s %5.1f %%\n", "epidemic", Grouped(sum->epidemic).c_str(), share(sum->epidemic));
+  std::printf("  %-30s %12s %5.1f %%\n", "  of which the wave", Grouped(sum->epidemic_wave).c_str(),
+              share(sum->epidemic_wave));
+  std::printf("  %-30s %12s %5.1f %%\n", "repeat calls merged", Grouped(sum->merged).c_str(), share(sum->merged));
+  std::printf("  %-30s %12s %5.1f %%\n", "no address", Grouped(sum->no_address).c_str(), share(sum->no_address));
+  std::printf("  %-30s %12s %5.1f %%\n", "address typos", Grouped(sum->typo_addresses).c_str(),
+              share(sum->typo_addresses));
+  std::printf("  %-30s %12s %5.1f %%\n", "manual dispatch at intake", Grouped(sum->pending_dispatch_at_intake).c_str(),
+              share(sum->pending_dispatch_at_intake));
+  std::printf("  %-30s %12s (top-1 = label: %.1f %%)\n", "classified (sample)", Grouped(sum->classified).c_str(),
+              sum->classified ? 100.0 * double(sum->classifier_agreed) / double(sum->classified) : 0.0);
+  std::printf("  by state:\n");
+  for (const auto& [state, n] : sum->by_status) {
+    std::printf("  %-30s %12s %5.1f %%\n", ("  " + state).c_str(), Grouped(n).c_str(), share(n));
+  }
+  std::printf("  by category:\n");
+  for (const auto& [code, n] : sum->by_category) {
+    std::printf("  %-30s %12s %5.1f %%\n", ("  " + code).c_str(), Grouped(n).c_str(), share(n));
+  }
   return 0;
 }
 

@@ -154,6 +154,22 @@ int main(int argc, char** argv) {
                            "Transmission model: dose (minutes of real overlap, zones; docs/transmission-model.md) "
                            "or flat (one chance per tracing contact)");
 
+  GenHotlineOptions gen_hotline;
+  auto* gen_hotline_cmd = gen_cmd->add_subcommand(
+      "hotline", "Synthetic 12345 requests at Beijing-like volume per resident (2023: ~58,700 a day for 21.85 M): "
+                 "varied texts from the classifier's training corpus, noisy addresses resolved as the intake does, "
+                 "lifecycles through the workflow, an epidemic wave on days with cases");
+  gen_hotline_cmd->add_option("--db", gen_hotline.db, "Database URL");
+  gen_hotline_cmd->add_option("--days", gen_hotline.days, "Receipt days ending at --end-date")->check(CLI::Range(1, 3660));
+  gen_hotline_cmd->add_option("--end-date", gen_hotline.end_date,
+                              "Last receipt day YYYY-MM-DD (default: yesterday, Shanghai); rows are as of midnight after it");
+  gen_hotline_cmd->add_option("--per-day", gen_hotline.per_day,
+                              "Requests a day on average instead of the per-resident rate (the benchmark: 58700)")
+      ->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+  gen_hotline_cmd->add_option("--seed", gen_hotline.seed, "Random seed: the same seed gives the same requests");
+  gen_hotline_cmd->add_flag("--no-log", gen_hotline.no_log, "Skip hotline_request_log rows (the 21 M benchmark)");
+  gen_hotline_cmd->add_flag("--quiet", gen_quiet, "No progress lines");
+
   ImportCliOptions import_options;
   auto* import_cmd = cli.add_subcommand("import", "Bulk-load a CSV file (UTF-8 or GBK, Chinese or English headers)");
   import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents, assignments or checkins")
@@ -306,6 +322,10 @@ int main(int argc, char** argv) {
     return RunGenCheckins(gen_tracing);
   }
   if (*gen_outbreak) return RunGenOutbreak(gen_tracing);
+  if (*gen_hotline_cmd) {
+    gen_hotline.progress = !gen_quiet;
+    return RunGenHotline(gen_hotline);
+  }
   if (*export_cmd) {
     if (export_options.format == "xlsx" && export_options.out == "-") {
       std::fprintf(stderr, "tongchou export: --format xlsx needs --out FILE\n");

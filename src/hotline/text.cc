@@ -81,12 +81,19 @@ std::vector<bool> LoadTriggers(const std::string& dir) {
   // text it matches in holds its first character.
   for (size_t i = 0; i < phrases->Length(); ++i) {
     const auto* entry = phrases->At(i);
-    const std::string key = entry->Key();  // a copy: the code points below are views into it
+    // Key() returns a copy: keep it alive while its characters are looked at (views
+    // into the temporary read freed memory, and a garbage code point wrote outside
+    // `triggers`, corrupting the heap).
+    const std::string key = entry->Key();
     if (entry->GetDefault() == key) continue;
     const auto characters_of_key = SplitCodePoints(key);
     if (characters_of_key.empty()) return {};
     bool covered = false;
-    for (std::string_view c : characters_of_key) covered = covered || triggers[first(c)];
+    for (std::string_view c : characters_of_key) {
+      const int32_t cp = first(c);
+      if (cp < 0) return {};
+      covered = covered || triggers[cp];
+    }
     if (!covered) triggers[first(characters_of_key[0])] = true;
   }
   return triggers;

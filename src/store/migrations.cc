@@ -712,6 +712,11 @@ CREATE TABLE hotline_api_keys (
 );
 )sql",
        "", ""},
+      {14, "hotline: the agents' category overrides found by an index (the classifier retrains on them)",
+       R"sql(
+CREATE INDEX hotline_requests_overridden ON hotline_requests(id) WHERE overridden = 1;
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
