@@ -37,7 +37,7 @@ city_at() {  # a generated city at scale $1, made once
   local f=$work/city-$1.db
   if [ ! -f "$f" ]; then
     if [ "$1" = 1.0 ] && [ -f "$build/bench-tracing/city-1.db" ]; then f=$build/bench-tracing/city-1.db
-    else "$build/tongchou" gen city --db "sqlite:$f" --scale "$1" --quiet; fi
+    else "$build/tongchou" gen city --db "sqlite:$f" --scale "$1" --quiet >&2; fi
   fi
   echo "$f"
 }
@@ -129,7 +129,7 @@ if [ "$dash" = 1 ]; then
     touch "$dsq.done-$days-$per_day"
   fi
   source "$root/bench/pg.sh" bench_hotline
-  "$build/tongchou" gen city --db "$bench_pg_url" --scale "$dash_scale" --quiet
+  "$build/tongchou" gen city --db "$bench_pg_url" --scale "$dash_scale" --quiet >/dev/null
   "$build/tongchou" gen hotline --db "$bench_pg_url" --days "$days" --end-date "$end" --per-day "$per_day" --no-log
   psql "$bench_pg_url" -qc "VACUUM ANALYZE hotline_requests" >/dev/null
   "$build/bench/hotline_bench" dashboard --sqlite "sqlite:$dsq" --pg "$bench_pg_url" --from "$from" --to "$end" \
