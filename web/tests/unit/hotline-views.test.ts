@@ -14,6 +14,7 @@ import en from '../../src/i18n/en'
 import zhCN from '../../src/i18n/zh-CN'
 import { installElementPlus } from '../../src/plugins'
 import { session } from '../../src/state/session'
+import { H, T0, iso, hotlineRequest } from './hotline-fixture'
 
 const calls = { classify: [] as string[], resolve: [] as string[], file: [] as unknown[], act: [] as unknown[] }
 let fileAnswer: () => Promise<HotlineRequest>
@@ -21,56 +22,20 @@ let actAnswer: () => Promise<HotlineRequest>
 let resolveAnswer: (a: string) => Promise<unknown>
 let detail: HotlineRequestDetail
 
-const H = 3600_000
-const T0 = Date.parse('2022-03-10T10:00:00+08:00')
-const iso = (ms: number) => new Date(ms).toISOString()
 
 function request(over: Partial<HotlineRequest> = {}): HotlineRequest {
-  return {
+  return hotlineRequest({
     id: 5,
     number: '20220310-5',
-    channel: 'phone',
-    caller_name: '张*',
-    phone: '139****5678',
-    enterprise: null,
     text: '家里停水三天了',
     address_text: '金昌社区团利小区',
     area: { code: '220102001001-001', path: '/x/', community_code: '220102001001', confidence: 0.95, notes: 'resolved to 南关区胜山街道金昌社区团利小区' },
-    category: 'utilities.water',
-    category_name: '供水',
-    suggestions: [],
-    overridden: false,
-    department: 'water',
-    department_name: '市供水集团',
     priority: 'urgent',
     green_channel: true,
     wartime: true,
-    status: 'dispatched',
-    received_at: iso(T0),
-    dispatched_at: iso(T0),
-    responded_at: null,
-    resolved_at: null,
-    closed_at: null,
-    respond_by: iso(T0 + 4 * H),
     handle_by: iso(T0 + 24 * H),
-    callback_by: null,
-    overdue: [],
-    reminded: [],
-    escalation: 0,
-    satisfaction: null,
-    solved: null,
-    reopen_count: 0,
-    return_count: 0,
-    callback_attempts: 0,
-    urge_count: 0,
-    merged_into: null,
-    group_id: null,
-    resolution: null,
-    callback_note: null,
-    created_by: 'hotline',
-    updated_at: iso(T0),
     ...over,
-  }
+  })
 }
 
 vi.mock('../../src/api', () => ({

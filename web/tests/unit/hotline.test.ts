@@ -24,63 +24,16 @@ import {
   rateText,
   urgency,
 } from '../../src/lib/hotline'
+import { H, T0, iso, hotlineRequest } from './hotline-fixture'
+
+const request = hotlineRequest
 
 const AGENT = ['area.read', 'personal.read', 'risk.read', 'healthcode.read', 'hotline.intake', 'hotline.read', 'hotline.dispatch']
 const HANDLER = ['area.read', 'hotline.read', 'hotline.handle']
 const COMMANDER = ['area.read', 'hotline.read', 'hotline.dispatch']
 const RESIDENT = ['hotline.intake', 'hotline.read']
 
-const H = 3600_000
-const T0 = Date.parse('2022-03-10T10:00:00+08:00')
-const iso = (ms: number) => new Date(ms).toISOString()
 
-function request(over: Partial<HotlineRequest> = {}): HotlineRequest {
-  return {
-    id: 1,
-    number: '20220310-1',
-    channel: 'phone',
-    caller_name: '张*',
-    phone: '139****5678',
-    enterprise: null,
-    text: '停水三天',
-    address_text: '',
-    area: { code: null, path: '', community_code: null, confidence: 0, notes: '' },
-    category: 'utilities.water',
-    category_name: '供水',
-    suggestions: [],
-    overridden: false,
-    department: 'water',
-    department_name: '市供水集团',
-    priority: 'high',
-    green_channel: false,
-    wartime: false,
-    status: 'dispatched',
-    received_at: iso(T0),
-    dispatched_at: iso(T0),
-    responded_at: null,
-    resolved_at: null,
-    closed_at: null,
-    respond_by: iso(T0 + 4 * H),
-    handle_by: iso(T0 + 72 * H),
-    callback_by: null,
-    overdue: [],
-    reminded: [],
-    escalation: 0,
-    satisfaction: null,
-    solved: null,
-    reopen_count: 0,
-    return_count: 0,
-    callback_attempts: 0,
-    urge_count: 0,
-    merged_into: null,
-    group_id: null,
-    resolution: null,
-    callback_note: null,
-    created_by: 'hotline',
-    updated_at: iso(T0),
-    ...over,
-  }
-}
 
 describe('hotline pages and landing', () => {
   it('gives each role the pages of its permissions', () => {
