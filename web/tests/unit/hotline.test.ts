@@ -3,7 +3,6 @@
 // actions a user may take in which state and what each needs, rates as series,
 // hotspots by community.
 import { describe, expect, it, vi } from 'vitest'
-import type { HotlineRequest } from '../../src/api/types'
 import {
   actionRequest,
   allowedActions,
