@@ -58,6 +58,10 @@ TEST_F(HotlineApi, AgentIntakeIsNormalisedClassifiedAndRoutedAndTheInboxesSeeThe
   auto heat = Intake(agent, {{"phone", "13800002222"}, {"text", "暖气不热"}, {"address", "宽城区新发社区春光小区1栋"},
                              {"category", "heating"}});
   const int64_t heat_id = heat["id"];
+  auto newest = Call("GET", "/api/v1/hotline/requests?order=newest&limit=1", agent);
+  ASSERT_EQ(newest.status, 200) << newest.raw;
+  EXPECT_EQ(newest.body["items"][0]["id"], heat_id);  // the inbox shows the newest first
+  EXPECT_EQ(Call("GET", "/api/v1/hotline/requests?order=sideways", agent).status, 422);
 
   // A department handler sees its department's requests only; masked phone.
   MakeUser(admin, "water-handler", "department_handler", "220100000000");

@@ -314,6 +314,7 @@ void Api::AddHotlineRoutes() {
                          {"overdue", "true: only requests past a deadline", "boolean"},
                          {"from", "received from (YYYY-MM-DD)"},
                          {"to", "received before the end of (YYYY-MM-DD)"},
+                         {"order", "oldest (default: by id) or newest (newest first; `after` then pages back)"},
                          {"after", "the last id of the previous page", "integer"},
                          {"limit", "1–1000 (default 100)", "integer"},
                          {"unmask", "true to see phones and names in full (needs personal.unmask; audited)", "boolean"}}},
@@ -325,6 +326,9 @@ void Api::AddHotlineRoutes() {
                 q.department = ctx.Query("department").value_or("");
                 q.category = ctx.Query("category").value_or("");
                 TC_ASSIGN_OR_RETURN(q.overdue_only, ctx.QueryBool("overdue", false));
+                const std::string order = ctx.Query("order").value_or("oldest");
+                if (order != "oldest" && order != "newest") return FieldInvalid("order", "is oldest or newest");
+                q.newest_first = order == "newest";
                 TC_ASSIGN_OR_RETURN(q.after_id, ctx.QueryInt("after", 0, 0, INT64_MAX));
                 TC_ASSIGN_OR_RETURN(q.limit, ctx.QueryInt("limit", 100, 1, 1000));
                 for (const char* k : {"from", "to"}) {

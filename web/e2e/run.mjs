@@ -1599,7 +1599,9 @@ scenario('hotline: the three rates by department with the chart, and the month�
   await name.waitFor()
   await assertText(name, '供水')
   const row = page.locator('[data-test=rates-table] .el-table__row', { has: page.locator(nameSel) })
-  const pct = (x) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
+  // As the page formats them (Intl rounds 0.9355 to 93.6 %, toFixed to 93.5).
+  const pct = (x) =>
+    x === null ? '—' : new Intl.NumberFormat('zh-CN', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x)
   await assertText(row.locator('[data-test=rate-resolution]'), pct(water.resolution_rate))
   await assertText(row.locator('[data-test=rate-satisfaction]'), pct(water.satisfaction_rate))
   await assertText(row.locator('[data-test=rate-response]'), pct(water.response_rate))

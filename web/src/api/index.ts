@@ -210,6 +210,8 @@ export interface HotlineQuery {
   category?: string
   department?: string
   overdue?: boolean
+  /** 'newest': newest first (then `after` pages towards older ones). */
+  order?: 'newest' | 'oldest'
   after?: number
   limit?: number
 }
