@@ -72,7 +72,8 @@ std::string FolderOf(std::string_view part) {
 }
 
 std::string ResolveTarget(std::string_view folder, std::string_view target) {
-  std::string joined = target.starts_with('/') ? std::string(target.substr(1)) : std::string(folder) + std::string(target);
+  std::string joined =
+      target.starts_with('/') ? std::string(target.substr(1)) : std::string(folder) + std::string(target);
   std::vector<std::string> segments;
   size_t start = 0;
   while (start <= joined.size()) {
@@ -441,8 +442,7 @@ Result<size_t> XlsxReader::Impl::ReadPart(Part& part, char* buf, size_t n) {
   }
   part.read += got;
   if (part.read > options.max_part_bytes) {
-    return InvalidArgument(Where(part.name) + "inflates to more than " + MiB(options.max_part_bytes) +
-                           ", the limit");
+    return InvalidArgument(Where(part.name) + "inflates to more than " + MiB(options.max_part_bytes) + ", the limit");
   }
   return static_cast<size_t>(got);
 }
@@ -507,11 +507,11 @@ Status XlsxReader::Impl::Load() {
     if (TypeIs(rel, "styles")) styles_part = rel.target;
   }
   SharedStringsHandler strings(shared);
-  TC_RETURN_IF_ERROR(ParseWhole(shared_part.empty() ? FolderOf(workbook_part) + "sharedStrings.xml" : shared_part,
-                                strings, false));
+  TC_RETURN_IF_ERROR(
+      ParseWhole(shared_part.empty() ? FolderOf(workbook_part) + "sharedStrings.xml" : shared_part, strings, false));
   StylesHandler styles;
-  TC_RETURN_IF_ERROR(ParseWhole(styles_part.empty() ? FolderOf(workbook_part) + "styles.xml" : styles_part, styles,
-                                false));
+  TC_RETURN_IF_ERROR(
+      ParseWhole(styles_part.empty() ? FolderOf(workbook_part) + "styles.xml" : styles_part, styles, false));
   xf_kinds = styles.Kinds();
 
   TC_ASSIGN_OR_RETURN(std::optional<Part> part, OpenPart(sheet_part_name));
@@ -554,12 +554,18 @@ void XlsxReader::Impl::Start(std::string_view element, const XML_Char** atts) {
     cell_type = CellType::kNumber;
     if (const XML_Char* t = Attr(atts, "t"); t != nullptr) {
       const std::string_view type = t;
-      if (type == "s") cell_type = CellType::kShared;
-      else if (type == "inlineStr") cell_type = CellType::kInline;
-      else if (type == "str") cell_type = CellType::kString;
-      else if (type == "b") cell_type = CellType::kBool;
-      else if (type == "e") cell_type = CellType::kError;
-      else if (type == "d") cell_type = CellType::kIsoDate;
+      if (type == "s")
+        cell_type = CellType::kShared;
+      else if (type == "inlineStr")
+        cell_type = CellType::kInline;
+      else if (type == "str")
+        cell_type = CellType::kString;
+      else if (type == "b")
+        cell_type = CellType::kBool;
+      else if (type == "e")
+        cell_type = CellType::kError;
+      else if (type == "d")
+        cell_type = CellType::kIsoDate;
     }
     const XML_Char* s = Attr(atts, "s");
     cell_style = s == nullptr ? 0 : std::atoi(s);
@@ -620,8 +626,8 @@ void XlsxReader::Impl::EndCell() {
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
       if (text.empty()) break;
       if (ec != std::errc() || end != text.data() + text.size() || index >= shared.size()) {
-        RowError(ColumnName(cell_column) + ": shared string " + std::string(text) + " does not exist (the workbook has " +
-                 std::to_string(shared.size()) + ")");
+        RowError(ColumnName(cell_column) + ": shared string " + std::string(text) +
+                 " does not exist (the workbook has " + std::to_string(shared.size()) + ")");
         return;
       }
       value = shared[index];
@@ -653,9 +659,9 @@ void XlsxReader::Impl::EndCell() {
   }
   if (value.empty()) return;
   if (cell_column >= options.max_columns) {
-    RowError("cell " + (cell_ref.empty() ? xlsx::ColumnLetters(cell_column) : cell_ref) +
-             ": a value in column " + std::to_string(cell_column + 1) + ", right of the " +
-             std::to_string(options.max_columns) + " columns read");
+    RowError("cell " + (cell_ref.empty() ? xlsx::ColumnLetters(cell_column) : cell_ref) + ": a value in column " +
+             std::to_string(cell_column + 1) + ", right of the " + std::to_string(options.max_columns) +
+             " columns read");
     return;
   }
   for (unsigned char c : value) {
@@ -669,11 +675,15 @@ void XlsxReader::Impl::EndCell() {
   const auto column = static_cast<size_t>(cell_column);
   if (column >= width) {
     for (size_t k = width; k < column; ++k) {
-      if (k < current.fields.size()) current.fields[k].clear();
-      else current.fields.emplace_back();
+      if (k < current.fields.size())
+        current.fields[k].clear();
+      else
+        current.fields.emplace_back();
     }
-    if (column < current.fields.size()) current.fields[column] = std::move(value);
-    else current.fields.push_back(std::move(value));
+    if (column < current.fields.size())
+      current.fields[column] = std::move(value);
+    else
+      current.fields.push_back(std::move(value));
     width = column + 1;
   } else {
     current.fields[column] = std::move(value);

@@ -223,7 +223,7 @@ TEST(XlsxReader, ReadsBackTheProjectsOwnExport) {
   ASSERT_TRUE(read_header.ok()) << read_header.status().ToString();
   EXPECT_EQ(*read_header, header);
   std::vector<Row> read = ReadAllRows(**reader);
-  ASSERT_EQ(read.size(), 3u);  // the empty row is skipped
+  ASSERT_EQ(read.size(), 3u);                                            // the empty row is skipped
   ExpectRow(read[0], 2, {"张三", "110101199003071234", "13800000000"});  // trailing blanks: a short row
   ExpectRow(read[1], 3, {"李四", "", "", "中文，带逗号"});
   ExpectRow(read[2], 5, {"王五", "11010119900307123X", "", "last"});
@@ -346,15 +346,16 @@ TEST(XlsxFixture, ReadsAWorkbookNotWrittenByLibxlsxwriter) {
   EXPECT_EQ((*reader)->sheet_name(), "企业名录");
   Result<Fields> header = (*reader)->ReadHeader();
   ASSERT_TRUE(header.ok()) << header.status().ToString();
-  EXPECT_EQ(*header, (Fields{"统一社会信用代码", "企业名称", "从业人数", "营业收入", "成立日期", "联系电话", "规上", "备注"}));
+  EXPECT_EQ(*header,
+            (Fields{"统一社会信用代码", "企业名称", "从业人数", "营业收入", "成立日期", "联系电话", "规上", "备注"}));
   std::vector<Row> rows = ReadAllRows(**reader);
   ASSERT_EQ(rows.size(), 4u);
   ExpectRow(rows[0], 2,
             {"91320102MA1N2LTJ1X", "南京某某 科技有限公司", "120", "0.3", "2020-02-18", "13800000000", "TRUE",
              "第一行\r\n第二行 a_x0041_b"});
-  ExpectRow(rows[1], 3,
-            {"110101199003071234", "玄武区", "12.5", "110101199003071234", "2020-02-25", "025-84200000", "FALSE",
-             "#DIV/0!"});
+  ExpectRow(
+      rows[1], 3,
+      {"110101199003071234", "玄武区", "12.5", "110101199003071234", "2020-02-25", "025-84200000", "FALSE", "#DIV/0!"});
   ExpectRow(rows[2], 6, {"gap", "", "", "-3"});
   ExpectRow(rows[3], 8, {"tab\tand\tescape", "", "", "", "2020-02-18 12:00:00"});
 
@@ -372,9 +373,10 @@ TEST(XlsxReader, RefusesWhatIsNotAWorkbook) {
   ExpectMessage(OpenError(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(600, '\0')),
                 "an old .xls workbook, or an .xlsx encrypted with a password");
   ExpectMessage(OpenError(Zip({{"hello.txt", "hello"}})), "test.xlsx: not an XLSX workbook: it has no xl/workbook.xml");
-  ExpectMessage(OpenError(Zip({{"xl/workbook.xml", std::string("<workbook xmlns=\"") + kMain + "\"/>"},
-                               {"xl/_rels/workbook.xml.rels", std::string("<Relationships xmlns=\"") + kPkg + "\"/>"}})),
-                "xl/workbook.xml: the workbook has no worksheet");
+  ExpectMessage(
+      OpenError(Zip({{"xl/workbook.xml", std::string("<workbook xmlns=\"") + kMain + "\"/>"},
+                     {"xl/_rels/workbook.xml.rels", std::string("<Relationships xmlns=\"") + kPkg + "\"/>"}})),
+      "xl/workbook.xml: the workbook has no worksheet");
   auto parts = Workbook("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>");
   parts.erase("xl/worksheets/sheet1.xml");
   ExpectMessage(OpenError(Zip(parts)), "the worksheet 'Sheet1' has no part xl/worksheets/sheet1.xml");
@@ -403,21 +405,21 @@ TEST(XlsxReader, RefusesPartsOverTheSizeAndRatioLimits) {
   ASSERT_TRUE(OpenError(bytes).ok());
   ExpectMessage(OpenError(bytes, {.max_part_bytes = 100'000}),
                 "test.xlsx: xl/worksheets/sheet1.xml: inflates to 325 KiB, over the limit of 98 KiB");
-  ExpectMessage(OpenError(bytes, {.max_ratio = 20, .min_bomb_bytes = 0}),
-                "xl/worksheets/sheet1.xml: inflates ");
+  ExpectMessage(OpenError(bytes, {.max_ratio = 20, .min_bomb_bytes = 0}), "xl/worksheets/sheet1.xml: inflates ");
   ExpectMessage(OpenError(bytes, {.max_ratio = 20, .min_bomb_bytes = 0}), "refused as a zip bomb");
 }
 
 TEST(XlsxReader, RowErrorsSkipOnlyThatRow) {
-  const std::string bytes = Zip(Workbook(
-      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>名称</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>代码</t></is></c></row>"
-      "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"B2\"><v>1</v></c></row>"
-      "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>7</v></c></row>"
-      "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>a_x0001_b</t></is></c></row>"
-      "<row r=\"5\"><c r=\"A5\"><v>5</v></c><c r=\"E5\"><v>9</v></c></row>"
-      "<row r=\"6\"><c r=\"6A\"><v>5</v></c></row>"
-      "<row r=\"7\"><c r=\"B7\"><v>7</v></c></row>",
-      "<si><t>甲</t></si>"));
+  const std::string bytes =
+      Zip(Workbook("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>名称</t></is></c><c r=\"B1\" "
+                   "t=\"inlineStr\"><is><t>代码</t></is></c></row>"
+                   "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"B2\"><v>1</v></c></row>"
+                   "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>7</v></c></row>"
+                   "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>a_x0001_b</t></is></c></row>"
+                   "<row r=\"5\"><c r=\"A5\"><v>5</v></c><c r=\"E5\"><v>9</v></c></row>"
+                   "<row r=\"6\"><c r=\"6A\"><v>5</v></c></row>"
+                   "<row r=\"7\"><c r=\"B7\"><v>7</v></c></row>",
+                   "<si><t>甲</t></si>"));
   auto reader = XlsxReader::FromBytes(bytes, "test.xlsx", {.max_columns = 4});
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   ASSERT_TRUE((*reader)->ReadHeader().ok());
@@ -436,7 +438,7 @@ TEST(XlsxReader, RowErrorsSkipOnlyThatRow) {
   ExpectRow(good[1], 7, {"", "7"});
   ASSERT_EQ(bad.size(), 4u);
   EXPECT_EQ(bad[0], std::make_pair(int64_t{3}, std::string("row 3, column A (名称): shared string 7 does not exist "
-                                                          "(the workbook has 1)")));
+                                                           "(the workbook has 1)")));
   EXPECT_EQ(bad[1].first, 4);
   EXPECT_EQ(bad[1].second,
             "row 4, column A (名称): a control character (0x01) in the cell; only tab, CR and LF may appear in text");
@@ -463,7 +465,9 @@ TEST(XlsxReader, RefusesADoctypeSoNoEntityExpansion) {
   auto parts = Workbook("");
   parts["xl/worksheets/sheet1.xml"] =
       "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>"
-      "<worksheet xmlns=\"" + std::string(kMain) + "\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>";
+      "<worksheet xmlns=\"" +
+      std::string(kMain) +
+      "\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>";
   auto reader = XlsxReader::FromBytes(Zip(parts), "test.xlsx");
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   Row row;
@@ -486,7 +490,8 @@ TEST(Table, OpenTableSniffsTheContentNotTheName) {
   const std::string csv_path = TempPath("table.xlsx");  // a CSV named .xlsx: read as CSV
   std::ofstream(csv_path, std::ios::binary) << "名称,代码\n甲,1\n\n乙,2\n";
   const std::string xlsx_path = TempPath("table.csv");  // a workbook named .csv: read as XLSX
-  Result<std::string> bytes = XlsxWriter::RenderToBytes("Sheet1", {"名称", "代码"}, {{"甲", "1"}, {"", ""}, {"乙", "2"}});
+  Result<std::string> bytes =
+      XlsxWriter::RenderToBytes("Sheet1", {"名称", "代码"}, {{"甲", "1"}, {"", ""}, {"乙", "2"}});
   ASSERT_TRUE(bytes.ok());
   std::ofstream(xlsx_path, std::ios::binary) << *bytes;
 

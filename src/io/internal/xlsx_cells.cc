@@ -94,7 +94,8 @@ std::optional<CellRef> ParseCellRef(std::string_view ref) {
 
 std::string ColumnLetters(int column) {
   std::string letters;
-  for (int n = column + 1; n > 0; n = (n - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+  for (int n = column + 1; n > 0; n = (n - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
   return letters;
 }
 
@@ -149,8 +150,7 @@ std::string NumberText(std::string_view stored) {
 }
 
 NumberKind BuiltinFormatKind(int id) {
-  if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 || (id >= 50 && id <= 54) || id == 57 ||
-      id == 58) {
+  if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 || (id >= 50 && id <= 54) || id == 57 || id == 58) {
     return NumberKind::kDate;
   }
   if (id == 22) return NumberKind::kDateTime;
