@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 
 APT_PACKAGES := build-essential cmake ninja-build ccache pkg-config python3 \
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev \
-  libcli11-dev libsodium-dev libxlsxwriter-dev libqrencode-dev libpng-dev libopencc-dev libicu-dev libgtest-dev libgmock-dev postgresql
+  libcli11-dev libsodium-dev libxlsxwriter-dev libzip-dev libexpat1-dev libqrencode-dev libpng-dev libopencc-dev libicu-dev libgtest-dev libgmock-dev postgresql
 
 .PHONY: all deps configure build test demo format clean bench-registry bench-tracing bench-tiers bench-testing bench-healthcode bench-hotline web deps-test
 

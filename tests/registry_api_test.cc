@@ -1,6 +1,7 @@
 // Black-box tests of the registry API: masking, unmasking, jurisdiction, search,
 // counts and maps, import over HTTP, duplicates, and the coverage report export.
 #include "api_fixture.h"
+#include "io/xlsx_writer.h"
 
 namespace tc::testing {
 namespace {
@@ -127,6 +128,28 @@ TEST_F(Api, ImportOverHttpReportsBadLinesAndCommitsGoodOnes) {
   EXPECT_EQ(outside.body["rejected"], 1);
   ExpectProblem(Call("POST", "/api/v1/import/people", op, "a\n", "text/csv"), 422);
   ExpectProblem(Call("POST", "/api/v1/import/residents", op, "nothing,useful\n1,2\n", "text/csv"), 422);
+}
+
+// Issue 19: the bureau's lists come as .xlsx; the import endpoint takes the workbook
+// as it is, rows numbered as the sheet shows them.
+TEST_F(Api, ImportOverHttpTakesAnXlsxWorkbook) {
+  const std::string op = Login("nanguan-op");
+  Result<std::string> xlsx = tc::io::XlsxWriter::RenderToBytes(
+      "居民", {"姓名", "户编码"}, {{"钱二", "220102001001-001-01-1-0102"}, {"", ""}, {"孙三", "220102001001-001-01-1-0999"}});
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status().ToString();
+  auto r = Call("POST", "/api/v1/import/residents", op, *xlsx,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["accepted"], 1) << r.raw;
+  EXPECT_EQ(r.body["rejected"], 1) << r.raw;
+  EXPECT_EQ(r.body["errors"][0]["line"], 4) << r.raw;  // the sheet's row 4 (row 3 is empty)
+  EXPECT_EQ(r.body["errors"][0]["field"], "household_code");
+  EXPECT_EQ(Call("GET", "/api/v1/residents?name=%E9%92%B1%E4%BA%8C", op).body["items"].size(), 1u);  // 钱二
+  // An old .xls is refused as a whole, saying what to do.
+  auto xls = Call("POST", "/api/v1/import/residents", op, std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + "rest",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  ExpectProblem(xls, 422);
+  EXPECT_NE(xls.raw.find("save it as .xlsx"), std::string::npos) << xls.raw;
 }
 
 // Issue 14: a UTF-8 header, one GBK line and one UTF-8 line were read whole as GBK,

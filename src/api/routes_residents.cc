@@ -16,6 +16,9 @@
 namespace tc::api {
 namespace {
 
+// The Content-Type of an .xlsx workbook (Office Open XML SpreadsheetML).
+constexpr std::string_view kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 constexpr const char* kResidentSchema = R"({"type":"object","properties":{"id":{"type":"integer"},
   "name":{"type":"string"},"id_number":{"type":"string","description":"masked unless unmask=true"},
   "phone":{"type":"string"},"birth_date":{"type":"string"},"sex":{"type":"string","enum":["M","F",""]},
@@ -303,8 +306,10 @@ void Api::AddResidentRoutes() {
               });
 
   router_.Add("POST", "/api/v1/import/{kind}",
-              {.summary = "Bulk CSV import (kind: areas, dwellings, residents, assignments) into your jurisdiction: "
-                          "UTF-8 or GBK, Chinese or English headers; bad lines are reported, good lines committed",
+              {.summary = "Bulk import (kind: areas, dwellings, residents, assignments) into your jurisdiction: "
+                          "CSV (text/csv, UTF-8 or GBK) or an Excel workbook's first sheet (Content-Type "
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), Chinese or English "
+                          "headers; bad lines (rows) are reported, good ones committed",
                .tag = "import",
                .permission = write,
                .response_schema = R"({"type":"object","properties":{"lines":{"type":"integer"},
@@ -313,8 +318,9 @@ void Api::AddResidentRoutes() {
               [this](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(auto kind, registry::ParseImportKind(ctx.Param("kind")));
                 const std::string_view ct = ctx.request().Header("content-type");
-                if (!ct.starts_with("text/csv") && !ct.starts_with("application/csv")) {
-                  return Malformed("Content-Type must be text/csv (got '" + std::string(ct) + "')");
+                if (!ct.starts_with("text/csv") && !ct.starts_with("application/csv") && !ct.starts_with(kXlsxType)) {
+                  return Malformed("Content-Type must be text/csv or " + std::string(kXlsxType) + " (got '" +
+                                   std::string(ct) + "')");
                 }
                 std::istringstream in(ctx.request().body);
                 registry::ImportOptions options;

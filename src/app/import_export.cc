@@ -1,5 +1,5 @@
-// `tongchou import KIND FILE` and `tongchou export KIND`: the registry's bulk CSV
-// paths from the command line, with progress on the terminal for large files.
+// `tongchou import KIND FILE` (CSV or XLSX) and `tongchou export KIND`: the registry's
+// bulk paths from the command line, with progress on the terminal for large files.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,11 +45,12 @@ int RunImport(const ImportCliOptions& o) {
   const registry::ImportReport r = registry::Import(*store, Clock::System(), *kind, in, {CliActor(), ""}, options);
   if (tty) std::fprintf(stderr, "\n");
   for (const auto& e : r.errors) {
-    std::printf("line %lld: %s%s%s\n", static_cast<long long>(e.line), e.field.c_str(), e.field.empty() ? "" : ": ",
-                e.message.c_str());
+    std::printf("%s %lld: %s%s%s\n", r.record_noun.c_str(), static_cast<long long>(e.line), e.field.c_str(),
+                e.field.empty() ? "" : ": ", e.message.c_str());
   }
   if (r.rejected > static_cast<int64_t>(r.errors.size())) {
-    std::printf("... and %lld more rejected lines\n", static_cast<long long>(r.rejected - r.errors.size()));
+    std::printf("... and %lld more rejected %ss\n", static_cast<long long>(r.rejected - r.errors.size()),
+                r.record_noun.c_str());
   }
   std::printf("%s: %lld lines read, %lld accepted, %lld rejected in %.2f s (%.0f lines/s)\n", o.file.c_str(),
               static_cast<long long>(r.lines), static_cast<long long>(r.accepted), static_cast<long long>(r.rejected),

@@ -29,14 +29,9 @@
 
 #include "base/status.h"
 #include "io/encoding.h"
+#include "io/table.h"
 
 namespace tc::io {
-
-// One record. Reuse one Row across Next() calls: its strings keep their capacity.
-struct Row {
-  int64_t line = 0;  // the 1-based physical line where the record starts (the header is line 1)
-  std::vector<std::string> fields;
-};
 
 struct CsvOptions {
   // Input bytes read and converted at a time.
@@ -55,7 +50,7 @@ struct CsvOptions {
 // is UTF-8 Chinese in a GB18030 file), a control character other than tab, CR and
 // LF in a field (NUL, say; the column is named too), more fields than the header.
 // Final: an unterminated quote, UTF-16 input, a failing stream. Not thread-safe.
-class CsvReader {
+class CsvReader final : public TableReader {
  public:
   explicit CsvReader(std::istream& in, CsvOptions options = {});
   // NotFound if the file cannot be opened.
@@ -67,20 +62,20 @@ class CsvReader {
   // Reads the first record as the header: fields trimmed of spaces (ASCII and U+3000).
   // Later records may not have more fields than it. Call before Next().
   // InvalidArgument if the input is empty.
-  Result<std::vector<std::string>> ReadHeader();
+  Result<std::vector<std::string>> ReadHeader() override;
   // Reads the next record into `row`; false at the end of the input.
-  Result<bool> Next(Row& row);
-  // Reads every remaining record into `row` and calls fn, stopping early when fn
-  // returns false. A record error is that line's only: bad(line, message) with the
-  // line it names, and reading goes on. A final error ends the loop and is returned.
-  Status ForEach(Row& row, const std::function<void(int64_t line, const std::string& message)>& bad,
-                 const std::function<bool(Row&)>& fn);
+  Result<bool> Next(Row& row) override;
+  // (ForEach, the record loop: TableReader::ForEach.)
 
   // Input bytes consumed so far, for progress against the file size.
-  int64_t bytes_read() const { return bytes_read_; }
+  int64_t bytes_read() const override { return bytes_read_; }
+  std::string_view record_noun() const override { return "line"; }
   // The given or detected encoding; known once the first record has been read.
   // (Detection is on the first detect_bytes; every line is then checked against it.)
   Encoding encoding() const { return encoding_; }
+
+ protected:
+  int64_t skipped_record() const override { return skipped_line_; }
 
  private:
   enum class FieldEnd { kComma, kRecordEnd, kEndOfInput, kUnterminatedQuote };
@@ -128,36 +123,6 @@ class CsvReader {
   int64_t skipped_line_ = 0;  // the line of the record error Next() last returned; 0 if final
   Status input_error_;  // an error after the text in buf_; reported once it is parsed
   Status status_;       // a final error
-};
-
-// The input without leading and trailing ASCII whitespace and ideographic spaces (U+3000).
-std::string_view TrimSpace(std::string_view text);
-
-// A canonical field name and the header texts accepted for it (matched after
-// trimming, ASCII case-insensitively; the canonical name itself is always accepted).
-struct ColumnSpec {
-  std::string name;
-  std::vector<std::string> aliases;
-};
-
-// Where each canonical column is in a file's header. Unknown header columns are
-// ignored. Immutable after Build(); safe to share between threads.
-class ColumnMap {
- public:
-  // InvalidArgument (with a field error per column) listing the required columns that
-  // are missing, with their accepted headers, and columns given more than once.
-  static Result<ColumnMap> Build(const std::vector<std::string>& header, const std::vector<ColumnSpec>& spec,
-                                 const std::vector<std::string>& required_names);
-
-  // The column's 0-based index, or -1 if the file does not have it.
-  int Index(std::string_view canonical) const;
-  bool Has(std::string_view canonical) const { return Index(canonical) >= 0; }
-  // The row's value for the column; "" when the file lacks it or the row is short.
-  // Valid until `row` is next written.
-  std::string_view Get(const Row& row, std::string_view canonical) const;
-
- private:
-  std::vector<std::pair<std::string, int>> columns_;  // canonical name → index
 };
 
 }  // namespace tc::io

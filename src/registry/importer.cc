@@ -459,15 +459,26 @@ Result<ImportKind> ParseImportKind(std::string_view name) {
 
 ImportReport Import(store::Store& store, const Clock& clock, ImportKind kind, std::istream& in, const audit::Actor& by,
                     const ImportOptions& options) {
+  Result<std::unique_ptr<io::TableReader>> table = io::ReadTable(in);
+  if (!table.ok()) {
+    ImportReport report;
+    report.fatal = table.status();
+    return report;
+  }
+  return Import(store, clock, kind, **table, by, options);
+}
+
+ImportReport Import(store::Store& store, const Clock& clock, ImportKind kind, io::TableReader& reader,
+                    const audit::Actor& by, const ImportOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   ImportReport report;
+  report.record_noun = std::string(reader.record_noun());
   auto finish = [&] {
     std::stable_sort(report.errors.begin(), report.errors.end(),
                      [](const ImportError& a, const ImportError& b) { return a.line < b.line; });
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
   };
-  io::CsvReader reader(in);
   auto header = reader.ReadHeader();
   if (!header.ok()) {
     report.fatal = header.status();

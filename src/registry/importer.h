@@ -1,6 +1,7 @@
-// Bulk CSV import into the registry: areas, dwellings (households), residents and
-// 包保 assignments. Input is what Excel in China writes (UTF-8 or GBK/GB18030, BOM
-// or not) with a header row of English or Chinese column names. Each line is
+// Bulk import into the registry: areas, dwellings (households), residents and
+// 包保 assignments. Input is what Excel in China writes — CSV (UTF-8 or GBK/GB18030,
+// BOM or not) or an .xlsx workbook (its first worksheet), told apart by content — with
+// a header row of English or Chinese column names. Each line (row) is
 // validated; a bad line is rejected with its line number, field and reason and
 // the rest go on; accepted lines are committed in batches (one transaction and one
 // audit entry per batch), so an interrupted import keeps what it acknowledged.
@@ -17,6 +18,7 @@
 #include "audit/audit.h"
 #include "base/status.h"
 #include "base/time.h"
+#include "io/table.h"
 #include "store/store.h"
 
 namespace tc::registry {
@@ -25,7 +27,7 @@ enum class ImportKind { kAreas, kDwellings, kResidents, kAssignments };
 Result<ImportKind> ParseImportKind(std::string_view name);  // "areas", "dwellings", "residents", "assignments"
 
 struct ImportError {
-  int64_t line = 0;    // physical line in the file (the header is line 1)
+  int64_t line = 0;    // physical line in a CSV file, row number in a sheet (the header is 1)
   std::string field;   // canonical column name, or "" for the whole line
   std::string message;
 };
@@ -35,6 +37,7 @@ struct ImportReport {
   int64_t lines = 0;     // data lines read
   int64_t accepted = 0;  // committed
   int64_t rejected = 0;
+  std::string record_noun = "line";  // what ImportError::line counts: "line" (CSV) or "row" (XLSX)
   std::vector<ImportError> errors;  // the first max_errors of them
   double seconds = 0;
 };
@@ -51,10 +54,14 @@ struct ImportOptions {
   std::function<void(int64_t bytes, const ImportReport&)> progress;
 };
 
-// Reads the whole stream. `fatal` is set for what stops the import as a whole
-// (unreadable header, missing required columns, encoding error, store down); the
-// counts then still say what was committed before it.
+// Reads the whole stream (seekable: a file or a string; CSV or XLSX by content, see
+// io::ReadTable). `fatal` is set for what stops the import as a whole (not a readable
+// table, unreadable header, missing required columns, encoding error, store down);
+// the counts then still say what was committed before it.
 ImportReport Import(store::Store& store, const Clock& clock, ImportKind kind, std::istream& in,
                             const audit::Actor& by, const ImportOptions& options = {});
+// The same from a table already opened (io::OpenTable), its header not yet read.
+ImportReport Import(store::Store& store, const Clock& clock, ImportKind kind, io::TableReader& table,
+                    const audit::Actor& by, const ImportOptions& options = {});
 
 }  // namespace tc::registry

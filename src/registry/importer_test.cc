@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "audit/audit.h"
+#include "io/xlsx_writer.h"
 #include "registry/registry_fixture.h"
 
 namespace tc::registry {
@@ -204,6 +205,37 @@ TEST_P(ImporterTest, TooManyFieldsRejectsOnlyThatLine) {
   EXPECT_EQ(r.accepted, 1);
   EXPECT_EQ(r.rejected, 1);
   EXPECT_EQ(r.errors.at(0).line, 2);
+}
+
+// Issue 19: the market-supervision bureau exports .xlsx; the same import takes it,
+// told from CSV by content, with errors by the sheet's row number.
+TEST_P(ImporterTest, XlsxResidentsReportedBySheetRow) {
+  const std::string ok1 = Id("22010219850307001"), ok2 = Id("22010219900101002");
+  Result<std::string> xlsx = io::XlsxWriter::RenderToBytes(
+      "居民", {"姓名", "身份证号码", "手机号", "户编码", "出生日期"},
+      {{"张三", ok1, "13812345678", "220102001001-001-01-1-0101", ""},       // row 2: ok
+       {"", "", "", "", ""},                                                  // row 3: empty, skipped
+       {"王五", ok2, "12345", "220102001001-001-01-1-0102", ""},              // row 4: phone
+       {"赵六", ok2, "13912345678", "220102001001-001-01-1-0102", "1990-01-01"}});  // row 5: ok
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status().ToString();
+  const ImportReport r = Run(ImportKind::kResidents, *xlsx);
+  ASSERT_TRUE(r.fatal.ok()) << r.fatal.ToString();
+  EXPECT_EQ(r.record_noun, "row");
+  EXPECT_EQ(r.lines, 3);
+  EXPECT_EQ(r.accepted, 2);
+  EXPECT_EQ(Fields(r), "4:phone ");
+  auto all = residents_->List({.scope = "2201"});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "张三");
+
+  // CSV is still CSV, and says "line".
+  EXPECT_EQ(Run(ImportKind::kResidents, "name,household_code\n").record_noun, "line");
+  // What is neither stops the import before anything is read.
+  const ImportReport xls = Run(ImportKind::kResidents, std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + "....");
+  EXPECT_EQ(xls.fatal.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(xls.fatal.message().find("an old .xls workbook"), std::string::npos) << xls.fatal.message();
+  EXPECT_EQ(xls.lines, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, ::testing::Values("sqlite", "postgres"),

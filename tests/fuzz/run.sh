@@ -20,7 +20,7 @@ cxx=${CLANGXX:-clang++}
 
 libs=()
 case "$target" in
-  csv) sources=(src/io/csv.cc src/io/encoding.cc src/base/status.cc) ;;
+  csv) sources=(src/io/csv.cc src/io/table.cc src/io/encoding.cc src/base/status.cc) ;;
   json) sources=(src/base/json.cc src/base/status.cc) ;;
   healthcode) sources=(src/healthcode/token.cc src/base/status.cc src/base/time.cc src/base/json.cc)
               libs=(-lsodium) ;;
