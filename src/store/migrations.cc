@@ -717,6 +717,305 @@ CREATE TABLE hotline_api_keys (
 CREATE INDEX hotline_requests_overridden ON hotline_requests(id) WHERE overridden = 1;
 )sql",
        "", ""},
+      {15, "enterprises: registry, resumption by filing, services, policies (免申即享), financing, vouchers, jobs, projects",
+       R"sql(
+-- An enterprise (市场主体) as the market-supervision bureau registers it; money in 万元.
+CREATE TABLE enterprises (
+  id {{PK}},
+  uscc TEXT NOT NULL UNIQUE,        -- unified social credit code (GB 32100-2015)
+  name TEXT NOT NULL,
+  industry TEXT NOT NULL,           -- GB/T 4754-2017 section letter
+  division TEXT NOT NULL,           -- two-digit division
+  size TEXT NOT NULL,               -- large | medium | small | micro
+  above_scale INTEGER NOT NULL,     -- 规上
+  key_enterprise INTEGER NOT NULL,  -- 重点企业 (a liaison officer one-to-one)
+  high_tech INTEGER NOT NULL,
+  specialised INTEGER NOT NULL,     -- 专精特新
+  district_code TEXT NOT NULL,
+  area_code TEXT NOT NULL,          -- the deepest registry area the address resolved to
+  area_path TEXT {{BINARY}} NOT NULL,  -- its path (the district's when unresolved): jurisdiction
+  address TEXT NOT NULL,
+  legal_rep TEXT NOT NULL,
+  contact_name TEXT NOT NULL,
+  contact_phone TEXT NOT NULL,
+  employees BIGINT NOT NULL,        -- staff before the epidemic
+  revenue DOUBLE PRECISION NOT NULL,
+  revenue_prev DOUBLE PRECISION NOT NULL,
+  equipment_investment DOUBLE PRECISION NOT NULL,
+  founded_on TEXT NOT NULL,
+  status TEXT NOT NULL,             -- active | closed
+  resumption TEXT NOT NULL,         -- not_filed | returned | held | filed | open
+  staff_back BIGINT NOT NULL,       -- employees back at work (the latest roster and declarations)
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX enterprises_path ON enterprises(area_path, id);
+-- The enterprise_user accounts that act for an enterprise.
+CREATE TABLE enterprise_accounts (
+  username TEXT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+-- Resumption filings (复工备案): every filing kept; the latest decides.
+CREATE TABLE enterprise_filings (
+  id {{PK}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  status TEXT NOT NULL,             -- filed | returned | held | superseded
+  plan TEXT NOT NULL,               -- the anti-epidemic plan as JSON
+  staff_before BIGINT NOT NULL,
+  roster_count BIGINT NOT NULL,
+  open_on TEXT NOT NULL,            -- planned opening day
+  reasons TEXT NOT NULL,            -- JSON array: why returned or held
+  filed_by TEXT NOT NULL,
+  filed_at BIGINT NOT NULL,
+  opened_at BIGINT NOT NULL         -- 0 until the enterprise declares itself open
+);
+CREATE INDEX enterprise_filings_ent ON enterprise_filings(enterprise_id, id);
+-- The employee roster, linked to the registry's residents where they live in the city.
+CREATE TABLE enterprise_employees (
+  id {{PK}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  name TEXT NOT NULL,
+  id_number TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  resident_id BIGINT NOT NULL,      -- 0: not a resident of the city
+  status TEXT NOT NULL,             -- active | left
+  back INTEGER NOT NULL,            -- at work (the latest declaration)
+  created_at BIGINT NOT NULL,
+  UNIQUE (enterprise_id, id_number)
+);
+-- Employees' daily health declarations.
+CREATE TABLE enterprise_declarations (
+  employee_id BIGINT NOT NULL REFERENCES enterprise_employees(id),
+  day TEXT NOT NULL,
+  enterprise_id BIGINT NOT NULL,
+  temperature DOUBLE PRECISION NOT NULL,
+  symptoms TEXT NOT NULL,
+  at_work INTEGER NOT NULL,
+  declared_at BIGINT NOT NULL,
+  PRIMARY KEY (employee_id, day)
+);
+-- The resumption and capacity rates by day (the history), one row per dimension value.
+CREATE TABLE enterprise_rate_history (
+  day TEXT NOT NULL,
+  dim TEXT NOT NULL,                -- industry | district | size | city
+  dim_key TEXT NOT NULL,
+  enterprises BIGINT NOT NULL,
+  filed BIGINT NOT NULL,
+  opened BIGINT NOT NULL,
+  above_scale BIGINT NOT NULL,
+  above_scale_open BIGINT NOT NULL,
+  staff_before BIGINT NOT NULL,
+  staff_back BIGINT NOT NULL,
+  PRIMARY KEY (day, dim, dim_key)
+);
+-- Risk levels and district modes as the events told this module (RiskAreaChanged, AreaModeChanged).
+CREATE TABLE enterprise_risk_areas (
+  area_code TEXT PRIMARY KEY,
+  area_path TEXT {{BINARY}} NOT NULL,
+  level TEXT NOT NULL,
+  since BIGINT NOT NULL
+);
+-- Material needs and supply offers (masks, disinfectant, test kits, raw materials, logistics passes).
+CREATE TABLE enterprise_needs (
+  id {{PK}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  kind TEXT NOT NULL,
+  item TEXT NOT NULL,
+  quantity DOUBLE PRECISION NOT NULL,
+  unit TEXT NOT NULL,
+  matched DOUBLE PRECISION NOT NULL,
+  status TEXT NOT NULL,             -- open | matched | fulfilled | cancelled
+  needed_by TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE enterprise_offers (
+  id {{PK}},
+  supplier TEXT NOT NULL,
+  enterprise_id BIGINT NOT NULL,    -- 0: a supplier outside the registry
+  kind TEXT NOT NULL,
+  item TEXT NOT NULL,
+  quantity DOUBLE PRECISION NOT NULL,
+  remaining DOUBLE PRECISION NOT NULL,
+  unit TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE enterprise_allocations (
+  id {{PK}},
+  need_id BIGINT NOT NULL REFERENCES enterprise_needs(id),
+  offer_id BIGINT NOT NULL REFERENCES enterprise_offers(id),
+  quantity DOUBLE PRECISION NOT NULL,
+  status TEXT NOT NULL,             -- matched | fulfilled
+  matched_at BIGINT NOT NULL,
+  fulfilled_at BIGINT NOT NULL
+);
+-- Liaison officers (驻企专员), one-to-one; visits; open items with deadlines.
+CREATE TABLE enterprise_liaisons (
+  enterprise_id BIGINT PRIMARY KEY REFERENCES enterprises(id),
+  username TEXT NOT NULL UNIQUE,
+  assigned_by TEXT NOT NULL,
+  assigned_at BIGINT NOT NULL
+);
+CREATE TABLE enterprise_visits (
+  id {{PK}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  username TEXT NOT NULL,
+  visited_at BIGINT NOT NULL,
+  note TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE enterprise_items (
+  id {{PK}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  title TEXT NOT NULL,
+  due_at BIGINT NOT NULL,
+  status TEXT NOT NULL,             -- open | done
+  opened_by TEXT NOT NULL,
+  opened_at BIGINT NOT NULL,
+  done_at BIGINT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX enterprise_items_open ON enterprise_items(status, due_at);
+-- Appeals (诉求): hotline requests filed for an enterprise.
+CREATE TABLE enterprise_appeals (
+  request_id BIGINT PRIMARY KEY,    -- the hotline request
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  filed_by TEXT NOT NULL,
+  filed_at BIGINT NOT NULL
+);
+CREATE INDEX enterprise_appeals_ent ON enterprise_appeals(enterprise_id);
+-- Policies (惠企政策) with their eligibility rule and benefit formula (policy_rules.h).
+CREATE TABLE policies (
+  id {{PK}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  package TEXT NOT NULL,            -- the package it belongs to ("稳企26条")
+  summary TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  benefit TEXT NOT NULL,
+  budget DOUBLE PRECISION NOT NULL, -- 万元; 0: none set
+  status TEXT NOT NULL,             -- draft | published | retired
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  published_at BIGINT NOT NULL,
+  retired_at BIGINT NOT NULL
+);
+-- Benefits pushed without application (免申即享) and their disbursement.
+CREATE TABLE policy_benefits (
+  policy_id BIGINT NOT NULL REFERENCES policies(id),
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  amount DOUBLE PRECISION NOT NULL,
+  status TEXT NOT NULL,             -- pushed | confirmed | declined | disbursed | revoked
+  pushed_at BIGINT NOT NULL,
+  decided_at BIGINT NOT NULL,
+  disbursed_at BIGINT NOT NULL,
+  reference TEXT NOT NULL,          -- the payment's reference
+  PRIMARY KEY (policy_id, enterprise_id)
+);
+CREATE INDEX policy_benefits_ent ON policy_benefits(enterprise_id);
+-- Financing (银企对接): banks' products (eligibility in the rule language) and credit requests.
+CREATE TABLE bank_products (
+  id {{PK}},
+  bank TEXT NOT NULL,
+  name TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  max_amount DOUBLE PRECISION NOT NULL,
+  rate DOUBLE PRECISION NOT NULL,   -- annual, percent
+  term_months BIGINT NOT NULL,
+  active INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE credit_requests (
+  id {{PK}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  amount DOUBLE PRECISION NOT NULL,
+  purpose TEXT NOT NULL,
+  status TEXT NOT NULL,             -- open | offered | granted | declined
+  product_id BIGINT NOT NULL,
+  granted DOUBLE PRECISION NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- Consumption vouchers (消费券): batches, each voucher issued and redeemed.
+CREATE TABLE voucher_batches (
+  id {{PK}},
+  name TEXT NOT NULL,
+  face_value DOUBLE PRECISION NOT NULL,  -- yuan
+  min_spend DOUBLE PRECISION NOT NULL,   -- yuan: 满 min_spend 减 face_value
+  total BIGINT NOT NULL,
+  industries TEXT NOT NULL,              -- merchants' sections that accept it ("" any)
+  valid_from BIGINT NOT NULL,
+  valid_to BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE vouchers (
+  id {{PK}},
+  batch_id BIGINT NOT NULL REFERENCES voucher_batches(id),
+  code TEXT NOT NULL UNIQUE,
+  holder TEXT NOT NULL,                  -- the holder's phone
+  status TEXT NOT NULL,                  -- issued | redeemed
+  issued_at BIGINT NOT NULL,
+  redeemed_at BIGINT NOT NULL,
+  merchant_id BIGINT NOT NULL,
+  spend DOUBLE PRECISION NOT NULL        -- the whole purchase, yuan
+);
+CREATE INDEX vouchers_batch ON vouchers(batch_id, status);
+-- Jobs (稳就业): postings, seekers (returning farmers, graduates) and pushed matches.
+CREATE TABLE job_postings (
+  id {{PK}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  title TEXT NOT NULL,
+  openings BIGINT NOT NULL,
+  filled BIGINT NOT NULL,
+  district_code TEXT NOT NULL,
+  wage_min DOUBLE PRECISION NOT NULL,
+  wage_max DOUBLE PRECISION NOT NULL,
+  for_kinds TEXT NOT NULL,          -- comma list of seeker kinds it welcomes ("" any)
+  status TEXT NOT NULL,             -- open | closed
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE job_seekers (
+  id {{PK}},
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  kind TEXT NOT NULL,               -- returning_farmer | graduate | other
+  district_code TEXT NOT NULL,
+  industries TEXT NOT NULL,         -- comma list of wanted sections ("" any)
+  wage_min DOUBLE PRECISION NOT NULL,
+  status TEXT NOT NULL,             -- seeking | hired
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE job_matches (
+  posting_id BIGINT NOT NULL REFERENCES job_postings(id),
+  seeker_id BIGINT NOT NULL REFERENCES job_seekers(id),
+  score DOUBLE PRECISION NOT NULL,
+  status TEXT NOT NULL,             -- pushed | hired | declined
+  pushed_at BIGINT NOT NULL,
+  PRIMARY KEY (posting_id, seeker_id)
+);
+-- Major investment projects (重大项目): start and resume against plan.
+CREATE TABLE major_projects (
+  id {{PK}},
+  name TEXT NOT NULL,
+  district_code TEXT NOT NULL,
+  enterprise_id BIGINT NOT NULL,    -- 0: none in the registry
+  investment DOUBLE PRECISION NOT NULL,  -- 万元
+  planned_start TEXT NOT NULL,
+  started_on TEXT NOT NULL,
+  status TEXT NOT NULL,             -- planned | started | stopped | resumed | completed
+  note TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
