@@ -156,23 +156,34 @@ SizeRule SizeRuleOf(int division, char section) {
   }
   if (section == 'E') return {.revenue = Bounds{80000, 6000, 300}, .assets = Bounds{80000, 5000, 300}};
   switch (division) {
-    case 51: return {.employees = Bounds{200, 20, 5}, .revenue = Bounds{40000, 5000, 1000}};
-    case 52: return {.employees = Bounds{300, 50, 10}, .revenue = Bounds{20000, 500, 100}};
+    case 51:
+      return {.employees = Bounds{200, 20, 5}, .revenue = Bounds{40000, 5000, 1000}};
+    case 52:
+      return {.employees = Bounds{300, 50, 10}, .revenue = Bounds{20000, 500, 100}};
     case 54:
     case 55:
     case 56:
-    case 58: return {.employees = Bounds{1000, 300, 20}, .revenue = Bounds{30000, 3000, 200}};
-    case 59: return {.employees = Bounds{200, 100, 20}, .revenue = Bounds{30000, 1000, 100}};
-    case 60: return {.employees = Bounds{1000, 300, 20}, .revenue = Bounds{30000, 2000, 100}};
+    case 58:
+      return {.employees = Bounds{1000, 300, 20}, .revenue = Bounds{30000, 3000, 200}};
+    case 59:
+      return {.employees = Bounds{200, 100, 20}, .revenue = Bounds{30000, 1000, 100}};
+    case 60:
+      return {.employees = Bounds{1000, 300, 20}, .revenue = Bounds{30000, 2000, 100}};
     case 61:
-    case 62: return {.employees = Bounds{300, 100, 10}, .revenue = Bounds{10000, 2000, 100}};
+    case 62:
+      return {.employees = Bounds{300, 100, 10}, .revenue = Bounds{10000, 2000, 100}};
     case 63:
-    case 64: return {.employees = Bounds{2000, 100, 10}, .revenue = Bounds{100000, 1000, 100}};
-    case 65: return {.employees = Bounds{300, 100, 10}, .revenue = Bounds{10000, 1000, 50}};
-    case 70: return {.revenue = Bounds{200000, 1000, 100}, .assets = Bounds{10000, 5000, 2000}};
+    case 64:
+      return {.employees = Bounds{2000, 100, 10}, .revenue = Bounds{100000, 1000, 100}};
+    case 65:
+      return {.employees = Bounds{300, 100, 10}, .revenue = Bounds{10000, 1000, 50}};
+    case 70:
+      return {.revenue = Bounds{200000, 1000, 100}, .assets = Bounds{10000, 5000, 2000}};
     case 71:
-    case 72: return {.employees = Bounds{300, 100, 10}, .assets = Bounds{120000, 8000, 100}};
-    default: return {.employees = Bounds{300, 100, 10}};
+    case 72:
+      return {.employees = Bounds{300, 100, 10}, .assets = Bounds{120000, 8000, 100}};
+    default:
+      return {.employees = Bounds{300, 100, 10}};
   }
 }
 
@@ -210,8 +221,8 @@ const IndustryDivision* FindDivision(std::string_view division) {
 Result<char> SectionOfDivision(std::string_view division, std::string_view field) {
   const IndustryDivision* d = FindDivision(division);
   if (d == nullptr) {
-    return FieldInvalid(std::string(field), "'" + std::string(division) +
-                                                "' is not a GB/T 4754-2017 division (two digits, 01-97)");
+    return FieldInvalid(std::string(field),
+                        "'" + std::string(division) + "' is not a GB/T 4754-2017 division (two digits, 01-97)");
   }
   return d->section;
 }
@@ -219,8 +230,8 @@ Result<char> SectionOfDivision(std::string_view division, std::string_view field
 Status ValidateIndustry(std::string_view section, std::string_view division, std::string_view prefix) {
   const std::string p(prefix);
   if (section.size() != 1 || FindSection(section[0]) == nullptr) {
-    return FieldInvalid(p + "industry", "'" + std::string(section) +
-                                            "' is not a GB/T 4754-2017 section (one letter, A-T)");
+    return FieldInvalid(p + "industry",
+                        "'" + std::string(section) + "' is not a GB/T 4754-2017 section (one letter, A-T)");
   }
   TC_ASSIGN_OR_RETURN(const char actual, SectionOfDivision(division, p + "division"));
   if (actual != section[0]) {
@@ -234,10 +245,14 @@ Status ValidateIndustry(std::string_view section, std::string_view division, std
 
 std::string_view SizeName(SizeClass size) {
   switch (size) {
-    case SizeClass::kLarge: return "large";
-    case SizeClass::kMedium: return "medium";
-    case SizeClass::kSmall: return "small";
-    case SizeClass::kMicro: return "micro";
+    case SizeClass::kLarge:
+      return "large";
+    case SizeClass::kMedium:
+      return "medium";
+    case SizeClass::kSmall:
+      return "small";
+    case SizeClass::kMicro:
+      return "micro";
   }
   return "micro";
 }
@@ -273,21 +288,37 @@ Result<bool> IsAboveScale(std::string_view division, double annual_revenue, bool
   switch (section) {
     case 'B':
     case 'C':
-    case 'D': threshold = 2000; break;
-    case 'E': return construction_qualified;
-    case 'F': threshold = d == 51 ? 2000 : 500; break;
-    case 'H': threshold = 200; break;
+    case 'D':
+      threshold = 2000;
+      break;
+    case 'E':
+      return construction_qualified;
+    case 'F':
+      threshold = d == 51 ? 2000 : 500;
+      break;
+    case 'H':
+      threshold = 200;
+      break;
     case 'G':
     case 'I':
-    case 'N': threshold = 2000; break;
-    case 'Q': threshold = d == 84 ? 2000 : 500; break;
+    case 'N':
+      threshold = 2000;
+      break;
+    case 'Q':
+      threshold = d == 84 ? 2000 : 500;
+      break;
     case 'K':
     case 'L':
     case 'M':
-    case 'P': threshold = 1000; break;
+    case 'P':
+      threshold = 1000;
+      break;
     case 'O':
-    case 'R': threshold = 500; break;
-    default: break;  // A, J, S, T
+    case 'R':
+      threshold = 500;
+      break;
+    default:
+      break;  // A, J, S, T
   }
   return threshold >= 0 && annual_revenue >= threshold;
 }

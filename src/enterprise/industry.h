@@ -68,8 +68,8 @@
 namespace tc::enterprise {
 
 struct IndustrySection {
-  char letter;            // 'C'
-  std::string_view name;  // 制造业
+  char letter;                        // 'C'
+  std::string_view name;              // 制造业
   int first_division, last_division;  // 13, 43
 };
 

@@ -19,10 +19,7 @@ struct AuthorityTypes {
 constexpr AuthorityTypes kAuthorities[] = {
     {'1', "机构编制", "1239", {"机关", "事业单位", "中央编办直接管理机构编制的群众团体", "其他"}},
     {'2', "外交", "19", {"外国常驻新闻机构", "其他"}},
-    {'3',
-     "司法行政",
-     "123459",
-     {"律师执业机构", "公证处", "基层法律服务所", "司法鉴定机构", "仲裁委员会", "其他"}},
+    {'3', "司法行政", "123459", {"律师执业机构", "公证处", "基层法律服务所", "司法鉴定机构", "仲裁委员会", "其他"}},
     {'4', "文化", "19", {"外国在华文化中心", "其他"}},
     {'5', "民政", "1239", {"社会团体", "民办非企业单位", "基金会", "其他"}},
     {'6', "旅游", "129", {"外国旅游部门常驻代表机构", "港澳台地区旅游部门常驻内地（大陆）代表机构", "其他"}},
@@ -205,14 +202,14 @@ Result<UsccInfo> ParseUscc(std::string_view text, std::string_view field, const 
   const std::vector<char32_t> cps = NormalizedCodePoints(raw);
   if (cps.empty()) return FieldInvalid(f, "is empty; a unified social credit code has 18 characters");
   if (cps.size() != kUsccLength) {
-    return FieldInvalid(f, "has " + std::to_string(cps.size()) +
-                               " characters; a unified social credit code has 18");
+    return FieldInvalid(f, "has " + std::to_string(cps.size()) + " characters; a unified social credit code has 18");
   }
   std::string code;
   for (size_t i = 0; i < cps.size(); ++i) {
     const char32_t cp = cps[i];
     if (cp >= 0x80 || AlphabetValue(static_cast<char>(cp)) < 0) {
-      std::string why = Quoted(cp) + " at " + Pos(i) + " is not in the code's alphabet (0-9 and A-Z without I, O, Z, S, V)";
+      std::string why =
+          Quoted(cp) + " at " + Pos(i) + " is not in the code's alphabet (0-9 and A-Z without I, O, Z, S, V)";
       return FieldInvalid(f, why);
     }
     code += static_cast<char>(cp);
@@ -240,8 +237,8 @@ Result<UsccInfo> ParseUscc(std::string_view text, std::string_view field, const 
   }
   const char expected = UsccCheckChar(std::string_view(code).substr(0, 17));
   if (code[17] != expected) {
-    return FieldInvalid(f, std::string("check character (position 18) is '") + code[17] + "', expected '" +
-                               expected + "' for " + code.substr(0, 17));
+    return FieldInvalid(f, std::string("check character (position 18) is '") + code[17] + "', expected '" + expected +
+                               "' for " + code.substr(0, 17));
   }
   if (!options.lenient_organisation_code) {
     const char org_expected = OrganisationCheckChar(std::string_view(code).substr(8, 8));
@@ -271,8 +268,8 @@ Result<std::string> MakeUscc(char authority, char type, std::string_view divisio
     return FieldInvalid("division", "must be 6 digits, got '" + std::string(division6) + "'");
   }
   if (organisation8.size() != 8) {
-    return FieldInvalid("organisation_code", "must be 8 characters before its check character, got '" +
-                                                 std::string(organisation8) + "'");
+    return FieldInvalid("organisation_code",
+                        "must be 8 characters before its check character, got '" + std::string(organisation8) + "'");
   }
   for (char c : organisation8) {
     if (AlphabetValue(c) < 0) {

@@ -97,8 +97,7 @@ TEST(Uscc, WrongCheckCharacterSaysWhichWasExpected) {
   auto s = ValidateUscc("91350100M000100Y44");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("check character (position 18) is '4', expected '3'"), std::string::npos)
-      << s.message();
+  EXPECT_NE(s.message().find("check character (position 18) is '4', expected '3'"), std::string::npos) << s.message();
   // A single changed character in the body is caught by the final check.
   auto typo = ValidateUscc("91350100M000100Y53");
   EXPECT_NE(typo.message().find("position 18"), std::string::npos) << typo.message();
@@ -110,8 +109,7 @@ TEST(Uscc, WrongOrganisationCheckCharacterCaughtUnlessLenient) {
   const std::string code = first17 + UsccCheckChar(first17);
   auto s = ValidateUscc(code);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("organisation code check character (position 17) is '5', expected '4'"),
-            std::string::npos)
+  EXPECT_NE(s.message().find("organisation code check character (position 17) is '5', expected '4'"), std::string::npos)
       << s.message();
   EXPECT_TRUE(ValidateUscc(code, "uscc", {.lenient_organisation_code = true}).ok());
 }
