@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -135,6 +136,29 @@ TEST(Matcher, ManyRulesInOnePassEqualOneByOne) {
   for (size_t k = 0; k < rules.size(); ++k) EXPECT_EQ(all[k].Slots(), m.MatchAll(rules[k]).Slots());
   EXPECT_EQ(all[3].Count(), 0u);
   EXPECT_EQ(all[1].Count(), 1000u);
+}
+
+// Reads run concurrently while no write runs (the documented contract; run under TSan).
+TEST(Matcher, ConcurrentReadsAgree) {
+  Matcher m;
+  m.Resize(5000);
+  for (size_t i = 0; i < 5000; ++i) ASSERT_TRUE(m.Set(i, Firm(i % 2 ? "C" : "F", "small", double(i), 40)).ok());
+  const CompiledRule r = CompileText(m, R"(industry = "C" and employees >= 2500)");
+  const std::vector<uint32_t> want = m.MatchAll(r).Slots();
+  ASSERT_EQ(want.size(), 1250u);
+  std::vector<std::vector<uint32_t>> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t) {
+    threads.emplace_back([&, t] {
+      const CompiledRule mine = CompileText(m, R"(industry = "C" and employees >= 2500)");
+      got[t] = m.MatchAll(mine).Slots();
+      for (uint32_t slot : got[t]) {
+        if (!m.Matches(r, slot)) got[t].clear();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& g : got) EXPECT_EQ(g, want);
 }
 
 // ---------------------------------------------------------------------------------

@@ -519,5 +519,39 @@ TEST(PolicyRules, FactsTableDescribesEveryFact) {
   EXPECT_EQ(RoundAmount(1e300), 1e300);
 }
 
+// The examples of docs/policy-rules.md, kept true.
+TEST(PolicyRules, DocumentedExamples) {
+  const char* rules[] = {
+      R"(size in ["medium", "small", "micro"] and equipment_investment > 0)",
+      "size in [\"small\", \"micro\"]\n          and industry in [\"F\", \"H\", \"L\", \"O\", \"R\"]\n"
+      "          and revenue_drop >= 30",
+      R"(resumption in ["filed", "open"] and capacity_rate >= 80 and employees >= 1)",
+      R"(above_scale and industry = "C" and division starts_with "36" and not key)",
+  };
+  for (const char* r : rules) EXPECT_TRUE(ParseRule(r).ok()) << r;
+  Facts f = Sample();
+  f.industry = "H";
+  f.revenue_drop = 12.5;
+  auto rent = ParseRule(rules[1]);
+  ASSERT_TRUE(rent.ok());
+  EXPECT_EQ(Explain(*rent, f).ToText(),
+            "not eligible\n"
+            "✓ size in [\"small\", \"micro\"] (size is \"small\")\n"
+            "✓ industry in [\"F\", \"H\", \"L\", \"O\", \"R\"] (industry is \"H\")\n"
+            "✗ revenue_drop >= 30 (revenue_drop is 12.5)");
+  EXPECT_EQ(*ParseRule("revenue_drop ≥ 30 and industry in （“F”，“H”）"),
+            *ParseRule(R"(revenue_drop >= 30 and industry in ("F", "H"))"));
+
+  Facts g = Sample();  // equipment_investment 70, employees 120, size small, revenue_prev 1000
+  EXPECT_DOUBLE_EQ(Amount("0.15 * equipment_investment", g), 10.5);
+  EXPECT_DOUBLE_EQ(Amount("min(0.15 * equipment_investment, 500)", g), 10.5);
+  EXPECT_DOUBLE_EQ(Amount(R"(if(size = "micro", 1, min(0.02 * revenue_prev, 5)))", g), 5);
+  EXPECT_DOUBLE_EQ(Amount("min(0.1 * employees, 50)", g), 12);
+  EXPECT_DOUBLE_EQ(Amount("if(above_scale, 10, 5)", g), 10);
+  EXPECT_DOUBLE_EQ(Amount(R"(if(industry = "C", 10, 5))", g), 10);
+  Facts none;
+  EXPECT_EQ(Amount("revenue / revenue_prev", none), 0);
+}
+
 }  // namespace
 }  // namespace tc::enterprise
