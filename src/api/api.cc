@@ -75,6 +75,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddCheckpointRoutes();
   AddHotlineRoutes();
   AddOpen311Routes();
+  AddEnterpriseRoutes();
   openapi_ = OpenApiJson();
 }
 

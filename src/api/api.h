@@ -23,6 +23,7 @@
 #include "healthcode/keys.h"
 #include "healthcode/risk.h"
 #include "hotline/hotline.h"
+#include "enterprise/enterprises.h"
 #include "http/server.h"
 #include "registry/areas.h"
 #include "registry/grid.h"
@@ -48,6 +49,7 @@ struct ApiDeps {
   healthcode::SigningKeys& keys;
   healthcode::Checkpoints& checkpoints;
   hotline::Hotline& hotline;
+  enterprise::Enterprises& enterprises;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -89,6 +91,7 @@ class Api {
   void AddCheckpointRoutes();
   void AddHotlineRoutes();
   void AddOpen311Routes();
+  void AddEnterpriseRoutes();
 
   ApiDeps deps_;
   Router router_;

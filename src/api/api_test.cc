@@ -49,8 +49,11 @@ class ApiUnit : public ::testing::Test {
     auto hl = hotline::Hotline::Open(*store_, Clock::System());
     ASSERT_TRUE(hl.ok()) << hl.status().ToString();
     hotline_ = std::move(hl).value();
+    auto en = enterprise::Enterprises::Open(*store_, Clock::System(), hotline_.get());
+    ASSERT_TRUE(en.ok()) << en.status().ToString();
+    enterprises_ = std::move(en).value();
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
-                                         *screening_, *risk_, *codes_, *keys_, *checkpoints_, *hotline_, *bus_,
+                                         *screening_, *risk_, *codes_, *keys_, *checkpoints_, *hotline_, *enterprises_, *bus_,
                                          Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
@@ -63,6 +66,7 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<tracing::Cases> cases_;
   std::unique_ptr<screening::Screening> screening_;
   std::unique_ptr<hotline::Hotline> hotline_;
+  std::unique_ptr<enterprise::Enterprises> enterprises_;
   std::unique_ptr<healthcode::RiskAreas> risk_;
   std::unique_ptr<healthcode::HealthCodes> codes_;
   std::unique_ptr<healthcode::SigningKeys> keys_;

@@ -187,7 +187,53 @@ std::optional<bool> FieldReader::Bool(const std::string& name, bool required) {
   return it->get<bool>();
 }
 
+std::optional<double> FieldReader::Number(const std::string& name, bool required) {
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) {
+    if (required) errors_.AddFieldError(name, "is required");
+    return std::nullopt;
+  }
+  if (!it->is_number()) {
+    errors_.AddFieldError(name, std::string("must be a number, not ") + JsonTypeName(*it));
+    return std::nullopt;
+  }
+  return it->get<double>();
+}
+
+std::vector<std::string> FieldReader::StringList(const std::string& name, StringRule rule, size_t max_items) {
+  std::vector<std::string> out;
+  auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) {
+    if (rule.required) errors_.AddFieldError(name, "is required");
+    return out;
+  }
+  if (!it->is_array()) {
+    errors_.AddFieldError(name, std::string("must be a list of strings, not ") + JsonTypeName(*it));
+    return out;
+  }
+  if (it->size() > max_items) {
+    errors_.AddFieldError(name, "has more than " + std::to_string(max_items) + " items");
+    return out;
+  }
+  for (size_t i = 0; i < it->size(); ++i) {
+    const auto& x = (*it)[i];
+    const std::string field = name + "[" + std::to_string(i) + "]";
+    if (!x.is_string()) {
+      errors_.AddFieldError(field, std::string("must be a string, not ") + JsonTypeName(x));
+    } else if (x.get_ref<const std::string&>().size() > rule.max_bytes) {
+      errors_.AddFieldError(field, "must be at most " + std::to_string(rule.max_bytes) + " bytes");
+    } else {
+      out.push_back(x.get<std::string>());
+    }
+  }
+  return out;
+}
+
 Status FieldReader::Finish(std::initializer_list<std::string_view> allowed) {
+  return Finish(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+Status FieldReader::Finish(std::span<const std::string_view> allowed) {
   for (auto it = object_.begin(); it != object_.end(); ++it) {
     bool known = false;
     for (auto a : allowed) known = known || a == it.key();

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,8 +93,13 @@ class FieldReader {
   std::string String(const std::string& name, StringRule rule);
   std::optional<int64_t> Int(const std::string& name, bool required);
   std::optional<bool> Bool(const std::string& name, bool required);
+  // A finite number (integer or not).
+  std::optional<double> Number(const std::string& name, bool required);
+  // A list of strings, each at most `rule.max_bytes`, at most `max_items` of them.
+  std::vector<std::string> StringList(const std::string& name, StringRule rule, size_t max_items);
   // InvalidArgument with every field error seen, including fields not in `allowed`.
   Status Finish(std::initializer_list<std::string_view> allowed);
+  Status Finish(std::span<const std::string_view> allowed);
 
  private:
   const nlohmann::json& object_;

@@ -132,6 +132,13 @@ struct GenHotlineOptions {
 };
 // `gen hotline`: synthetic 12345 requests (gen/hotline.h); prints the summary.
 int RunGenHotline(const GenHotlineOptions& options);
+struct GenEnterpriseOptions {
+  std::string db = "sqlite:./tongchou.db";
+  double scale = 0.01;  // as `gen city`: 1.0 is about 1.365 M market entities
+  uint64_t seed = 1;
+};
+// `gen enterprises`: synthetic market entities (gen/enterprises.h); prints the summary.
+int RunGenEnterprises(const GenEnterpriseOptions& options);
 // Exit 0: all lines accepted; 3: some rejected (listed); 1: stopped early; 2: bad arguments.
 int RunImport(const ImportCliOptions& options);
 int RunExport(const ExportCliOptions& options);

@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "registry/lookup.h"
 #include "gen/city.h"
+#include "gen/enterprises.h"
 #include "gen/hotline.h"
 #include "gen/mobility.h"
 #include "gen/outbreak.h"
@@ -137,6 +138,23 @@ int RunGenOutbreak(const GenTracingOptions& o) {
   std::printf("  %-30s %12s\n", "  confirmed", Grouped(sum->confirmed).c_str());
   std::printf("  %-30s %12s\n", "  asymptomatic", Grouped(sum->asymptomatic).c_str());
   std::printf("  %-30s %12s\n", "first report", sum->first_report_date.c_str());
+  return 0;
+}
+
+int RunGenEnterprises(const GenEnterpriseOptions& o) {
+  auto store = OpenMigrated(o.db);
+  if (!store) return 1;
+  const auto started = std::chrono::steady_clock::now();
+  auto sum = gen::GenerateEnterprises(*store, {.scale = o.scale, .seed = o.seed});
+  if (!sum.ok()) return Fail("gen enterprises", sum.status());
+  std::printf("generated %s market entities in %.1f s: %s individual businesses, %s companies, %s co-ops\n",
+              Grouped(sum->enterprises).c_str(),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+              Grouped(sum->individual).c_str(), Grouped(sum->companies).c_str(), Grouped(sum->coops).c_str());
+  std::printf("  above scale %s, key %s, high-tech %s, 专精特新 %s; large %s, medium %s, small %s, micro %s\n",
+              Grouped(sum->above_scale).c_str(), Grouped(sum->key).c_str(), Grouped(sum->high_tech).c_str(),
+              Grouped(sum->specialised).c_str(), Grouped(sum->large).c_str(), Grouped(sum->medium).c_str(),
+              Grouped(sum->small).c_str(), Grouped(sum->micro).c_str());
   return 0;
 }
 

@@ -170,6 +170,15 @@ int main(int argc, char** argv) {
   gen_hotline_cmd->add_flag("--no-log", gen_hotline.no_log, "Skip hotline_request_log rows (the 21 M benchmark)");
   gen_hotline_cmd->add_flag("--quiet", gen_quiet, "No progress lines");
 
+  GenEnterpriseOptions gen_enterprises;
+  auto* gen_enterprises_cmd = gen_cmd->add_subcommand(
+      "enterprises", "Synthetic market entities for the city's communities at the seeds' density (about 1.365 M at "
+                     "scale 1): valid credit codes, industry mix, sizes and 规上 by the real thresholds");
+  gen_enterprises_cmd->add_option("--db", gen_enterprises.db, "Database URL");
+  gen_enterprises_cmd->add_option("--scale", gen_enterprises.scale, "As gen city's --scale (1.0: the full city)")
+      ->check(CLI::Range(0.0001, 2.0));
+  gen_enterprises_cmd->add_option("--seed", gen_enterprises.seed, "Random seed");
+
   ImportCliOptions import_options;
   auto* import_cmd = cli.add_subcommand("import", "Bulk-load a CSV file (UTF-8 or GBK, Chinese or English headers)");
   import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents, assignments or checkins")
@@ -322,6 +331,7 @@ int main(int argc, char** argv) {
     return RunGenCheckins(gen_tracing);
   }
   if (*gen_outbreak) return RunGenOutbreak(gen_tracing);
+  if (*gen_enterprises_cmd) return RunGenEnterprises(gen_enterprises);
   if (*gen_hotline_cmd) {
     gen_hotline.progress = !gen_quiet;
     return RunGenHotline(gen_hotline);

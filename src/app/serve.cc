@@ -247,6 +247,18 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
     spdlog::info("12345 hotline: loaded in {:.1f} s",
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
+  std::unique_ptr<enterprise::Enterprises> enterprises;
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto opened = enterprise::Enterprises::Open(*store, clock, hotline.get());
+    if (!opened.ok()) {
+      spdlog::error("loading the enterprises: {}", opened.status().ToString());
+      return 1;
+    }
+    enterprises = std::move(opened).value();
+    spdlog::info("enterprises: loaded in {:.1f} s",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -255,6 +267,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   bus.Subscribe("risk_areas", [&risk](const events::Event& e) { return (*risk)->OnEvent(e); });
   bus.Subscribe("health_codes", [&codes](const events::Event& e) { return codes->OnEvent(e); });
   bus.Subscribe("hotline", [&hotline](const events::Event& e) { return hotline->OnEvent(e); });
+  bus.Subscribe("enterprises", [&enterprises](const events::Event& e) { return enterprises->OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
   // The daily tick: risk proposals lift after their days without a case; the visits to
   // risky communities are looked up again; the hotline's classifier is retrained.
@@ -263,6 +276,10 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
     if (Status s = codes->Tick(); !s.ok()) spdlog::warn("health codes' daily tick: {}", s.ToString());
     // The agents' category overrides of the day become training examples.
     if (auto r = hotline->Retrain({"system", ""}); !r.ok()) spdlog::warn("hotline retraining: {}", r.status().ToString());
+    // The enterprises' resumption and capacity rates of the day that ended, kept as history.
+    if (Status s = enterprises->SnapshotDay(DateShanghai(clock.Now() - 86'400'000)); !s.ok()) {
+      spdlog::warn("enterprise rates' history: {}", s.ToString());
+    }
     if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering events after the daily tick: {}", s.ToString());
   });
   // The hotline's deadlines: reminders and escalations, looked at every minute.
@@ -273,7 +290,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, bus, clock,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, *enterprises, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

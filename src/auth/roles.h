@@ -58,6 +58,11 @@ inline constexpr std::string_view kHotlineRead = "hotline.read";          // req
 inline constexpr std::string_view kHotlineHandle = "hotline.handle";      // accept, return, resolve (department, community)
 inline constexpr std::string_view kHotlineDispatch = "hotline.dispatch";  // dispatch, reassign, merge, group, callback, reopen
 inline constexpr std::string_view kHotlineManage = "hotline.manage";      // taxonomy, staff, rules, aliases, retraining, Open311 keys
+inline constexpr std::string_view kEnterpriseRead = "enterprise.read";    // enterprises, rates, needs, appeals, benefits in scope
+inline constexpr std::string_view kEnterpriseWrite = "enterprise.write";  // registry, import, accounts, liaisons, offers, programmes
+inline constexpr std::string_view kEnterpriseAct = "enterprise.act";      // file, declare, needs, appeals, credit, jobs for an enterprise
+inline constexpr std::string_view kEnterpriseLiaison = "enterprise.liaison";  // visits and open items of enterprises
+inline constexpr std::string_view kPolicyManage = "policy.manage";        // policies, dry runs, publication, disbursement, credit decisions
 }  // namespace perm
 
 std::span<const Role> AllRoles();

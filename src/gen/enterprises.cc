@@ -738,4 +738,110 @@ Result<EnterpriseSummary> GenerateEnterprises(store::Store& store, const Enterpr
   return summary;
 }
 
+Result<ResumptionSummary> GenerateResumption(store::Store& store, const ResumptionOptions& options) {
+  if (options.days < 1 || options.days > 366) return FieldInvalid("days", "must be 1–366");
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(options.end_date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) {
+    return FieldInvalid("end_date", "'" + options.end_date + "' is not a date YYYY-MM-DD");
+  }
+  TC_ASSIGN_OR_RETURN(int64_t end_day, DaysFromCivil(y, m, d));
+  ResumptionSummary sum;
+  internal::Rng rng(options.seed * 0x9E3779B97F4A7C15ULL + 19);
+  TC_RETURN_IF_ERROR(store.Tx([&](store::Conn& c) -> Status {
+    TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, industry, district_code, size, above_scale, employees FROM "
+                                           "enterprises WHERE status = 'active' ORDER BY id"));
+    struct Wave {
+      int filed_day = -1, open_day = -1;  // index in the window; −1 never
+      bool returned = false;
+      int64_t back = 0;
+    };
+    std::vector<Wave> waves(rows.size());
+    // Per group and day: enterprises, filed, opened, above scale (open), staff before and back.
+    struct Cell {
+      int64_t n = 0, filed = 0, opened = 0, above = 0, above_open = 0, before = 0, back = 0;
+    };
+    std::map<std::pair<std::string, std::string>, std::vector<Cell>> cells;
+    auto cell = [&](const std::string& dim, const std::string& key) -> std::vector<Cell>& {
+      auto [it, fresh] = cells.try_emplace({dim, key});
+      if (fresh) it->second.resize(size_t(options.days));
+      return it->second;
+    };
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      const std::string industry = r.Text(1);
+      const bool above = r.Int(4) != 0;
+      // How likely to be back by the end, and how early.
+      double share = above ? 0.99 : 0.78;
+      if (industry == "H" || industry == "R") share = above ? 0.9 : 0.52;
+      if (industry == "C" || industry == "E" || industry == "D") share = above ? 1.0 : 0.86;
+      Wave& w = waves[i];
+      if (rng.Chance(share)) {
+        const double when = above ? rng.Uniform(0, 0.6) : rng.Uniform(0.1, 1.0);
+        w.open_day = std::min(options.days - 1, int(when * options.days));
+        w.filed_day = std::max(0, w.open_day - int(rng.Uniform(0, 3)));
+        w.back = int64_t(double(r.Int(5)) * rng.Uniform(0.55, 1.0) + 0.5);
+      } else if (rng.Chance(0.15)) {
+        w.filed_day = int(rng.Uniform(0, options.days));  // filed, not open yet
+        w.returned = rng.Chance(0.3);
+      }
+      const std::pair<const char*, std::string> groups[] = {
+          {"city", "city"}, {"industry", industry}, {"district", r.Text(2)}, {"size", r.Text(3)}};
+      for (const auto& [dim, key] : groups) {
+        auto& days = cell(dim, key);
+        for (int day = 0; day < options.days; ++day) {
+          Cell& x = days[size_t(day)];
+          const bool filed = !w.returned && w.filed_day >= 0 && w.filed_day <= day;
+          const bool open = w.open_day >= 0 && w.open_day <= day;
+          ++x.n;
+          x.filed += filed || open;
+          x.opened += open;
+          x.above += above;
+          x.above_open += above && open;
+          x.before += r.Int(5);
+          // Staff come back over the days after opening.
+          x.back += open ? int64_t(double(w.back) * std::min(1.0, 0.5 + 0.1 * (day - w.open_day))) : 0;
+        }
+      }
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Wave& w = waves[i];
+      const char* state = w.open_day >= 0 ? "open" : w.returned ? "returned" : w.filed_day >= 0 ? "filed" : "not_filed";
+      ++sum.enterprises;
+      sum.filed += w.filed_day >= 0 && !w.returned;
+      sum.opened += w.open_day >= 0;
+      sum.returned += w.returned;
+      sum.staff_before += rows[i].Int(5);
+      const int64_t back = w.open_day >= 0
+                               ? int64_t(double(w.back) * std::min(1.0, 0.5 + 0.1 * (options.days - 1 - w.open_day)))
+                               : 0;
+      sum.staff_back += back;
+      if (w.filed_day < 0 && w.open_day < 0) continue;
+      TC_RETURN_IF_ERROR(c.Exec("UPDATE enterprises SET resumption = ?, staff_back = ? WHERE id = ?",
+                                {std::string(state), back, rows[i].Int(0)})
+                             .status());
+    }
+    TC_RETURN_IF_ERROR(c.Exec("DELETE FROM enterprise_rate_history").status());
+    TC_ASSIGN_OR_RETURN(auto w, c.Bulk("enterprise_rate_history", {"day", "dim", "dim_key", "enterprises", "filed", "opened",
+                                                                   "above_scale", "above_scale_open", "staff_before",
+                                                                   "staff_back"}));
+    for (const auto& [group, days] : cells) {
+      for (int day = 0; day < options.days; ++day) {
+        int cy = 0, cm = 0, cd = 0;
+        CivilFromDays(end_day - (options.days - 1) + day, cy, cm, cd);
+        char date[11];
+        std::snprintf(date, sizeof date, "%04d-%02d-%02d", cy, cm, cd);
+        const Cell& x = days[size_t(day)];
+        TC_RETURN_IF_ERROR(w->Add({std::string(date), group.first, group.second, x.n, x.filed, x.opened, x.above,
+                                   x.above_open, x.before, x.back}));
+      }
+    }
+    TC_RETURN_IF_ERROR(w->Finish().status());
+    return audit::Append(c, {.actor = "gen", .action = "gen.resumption", .target = "enterprises", .area_path = "/",
+                             .detail = nlohmann::json{{"days", options.days}, {"end_date", options.end_date},
+                                                      {"opened", sum.opened}}.dump()},
+                         NowMillis());
+  }));
+  return sum;
+}
+
 }  // namespace tc::gen

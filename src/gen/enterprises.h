@@ -81,4 +81,21 @@ struct EnterpriseSummary {
 // entities per resident stay Changchun's.
 Result<EnterpriseSummary> GenerateEnterprises(store::Store& store, const EnterpriseOptions& options);
 
+// A resumption wave over the generated enterprises, as the demo and the benchmarks need
+// it: over `days` ending at `end_date` enterprises file and open (above-scale ones
+// first and almost all — Nanjing's above-scale industry was 100 % back within eight
+// days of filing replacing approval —, catering, accommodation and entertainment
+// slowest), a few filings returned, staff coming back; the enterprises' resumption
+// and staff_back as of the end, and the rate history of every day (city, industry,
+// district, size) in enterprise_rate_history. Deterministic for a seed.
+struct ResumptionOptions {
+  int days = 14;
+  std::string end_date;  // YYYY-MM-DD
+  uint64_t seed = 1;
+};
+struct ResumptionSummary {
+  int64_t enterprises = 0, filed = 0, opened = 0, returned = 0, staff_before = 0, staff_back = 0;
+};
+Result<ResumptionSummary> GenerateResumption(store::Store& store, const ResumptionOptions& options);
+
 }  // namespace tc::gen
