@@ -5,6 +5,7 @@
 // projects. An enterprise user sees and acts only for the enterprise their account is
 // linked to; everyone else within their jurisdiction (a district officer: their
 // district). Contact phones and roster ID numbers are masked unless unmask=true.
+#include <cmath>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -985,8 +986,8 @@ void Api::AddEnterpriseRoutes() {
                   disbursed += t.amount_disbursed;
                   entities += t.pushed + t.confirmed + t.disbursed;
                 }
-                body["amount_pushed"] = pushed;
-                body["amount_disbursed"] = disbursed;
+                body["amount_pushed"] = std::round(pushed * 100) / 100;
+                body["amount_disbursed"] = std::round(disbursed * 100) / 100;
                 body["benefits"] = entities;
                 return JsonReply(body);
               });

@@ -8,6 +8,8 @@
 
 #include "app/app.h"
 #include "auth/accounts.h"
+#include "enterprise/enterprises.h"
+#include "gen/enterprises.h"
 #include "gen/hotline.h"
 #include "hotline/hotline.h"
 #include "gen/city.h"
@@ -25,6 +27,107 @@ namespace tc::app {
 namespace {
 
 constexpr const char* kDemoPassword = "tongchou-demo";
+
+// The enterprises of the demo city: market entities at the demo's scale, a resumption
+// wave over the last 14 days, three published policies (benefits pushed) and a draft,
+// firm01 acting for an above-scale manufacturer of 南关区 with officer01 its liaison
+// officer, an appeal, a material need matched to an offer, a voucher batch partly
+// redeemed, a bank product, jobs and two major projects.
+Status SeedEnterprises(store::Store& store, const Clock& clock, auth::Accounts& accounts, double scale,
+                       const std::string& today) {
+  const audit::Actor by{"demo", ""};
+  TC_ASSIGN_OR_RETURN(auto firms, gen::GenerateEnterprises(store, {.scale = scale, .seed = 1}));
+  TC_ASSIGN_OR_RETURN(auto wave, gen::GenerateResumption(store, {.days = 14, .end_date = today, .seed = 1}));
+  std::fprintf(stderr, "demo enterprises: %lld (%lld above scale), %lld open after a 14-day wave\n",
+               static_cast<long long>(firms.enterprises), static_cast<long long>(firms.above_scale),
+               static_cast<long long>(wave.opened));
+  TC_ASSIGN_OR_RETURN(auto hl, hotline::Hotline::Open(store, clock));
+  TC_ASSIGN_OR_RETURN(auto ent, enterprise::Enterprises::Open(store, clock, hl.get()));
+  TC_ASSIGN_OR_RETURN(auto found, ent->List({.industry = "C", .district = "220102000000", .above_scale = 1, .limit = 1}));
+  if (found.empty()) {
+    TC_ASSIGN_OR_RETURN(found, ent->List({.district = "220102000000", .limit = 1}));
+  }
+  if (found.empty()) return Status::Ok();
+  const enterprise::EnterpriseView& firm = found[0];
+  registry::Areas areas(store, Clock::System());
+  TC_ASSIGN_OR_RETURN(auto place, areas.Get(firm.e.area_code.empty() ? firm.e.district_code : firm.e.area_code));
+  TC_ASSIGN_OR_RETURN(auto district, areas.Get("220102000000"));
+  TC_RETURN_IF_ERROR(
+      accounts.CreateUser({"firm01", "企业用户01", kDemoPassword, "enterprise_user", place.code, place.path}, by).status());
+  TC_RETURN_IF_ERROR(
+      accounts.CreateUser({"officer01", "驻企专员01", kDemoPassword, "department_handler", district.code, district.path}, by)
+          .status());
+  TC_RETURN_IF_ERROR(ent->LinkAccount("firm01", firm.e.id, by));
+  TC_RETURN_IF_ERROR(ent->AssignLiaison(firm.e.id, "officer01", {}, by));
+  TC_RETURN_IF_ERROR(ent->LogVisit(firm.e.id, {.note = "走访：复工用工缺口约40人，原料运输受阻"}, {}, by).status());
+  TC_RETURN_IF_ERROR(ent->OpenItem(firm.e.id, "协调货车通行证2张", clock.Now() + 3 * 86'400'000LL, {}, by).status());
+  TC_RETURN_IF_ERROR(ent->FileAppeal(firm.e.id, {.text = "企业复工急需办理货车通行证，原材料运不进来，请尽快协调",
+                                                  .category = "enterprise"},
+                                     {}, by)
+                         .status());
+  TC_RETURN_IF_ERROR(
+      ent->DeclareNeed(firm.e.id, {.kind = "masks", .item = "医用外科口罩", .unit = "只", .quantity = 5000}, {}, by).status());
+  TC_RETURN_IF_ERROR(
+      ent->AddOffer({.supplier = "长春医药物资储备库", .kind = "masks", .item = "医用外科口罩", .unit = "只", .quantity = 3000}, by)
+          .status());
+  TC_RETURN_IF_ERROR(ent->MatchNeeds(by).status());
+  // Policies (money in 万元): rent relief for small service firms hit hardest, a
+  // stable-employment subsidy for firms back at work, Nanjing's 15 % equipment subsidy.
+  const enterprise::PolicyInput policies[] = {
+      {.code = "rent-relief", .name = "中小微服务业企业房租减免", .package = "稳企26条",
+       .summary = "营业收入下降30%以上的小微零售、餐饮、住宿、文体企业，按从业人数减免房租",
+       .rule = R"(size in ["small", "micro"] and revenue_drop >= 30 and industry in ["F", "H", "O", "R"])",
+       .benefit = "min(employees * 0.1, 5)", .budget = 2000},
+      {.code = "stable-jobs", .name = "稳岗补贴", .package = "稳企26条",
+       .summary = "已复工复产且不裁员的企业，每名职工500元，最高50万元",
+       .rule = R"(resumption = "open" and employees >= 10)", .benefit = "min(employees * 0.05, 50)", .budget = 5000},
+      {.code = "equipment-15", .name = "设备投资补助", .package = "南京九条",
+       .summary = "规上工业企业当年设备投资的15%，最高1000万元",
+       .rule = R"(industry = "C" and above_scale and equipment_investment > 0)",
+       .benefit = "round(min(0.15 * equipment_investment, 1000))", .budget = 20000},
+  };
+  for (const auto& p : policies) {
+    TC_ASSIGN_OR_RETURN(auto created, ent->CreatePolicy(p, by));
+    TC_RETURN_IF_ERROR(ent->Publish(created.id, by).status());
+  }
+  TC_RETURN_IF_ERROR(ent->CreatePolicy({.code = "catering-coupons", .name = "餐饮业纾困补助（草案）", .package = "稳企26条",
+                                        .rule = R"(industry = "H" and size = "micro" and revenue_drop >= 20)",
+                                        .benefit = "0.3", .budget = 300},
+                                       by)
+                         .status());
+  TC_RETURN_IF_ERROR(ent->AddProduct({.bank = "吉林银行", .name = "复工贷", .rule = R"(resumption in ["filed", "open"])",
+                                      .max_amount = 500, .rate = 3.85, .term_months = 12},
+                                     by)
+                         .status());
+  // Vouchers: 满100减20, some issued and redeemed at retail and catering merchants.
+  TC_ASSIGN_OR_RETURN(auto batch, ent->CreateBatch({.name = "长春惠民消费券（第一期）", .industries = "F,H", .face_value = 20,
+                                                    .min_spend = 100, .total = 10000, .valid_from = clock.Now() - 86'400'000LL,
+                                                    .valid_to = clock.Now() + 30 * 86'400'000LL},
+                                                   by));
+  TC_ASSIGN_OR_RETURN(auto merchants, ent->List({.industry = "F", .resumption = "open", .limit = 20}));
+  for (int i = 0; i < 60 && !merchants.empty(); ++i) {
+    TC_ASSIGN_OR_RETURN(auto v, ent->IssueVoucher(batch.id, "1390000" + std::to_string(1000 + i), by));
+    if (i % 3 == 2) continue;  // not yet spent
+    TC_RETURN_IF_ERROR(ent->Redeem(v.code, merchants[size_t(i) % merchants.size()].e.id, 100 + 37.0 * (i % 11), {}, by)
+                           .status());
+  }
+  TC_RETURN_IF_ERROR(ent->PostJob(firm.e.id, {.title = "装配工", .for_kinds = "returning_farmer,graduate", .openings = 40,
+                                              .wage_min = 4500, .wage_max = 6500},
+                                  {}, by)
+                         .status());
+  TC_RETURN_IF_ERROR(ent->AddSeeker({.name = "返乡农民工甲", .phone = "13600000001", .kind = "returning_farmer",
+                                     .district_code = "220102000000", .industries = "C", .wage_min = 4000},
+                                    by)
+                         .status());
+  TC_RETURN_IF_ERROR(ent->MatchJobs(3, by).status());
+  TC_RETURN_IF_ERROR(ent->AddProject({.name = "一汽新能源整车项目", .district_code = "220102000000",
+                                      .planned_start = today, .investment = 850000},
+                                     by)
+                         .status());
+  TC_RETURN_IF_ERROR(ent->SnapshotDay(today));
+  return Status::Ok();
+}
+
 
 // The first child of `code` (by code), for picking a community to bind a grid worker to.
 Result<registry::Area> FirstChild(registry::Areas& areas, const std::string& code) {
@@ -143,6 +246,7 @@ Status Seed(store::Store& store, double scale) {
     std::fprintf(stderr, "demo 12345 requests: %lld over %s .. %s, %.0f %% epidemic\n",
                  static_cast<long long>(requests.requests), requests.from_date.c_str(), requests.to_date.c_str(),
                  100 * requests.epidemic_share());
+    TC_RETURN_IF_ERROR(SeedEnterprises(store, clock, accounts, scale, DateShanghai(noon)));
   }
   return Status::Ok();
 }

@@ -56,8 +56,10 @@ Facts FactsOf(const Enterprise& e, std::string_view resumption, int64_t staff_ba
   f.employees = double(e.employees);
   f.revenue = e.revenue;
   f.revenue_prev = e.revenue_prev;
-  f.revenue_drop = e.revenue_prev > 0 && e.revenue < e.revenue_prev ? 100.0 * (e.revenue_prev - e.revenue) / e.revenue_prev : 0;
-  f.capacity_rate = e.employees > 0 ? std::min(100.0, 100.0 * double(staff_back) / double(e.employees)) : 0;
+  // Percentages to two decimals, as people read and write them in rules ("revenue_drop >= 30").
+  auto pct = [](double x) { return std::round(x * 100) / 100; };
+  f.revenue_drop = e.revenue_prev > 0 && e.revenue < e.revenue_prev ? pct(100.0 * (e.revenue_prev - e.revenue) / e.revenue_prev) : 0;
+  f.capacity_rate = e.employees > 0 ? pct(std::min(100.0, 100.0 * double(staff_back) / double(e.employees))) : 0;
   f.equipment_investment = e.equipment_investment;
   int y = 0, m = 0, d = 0;
   if (std::sscanf(e.founded_on.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3) {

@@ -467,7 +467,7 @@ Result<std::vector<PolicyTotals>> Enterprises::Totals() const {
         PolicyTotals t;
         t.policy_id = r.Int(0), t.code = r.Text(1), t.name = r.Text(2), t.status = r.Text(3), t.budget = r.Double(4);
         t.pushed = r.Int(5), t.confirmed = r.Int(6), t.declined = r.Int(7), t.disbursed = r.Int(8), t.revoked = r.Int(9);
-        t.amount_pushed = r.Double(10), t.amount_disbursed = r.Double(11);
+        t.amount_pushed = Amount(r.Double(10)), t.amount_disbursed = Amount(r.Double(11));
         return t;
       });
 }
