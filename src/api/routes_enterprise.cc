@@ -5,6 +5,7 @@
 // projects. An enterprise user sees and acts only for the enterprise their account is
 // linked to; everyone else within their jurisdiction (a district officer: their
 // district). Contact phones and roster ID numbers are masked unless unmask=true.
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -41,6 +42,24 @@ Result<bool> Unmask(const Context& ctx) {
   TC_ASSIGN_OR_RETURN(bool unmask, ctx.QueryBool("unmask", false));
   if (unmask) TC_RETURN_IF_ERROR(ctx.RequirePermission(auth::perm::kPersonalUnmask));
   return unmask;
+}
+
+// A district named in a body must lie in the caller's jurisdiction (an unknown one is
+// left for the service to name as a field error).
+Status RequireDistrict(const Context& ctx, const ent::Enterprises& e, const std::string& district_code) {
+  const std::string path = e.DistrictPath(district_code);
+  if (path.empty()) return Status::Ok();
+  return ctx.RequireCovers(path, "district '" + district_code + "'");
+}
+
+// Policies and credit decisions are the city's: they reach every enterprise, so only a
+// caller whose jurisdiction is the whole city may make them.
+Status RequireCityWide(const Context& ctx) {
+  const std::string& path = ctx.principal().area_path;
+  if (std::count(path.begin(), path.end(), '/') != 2) {
+    return PermissionDenied("policies and credit decisions are made for the whole city; your jurisdiction is " + path);
+  }
+  return Status::Ok();
 }
 
 json EnterpriseJson(const ent::EnterpriseView& v, bool unmask) {
@@ -326,6 +345,7 @@ void Api::AddEnterpriseRoutes() {
                 e.revenue_prev = f.Number("revenue_prev", false).value_or(0);
                 e.equipment_investment = f.Number("equipment_investment", false).value_or(0);
                 TC_RETURN_IF_ERROR(f.Finish(kEnterpriseFields));
+                TC_RETURN_IF_ERROR(RequireDistrict(ctx, E, e.district_code));
                 TC_ASSIGN_OR_RETURN(auto v, E.Create(e, ctx.actor()));
                 return JsonReply(EnterpriseJson(v, true), 201);
               });
@@ -405,7 +425,7 @@ void Api::AddEnterpriseRoutes() {
                   return Malformed("Content-Type must be text/csv or the XLSX type (got '" + ct + "')");
                 }
                 std::istringstream in(ctx.request().body);
-                TC_ASSIGN_OR_RETURN(auto rep, E.Import(in, "the upload", all, ctx.actor()));
+                TC_ASSIGN_OR_RETURN(auto rep, E.Import(in, "the upload", all, ctx.principal().area_path, ctx.actor()));
                 json errors = json::array();
                 for (const auto& e : rep.errors) {
                   errors.push_back({{"line", e.line}, {"record", e.record}, {"field", e.field}, {"message", e.message}});
@@ -891,6 +911,7 @@ void Api::AddEnterpriseRoutes() {
               [&E, policy_input](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(json body, ctx.JsonBody());
                 TC_ASSIGN_OR_RETURN(auto in, policy_input(body, true));
+                TC_RETURN_IF_ERROR(RequireCityWide(ctx));
                 TC_ASSIGN_OR_RETURN(auto p, E.CreatePolicy(in, ctx.actor()));
                 return JsonReply(PolicyJson(p), 201);
               });
@@ -910,6 +931,7 @@ void Api::AddEnterpriseRoutes() {
                 TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "policy"));
                 TC_ASSIGN_OR_RETURN(json body, ctx.JsonBody());
                 TC_ASSIGN_OR_RETURN(auto in, policy_input(body, false));
+                TC_RETURN_IF_ERROR(RequireCityWide(ctx));
                 TC_ASSIGN_OR_RETURN(auto p, E.UpdatePolicy(id, in, ctx.actor()));
                 return JsonReply(PolicyJson(p));
               });
@@ -957,6 +979,7 @@ void Api::AddEnterpriseRoutes() {
                .permission = policy},
               [&E](Context& ctx) -> Result<Reply> {
                 TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "policy"));
+                TC_RETURN_IF_ERROR(RequireCityWide(ctx));
                 TC_ASSIGN_OR_RETURN(auto t, E.Publish(id, ctx.actor()));
                 return JsonReply(TotalsJson(t));
               });
@@ -969,6 +992,7 @@ void Api::AddEnterpriseRoutes() {
                 FieldReader f(body);
                 const std::string reason = f.String("reason", {.required = true, .max_bytes = 2000});
                 TC_RETURN_IF_ERROR(f.Finish({"reason"}));
+                TC_RETURN_IF_ERROR(RequireCityWide(ctx));
                 TC_ASSIGN_OR_RETURN(auto p, E.Retire(id, reason, ctx.actor()));
                 return JsonReply(PolicyJson(p));
               });
@@ -1105,6 +1129,7 @@ void Api::AddEnterpriseRoutes() {
                 const int64_t product = f.Int("product_id", false).value_or(0);
                 const double granted = f.Number("granted", true).value_or(0);
                 TC_RETURN_IF_ERROR(f.Finish({"product_id", "granted"}));
+                TC_RETURN_IF_ERROR(RequireCityWide(ctx));
                 TC_ASSIGN_OR_RETURN(auto c, E.DecideCredit(id, product, granted, ctx.actor()));
                 return JsonReply(CreditJson(c));
               });
@@ -1289,6 +1314,7 @@ void Api::AddEnterpriseRoutes() {
                 p.planned_start = f.String("planned_start", {.required = true, .max_bytes = 10});
                 p.note = f.String("note", {.max_bytes = 2000});
                 TC_RETURN_IF_ERROR(f.Finish({"name", "district_code", "enterprise_id", "investment", "planned_start", "note"}));
+                TC_RETURN_IF_ERROR(RequireDistrict(ctx, E, p.district_code));
                 TC_ASSIGN_OR_RETURN(auto out, E.AddProject(p, ctx.actor()));
                 return JsonReply(ProjectJson(out), 201);
               });

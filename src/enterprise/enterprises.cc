@@ -274,8 +274,10 @@ Status CheckEnterprise(Enterprise& e, const Enterprises::Shared& st) {
   }
   if (e.name.empty()) fail("name", "is required");
   if (e.name.size() > 200) fail("name", "is longer than 200 bytes");
+  bool division_ok = false;  // what follows from the division is checked only when it is one
   if (!e.division.empty()) {
     auto section = SectionOfDivision(e.division);
+    division_ok = section.ok();
     if (!section.ok()) {
       fail("division", section.status().message());
     } else if (e.industry.empty()) {
@@ -286,13 +288,13 @@ Status CheckEnterprise(Enterprise& e, const Enterprises::Shared& st) {
   } else {
     fail("division", "is required: the GB/T 4754-2017 division (two digits)");
   }
-  if (e.industry.size() != 1 || e.industry[0] < 'A' || e.industry[0] > 'T') {
+  if (division_ok && (e.industry.size() != 1 || e.industry[0] < 'A' || e.industry[0] > 'T')) {
     fail("industry", "'" + e.industry + "' is not a GB/T 4754-2017 section letter A–T");
   }
-  if (e.size.empty() && !e.division.empty()) {
+  if (e.size.empty() && division_ok) {
     if (auto size = ClassifySize(e.division, e.employees, e.revenue); size.ok()) e.size = std::string(SizeName(*size));
   }
-  if (SizeIndex(e.size) < 0) fail("size", "'" + e.size + "' is not large, medium, small or micro");
+  if (division_ok && SizeIndex(e.size) < 0) fail("size", "'" + e.size + "' is not large, medium, small or micro");
   if (!st.district_index.contains(e.district_code)) fail("district_code", "'" + e.district_code + "' is not a district of the city");
   if (e.employees < 0 || e.employees > 10'000'000) fail("employees", "must be between 0 and 10,000,000");
   for (auto [v, f] : {std::pair{e.revenue, "revenue"}, {e.revenue_prev, "revenue_prev"},

@@ -336,7 +336,9 @@ class Enterprises {
   // USCC (a known code updates). Every line validated; the valid lines are written in
   // one transaction unless `all_or_nothing` and any line failed.
   // `in` must be seekable (a file or string stream); `name` names it in messages.
-  Result<ImportReport> Import(std::istream& in, std::string_view name, bool all_or_nothing, const audit::Actor& by);
+  // Lines of an enterprise outside `under_path` ("" or "/": the city) are that line's error.
+  Result<ImportReport> Import(std::istream& in, std::string_view name, bool all_or_nothing,
+                              std::string_view under_path, const audit::Actor& by);
   // enterprise_user accounts acting for an enterprise.
   Status LinkAccount(std::string_view username, int64_t enterprise_id, const audit::Actor& by);
   int64_t EnterpriseOfUser(std::string_view username) const;  // 0: none

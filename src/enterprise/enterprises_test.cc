@@ -493,7 +493,7 @@ TEST_P(EnterprisesTest, ImportReportsEachBadLineByRecordAndField) {
   }
   auto run = [&](bool all) {
     std::ifstream in(path, std::ios::binary);
-    return e_->Import(in, path, all, by_);
+    return e_->Import(in, path, all, "", by_);
   };
   auto strict = run(true);
   ASSERT_TRUE(strict.ok()) << strict.status().ToString();

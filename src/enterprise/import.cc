@@ -74,13 +74,15 @@ std::string StatusOf(std::string_view v) {
 }  // namespace
 
 Result<ImportReport> Enterprises::Import(std::istream& in, std::string_view path, bool all_or_nothing,
-                                         const audit::Actor& by) {
+                                         std::string_view under_path, const audit::Actor& by) {
   TC_ASSIGN_OR_RETURN(auto table, io::ReadTable(in, path));
   TC_ASSIGN_OR_RETURN(auto header, table->ReadHeader());
   TC_ASSIGN_OR_RETURN(auto cols, io::ColumnMap::Build(header, Columns(), {"uscc", "name", "division", "district"}));
   ImportReport rep;
+  int64_t last_rejected = -1;  // a line with several bad fields counts once
   auto reject = [&](int64_t line, std::string record, std::string field, std::string message) {
-    ++rep.rejected;
+    if (line != last_rejected) ++rep.rejected;
+    last_rejected = line;
     if (rep.errors.size() < 1000) rep.errors.push_back({line, std::move(record), std::move(field), std::move(message)});
   };
   // District by code or name.
@@ -161,6 +163,11 @@ Result<ImportReport> Enterprises::Import(std::istream& in, std::string_view path
         if (Status s = CheckEnterpriseFields(e); !s.ok()) {
           if (s.field_errors().empty()) reject(r.line, record, "", s.message());
           for (const auto& f : s.field_errors()) reject(r.line, record, f.field, f.message);
+          return true;
+        }
+        if (const std::string dp = DistrictPath(e.district_code);
+            !under_path.empty() && under_path != "/" && !dp.starts_with(under_path)) {
+          reject(r.line, record, "district_code", "district " + e.district_code + " is outside your jurisdiction");
           return true;
         }
         if (!seen.insert(e.uscc).second) {
