@@ -597,7 +597,8 @@ void Api::AddEnterpriseRoutes() {
                 return JsonReply({{"total", RateJson(r.total)}, {"rows", rows}});
               });
   router_.Add("GET", "/api/v1/enterprise-rates/history",
-              {.summary = "The daily history of the rates for the city or one industry, district or size class",
+              {.summary = "The daily history of the rates for the city or one industry, district or size class "
+                          "(below the city: your district's only)",
                .tag = "enterprises",
                .permission = read,
                .query = {{"dim", "city (default) | industry | district | size"},
@@ -605,6 +606,16 @@ void Api::AddEnterpriseRoutes() {
                          {"from", "YYYY-MM-DD"},
                          {"to", "YYYY-MM-DD"}}},
               [&E](Context& ctx) -> Result<Reply> {
+                // Below the city, a district's own history only.
+                if (!RequireCityWide(ctx).ok()) {
+                  if (ctx.Query("dim").value_or("city") != "district") {
+                    return PermissionDenied("your jurisdiction sees its own district's history (dim=district)");
+                  }
+                  const std::string key = ctx.Query("key").value_or("");
+                  const std::string path = E.DistrictPath(key);
+                  if (path.empty()) return NoSuch("district '" + key + "'");
+                  TC_RETURN_IF_ERROR(ctx.RequireCovers(path, "district '" + key + "'"));
+                }
                 TC_ASSIGN_OR_RETURN(auto list, E.History(ctx.Query("dim").value_or("city"), ctx.Query("key").value_or(""),
                                                          ctx.Query("from").value_or(""), ctx.Query("to").value_or("")));
                 return JsonReply(Items(list, [](const ent::HistoryRow& h) {
