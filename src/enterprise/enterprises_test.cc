@@ -524,6 +524,85 @@ TEST_P(EnterprisesTest, ImportReportsEachBadLineByRecordAndField) {
   std::filesystem::remove(path);
 }
 
+TEST_P(EnterprisesTest, CreditRequestsAreOfferedTheProductsTheEnterpriseQualifiesFor) {
+  auto open = Make(Firm(1));
+  auto closed = Make(Firm(2));
+  ASSERT_TRUE(e_->File(open.e.id, Complete(Staff(12)), {}, by_).ok());  // staff before: 12
+  ASSERT_TRUE(e_->AddProduct({.bank = "吉林银行", .name = "复工贷", .rule = R"(resumption in ["filed", "open"])",
+                              .max_amount = 500, .rate = 3.85, .term_months = 12},
+                             by_)
+                  .ok());
+  ASSERT_TRUE(e_->AddProduct({.bank = "长春农商行", .name = "普惠贷", .rule = "employees >= 10", .max_amount = 100,
+                              .rate = 4.2, .term_months = 12},
+                             by_)
+                  .ok());
+  EXPECT_EQ(e_->AddProduct({.bank = "x", .name = "y", .rule = "employes > 1", .max_amount = 1, .rate = 1, .term_months = 1},
+                           by_)
+                .status()
+                .field_errors()
+                .at(0)
+                .field,
+            "rule");
+  auto r = e_->RequestCredit(open.e.id, 80, "购置原料", {}, by_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, "offered");
+  ASSERT_EQ(r->offers.size(), 2u);
+  EXPECT_EQ(r->offers[0].name, "复工贷");  // the cheaper first
+  auto big = e_->RequestCredit(open.e.id, 300, "扩产", {}, by_);
+  ASSERT_EQ(big->offers.size(), 1u);  // above 普惠贷's ceiling
+  auto none = e_->RequestCredit(closed.e.id, 300, "扩产", {}, by_);
+  EXPECT_EQ(none->status, "open");
+  EXPECT_TRUE(none->offers.empty());
+  EXPECT_EQ(e_->DecideCredit(r->id, r->offers[1].id, 200, by_).status().code(), StatusCode::kInvalidArgument);
+  auto granted = e_->DecideCredit(r->id, r->offers[0].id, 80, by_);
+  ASSERT_TRUE(granted.ok()) << granted.status().ToString();
+  EXPECT_EQ(granted->status, "granted");
+  EXPECT_EQ(e_->DecideCredit(r->id, 0, 0, by_).status().code(), StatusCode::kConflict);
+}
+
+TEST_P(EnterprisesTest, JobsArePushedToSeekersTheyWelcomeAndHiresFillThem) {
+  auto firm = Make(Firm(1));
+  auto job = e_->PostJob(firm.e.id, {.title = "装配工", .for_kinds = "returning_farmer", .openings = 1, .wage_min = 4000,
+                                     .wage_max = 6000},
+                         {}, by_);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto farmer = e_->AddSeeker({.name = "返乡甲", .phone = "13600000001", .kind = "returning_farmer",
+                               .district_code = "220102000000", .industries = "C", .wage_min = 4500},
+                              by_);
+  auto graduate = e_->AddSeeker({.name = "毕业生乙", .phone = "13600000002", .kind = "graduate"}, by_);
+  auto greedy = e_->AddSeeker({.name = "丙", .phone = "13600000003", .kind = "returning_farmer", .wage_min = 9000}, by_);
+  ASSERT_TRUE(farmer.ok() && graduate.ok() && greedy.ok());
+  EXPECT_EQ(e_->AddSeeker({.name = "丁", .phone = "13600000004", .kind = "pilot"}, by_).status().field_errors().at(0).field,
+            "kind");
+  auto pushed = e_->MatchJobs(3, by_);
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  ASSERT_EQ(pushed->size(), 1u);  // the graduate is not welcomed, the wage is below 丙's floor
+  EXPECT_EQ((*pushed)[0].seeker_id, farmer->id);
+  EXPECT_TRUE(e_->MatchJobs(3, by_)->empty());  // pushed once
+  ASSERT_TRUE(e_->Hire(job->id, farmer->id, {}, by_).ok());
+  EXPECT_EQ(e_->Postings({})->at(0).status, "closed");
+  EXPECT_EQ(e_->Hire(job->id, graduate->id, {}, by_).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(EnterprisesTest, MajorProjectsStartAndResumeAgainstPlan) {
+  auto p = e_->AddProject({.name = "新能源整车项目", .district_code = "220102000000", .planned_start = "2026-05-01",
+                           .investment = 850000},
+                          by_);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->late);  // planned for May 1st, today is May 28th
+  EXPECT_EQ(e_->SummarizeProjects().late, 1);
+  EXPECT_EQ(e_->SetProjectStatus(p->id, "resumed", "", "", by_).status().code(), StatusCode::kConflict);
+  ASSERT_TRUE(e_->SetProjectStatus(p->id, "started", "2026-05-28", "开工", by_).ok());
+  ASSERT_TRUE(e_->SetProjectStatus(p->id, "stopped", "", "疫情停工", by_).ok());
+  auto resumed = e_->SetProjectStatus(p->id, "resumed", "", "复工", by_);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->started_on, "2026-05-28");
+  auto s = e_->SummarizeProjects();
+  EXPECT_EQ(s.started, 1);
+  EXPECT_EQ(s.late, 0);
+  EXPECT_DOUBLE_EQ(s.investment_started, 850000);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EnterprisesTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
