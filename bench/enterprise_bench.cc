@@ -35,7 +35,7 @@
 
 #include "bench_util.h"
 #include "enterprise/enterprises.h"
-#include "enterprise/internal/shared.h"  // FactsOf: the facts exactly as the service computes them
+#include "enterprise/enterprises.h"  // FactsOf: the facts exactly as the service computes them
 #include "enterprise/matcher.h"
 #include "enterprise/policy_rules.h"
 #include "gen/enterprises.h"

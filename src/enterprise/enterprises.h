@@ -317,6 +317,10 @@ struct ProjectSummary {
   double investment = 0, investment_started = 0;
 };
 
+// The facts a rule reads about an enterprise in a resumption state with `staff_back`
+// employees at work, at `now` (its age). Percentages to two decimals.
+Facts FactsOf(const Enterprise& e, std::string_view resumption, int64_t staff_back, Millis now);
+
 class Enterprises {
  public:
   // `hotline` may be null (appeals then answer Unavailable).
