@@ -221,13 +221,20 @@ void ForEachFacts(store::Store& s, const std::function<void(int64_t, const Facts
   while (true) {
     int64_t read = 0;
     Check(s.Read([&](store::Conn& c) -> Status {
-            TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kEnterpriseColumns +
-                                                       " FROM enterprises WHERE id > ? AND status = 'active' "
-                                                       "ORDER BY id LIMIT 50000",
+            TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT id, industry, division, size, above_scale, key_enterprise, "
+                                                   "high_tech, specialised, district_code, employees, revenue, "
+                                                   "revenue_prev, equipment_investment, founded_on, status, resumption, "
+                                                   "staff_back FROM enterprises WHERE id > ? AND status = 'active' "
+                                                   "ORDER BY id LIMIT 50000",
                                                    {after}));
             for (const auto& r : rows.rows) {
-              const Enterprise e = EnterpriseFromRow(r);
-              fn(e.id, FactsOf(e, r.Text(24), r.Int(25), kNow));
+              Enterprise e;
+              e.id = r.Int(0), e.industry = r.Text(1), e.division = r.Text(2), e.size = r.Text(3);
+              e.above_scale = r.Int(4) != 0, e.key = r.Int(5) != 0, e.high_tech = r.Int(6) != 0;
+              e.specialised = r.Int(7) != 0, e.district_code = r.Text(8), e.employees = r.Int(9);
+              e.revenue = r.Double(10), e.revenue_prev = r.Double(11), e.equipment_investment = r.Double(12);
+              e.founded_on = r.Text(13), e.status = r.Text(14);
+              fn(e.id, FactsOf(e, r.Text(15), r.Int(16), kNow));
               after = e.id;
               ++read;
             }
