@@ -7,6 +7,7 @@
 #include "base/huge_pages.h"
 #include "base/status.h"
 #include "base/time.h"
+#include "base/utf8.h"
 
 namespace tc {
 namespace {
@@ -121,6 +122,28 @@ TEST(HugePages, VectorsForOverwriteSizeWithoutZeroing) {
   for (size_t i = 0; i < (size_t{2} << 20); i += 4099) ASSERT_EQ(v[i], i);
   v.push_back(9);
   EXPECT_EQ(v.back(), 9u);
+}
+
+}  // namespace
+}  // namespace tc
+
+namespace tc {
+namespace {
+
+TEST(Utf8, EncodesAndDecodesEveryLengthAndRefusesMalformedInput) {
+  std::string s;
+  for (char32_t cp : {U'A', U'é', U'统', U'😀'}) AppendUtf8(s, cp);
+  EXPECT_EQ(s, "Aé统😀");
+  std::vector<char32_t> cps;
+  size_t bad = 0;
+  ASSERT_TRUE(DecodeUtf8(s, cps, bad));
+  EXPECT_EQ(cps, (std::vector<char32_t>{U'A', U'é', U'统', U'😀'}));
+  for (std::string_view wrong : {std::string_view("ab\xC0\xAF"), std::string_view("ab\xED\xA0\x80"),
+                                 std::string_view("ab\xE7\xBB")}) {
+    cps.clear();
+    EXPECT_FALSE(DecodeUtf8(wrong, cps, bad)) << wrong;
+    EXPECT_EQ(bad, 2u);
+  }
 }
 
 }  // namespace

@@ -132,15 +132,7 @@ Result<std::vector<CreditRequest>> Enterprises::CreditRequests(const Scope& scop
   std::string sql = "SELECT r.id, r.enterprise_id, r.product_id, e.name, r.purpose, r.status, r.amount, r.granted, "
                     "r.created_at FROM credit_requests r JOIN enterprises e ON e.id = r.enterprise_id WHERE 1 = 1";
   store::Params params;
-  if (scope.enterprise_id > 0) {
-    sql += " AND e.id = ?";
-    params.emplace_back(scope.enterprise_id);
-  }
-  if (!scope.under_path.empty() && scope.under_path != "/") {
-    sql += " AND e.area_path >= ? AND e.area_path < ?";
-    params.emplace_back(scope.under_path);
-    params.emplace_back(store::PrefixEnd(scope.under_path));
-  }
+  ScopeSql(scope, sql, params);
   sql += " ORDER BY r.id DESC LIMIT 1000";
   TC_ASSIGN_OR_RETURN(auto list, store_.ReadAll<CreditRequest>(sql, params, [](const store::Row& r) {
                         CreditRequest c;
@@ -390,15 +382,7 @@ Result<JobSeeker> Enterprises::AddSeeker(const JobSeeker& in, const audit::Actor
 Result<std::vector<JobPosting>> Enterprises::Postings(const Scope& scope) const {
   std::string sql = std::string(kPostingSelect) + " WHERE 1 = 1";
   store::Params params;
-  if (scope.enterprise_id > 0) {
-    sql += " AND e.id = ?";
-    params.emplace_back(scope.enterprise_id);
-  }
-  if (!scope.under_path.empty() && scope.under_path != "/") {
-    sql += " AND e.area_path >= ? AND e.area_path < ?";
-    params.emplace_back(scope.under_path);
-    params.emplace_back(store::PrefixEnd(scope.under_path));
-  }
+  ScopeSql(scope, sql, params);
   sql += " ORDER BY p.id DESC LIMIT 2000";
   return store_.ReadAll<JobPosting>(sql, params, PostingFromRow);
 }

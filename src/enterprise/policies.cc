@@ -381,15 +381,7 @@ Result<std::vector<Benefit>> Enterprises::Benefits(const Scope& scope, int64_t p
                     "b.pushed_at, b.decided_at, b.disbursed_at FROM policy_benefits b JOIN policies p ON p.id = "
                     "b.policy_id JOIN enterprises e ON e.id = b.enterprise_id WHERE 1 = 1";
   store::Params params;
-  if (scope.enterprise_id > 0) {
-    sql += " AND b.enterprise_id = ?";
-    params.emplace_back(scope.enterprise_id);
-  }
-  if (!scope.under_path.empty() && scope.under_path != "/") {
-    sql += " AND e.area_path >= ? AND e.area_path < ?";
-    params.emplace_back(scope.under_path);
-    params.emplace_back(store::PrefixEnd(scope.under_path));
-  }
+  ScopeSql(scope, sql, params);
   if (policy_id > 0) {
     sql += " AND b.policy_id = ?";
     params.emplace_back(policy_id);

@@ -1,5 +1,7 @@
 #include "enterprise/policy_rules.h"
 
+#include "base/utf8.h"
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -47,25 +49,6 @@ struct Ch {
   SourcePos pos;
 };
 
-std::string Utf8(char32_t cp) {
-  std::string s;
-  if (cp < 0x80) {
-    s += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    s += static_cast<char>(0xC0 | (cp >> 6));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    s += static_cast<char>(0xE0 | (cp >> 12));
-    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    s += static_cast<char>(0xF0 | (cp >> 18));
-    s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return s;
-}
 
 // Decodes one UTF-8 character at text[i]; 0 length when invalid.
 char32_t DecodeOne(std::string_view text, size_t i, size_t* len) {

@@ -51,6 +51,15 @@ Allocation AllocationFromRow(const store::Row& r) {
   return Allocation{r.Int(0), r.Int(1), r.Int(2), r.Double(3), r.Text(4), r.Int(5), r.Int(6)};
 }
 
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  const size_t i = size_t(std::ceil(p * double(v.size()))) - (p > 0 ? 1 : 0);
+  return v[std::min(i, v.size() - 1)];
+}
+
+}  // namespace
+
 // Adds the scope's condition on the enterprise alias `e` to sql/params.
 void ScopeSql(const Scope& scope, std::string& sql, store::Params& params) {
   if (scope.enterprise_id > 0) {
@@ -63,15 +72,6 @@ void ScopeSql(const Scope& scope, std::string& sql, store::Params& params) {
     params.emplace_back(store::PrefixEnd(scope.under_path));
   }
 }
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return -1;
-  std::sort(v.begin(), v.end());
-  const size_t i = size_t(std::ceil(p * double(v.size()))) - (p > 0 ? 1 : 0);
-  return v[std::min(i, v.size() - 1)];
-}
-
-}  // namespace
 
 // ---- Material needs ----
 

@@ -123,6 +123,8 @@ struct Enterprises::Shared {
 // counters, the matcher's facts. Caller holds st.mu exclusively.
 void PlaceEnterprise(Enterprises::Shared& st, const Enterprise& e, std::string_view resumption, int64_t staff_back,
                      const std::string& path, Millis now);
+// Adds the scope's condition on the enterprise alias `e` to sql/params (services.cc).
+void ScopeSql(const Scope& scope, std::string& sql, store::Params& params);
 Enterprise EnterpriseFromRow(const store::Row& r, size_t first = 0);
 extern const char* const kEnterpriseColumns;  // the columns EnterpriseFromRow reads, in order
 std::string Today(const Clock& clock);
