@@ -282,7 +282,8 @@ int RunDemo(ServeOptions options, bool reset, double scale) {
         "\nTongchou demo city (synthetic 长春市, scale %g) in %s\n"
         "  Open      %s  (API document: %sapi/v1/openapi.json)\n"
         "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline / sampler01 / lab01 / resident01,\n"
-        "            checkpoint01, water01 (12345: the water company's inbox), password: %s\n"
+        "            checkpoint01, water01 (12345: the water company's inbox), firm01 (an enterprise),\n"
+        "            officer01 (its liaison officer), password: %s\n"
         "  Today     %s in the demo (the day of its last check-in; the clock runs from there)\n"
         "  Stop with Ctrl-C.\n\n",
         scale, db.c_str(), url.c_str(), url.c_str(), kDemoPassword, today.empty() ? "the real day" : today.c_str());
