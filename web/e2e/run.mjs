@@ -93,7 +93,26 @@ async function setup({ api }) {
   const checkpoint = { code: '', scans: [] }
   // Filled by the hotline intake scenario, read by the rates one after it.
   const hotline = { id: 0, number: '', department: '' }
-  return { api, admin, me, city, district, street, community, compound, person, outbreak, testing, checkpoint, hotline }
+  const firm = await firmForFiling(api, admin, district)
+  return { api, admin, me, city, district, street, community, compound, person, outbreak, testing, checkpoint, hotline, firm }
+}
+
+/**
+ * The enterprise firm01 files for in the enterprise scenarios: one of the district's
+ * that has not filed yet and already has a benefit pushed (免申即享), so that a
+ * filing can go from returned to filed to open and a benefit be confirmed. The demo
+ * links firm01 to an enterprise its resumption wave may already have opened; the
+ * account is relinked here (POST /enterprises/{id}/accounts). Returns the enterprise
+ * and its pushed benefit.
+ */
+async function firmForFiling(api, admin, district) {
+  const pushed = (await api.get(admin, '/api/v1/benefits?status=pushed&limit=10000')).items
+  const byEnterprise = new Map(pushed.map((b) => [b.enterprise_id, b]))
+  const candidates = (await api.get(admin, `/api/v1/enterprises?district=${district.code}&resumption=not_filed&limit=1000`)).items
+  const enterprise = candidates.find((e) => byEnterprise.has(e.id))
+  assert.ok(enterprise, `an enterprise of ${district.code} not yet filed with a pushed benefit`)
+  await api.post(admin, `/api/v1/enterprises/${enterprise.id}/accounts`, { username: 'firm01' })
+  return { enterprise, benefit: byEnterprise.get(enterprise.id) }
 }
 
 /**
@@ -1639,6 +1658,147 @@ scenario('hotline: the three rates by department with the chart, and the month�
   if (spots.items.length) await page.locator('[data-test=hotspot-group]').first().waitFor()
   else await page.locator('[data-test=hotspots-none]').waitFor()
   await shot('desktop-hotline-hotspots')
+})
+
+// --------------------------------------------------------------------- enterprises
+
+scenario(
+  'phone 390×844, enterprises: firm01 files for resumption — returned with every reason, completed, filed, declared open — and confirms a pushed benefit after reading why it qualifies',
+  { device: PHONE },
+  async ({ page, shot, api, firm }) => {
+    await login(page, 'firm01')
+    await page.waitForURL(/\/enterprises\/me$/)
+    await assertText(page.locator('[data-test=me-name]'), firm.enterprise.name)
+    await assertText(page.locator('[data-test=me-resumption]'), '未备案')
+    await shot('phone-ent-me')
+    await page.locator('[data-test=me-to-filing]').click()
+    await page.waitForURL(/\/enterprises\/filing$/)
+    // A filing with only the person responsible and the roster: returned, every reason listed.
+    await page.locator('[data-test=f-responsible]').fill('郭桂兰')
+    await page.locator('[data-test=f-phone]').fill('13912345678')
+    await page.locator('[data-test=f-roster]').fill('张三,220102199001011239,13912345678\n李四,220102198506120022')
+    await assertText(page.locator('[data-test=roster-count]'), '已识别 2 人')
+    await page.locator('[data-test=filing-submit]').click()
+    await page.locator('[data-test=filing-returned]').waitFor()
+    const reasons = await page.locator('[data-test=filing-reason]').allInnerTexts()
+    assert.deepEqual(reasons, ['未填写防控措施', '未设置临时隔离点', '防护物资储备不足 7 天', '未填写疫情前职工人数', '未填写计划复工日期'])
+    const returned = (await api.get(await api.login('firm01'), `/api/v1/enterprises/${firm.enterprise.id}/filings`)).items[0]
+    assert.equal(returned.status, 'returned')
+    assert.equal(returned.reasons.length, 5)
+    await shot('phone-ent-filing-returned')
+    // Completed: filed, then declared open.
+    await page.locator('[data-test=f-measures]').fill('每日两次测温\n工作场所每日消毒')
+    await page.locator('[data-test=f-isolation]').click()
+    await page.locator('[data-test=f-supply]').fill('14')
+    await page.locator('[data-test=f-staff]').fill('2')
+    await page.locator('[data-test=f-open-on]').fill('2022-03-11')
+    await page.locator('[data-test=filing-submit]').click()
+    await page.locator('[data-test=filing-filed]').waitFor()
+    await shot('phone-ent-filing-filed')
+    await page.locator('[data-test=filing-open]').click()
+    await page.locator('[data-test=filing-open-done]').waitFor()
+    const firm01 = await api.login('firm01')
+    assert.equal((await api.get(firm01, '/api/v1/enterprises/me')).resumption, 'open')
+    await noHorizontalScroll(page)
+    // 惠企政策: the pushed benefit, why it qualifies (every condition ✓ with the firm's value), confirmed.
+    await page.locator('[data-test=ent-tabs] .el-tabs__item', { hasText: '惠企政策' }).click()
+    await page.waitForURL(/\/enterprises\/benefits$/)
+    const card = page.locator(`[data-test=benefit][data-policy="${firm.benefit.policy_id}"]`)
+    await card.waitFor()
+    await assertText(card.locator('[data-test=benefit-status]'), '待确认')
+    const why = (await api.get(firm01, `/api/v1/enterprises/${firm.enterprise.id}/policies?policy=${firm.benefit.policy_id}`)).items[0]
+    assert.ok(why.qualifies)
+    const terms = card.locator('[data-test=verdict-term]')
+    assert.equal(await terms.count(), why.terms.length)
+    for (const text of await terms.allInnerTexts()) assert.ok(text.startsWith('✓'), `a met condition: ${text}`)
+    await assertText(card.locator('[data-test=verdict]'), '为什么能享受')
+    await assertText(card.locator('[data-test=verdict]'), '本企业')
+    await shot('phone-ent-benefit')
+    await card.locator('[data-test=benefit-confirm]').click()
+    await page.locator(`[data-test=benefit][data-policy="${firm.benefit.policy_id}"][data-status=confirmed]`).waitFor()
+    const mine = (await api.get(firm01, `/api/v1/benefits?policy=${firm.benefit.policy_id}`)).items
+    assert.equal(mine.length, 1)
+    assert.equal(mine[0].status, 'confirmed')
+    await noHorizontalScroll(page)
+  },
+)
+
+scenario(
+  'enterprises: the commander reads the dashboard, writes a draft policy with a syntax error, sees its place, fixes it, dry-runs it, publishes it, and the totals show it',
+  { allow: [{ status: 422, path: '/api/v1/policies/dry-run' }] },
+  async ({ page, shot, api }) => {
+    const commander = await api.login('commander')
+    const rates = await api.get(commander, '/api/v1/enterprise-rates?group_by=industry')
+    const pct = (x) => new Intl.NumberFormat('zh-CN', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x)
+    await login(page, 'commander')
+    await page.waitForURL(/\/area\//)
+    await page.locator('[data-test=nav-ent]').click()
+    await page.waitForURL(/\/enterprises\/dashboard$/)
+    await assertText(page.locator('[data-test=big-resumption_rate] .value'), pct(rates.total.resumption_rate))
+    await assertText(page.locator('[data-test=big-capacity_rate] .value'), pct(rates.total.capacity_rate))
+    await assertText(page.locator('[data-test=big-filing_rate] .value'), pct(rates.total.filing_rate))
+    await page.locator('[data-test=district-table] [data-test=district-name][data-key="220102000000"]').waitFor()
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=area-map] svg path').length > 5 && !!document.querySelector('[data-test=ent-history] svg'))
+    await shot('desktop-ent-dashboard')
+
+    await page.locator('[data-test=ent-tabs] .el-tabs__item', { hasText: '政策编辑' }).click()
+    await page.waitForURL(/\/enterprises\/policies$/)
+    await page.locator('[data-test=facts-table] .el-table__row').first().waitFor()
+    await page.locator('[data-test=policy-new]').click()
+    await page.locator('[data-test=p-code]').fill('e2e-catering')
+    await page.locator('[data-test=p-name]').fill('e2e 微型餐饮零售补助')
+    await page.locator('[data-test=p-package]').fill('稳企26条')
+    await page.locator('[data-test=rule-rule]').fill('size in [] and industry in ["F", "H"]')
+    await page.locator('[data-test=rule-benefit]').fill('min(0.1 * employees, 1)')
+    await page.locator('[data-test=p-budget]').fill('5')
+    await page.locator('[data-test=policy-dry-run]').click()
+    const where = page.locator('[data-test=rule-error-rule] [data-line]')
+    await where.waitFor()
+    assert.equal(await where.getAttribute('data-line'), '1')
+    assert.equal(await where.getAttribute('data-column'), '10')
+    await assertText(page.locator('[data-test=rule-caret-rule] mark'), ']')
+    await shot('desktop-ent-policy-error')
+    const rule = 'size in ["micro"] and industry in ["F", "H"]'
+    await page.locator('[data-test=rule-rule]').fill(rule)
+    await page.locator('[data-test=policy-dry-run]').click()
+    await page.locator('[data-test=dry-run]').waitFor()
+    const dry = await api.post(commander, '/api/v1/policies/dry-run', { rule, benefit: 'min(0.1 * employees, 1)', budget: 5 })
+    assert.ok(dry.enterprises > 0)
+    await assertText(page.locator('[data-test=dry-enterprises]'), nf('zh-CN').format(dry.enterprises))
+    assert.equal(await page.locator('[data-test=dry-cost]').getAttribute('data-over'), String(dry.over_budget))
+    if (dry.over_budget) await page.locator('[data-test=dry-over]').waitFor()
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=dry-run] [data-test=ent-bars] svg').length === 3)
+    await shot('desktop-ent-policy-dry-run')
+    await page.locator('[data-test=policy-save]').click()
+    await assertText(page.locator('[data-test=form-title]'), 'e2e-catering')
+    await page.locator('[data-test=policy-publish]').click()
+    await page.locator('.el-message-box .el-button--primary').click()
+    const row = page.locator('[data-test=policy-table] .el-table__row', { has: page.locator('[data-test=policy-code]', { hasText: 'e2e-catering' }) })
+    await assertText(row.locator('[data-test=policy-status]'), '已发布')
+    const totals = (await api.get(commander, '/api/v1/policy-totals')).items.find((x) => x.code === 'e2e-catering')
+    assert.ok(totals && totals.pushed === dry.enterprises, 'published: pushed to every enterprise the dry run reached')
+
+    await page.locator('[data-test=ent-tabs] .el-tabs__item', { hasText: '兑付' }).click()
+    await page.waitForURL(/\/enterprises\/disbursement$/)
+    const line = page.locator('[data-test=totals-table] .el-table__row', { has: page.locator('[data-test=totals-name][data-code="e2e-catering"]') })
+    await assertText(line.locator('[data-test=totals-pushed]'), nf('zh-CN').format(totals.pushed))
+    await shot('desktop-ent-disbursement')
+  },
+)
+
+scenario('enterprises: officer01, a liaison officer, lands on the liaison page with the enterprise served and its open item', {}, async ({ page, shot, api }) => {
+  const officer = await api.login('officer01')
+  const served = (await api.get(officer, '/api/v1/liaisons?mine=true')).items
+  assert.ok(served.length >= 1)
+  const items = (await api.get(officer, '/api/v1/enterprise-items?mine=true&open=true')).items
+  await login(page, 'officer01')
+  await page.waitForURL(/\/enterprises\/liaison$/)
+  await assertText(page.locator(`[data-test=liaison-card][data-id="${served[0].enterprise_id}"] [data-test=liaison-open]`), served[0].enterprise_name)
+  if (items.length) await assertText(page.locator('[data-test=items-table] [data-test=item-row-title]'), items[0].title)
+  await page.locator('[data-test=visit-note]').first().fill('e2e 走访：复工顺利')
+  await page.locator('[data-test=visit-log]').first().click()
+  await assertText(page.locator('[data-test=liaison-card] .card-head'), `走访 ${served[0].visits + 1} 次`)
+  await shot('desktop-ent-liaison')
 })
 
 // --------------------------------------------------------------------------- main

@@ -11,15 +11,19 @@
 // testing page, else their first /hc page: a sampler on the scanner, a lab technician on
 // the results page, a resident on their own results (their code one tab away), a
 // checkpoint's staff on the checkpoint scanner; an account with no page at all lands on
-// /welcome, which says so. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
+// /welcome, which says so. Enterprises (复工复产、惠企政策) live under /enterprises
+// (lib/enterprise.ts): an enterprise user lands on 我的企业 and sees only their own pages; a
+// department handler who serves an enterprise as its liaison officer lands on the liaison
+// page (asked once per login from GET /liaisons?mine=true). /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
-import { client } from './api'
+import { client, entApi } from './api'
 import { restore, session } from './state/session'
 import { mayReadAreas, testingHome, testingPageAllowed, type TestingPage } from './lib/testing'
 import { hcHome, hcPageAllowed, type HcPage } from './lib/healthcode'
 import { hotlineHome, hotlineLanding, hotlinePageAllowed, type HotlinePage } from './lib/hotline'
+import { entHome, entLanding, entPageAllowed, mayServeEnterprises, type EntPage } from './lib/enterprise'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -87,6 +91,23 @@ export const router = createRouter({
         { path: 'hotline/rates', name: 'hotline-rates', component: () => import('./views/HotlineRatesView.vue'), meta: { hotline: 'rates' } },
         { path: 'hotline/hotspots', name: 'hotline-hotspots', component: () => import('./views/HotlineHotspotsView.vue'), meta: { hotline: 'hotspots' } },
         { path: 'hotline/mine', name: 'hotline-mine', component: () => import('./views/MyHotlineView.vue'), meta: { hotline: 'mine' } },
+        { path: 'enterprises', redirect: { name: 'ent-dashboard' } },
+        ...(
+          [
+            ['dashboard', () => import('./views/EntDashboardView.vue')],
+            ['list', () => import('./views/EntListView.vue')],
+            ['policies', () => import('./views/PolicyEditorView.vue')],
+            ['disbursement', () => import('./views/DisbursementView.vue')],
+            ['vouchers', () => import('./views/VouchersView.vue')],
+            ['liaison', () => import('./views/LiaisonView.vue')],
+            ['me', () => import('./views/EntMeView.vue')],
+            ['filing', () => import('./views/EntFilingView.vue')],
+            ['health', () => import('./views/EntHealthView.vue')],
+            ['needs', () => import('./views/EntNeedsView.vue')],
+            ['appeals', () => import('./views/EntAppealsView.vue')],
+            ['benefits', () => import('./views/EntBenefitsView.vue')],
+          ] as const
+        ).map(([page, component]) => ({ path: `enterprises/${page}`, name: `ent-${page}`, component, meta: { ent: page } })),
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -111,19 +132,23 @@ router.beforeEach(async (to) => {
   const home = testingHome(perms, me)
   const hc = hcHome(perms, me)
   const hl = hotlineHome(perms, me)
+  const en = entHome(perms, me)
   // Without the area pages: the first testing page, the first /hc page, the first
-  // hotline page, or /welcome when there is none.
-  const start: RouteLocationRaw = home ? testingRoute(home) : hc ? hcRoute(hc) : hl ? hotlineRoute(hl) : { name: 'welcome' }
+  // hotline page, the first enterprise page, or /welcome when there is none.
+  const start: RouteLocationRaw = home ? testingRoute(home) : hc ? hcRoute(hc) : hl ? hotlineRoute(hl) : en ? entRoute(en) : { name: 'welcome' }
+  const entJob = to.name === 'home' || to.name === 'welcome' ? entLanding(perms, me, await servesEnterprises(perms, me)) : null
   const job = hotlineLanding(perms, me)
-  const landing = job ? hotlineRoute(job) : mayReadAreas(perms) ? areaRoute(me.area_code) : start
+  const landing = entJob ? entRoute(entJob) : job ? hotlineRoute(job) : mayReadAreas(perms) ? areaRoute(me.area_code) : start
   if (to.name === 'home') return landing
-  if (to.name === 'welcome') return mayReadAreas(perms) || home || hc || hl ? landing : true
+  if (to.name === 'welcome') return mayReadAreas(perms) || home || hc || hl || en ? landing : true
   const page = to.meta.testing as TestingPage | undefined
   if (page && !testingPageAllowed(page, perms, me)) return home ? testingRoute(home) : landing
   const hcPage = to.meta.hc as HcPage | undefined
   if (hcPage && !hcPageAllowed(hcPage, perms, me)) return hc ? hcRoute(hc) : landing
   const hotlinePage = to.meta.hotline as HotlinePage | undefined
   if (hotlinePage && !hotlinePageAllowed(hotlinePage, perms, me)) return hl ? hotlineRoute(hl) : landing
+  const entPage = to.meta.ent as EntPage | undefined
+  if (entPage && !entPageAllowed(entPage, perms, me)) return en ? entRoute(en) : landing
   const tab = to.name as AreaTab
   if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
@@ -145,6 +170,28 @@ export function hcRoute(page: HcPage): RouteLocationRaw {
 /** The route of a hotline page (/hotline/…). */
 export function hotlineRoute(page: HotlinePage): RouteLocationRaw {
   return { name: `hotline-${page}` }
+}
+
+/** The route of an enterprise page (/enterprises/…). */
+export function entRoute(page: EntPage): RouteLocationRaw {
+  return { name: `ent-${page}` }
+}
+
+// Whether the logged-in department handler serves an enterprise (a liaison officer),
+// asked once per account and tab.
+const serving = new Map<string, Promise<boolean>>()
+
+export function servesEnterprises(perms: readonly string[], me: { username: string; role?: string }): Promise<boolean> {
+  if (!mayServeEnterprises(perms, me)) return Promise.resolve(false)
+  let p = serving.get(me.username)
+  if (!p) {
+    p = entApi.liaisons(true).then(
+      (r) => r.items.length > 0,
+      () => false,
+    )
+    serving.set(me.username, p)
+  }
+  return p
 }
 
 /** The session was lost (401 or expiry): back to the login page, saying why. */

@@ -1,6 +1,33 @@
 // The console's API client (one per tab) and one function per endpoint it uses.
 import { ApiClient, type Download } from './client'
 import type {
+  Appeal,
+  Benefit,
+  DeclarationInput,
+  DeclarationReply,
+  DryRun,
+  Employee,
+  EntItem,
+  EntRateGroup,
+  EntRates,
+  Enterprise,
+  EnterprisePage,
+  EnterpriseQuery,
+  Filing,
+  Liaison,
+  Need,
+  NewFiling,
+  NewVoucherBatch,
+  Policy,
+  PolicyFact,
+  PolicyInput,
+  PolicyTotals,
+  PolicyTotalsReport,
+  PolicyVerdict,
+  RateHistoryRow,
+  Visit,
+  VoucherBatch,
+  VoucherReport,
   Area,
   AreaDetail,
   CareTag,
@@ -258,4 +285,47 @@ export interface ResidentQuery {
   after?: number
   limit?: number
   unmask?: boolean
+}
+
+// Enterprises back to work, policies, vouchers (docs/enterprises.md).
+const E = `${V1}/enterprises`
+
+export const entApi = {
+  enterprises: (q: EnterpriseQuery) => client.get<EnterprisePage>(E, { ...q }),
+  enterprise: (id: number) => client.get<Enterprise>(`${E}/${id}`),
+  myEnterprise: () => client.get<Enterprise>(`${E}/me`),
+  filings: (id: number) => client.get<{ items: Filing[] }>(`${E}/${id}/filings`),
+  file: (id: number, f: NewFiling) => client.post<Filing>(`${E}/${id}/filings`, f),
+  open: (id: number) => client.post<Enterprise>(`${E}/${id}/open`),
+  roster: (id: number) => client.get<{ items: Employee[] }>(`${E}/${id}/roster`),
+  declare: (id: number, declarations: DeclarationInput[], day?: string) =>
+    client.post<DeclarationReply>(`${E}/${id}/declarations`, { day, declarations }),
+  rates: (q: { group_by: EntRateGroup; industry?: string; district?: string }) => client.get<EntRates>(`${V1}/enterprise-rates`, { ...q }),
+  rateHistory: (q: { dim: 'city' | 'industry' | 'district' | 'size'; key?: string; from?: string; to?: string }) =>
+    client.get<{ items: RateHistoryRow[] }>(`${V1}/enterprise-rates/history`, { ...q }),
+  declareNeed: (id: number, n: { kind: string; item: string; quantity: number; unit?: string; needed_by?: string }) =>
+    client.post<Need>(`${E}/${id}/needs`, n),
+  needs: (status?: string) => client.get<{ items: Need[] }>(`${V1}/enterprise-needs`, { status }),
+  liaisons: (mine: boolean) => client.get<{ items: Liaison[] }>(`${V1}/liaisons`, { mine: mine || undefined }),
+  visits: (id: number) => client.get<{ items: Visit[] }>(`${E}/${id}/visits`),
+  logVisit: (id: number, note: string) => client.post<Visit>(`${E}/${id}/visits`, { note }),
+  items: (q: { open?: boolean; mine?: boolean }) => client.get<{ items: EntItem[] }>(`${V1}/enterprise-items`, { ...q }),
+  openItem: (id: number, title: string, due_at: string) => client.post<EntItem>(`${E}/${id}/items`, { title, due_at }),
+  closeItem: (itemId: number, note: string) => client.post<EntItem>(`${V1}/enterprise-items/${itemId}/close`, { note }),
+  fileAppeal: (id: number, text: string) => client.post<Appeal>(`${E}/${id}/appeals`, { text }),
+  appeals: (limit = 200) => client.get<{ items: Appeal[] }>(`${V1}/enterprise-appeals`, { limit }),
+  facts: () => client.get<{ items: PolicyFact[] }>(`${V1}/policies/facts`),
+  policies: (status?: string) => client.get<{ items: Policy[] }>(`${V1}/policies`, { status }),
+  createPolicy: (p: PolicyInput) => client.post<Policy>(`${V1}/policies`, p),
+  updatePolicy: (id: number, p: PolicyInput) => client.request<Policy>('PUT', `${V1}/policies/${id}`, { body: p }),
+  dryRun: (rule: string, benefit: string, budget: number) => client.post<DryRun>(`${V1}/policies/dry-run`, { rule, benefit, budget }),
+  publish: (id: number) => client.post<PolicyTotals>(`${V1}/policies/${id}/publish`),
+  retire: (id: number, reason: string) => client.post<Policy>(`${V1}/policies/${id}/retire`, { reason }),
+  totals: () => client.get<PolicyTotalsReport>(`${V1}/policy-totals`),
+  explain: (id: number) => client.get<{ items: PolicyVerdict[] }>(`${E}/${id}/policies`),
+  benefits: (q: { policy?: number; status?: string; limit?: number }) => client.get<{ items: Benefit[] }>(`${V1}/benefits`, { ...q }),
+  actOnBenefit: (policy: number, enterprise: number, action: 'confirm' | 'decline' | 'disburse', reference?: string) =>
+    client.post<Benefit>(`${V1}/benefits/${policy}/${enterprise}/${action}`, reference ? { reference } : undefined),
+  vouchers: () => client.get<VoucherReport>(`${V1}/voucher-batches`),
+  createBatch: (b: NewVoucherBatch) => client.post<VoucherBatch>(`${V1}/voucher-batches`, b),
 }

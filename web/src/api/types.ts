@@ -1116,3 +1116,367 @@ export interface Hotspot {
   last: string | null
   request_ids: number[]
 }
+
+// ---------------------------------------------------------------- enterprises (复工复产、惠企政策)
+
+/** Resumption (复工) of an enterprise: not filed, filing returned, held (high-risk area in wartime), filed, open. */
+export type Resumption = 'not_filed' | 'returned' | 'held' | 'filed' | 'open'
+export const RESUMPTIONS: readonly Resumption[] = ['not_filed', 'returned', 'held', 'filed', 'open']
+export type EnterpriseSize = 'large' | 'medium' | 'small' | 'micro'
+export const ENTERPRISE_SIZES: readonly EnterpriseSize[] = ['large', 'medium', 'small', 'micro']
+
+export interface Enterprise {
+  id: number
+  uscc: string
+  name: string
+  /** GB/T 4754 section letter. */
+  industry: string
+  division: string
+  size: EnterpriseSize
+  above_scale: boolean
+  key: boolean
+  high_tech: boolean
+  specialised: boolean
+  district_code: string
+  district_name: string
+  area_code: string | null
+  area_path: string
+  address: string
+  legal_rep: string
+  contact_name: string
+  /** Masked unless asked with unmask (or the enterprise's own). */
+  contact_phone: string
+  employees: number
+  staff_back: number
+  /** 万元. */
+  revenue: number
+  revenue_prev: number
+  equipment_investment: number
+  founded_on: string
+  status: string
+  resumption: Resumption
+  liaison: string | null
+  updated_at: string | null
+}
+
+export interface EnterpriseQuery {
+  q?: string
+  industry?: string
+  size?: string
+  district?: string
+  resumption?: string
+  above_scale?: boolean
+  key?: boolean
+  after?: number
+  limit?: number
+}
+
+export interface EnterprisePage {
+  items: Enterprise[]
+  next_after: number | null
+}
+
+export interface FilingPlan {
+  responsible?: string
+  responsible_phone?: string
+  measures?: string[]
+  isolation_point?: boolean
+  supply_days?: number
+}
+
+export interface Filing {
+  id: number
+  enterprise_id: number
+  status: 'returned' | 'held' | 'filed' | 'superseded'
+  plan: FilingPlan
+  staff_before: number
+  roster_count: number
+  open_on: string
+  /** "field: what is missing" (returned) or "held: why" (held). */
+  reasons: string[]
+  filed_by: string
+  filed_at: string | null
+  opened_at: string | null
+}
+
+export interface RosterEntry {
+  name: string
+  id_number: string
+  phone?: string
+}
+
+export interface NewFiling {
+  responsible: string
+  responsible_phone: string
+  measures: string[]
+  isolation_point: boolean
+  supply_days: number
+  staff_before: number
+  open_on: string
+  roster: RosterEntry[]
+}
+
+export interface Employee {
+  id: number
+  name: string
+  id_number: string
+  phone: string
+  resident_id: number | null
+  status: string
+  back: boolean
+}
+
+export interface DeclarationInput {
+  employee_id: number
+  temperature: number
+  symptoms: string
+  at_work: boolean
+}
+
+export interface DeclarationReply {
+  declared: number
+  staff_back: number
+  /** Employee ids kept off work (37.3 °C or a symptom). */
+  fever: number[]
+}
+
+export interface RateRow {
+  key: string
+  name: string
+  enterprises: number
+  filed: number
+  opened: number
+  above_scale: number
+  above_scale_open: number
+  staff_before: number
+  staff_back: number
+  /** 0–1. */
+  resumption_rate: number
+  filing_rate: number
+  capacity_rate: number
+  above_scale_rate: number
+}
+
+export type EntRateGroup = 'industry' | 'district' | 'size' | 'above_scale'
+
+export interface EntRates {
+  total: RateRow
+  rows: RateRow[]
+}
+
+export interface RateHistoryRow extends RateRow {
+  day: string
+}
+
+export type NeedKind = 'masks' | 'disinfectant' | 'test_kits' | 'raw_materials' | 'logistics_pass' | 'other'
+export const NEED_KINDS: readonly NeedKind[] = ['masks', 'disinfectant', 'test_kits', 'raw_materials', 'logistics_pass', 'other']
+
+export interface Need {
+  id: number
+  enterprise_id: number
+  enterprise_name: string
+  kind: NeedKind
+  item: string
+  quantity: number
+  unit: string
+  matched: number
+  status: 'open' | 'matched' | 'fulfilled'
+  needed_by: string
+  created_at: string | null
+}
+
+export interface Liaison {
+  enterprise_id: number
+  enterprise_name: string
+  username: string
+  assigned_by: string
+  assigned_at: string | null
+  visits: number
+  last_visit: string | null
+  open_items: number
+  overdue_items: number
+}
+
+export interface Visit {
+  id: number
+  username: string
+  visited_at: string | null
+  note: string
+}
+
+export interface EntItem {
+  id: number
+  enterprise_id: number
+  enterprise_name: string
+  title: string
+  status: 'open' | 'done'
+  due_at: string | null
+  opened_by: string
+  opened_at: string | null
+  done_at: string | null
+  note: string
+  overdue: boolean
+}
+
+export interface Appeal {
+  request_id: number
+  number: string
+  enterprise_id: number
+  enterprise_name: string
+  status: string
+  category: string
+  department: string
+  text: string
+  received_at: string | null
+  dispatched_at: string | null
+  responded_at: string | null
+  resolved_at: string | null
+  closed_at: string | null
+  returns: number
+  satisfaction: number
+}
+
+export type PolicyStatus = 'draft' | 'published' | 'retired'
+
+export interface Policy {
+  id: number
+  code: string
+  name: string
+  package: string
+  summary: string
+  rule: string
+  benefit: string
+  /** 万元. */
+  budget: number
+  status: PolicyStatus
+  created_by: string
+  created_at: string | null
+  updated_at: string | null
+  published_at: string | null
+  retired_at: string | null
+}
+
+export interface PolicyInput {
+  code?: string
+  name: string
+  package: string
+  summary: string
+  rule: string
+  benefit: string
+  budget: number
+}
+
+export interface PolicyFact {
+  name: string
+  type: 'text' | 'bool' | 'number'
+  meaning: string
+}
+
+export interface Breakdown {
+  key: string
+  name: string
+  enterprises: number
+  amount: number
+}
+
+export interface DryRun {
+  enterprises: number
+  considered: number
+  amount: number
+  budget: number
+  over_budget: boolean
+  by_industry: Breakdown[]
+  by_district: Breakdown[]
+  by_size: Breakdown[]
+  sample: { id: number; name: string; industry: string; size: string; district_name: string; amount: number }[]
+  match_ms: number
+}
+
+export interface PolicyTotals {
+  policy_id: number
+  code: string
+  name: string
+  status: PolicyStatus
+  pushed: number
+  confirmed: number
+  declined: number
+  disbursed: number
+  revoked: number
+  amount_pushed: number
+  amount_disbursed: number
+  budget: number
+}
+
+export interface PolicyTotalsReport {
+  items: PolicyTotals[]
+  amount_pushed: number
+  amount_disbursed: number
+  benefits: number
+}
+
+export interface VerdictTerm {
+  condition: string
+  holds: boolean
+  /** The enterprise's own value, "revenue_drop is 8.3". */
+  actual: string
+}
+
+export interface PolicyVerdict {
+  policy_id: number
+  policy_code: string
+  policy_name: string
+  qualifies: boolean
+  amount: number
+  terms: VerdictTerm[]
+  benefit_status: BenefitStatus | null
+}
+
+export type BenefitStatus = 'pushed' | 'confirmed' | 'declined' | 'disbursed' | 'revoked'
+export const BENEFIT_STATUSES: readonly BenefitStatus[] = ['pushed', 'confirmed', 'declined', 'disbursed', 'revoked']
+
+export interface Benefit {
+  policy_id: number
+  policy_code: string
+  policy_name: string
+  enterprise_id: number
+  enterprise_name: string
+  amount: number
+  status: BenefitStatus
+  reference: string
+  pushed_at: string | null
+  decided_at: string | null
+  disbursed_at: string | null
+}
+
+export interface VoucherBatch {
+  id: number
+  name: string
+  face_value: number
+  min_spend: number
+  total: number
+  issued: number
+  redeemed: number
+  spend: number
+  value_redeemed: number
+  leverage: number
+  industries: string
+  valid_from: string | null
+  valid_to: string | null
+}
+
+export interface VoucherReport {
+  items: VoucherBatch[]
+  spend: number
+  value_redeemed: number
+  leverage: number
+}
+
+export interface NewVoucherBatch {
+  name: string
+  face_value: number
+  min_spend: number
+  total: number
+  industries: string
+  valid_from: string
+  valid_to: string
+}

@@ -1,4 +1,5 @@
 // English. Keys match zh-CN.ts one to one (checked by tests/unit/i18n.test.ts).
+import ent from './ent.en'
 export default {
   app: {
     name: 'Tongchou',
@@ -945,4 +946,5 @@ export default {
     request: 'The request failed: {detail}',
     unexpected: 'Something unexpected happened. Reload the page and try again.',
   },
+  ent,
 }

@@ -1,4 +1,5 @@
 // 简体中文（默认语言）。键与 en.ts 一一对应：tests/unit/i18n.test.ts 会检查。
+import ent from './ent.zh-CN'
 export default {
   app: {
     name: '统筹',
@@ -945,4 +946,5 @@ export default {
     request: '请求未完成：{detail}',
     unexpected: '发生意外错误，请刷新页面后重试。',
   },
+  ent,
 }
