@@ -44,6 +44,17 @@ Result<bool> Unmask(const Context& ctx) {
   return unmask;
 }
 
+// The caller's scope narrowed to one enterprise by ?enterprise=ID (the lists keep the
+// caller's jurisdiction as well, so an enterprise outside it lists nothing).
+Result<ent::Scope> NarrowedScope(const Context& ctx, const ent::Enterprises& e) {
+  TC_ASSIGN_OR_RETURN(ent::Scope scope, EnterpriseScope(ctx, e));
+  TC_ASSIGN_OR_RETURN(int64_t only, ctx.QueryInt("enterprise", 0, 0, INT64_MAX));
+  if (only == 0) return scope;
+  if (scope.enterprise_id > 0 && scope.enterprise_id != only) return NoSuch("enterprise " + std::to_string(only));
+  scope.enterprise_id = only;
+  return scope;
+}
+
 // A district named in a body must lie in the caller's jurisdiction (an unknown one is
 // left for the service to name as a field error).
 Status RequireDistrict(const Context& ctx, const ent::Enterprises& e, const std::string& district_code) {
@@ -798,9 +809,11 @@ void Api::AddEnterpriseRoutes() {
               {.summary = "Items in your jurisdiction (open=true: open only; mine=true: of the enterprises you serve)",
                .tag = "enterprises",
                .permission = read,
-               .query = {{"open", "true: open items only", "boolean"}, {"mine", "true: your enterprises'", "boolean"}}},
+               .query = {{"open", "true: open items only", "boolean"},
+                         {"mine", "true: your enterprises'", "boolean"},
+                         {"enterprise", "one enterprise's", "integer"}}},
               [&E](Context& ctx) -> Result<Reply> {
-                TC_ASSIGN_OR_RETURN(auto scope, EnterpriseScope(ctx, E));
+                TC_ASSIGN_OR_RETURN(auto scope, NarrowedScope(ctx, E));
                 TC_ASSIGN_OR_RETURN(bool open, ctx.QueryBool("open", false));
                 TC_ASSIGN_OR_RETURN(bool mine, ctx.QueryBool("mine", false));
                 TC_ASSIGN_OR_RETURN(auto list, E.Items(scope, open, mine ? ctx.principal().username : ""));
@@ -831,9 +844,9 @@ void Api::AddEnterpriseRoutes() {
               });
   router_.Add("GET", "/api/v1/enterprise-appeals",
               {.summary = "Appeals with their hotline workflow times", .tag = "enterprises", .permission = read,
-               .query = {{"limit", "1–5000 (default 200)", "integer"}}},
+               .query = {{"limit", "1–5000 (default 200)", "integer"}, {"enterprise", "one enterprise's", "integer"}}},
               [&E](Context& ctx) -> Result<Reply> {
-                TC_ASSIGN_OR_RETURN(auto scope, EnterpriseScope(ctx, E));
+                TC_ASSIGN_OR_RETURN(auto scope, NarrowedScope(ctx, E));
                 TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", 200, 1, 5000));
                 TC_ASSIGN_OR_RETURN(auto list, E.Appeals(scope, limit));
                 return JsonReply(Items(list, AppealJson));

@@ -30,7 +30,7 @@ constexpr const char* kDemoPassword = "tongchou-demo";
 
 // The enterprises of the demo city: market entities at the demo's scale, a resumption
 // wave over the last 14 days, three published policies (benefits pushed) and a draft,
-// firm01 acting for an above-scale manufacturer of 南关区 with officer01 its liaison
+// firm01 acting for a manufacturer of 南关区 not yet filed, with officer01 its liaison
 // officer, an appeal, a material need matched to an offer, a voucher batch partly
 // redeemed, a bank product, jobs and two major projects.
 Status SeedEnterprises(store::Store& store, const Clock& clock, auth::Accounts& accounts, double scale,
@@ -43,9 +43,15 @@ Status SeedEnterprises(store::Store& store, const Clock& clock, auth::Accounts& 
                static_cast<long long>(wave.opened));
   TC_ASSIGN_OR_RETURN(auto hl, hotline::Hotline::Open(store, clock));
   TC_ASSIGN_OR_RETURN(auto ent, enterprise::Enterprises::Open(store, clock, hl.get()));
-  TC_ASSIGN_OR_RETURN(auto found, ent->List({.industry = "C", .district = "220102000000", .above_scale = 1, .limit = 1}));
-  if (found.empty()) {
-    TC_ASSIGN_OR_RETURN(found, ent->List({.district = "220102000000", .limit = 1}));
+  // firm01 acts for a manufacturer of 南关区 that has not filed yet, so the demo can walk
+  // through the filing; else any enterprise there that has not filed; else any.
+  std::vector<enterprise::EnterpriseView> found;
+  for (const enterprise::EnterpriseQuery& q :
+       {enterprise::EnterpriseQuery{.industry = "C", .district = "220102000000", .resumption = "not_filed", .limit = 1},
+        enterprise::EnterpriseQuery{.district = "220102000000", .resumption = "not_filed", .limit = 1},
+        enterprise::EnterpriseQuery{.district = "220102000000", .limit = 1}}) {
+    if (!found.empty()) break;
+    TC_ASSIGN_OR_RETURN(found, ent->List(q));
   }
   if (found.empty()) return Status::Ok();
   const enterprise::EnterpriseView& firm = found[0];
