@@ -8,6 +8,7 @@
 
 #include "api_harness.h"
 #include "base/crypto.h"
+#include "enterprise/uscc.h"
 #include "healthcode/token.h"
 #include "store/testing.h"
 
@@ -31,6 +32,34 @@ std::string GenerateAndExport(uint64_t seed, const std::string& kind) {
   auto exp = RunTongchou({"export", kind, "--db", *url, "--out", out});
   EXPECT_EQ(exp.exit_code, 0) << exp.output;
   return Slurp(out);
+}
+
+TEST(Cli, ImportEnterprisesCommitsALargeFileInBatchesAndNamesTheBadLines) {
+  auto url = store::testing::FreshDatabaseUrl(Backend(), "entimport");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  ASSERT_EQ(RunTongchou({"gen", "city", "--db", *url, "--scale", "0.001", "--quiet"}).exit_code, 0);
+  // More valid lines than one batch (10,000), two bad ones among them.
+  std::string csv = "统一社会信用代码,企业名称,行业代码,所属区,从业人数,营业收入,上年营业收入\n";
+  constexpr int kLines = 10'050;
+  for (int i = 0; i < kLines; ++i) {
+    char org[9];
+    std::snprintf(org, sizeof org, "%08d", 30'000'000 + i);
+    auto code = enterprise::MakeUscc('9', '2', "220102", org);
+    ASSERT_TRUE(code.ok()) << code.status().ToString();
+    csv += *code + ",商户" + std::to_string(i) + ",5211,南关区,3,20,30\n";
+    if (i == 5) csv += "NOT-A-CODE,坏行,5211,南关区,3,20,30\n";
+    if (i == 10'020) csv += *code + ",重复,5211,南关区,3,20,30\n";
+  }
+  const std::string path = store::testing::TempSqlitePath("enterprises") + ".csv";
+  std::ofstream(path, std::ios::binary) << csv;
+  auto r = RunTongchou({"import", "enterprises", path, "--db", *url});
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("line 8: NOT-A-CODE: uscc: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("uscc: appears on an earlier line of the file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("10052 lines, 10050 created, 0 updated, 2 rejected"), std::string::npos) << r.output;
+  // Everything was written: importing again updates every line and creates none.
+  auto again = RunTongchou({"import", "enterprises", path, "--db", *url});
+  EXPECT_NE(again.output.find("0 created, 10050 updated"), std::string::npos) << again.output;
 }
 
 TEST(Cli, SameSeedGivesAByteIdenticalExport) {

@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
 
   ImportCliOptions import_options;
   auto* import_cmd = cli.add_subcommand("import", "Bulk-load a CSV file (UTF-8 or GBK, Chinese or English headers)");
-  import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents, assignments or checkins")
+  import_cmd->add_option("kind", import_options.kind, "areas, dwellings, residents, assignments, checkins or enterprises")
       ->required();
   import_cmd->add_option("file", import_options.file, "The CSV file")->required()->check(CLI::ExistingFile);
   import_cmd->add_option("--db", import_options.db, "Database URL");

@@ -13,6 +13,8 @@ namespace tc::enterprise {
 
 namespace {
 
+constexpr size_t kImportBatch = 10'000;  // valid lines per transaction
+
 const std::vector<io::ColumnSpec>& Columns() {
   static const std::vector<io::ColumnSpec> k = {
       {"uscc", {"统一社会信用代码", "信用代码", "社会信用代码", "credit_code"}},
@@ -101,6 +103,67 @@ Result<ImportReport> Enterprises::Import(std::istream& in, std::string_view path
   };
   std::vector<Line> lines;
   std::set<std::string> seen;
+  // Writes the accumulated valid lines in one transaction, then memory and benefits.
+  auto flush = [&]() -> Status {
+    if (lines.empty()) return Status::Ok();
+    const Millis now = clock_.Now();
+    std::vector<int64_t> ids;
+    std::lock_guard write(st_->write_mu);
+    TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
+      std::unordered_map<std::string, int64_t> existing;
+      std::vector<std::string> codes;
+      for (const auto& l : lines) codes.push_back(l.e.uscc);
+      TC_RETURN_IF_ERROR(store::QueryIn(c, "SELECT uscc, id FROM enterprises WHERE uscc IN ", "", std::span<const std::string>(codes),
+                                        [&](const store::Row& r) { existing[r.Text(0)] = r.Int(1); }));
+      for (auto& l : lines) {
+        Enterprise& e = l.e;
+        auto path = PlaceOf(c, e);
+        if (!path.ok()) {
+          if (all_or_nothing) return path.status();
+          reject(l.line, e.uscc, "area_code", path.status().message());
+          continue;
+        }
+        if (auto it = existing.find(e.uscc); it != existing.end()) {
+          TC_RETURN_IF_ERROR(
+              c.Exec("UPDATE enterprises SET name = ?, industry = ?, division = ?, size = ?, above_scale = ?, "
+                     "key_enterprise = ?, high_tech = ?, specialised = ?, district_code = ?, area_code = ?, area_path = ?, "
+                     "address = ?, legal_rep = ?, contact_name = ?, contact_phone = ?, employees = ?, revenue = ?, "
+                     "revenue_prev = ?, equipment_investment = ?, founded_on = ?, status = ?, updated_at = ? WHERE id = ?",
+                     {e.name, e.industry, e.division, e.size, int64_t{e.above_scale}, int64_t{e.key}, int64_t{e.high_tech},
+                      int64_t{e.specialised}, e.district_code, e.area_code, *path, e.address, e.legal_rep, e.contact_name,
+                      e.contact_phone, e.employees, e.revenue, e.revenue_prev, e.equipment_investment, e.founded_on,
+                      e.status, now, it->second})
+                  .status());
+          ids.push_back(it->second);
+          ++rep.updated;
+        } else {
+          TC_ASSIGN_OR_RETURN(
+              auto rows,
+              c.Query("INSERT INTO enterprises (uscc, name, industry, division, size, above_scale, key_enterprise, "
+                      "high_tech, specialised, district_code, area_code, area_path, address, legal_rep, contact_name, "
+                      "contact_phone, employees, revenue, revenue_prev, equipment_investment, founded_on, status, "
+                      "resumption, staff_back, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?, ?, 'not_filed', 0, ?, ?) RETURNING id",
+                      {e.uscc, e.name, e.industry, e.division, e.size, int64_t{e.above_scale}, int64_t{e.key},
+                       int64_t{e.high_tech}, int64_t{e.specialised}, e.district_code, e.area_code, *path, e.address,
+                       e.legal_rep, e.contact_name, e.contact_phone, e.employees, e.revenue, e.revenue_prev,
+                       e.equipment_investment, e.founded_on, e.status, now, now}));
+          ids.push_back(rows[0].Int(0));
+          ++rep.created;
+        }
+      }
+      return audit::Append(c, {.actor = by.name, .action = "enterprise.import", .target = "enterprises", .area_path = "/",
+                               .detail = nlohmann::json{{"file", std::string(path)}, {"created", rep.created}, {"updated", rep.updated},
+                                                        {"rejected", rep.rejected}}.dump(),
+                               .request_id = by.request_id},
+                           now);
+    }));
+    TC_RETURN_IF_ERROR(ReloadMany(ids));
+    TC_RETURN_IF_ERROR(RematchMany(ids, by));
+    lines.clear();
+    return Status::Ok();
+  };
+  Status write_error;  // a batch that could not be written stops the import
   io::Row row;
   TC_RETURN_IF_ERROR(table->ForEach(
       row, [&](int64_t line, const std::string& message) { reject(line, "", "", message); },
@@ -175,64 +238,16 @@ Result<ImportReport> Enterprises::Import(std::istream& in, std::string_view path
           return true;
         }
         lines.push_back({r.line, std::move(e)});
+        // Large files are written in batches (an all-or-nothing import waits for the end).
+        if (!all_or_nothing && lines.size() >= kImportBatch) {
+          write_error = flush();
+          return write_error.ok();
+        }
         return true;
       }));
+  TC_RETURN_IF_ERROR(write_error);
   if (all_or_nothing && rep.rejected > 0) return rep;
-  if (lines.empty()) return rep;
-  const Millis now = clock_.Now();
-  std::vector<int64_t> ids;
-  std::lock_guard write(st_->write_mu);
-  TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
-    std::unordered_map<std::string, int64_t> existing;
-    std::vector<std::string> codes;
-    for (const auto& l : lines) codes.push_back(l.e.uscc);
-    TC_RETURN_IF_ERROR(store::QueryIn(c, "SELECT uscc, id FROM enterprises WHERE uscc IN ", "", std::span<const std::string>(codes),
-                                      [&](const store::Row& r) { existing[r.Text(0)] = r.Int(1); }));
-    for (auto& l : lines) {
-      Enterprise& e = l.e;
-      auto path = PlaceOf(c, e);
-      if (!path.ok()) {
-        if (all_or_nothing) return path.status();
-        reject(l.line, e.uscc, "area_code", path.status().message());
-        continue;
-      }
-      if (auto it = existing.find(e.uscc); it != existing.end()) {
-        TC_RETURN_IF_ERROR(
-            c.Exec("UPDATE enterprises SET name = ?, industry = ?, division = ?, size = ?, above_scale = ?, "
-                   "key_enterprise = ?, high_tech = ?, specialised = ?, district_code = ?, area_code = ?, area_path = ?, "
-                   "address = ?, legal_rep = ?, contact_name = ?, contact_phone = ?, employees = ?, revenue = ?, "
-                   "revenue_prev = ?, equipment_investment = ?, founded_on = ?, status = ?, updated_at = ? WHERE id = ?",
-                   {e.name, e.industry, e.division, e.size, int64_t{e.above_scale}, int64_t{e.key}, int64_t{e.high_tech},
-                    int64_t{e.specialised}, e.district_code, e.area_code, *path, e.address, e.legal_rep, e.contact_name,
-                    e.contact_phone, e.employees, e.revenue, e.revenue_prev, e.equipment_investment, e.founded_on,
-                    e.status, now, it->second})
-                .status());
-        ids.push_back(it->second);
-        ++rep.updated;
-      } else {
-        TC_ASSIGN_OR_RETURN(
-            auto rows,
-            c.Query("INSERT INTO enterprises (uscc, name, industry, division, size, above_scale, key_enterprise, "
-                    "high_tech, specialised, district_code, area_code, area_path, address, legal_rep, contact_name, "
-                    "contact_phone, employees, revenue, revenue_prev, equipment_investment, founded_on, status, "
-                    "resumption, staff_back, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, 'not_filed', 0, ?, ?) RETURNING id",
-                    {e.uscc, e.name, e.industry, e.division, e.size, int64_t{e.above_scale}, int64_t{e.key},
-                     int64_t{e.high_tech}, int64_t{e.specialised}, e.district_code, e.area_code, *path, e.address,
-                     e.legal_rep, e.contact_name, e.contact_phone, e.employees, e.revenue, e.revenue_prev,
-                     e.equipment_investment, e.founded_on, e.status, now, now}));
-        ids.push_back(rows[0].Int(0));
-        ++rep.created;
-      }
-    }
-    return audit::Append(c, {.actor = by.name, .action = "enterprise.import", .target = "enterprises", .area_path = "/",
-                             .detail = nlohmann::json{{"file", std::string(path)}, {"created", rep.created}, {"updated", rep.updated},
-                                                      {"rejected", rep.rejected}}.dump(),
-                             .request_id = by.request_id},
-                         now);
-  }));
-  TC_RETURN_IF_ERROR(ReloadMany(ids));
-  TC_RETURN_IF_ERROR(RematchMany(ids, by));
+  TC_RETURN_IF_ERROR(flush());
   return rep;
 }
 
