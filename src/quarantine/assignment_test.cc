@@ -142,6 +142,17 @@ TEST(Assign, EveryUnplacedReasonIsGiven) {
   EXPECT_EQ(five->message, "household 30 would share a room of 5 beds; the largest room has 4");
 }
 
+TEST(Assign, TheSharingRulesCanBeTurnedOff) {
+  const std::vector<Site> sites = {Hotel()};
+  const std::vector<Person> people = {Close(1, 10), Close(2, 10), Secondary(3, 30), Secondary(4, 30)};
+  const auto a = Assign(sites, {}, people, {.close_household_shares = false, .secondary_household_shares = false});
+  ASSERT_TRUE(a.ok());
+  const auto p = ByPerson(*a);
+  ASSERT_EQ(p.size(), 4u);
+  const std::set<int64_t> rooms = {p.at(1).room_id, p.at(2).room_id, p.at(3).room_id, p.at(4).room_id};
+  EXPECT_EQ(rooms, (std::set<int64_t>{101, 102, 103, 104}));  // four single rooms
+}
+
 TEST(Assign, AChildJoinsItsGuardiansSingleRoom) {
   const std::vector<Site> sites = {Hotel()};
   Person child = Close(2, 50);
