@@ -76,6 +76,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddHotlineRoutes();
   AddOpen311Routes();
   AddEnterpriseRoutes();
+  AddLivelihoodRoutes();
   openapi_ = OpenApiJson();
 }
 

@@ -24,6 +24,7 @@
 #include "healthcode/risk.h"
 #include "hotline/hotline.h"
 #include "enterprise/enterprises.h"
+#include "livelihood/returns.h"
 #include "http/server.h"
 #include "registry/areas.h"
 #include "registry/grid.h"
@@ -50,6 +51,7 @@ struct ApiDeps {
   healthcode::Checkpoints& checkpoints;
   hotline::Hotline& hotline;
   enterprise::Enterprises& enterprises;
+  livelihood::ReturnHomes& returns;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -92,6 +94,7 @@ class Api {
   void AddHotlineRoutes();
   void AddOpen311Routes();
   void AddEnterpriseRoutes();
+  void AddLivelihoodRoutes();
 
   ApiDeps deps_;
   Router router_;

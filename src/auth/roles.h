@@ -62,6 +62,8 @@ inline constexpr std::string_view kEnterpriseRead = "enterprise.read";    // ent
 inline constexpr std::string_view kEnterpriseWrite = "enterprise.write";  // registry, import, accounts, liaisons, offers, programmes
 inline constexpr std::string_view kEnterpriseAct = "enterprise.act";      // file, declare, needs, appeals, credit, jobs for an enterprise
 inline constexpr std::string_view kEnterpriseLiaison = "enterprise.liaison";  // visits and open items of enterprises
+inline constexpr std::string_view kLivelihoodRead = "livelihood.read";    // return-home applications, their flow and open loop
+inline constexpr std::string_view kLivelihoodWrite = "livelihood.write";  // register and move return-home applications
 inline constexpr std::string_view kPolicyManage = "policy.manage";        // policies, dry runs, publication, disbursement, credit decisions
 }  // namespace perm
 

@@ -1016,6 +1016,44 @@ CREATE TABLE major_projects (
 );
 )sql",
        "", ""},
+      {16, "livelihood: return-home applications (返乡: registration → review → report → confirmation → release, closed loop)",
+       R"sql(
+-- A return-home application (livelihood/return_home.h): the person, where they are,
+-- where home is, the state, the transport and the closing hand-over.
+CREATE TABLE return_applications (
+  id {{PK}},
+  resident_id BIGINT NOT NULL,
+  origin_area TEXT NOT NULL,
+  origin_path TEXT {{BINARY}} NOT NULL,  -- jurisdiction: the origin area's path
+  destination TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  state TEXT NOT NULL,
+  since BIGINT NOT NULL,               -- when the current state was entered
+  vehicle TEXT NOT NULL,
+  pickup_point TEXT NOT NULL,
+  escort TEXT NOT NULL,
+  scheduled_at BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  received_by TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX return_applications_path ON return_applications(origin_path, id);
+CREATE INDEX return_applications_state ON return_applications(state, since);
+-- Every state an application entered, who moved it and why.
+CREATE TABLE return_steps (
+  id {{PK}},
+  application_id BIGINT NOT NULL REFERENCES return_applications(id),
+  state TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX return_steps_app ON return_steps(application_id, id);
+CREATE INDEX return_steps_at ON return_steps(at);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
