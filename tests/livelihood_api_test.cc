@@ -65,5 +65,30 @@ TEST_F(ReturnsApi, TheClosedLoopIsWalkedStepByStepAndAStepOutOfTurnChangesNothin
   EXPECT_EQ(flow.body["items"][0]["stages"][0]["entered"], 1);
 }
 
+TEST_F(ReturnsApi, ReliefIsJudgedByTheRulesApprovedAndPaidWithItsReference) {
+  const std::string nanguan = Login("nanguan-op"), kuancheng = Login("kuancheng-op");
+  const int64_t li = ResidentId(Login("admin"), kNanguanId2);  // 李四, 独居老人
+  ASSERT_GT(li, 0);
+  auto app = Call("POST", "/api/v1/reliefs", nanguan, json{{"resident_id", li}}.dump());
+  ASSERT_EQ(app.status, 201) << app.raw;
+  EXPECT_EQ(app.body["eligible"], true);
+  EXPECT_EQ(app.body["eligible_rule"], "elderly_alone");
+  const std::string base = "/api/v1/reliefs/" + std::to_string(app.body["id"].get<int64_t>());
+  EXPECT_EQ(Call("GET", base, kuancheng).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/reliefs", kuancheng, json{{"resident_id", li}}.dump()).status, 404);
+  ASSERT_EQ(Call("POST", base + "/actions", nanguan, json{{"action", "approve"}}.dump()).status, 200);
+  auto no_ref = Call("POST", base + "/actions", nanguan, json{{"action", "pay"}}.dump());
+  ExpectProblem(no_ref, 422);
+  EXPECT_EQ(Call("GET", base, nanguan).body["state"], "approved");
+  auto paid = Call("POST", base + "/actions", nanguan, json{{"action", "pay"}, {"payment_ref", "MZ-2026-001"}}.dump());
+  ASSERT_EQ(paid.status, 200) << paid.raw;
+  EXPECT_EQ(paid.body["state"], "paid");
+  EXPECT_EQ(paid.body["amount_fen"], 50000);
+  auto totals = Call("GET", "/api/v1/reliefs/totals", nanguan);
+  ASSERT_EQ(totals.status, 200) << totals.raw;
+  ASSERT_FALSE(totals.body["items"].empty());
+  EXPECT_GE(totals.body["items"][0]["paid_fen"].get<int64_t>(), 50000);
+}
+
 }  // namespace
 }  // namespace tc::testing

@@ -24,6 +24,7 @@
 #include "healthcode/risk.h"
 #include "hotline/hotline.h"
 #include "enterprise/enterprises.h"
+#include "livelihood/reliefs.h"
 #include "livelihood/returns.h"
 #include "http/server.h"
 #include "registry/areas.h"
@@ -52,6 +53,7 @@ struct ApiDeps {
   hotline::Hotline& hotline;
   enterprise::Enterprises& enterprises;
   livelihood::ReturnHomes& returns;
+  livelihood::Reliefs& reliefs;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health

@@ -48,11 +48,36 @@ json ReturnJson(const lh::ReturnRecord& r) {
 
 lh::ReturnScope ScopeOf(const Context& ctx) { return {.under_path = ctx.principal().area_path}; }
 
+json ReliefJson(const lh::ReliefRecord& r) {
+  const lh::ReliefApplication& a = r.app;
+  return {{"id", r.id},
+          {"resident_id", a.resident_id},
+          {"name", r.name},
+          {"district_code", a.facts.district_code},
+          {"welfare", a.facts.welfare},
+          {"quarantined", a.facts.quarantined},
+          {"lost_income", a.facts.lost_income},
+          {"state", lh::ReliefStateName(a.state)},
+          {"eligible", r.eligibility.eligible},
+          {"eligible_rule", r.eligibility.rule.empty() ? json(nullptr) : json(r.eligibility.rule)},
+          {"eligible_amount_fen", r.eligibility.amount_fen},
+          {"matched_rules", r.eligibility.matched},
+          {"rule", a.rule.empty() ? json(nullptr) : json(a.rule)},
+          {"amount_fen", a.amount_fen},
+          {"payment_ref", a.payment_ref.empty() ? json(nullptr) : json(a.payment_ref)},
+          {"reason", a.reason.empty() ? json(nullptr) : json(a.reason)},
+          {"applied_at", TimeOrNull(a.applied_at)},
+          {"approved_at", TimeOrNull(a.approved_at)},
+          {"paid_at", TimeOrNull(a.paid_at)},
+          {"rejected_at", TimeOrNull(a.rejected_at)}};
+}
+
 }  // namespace
 
 void Api::AddLivelihoodRoutes() {
   using namespace auth::perm;
   lh::ReturnHomes& R = deps_.returns;
+  lh::Reliefs& F = deps_.reliefs;
   const std::string read(kLivelihoodRead), write(kLivelihoodWrite);
 
   router_.Add("POST", "/api/v1/returns",
@@ -168,6 +193,80 @@ void Api::AddLivelihoodRoutes() {
                 }
                 TC_ASSIGN_OR_RETURN(auto r, R.Act(id, a, ScopeOf(ctx), ctx.actor()));
                 return JsonReply(ReturnJson(r));
+              });
+
+  // ---- Relief payments ----
+  router_.Add("POST", "/api/v1/reliefs",
+              {.summary = "Apply for relief (困难群众救助) for a resident under your node: the registry's care tags "
+                          "plus the declared 低保/特困 status (welfare bits 1/2), quarantine and lost income; the "
+                          "answer says whether and how much the rules give",
+               .tag = "livelihood",
+               .permission = write,
+               .request_schema = R"({"type":"object","required":["resident_id"]})",
+               .success_status = 201},
+              [&F](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(json body, ctx.JsonBody());
+                FieldReader f(body);
+                const int64_t resident = f.Int("resident_id", true).value_or(0);
+                lh::ReliefDeclaration d;
+                d.welfare = f.Int("welfare", false).value_or(0);
+                d.quarantined = f.Bool("quarantined", false).value_or(false);
+                d.lost_income = f.Bool("lost_income", false).value_or(false);
+                TC_RETURN_IF_ERROR(f.Finish({"resident_id", "welfare", "quarantined", "lost_income"}));
+                TC_ASSIGN_OR_RETURN(auto r, F.Submit(resident, d, ctx.principal().area_path, ctx.actor()));
+                return JsonReply(ReliefJson(r), 201);
+              });
+  router_.Add("GET", "/api/v1/reliefs",
+              {.summary = "Relief applications under your node, newest first", .tag = "livelihood", .permission = read,
+               .query = {{"state", "applied | approved | paid | rejected"}, {"limit", "1–5000 (default 200)", "integer"}}},
+              [&F](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", 200, 1, 5000));
+                TC_ASSIGN_OR_RETURN(auto list, F.List(ctx.principal().area_path, ctx.Query("state").value_or(""), limit));
+                json items = json::array();
+                for (const auto& r : list) items.push_back(ReliefJson(r));
+                return JsonReply({{"items", items}});
+              });
+  router_.Add("GET", "/api/v1/reliefs/totals",
+              {.summary = "Relief by district: applications by state, amounts approved, paid and unpaid (fen)",
+               .tag = "livelihood", .permission = read},
+              [&F](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(auto totals, F.Totals(ctx.principal().area_path));
+                json items = json::array();
+                for (const auto& t : totals) {
+                  items.push_back({{"district_code", t.district_code}, {"applications", t.applications},
+                                   {"pending", t.pending}, {"approved", t.approved}, {"paid", t.paid},
+                                   {"rejected", t.rejected}, {"approved_fen", t.approved_fen},
+                                   {"paid_fen", t.paid_fen}, {"unpaid_fen", t.unpaid_fen}});
+                }
+                return JsonReply({{"items", items}});
+              });
+  router_.Add("GET", "/api/v1/reliefs/{id}", {.summary = "One relief application", .tag = "livelihood",
+                                              .permission = read},
+              [&F](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "relief application"));
+                TC_ASSIGN_OR_RETURN(auto r, F.Get(id, ctx.principal().area_path));
+                return JsonReply(ReliefJson(r));
+              });
+  router_.Add("POST", "/api/v1/reliefs/{id}/actions",
+              {.summary = "approve (the amount the rules give, fixed with their version) | pay (payment_ref) | "
+                          "reject (reason); refused with the reason when it may not follow",
+               .tag = "livelihood",
+               .permission = write,
+               .request_schema = R"({"type":"object","required":["action"]})"},
+              [&F](Context& ctx) -> Result<Reply> {
+                TC_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id", "relief application"));
+                TC_ASSIGN_OR_RETURN(json body, ctx.JsonBody());
+                FieldReader f(body);
+                const std::string action = f.String("action", {.required = true, .max_bytes = 20});
+                lh::ReliefAction a;
+                a.payment_ref = f.String("payment_ref", {.max_bytes = 200});
+                a.reason = f.String("reason", {.max_bytes = 2000});
+                TC_RETURN_IF_ERROR(f.Finish({"action", "payment_ref", "reason"}));
+                if (!lh::ParseReliefAction(action, &a.kind)) {
+                  return FieldInvalid("action", "'" + action + "' is not approve, pay or reject");
+                }
+                TC_ASSIGN_OR_RETURN(auto r, F.Act(id, a, ctx.principal().area_path, ctx.actor()));
+                return JsonReply(ReliefJson(r));
               });
 }
 

@@ -260,6 +260,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   livelihood::ReturnHomes returns(*store, clock);
+  livelihood::Reliefs reliefs(*store, clock);
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -291,7 +292,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, *enterprises, returns, bus, clock,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, *enterprises, returns, reliefs, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

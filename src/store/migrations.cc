@@ -1054,6 +1054,34 @@ CREATE INDEX return_steps_app ON return_steps(application_id, id);
 CREATE INDEX return_steps_at ON return_steps(at);
 )sql",
        "", ""},
+      {17, "livelihood: relief payments to people in difficulty (困难群众救助)",
+       R"sql(
+-- A relief application (livelihood/relief.h): the facts it was judged on, the state, the
+-- approved rule and amount (fen), the payment's reference.
+CREATE TABLE relief_applications (
+  id {{PK}},
+  resident_id BIGINT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,  -- the resident's unit path: jurisdiction
+  district_code TEXT NOT NULL,
+  care_tags BIGINT NOT NULL,
+  welfare BIGINT NOT NULL,
+  quarantined INTEGER NOT NULL,
+  lost_income INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  rules_version BIGINT NOT NULL,
+  amount_fen BIGINT NOT NULL,
+  payment_ref TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  applied_at BIGINT NOT NULL,
+  approved_at BIGINT NOT NULL,
+  paid_at BIGINT NOT NULL,
+  rejected_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX relief_applications_path ON relief_applications(area_path, id);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }
