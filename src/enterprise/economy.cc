@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -85,14 +86,28 @@ Result<std::vector<BankProduct>> Enterprises::Products() const {
   return store_.ReadAll<BankProduct>(std::string(kProductSelect) + " ORDER BY id", {}, ProductFromRow);
 }
 
+// The products with their eligibility rules parsed once (a rule that no longer parses
+// admits nobody).
+struct ParsedProduct {
+  BankProduct product;
+  std::optional<Rule> rule;
+};
+static std::vector<ParsedProduct> ParseProducts(const std::vector<BankProduct>& products) {
+  std::vector<ParsedProduct> out;
+  for (const auto& p : products) {
+    auto rule = ParseRule(p.rule);
+    out.push_back({p, rule.ok() ? std::optional<Rule>(std::move(*rule)) : std::nullopt});
+  }
+  return out;
+}
+
 // The active products an enterprise qualifies for and whose ceiling covers `amount`,
 // the cheapest first.
-static std::vector<BankProduct> Eligible(const std::vector<BankProduct>& products, const Facts& f, double amount) {
+static std::vector<BankProduct> Eligible(const std::vector<ParsedProduct>& products, const Facts& f, double amount) {
   std::vector<BankProduct> out;
-  for (const auto& p : products) {
+  for (const auto& [p, rule] : products) {
     if (!p.active || p.max_amount < amount) continue;
-    auto rule = ParseRule(p.rule);
-    if (rule.ok() && Evaluate(*rule, f)) out.push_back(p);
+    if (rule && Evaluate(*rule, f)) out.push_back(p);
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.rate < b.rate; });
   return out;
@@ -105,7 +120,7 @@ Result<CreditRequest> Enterprises::RequestCredit(int64_t enterprise_id, double a
   TC_RETURN_IF_ERROR(Text(std::string(purpose), "purpose", 1000));
   TC_ASSIGN_OR_RETURN(auto products, Products());
   const Millis now = clock_.Now();
-  auto offers = Eligible(products, FactsOf(v.e, v.resumption, v.staff_back, now), amount);
+  auto offers = Eligible(ParseProducts(products), FactsOf(v.e, v.resumption, v.staff_back, now), amount);
   const std::string status = offers.empty() ? "open" : "offered";
   CreditRequest out;
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
@@ -141,7 +156,8 @@ Result<std::vector<CreditRequest>> Enterprises::CreditRequests(const Scope& scop
                         c.created_at = r.Int(8);
                         return c;
                       }));
-  TC_ASSIGN_OR_RETURN(auto products, Products());
+  TC_ASSIGN_OR_RETURN(auto all_products, Products());
+  const auto products = ParseProducts(all_products);
   const Millis now = clock_.Now();
   for (auto& c : list) {
     if (c.status != "open" && c.status != "offered") continue;
