@@ -36,6 +36,8 @@ OWNERS = {
                    "credit_requests", "voucher_batches", "vouchers", "job_postings", "job_seekers", "job_matches",
                    "major_projects"],
     "livelihood": ["return_applications", "return_steps", "relief_applications"],
+    "quarantine": ["quarantine_rules", "quarantine_sites", "quarantine_rooms", "quarantine_people",
+                   "quarantine_checks", "quarantine_tests"],
 }
 
 # Sanctioned exceptions, each with its reason.

@@ -21,31 +21,33 @@ const std::vector<RoleInfo>& Table() {
         kTestingManage, kTestingSample, kTestingResult, kRiskRead, kRiskDeclare, kHealthCodeRead, kHealthCodeManage,
         kCheckpointOperate, kCheckpointManage, kHotlineIntake, kHotlineRead, kHotlineHandle, kHotlineDispatch,
         kHotlineManage, kEnterpriseRead, kEnterpriseWrite, kEnterpriseAct, kEnterpriseLiaison, kPolicyManage,
-        kLivelihoodRead, kLivelihoodWrite}},
+        kLivelihoodRead, kLivelihoodWrite, kQuarantineRead, kQuarantineWrite, kQuarantineCare}},
       {Role::kCommander, "commander",
        {kAreaRead, kAreaMode, kUserRead, kPersonalRead, kPersonalUnmask, kTraceRun, kCaseRead, kCaseWrite,
         kContactWrite, kTestingRead, kTestingManage, kRiskRead, kRiskDeclare, kHealthCodeRead, kHealthCodeManage,
         kCheckpointManage, kHotlineRead, kHotlineDispatch, kEnterpriseRead, kEnterpriseLiaison, kPolicyManage,
-        kLivelihoodRead}},
+        kLivelihoodRead, kQuarantineRead, kQuarantineWrite}},
       {Role::kAreaOperator, "area_operator",
        {kAreaRead, kAreaWrite, kUserRead, kPersonalRead, kPersonalUnmask, kRegistryWrite, kVenueWrite,
         kCheckinWrite, kCaseRead, kContactWrite, kTestingRead, kTestingManage, kTestingSample, kRiskRead,
         kHealthCodeRead, kCheckpointManage, kHotlineRead, kHotlineHandle, kEnterpriseRead, kEnterpriseWrite,
-        kEnterpriseAct, kEnterpriseLiaison, kLivelihoodRead, kLivelihoodWrite}},
+        kEnterpriseAct, kEnterpriseLiaison, kLivelihoodRead, kLivelihoodWrite, kQuarantineRead, kQuarantineWrite,
+        kQuarantineCare}},
       {Role::kGridWorker, "grid_worker",
        {kAreaRead, kPersonalRead, kPersonalUnmask, kRegistryWrite, kCheckinWrite, kCaseRead, kContactWrite,
         kTestingRead, kTestingSample, kRiskRead, kHealthCodeRead, kCheckpointOperate, kHotlineRead, kHotlineHandle,
-        kLivelihoodRead, kLivelihoodWrite}},
+        kLivelihoodRead, kLivelihoodWrite, kQuarantineRead, kQuarantineCare}},
       {Role::kHotlineAgent, "hotline_agent",
        {kAreaRead, kPersonalRead, kRiskRead, kHealthCodeRead, kHotlineIntake, kHotlineRead,
         kHotlineDispatch}},
       {Role::kDepartmentHandler, "department_handler",
        {kAreaRead, kHotlineRead, kHotlineHandle, kEnterpriseRead, kEnterpriseLiaison}},
       {Role::kEnterpriseUser, "enterprise_user", {kHotlineIntake, kHotlineRead, kEnterpriseRead, kEnterpriseAct}},
-      {Role::kResident, "resident", {kHotlineIntake, kHotlineRead}},
+      {Role::kResident, "resident", {kHotlineIntake, kHotlineRead, kQuarantineSelf}},
       {Role::kSampler, "sampler", {kTestingSample}},
       {Role::kLabTechnician, "lab_technician", {kTestingResult}},
       {Role::kCheckpointStaff, "checkpoint_staff", {kCheckpointOperate}},
+      {Role::kSiteStaff, "site_staff", {kQuarantineRead, kQuarantineCare}},
   };
   return kTable;
 }
@@ -63,7 +65,7 @@ std::span<const Role> AllRoles() {
   static const std::array kRoles = {Role::kAdmin,        Role::kCommander,         Role::kAreaOperator,
                                     Role::kGridWorker,   Role::kHotlineAgent,      Role::kDepartmentHandler,
                                     Role::kEnterpriseUser, Role::kResident,       Role::kSampler,
-                                    Role::kLabTechnician, Role::kCheckpointStaff};
+                                    Role::kLabTechnician, Role::kCheckpointStaff, Role::kSiteStaff};
   return kRoles;
 }
 

@@ -25,6 +25,7 @@ enum class Role {
   kSampler,            // 采样人员: scans at the test sites whose staff list names them
   kLabTechnician,      // 检测人员: reports lab results
   kCheckpointStaff,    // 卡口人员: scans codes and permits at checkpoints whose staff list names them
+  kSiteStaff,          // 隔离点工作人员: checks in, checks on and releases the guests of sites whose staff list names them
 };
 
 namespace perm {
@@ -64,6 +65,10 @@ inline constexpr std::string_view kEnterpriseAct = "enterprise.act";      // fil
 inline constexpr std::string_view kEnterpriseLiaison = "enterprise.liaison";  // visits and open items of enterprises
 inline constexpr std::string_view kLivelihoodRead = "livelihood.read";    // return-home applications, their flow and open loop
 inline constexpr std::string_view kLivelihoodWrite = "livelihood.write";  // register and move return-home applications
+inline constexpr std::string_view kQuarantineRead = "quarantine.read";    // sites, people in quarantine, check lists, open loop
+inline constexpr std::string_view kQuarantineWrite = "quarantine.write";  // sites, rooms, rules, assignment, transfers
+inline constexpr std::string_view kQuarantineCare = "quarantine.care";    // check-in, health checks, tests, escalation, release
+inline constexpr std::string_view kQuarantineSelf = "quarantine.self";    // a resident's own quarantine and daily check
 inline constexpr std::string_view kPolicyManage = "policy.manage";        // policies, dry runs, publication, disbursement, credit decisions
 }  // namespace perm
 

@@ -5,10 +5,10 @@
 namespace tc::registry {
 namespace {
 
-constexpr std::string_view kBriefColumns = "SELECT id, name, phone, id_number, household_code, status FROM residents ";
+constexpr std::string_view kBriefColumns = "SELECT id, name, phone, id_number, household_code, status, tags, birth_date FROM residents ";
 
 PersonBrief BriefFromRow(const store::Row& r) {
-  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)};
+  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6), r.Text(7)};
 }
 
 template <typename T>

@@ -26,6 +26,8 @@ struct PersonBrief {
   std::string name, phone, id_number;
   std::string household_code;  // starts with the scope key of every area above it
   std::string status;          // "active" or "merged"
+  int64_t tags = 0;            // care tags (registry::CareTag bits)
+  std::string birth_date;      // "1985-03-07", "" if unknown
 };
 
 // Residents by store id or by ID number, sorted by id; ids and numbers that match

@@ -1082,6 +1082,95 @@ CREATE TABLE relief_applications (
 CREATE INDEX relief_applications_path ON relief_applications(area_path, id);
 )sql",
        "", ""},
+      {18, "quarantine: sites, rooms, people in quarantine, health checks, tests, rules (隔离转运)",
+       R"sql(
+-- The quarantine rules (quarantine/rules.h), every version kept; the highest is in force.
+CREATE TABLE quarantine_rules (
+  version {{PK}},
+  body TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at BIGINT NOT NULL
+);
+-- Centralised quarantine sites (hotels and other sites); staff: JSON array of usernames.
+CREATE TABLE quarantine_sites (
+  id {{PK}},
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  district_code TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,  -- the district's path: jurisdiction
+  address TEXT NOT NULL,
+  lon DOUBLE PRECISION,
+  lat DOUBLE PRECISION,
+  open INTEGER NOT NULL,
+  capacity INTEGER NOT NULL,
+  staff TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE quarantine_rooms (
+  id {{PK}},
+  site_id BIGINT NOT NULL REFERENCES quarantine_sites(id),
+  number TEXT NOT NULL,
+  beds INTEGER NOT NULL,
+  accessible INTEGER NOT NULL,
+  in_service INTEGER NOT NULL,
+  UNIQUE (site_id, number)
+);
+-- A person in quarantine (quarantine/lifecycle.h): one row per listing; entered_at is the
+-- JSON array of each state's last entry time.
+CREATE TABLE quarantine_people (
+  id {{PK}},
+  contact_id BIGINT NOT NULL,
+  resident_id BIGINT NOT NULL,
+  household_code TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,  -- the resident's unit path: jurisdiction
+  district_code TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  status TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  site_id BIGINT,
+  room_id BIGINT,
+  vehicle TEXT NOT NULL,
+  pickup_at BIGINT NOT NULL,
+  quarantine_start BIGINT NOT NULL,
+  quarantine_end BIGINT NOT NULL,
+  certificate TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  hospital TEXT NOT NULL,
+  reassign_count INTEGER NOT NULL,
+  relist_count INTEGER NOT NULL,
+  entered_at TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX quarantine_people_path ON quarantine_people(area_path, id);
+CREATE INDEX quarantine_people_resident ON quarantine_people(resident_id, id);
+CREATE INDEX quarantine_people_contact ON quarantine_people(contact_id);
+CREATE INDEX quarantine_people_room ON quarantine_people(room_id);
+CREATE INDEX quarantine_people_status ON quarantine_people(status);
+-- Daily health checks, by staff or by the person on their phone.
+CREATE TABLE quarantine_checks (
+  id {{PK}},
+  person_id BIGINT NOT NULL REFERENCES quarantine_people(id),
+  at BIGINT NOT NULL,
+  temperature_c DOUBLE PRECISION NOT NULL,
+  symptoms TEXT NOT NULL,
+  recorded_by TEXT NOT NULL
+);
+CREATE INDEX quarantine_checks_person ON quarantine_checks(person_id, at);
+-- Test results on the tier's test days.
+CREATE TABLE quarantine_tests (
+  id {{PK}},
+  person_id BIGINT NOT NULL REFERENCES quarantine_people(id),
+  sampled_at BIGINT NOT NULL,
+  outcome TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at BIGINT NOT NULL
+);
+CREATE INDEX quarantine_tests_person ON quarantine_tests(person_id, sampled_at);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }

@@ -246,6 +246,7 @@ Result<Case> Cases::Confirm(int64_t id, std::string_view kind, const audit::Acto
 }
 
 Status Cases::OnEvent(const events::Event& e) {
+  if (e.type == "QuarantineStatusChanged") return OnQuarantine(e);
   if (e.type != "IndividualPositive") return Status::Ok();
   auto payload = nlohmann::json::parse(e.payload, nullptr, false);
   if (!payload.is_object() || !payload.contains("resident_id") || !payload["resident_id"].is_number_integer()) {
@@ -267,6 +268,43 @@ Status Cases::OnEvent(const events::Event& e) {
     return Status::Ok();
   }
   return created.status();
+}
+
+// Quarantine's changes (quarantine/quarantines.h): a contact checked in is quarantined,
+// one released is released (each only forward: a redelivered or stale change is a
+// Conflict, skipped); an escalation (fever, symptom, positive test) opens a suspected
+// case for the investigators.
+Status Cases::OnQuarantine(const events::Event& e) {
+  auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+  if (!payload.is_object()) return Status::Ok();
+  const audit::Actor by{"quarantine", "event:" + std::to_string(e.seq)};
+  for (const auto& ch : payload.value("changes", nlohmann::json::array())) {
+    const std::string to = ch.value("to", std::string());
+    const int64_t contact = ch.value("contact_id", int64_t{0});
+    const int64_t resident = ch.value("resident_id", int64_t{0});
+    if (to == "escalated" && resident > 0) {
+      NewCase nc;
+      nc.resident_id = resident;
+      nc.kind = "suspected";
+      nc.report_date = DateShanghai(std::min(e.at, clock_.Now()));
+      nc.note = "隔离中异常（" + ch.value("reason", std::string()) + "），隔离人员 " +
+                std::to_string(ch.value("person_id", int64_t{0}));
+      auto created = Create(nc, by);
+      if (!created.ok() && created.status().code() != StatusCode::kConflict &&
+          created.status().code() != StatusCode::kInvalidArgument) {
+        return created.status();
+      }
+      continue;
+    }
+    const char* status = to == "checked_in" ? "quarantined" : to == "released" ? "released" : nullptr;
+    if (!status || contact <= 0) continue;
+    auto set = SetContactStatus(contact, status, "quarantine", "隔离 " + to, by);
+    if (!set.ok() && set.status().code() != StatusCode::kConflict &&
+        set.status().code() != StatusCode::kInvalidArgument && set.status().code() != StatusCode::kNotFound) {
+      return set.status();
+    }
+  }
+  return Status::Ok();
 }
 
 Result<Case> Cases::Get(int64_t id) {

@@ -144,7 +144,8 @@ class Cases {
   // publishes CaseConfirmed.
   Result<Case> Confirm(int64_t id, std::string_view kind, const audit::Actor& by);
   // The bus subscriber: IndividualPositive (mass testing) → a suspected case for the
-  // investigators (nothing if the person is already a case). Other events: ignored.
+  // investigators (nothing if the person is already a case); QuarantineStatusChanged →
+  // the contact quarantined / released, an escalation a suspected case. Others: ignored.
   Status OnEvent(const events::Event& e);
   Result<Case> Get(int64_t id);
   Result<std::vector<Case>> List(const CaseListQuery& q);
@@ -194,6 +195,7 @@ class Cases {
   Result<EpidemicSummary> Epidemic(const std::string& scope);
 
  private:
+  Status OnQuarantine(const events::Event& e);
   store::Store& store_;
   const Clock& clock_;
   Tracing& tracing_;
