@@ -35,7 +35,8 @@ OWNERS = {
                    "enterprise_items", "enterprise_appeals", "policies", "policy_benefits", "bank_products",
                    "credit_requests", "voucher_batches", "vouchers", "job_postings", "job_seekers", "job_matches",
                    "major_projects"],
-    "livelihood": ["return_applications", "return_steps", "relief_applications"],
+    "livelihood": ["return_applications", "return_steps", "relief_applications", "supply_closures",
+                   "delivery_points", "delivery_point_areas", "supply_orders", "supply_stock"],
 }
 
 # Sanctioned exceptions, each with its reason.
