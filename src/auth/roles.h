@@ -64,6 +64,7 @@ inline constexpr std::string_view kEnterpriseAct = "enterprise.act";      // fil
 inline constexpr std::string_view kEnterpriseLiaison = "enterprise.liaison";  // visits and open items of enterprises
 inline constexpr std::string_view kLivelihoodRead = "livelihood.read";    // return-home applications, their flow and open loop
 inline constexpr std::string_view kLivelihoodWrite = "livelihood.write";  // register and move return-home applications
+inline constexpr std::string_view kLivelihoodClose = "livelihood.close";  // close or reopen areas for supplies (封闭管理)
 inline constexpr std::string_view kPolicyManage = "policy.manage";        // policies, dry runs, publication, disbursement, credit decisions
 }  // namespace perm
 

@@ -215,12 +215,12 @@ Result<std::vector<Closure>> SupplyService::Closures(std::string_view under_path
   return out;
 }
 
-Result<std::vector<Closure>> SupplyService::ClosuresOf(std::string_view compound_code,
+Result<std::vector<Closure>> SupplyService::ClosuresOf(std::string_view area_code,
                                                        std::string_view under_path) const {
   std::vector<Closure> out;
   TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    auto path = registry::AreaPath(c, compound_code);
-    if (!path.ok() || !Covers(under_path, *path)) return NoSuch("area '" + std::string(compound_code) + "'");
+    auto path = registry::AreaPath(c, area_code);
+    if (!path.ok() || !Covers(under_path, *path)) return NoSuch("area '" + std::string(area_code) + "'");
     TC_ASSIGN_OR_RETURN(out, ClosedOn(c, SelfAndAncestors(*path)));
     return Status::Ok();
   }));
@@ -434,13 +434,17 @@ Result<OrderRecord> SupplyService::Place(const OrderRequest& req, std::string_vi
   TC_RETURN_IF_ERROR(store_.Tx([&](store::Conn& c) -> Status {
     auto compound = registry::AreaPath(c, n.compound_code);
     if (!compound.ok() || !Covers(under_path, *compound)) return NoSuch("area '" + n.compound_code + "'");
-    if (!n.building_code.empty() && !registry::AreaPath(c, n.building_code).ok()) {
-      return FieldInvalid("building_code", "building " + n.building_code + " does not exist");
+    std::string where_to = *compound;  // the building's path once it is known to lie in the compound
+    if (!n.building_code.empty()) {
+      auto building = registry::AreaPath(c, n.building_code);
+      if (!building.ok()) return FieldInvalid("building_code", "building " + n.building_code + " does not exist");
+      if (building->starts_with(*compound)) where_to = *building;
     }
     if (!n.household_code.empty() && !registry::HouseholdAreaPath(c, n.household_code).ok()) {
       return FieldInvalid("household_code", "household " + n.household_code + " does not exist");
     }
-    const auto above = SelfAndAncestors(*compound);
+    // Closed: the building, its compound or an area above them (a community at high risk).
+    const auto above = SelfAndAncestors(where_to);
     TC_ASSIGN_OR_RETURN(auto closures, ClosedOn(c, above));
     // The candidate points: the one named, or every active point serving the compound or
     // an area above it, nearest first. Each is locked (a no-op write takes its row lock on

@@ -6,8 +6,9 @@
 // A compound is closed only as this module has been told: by RiskAreaChanged events
 // (a community declared high risk — 封控 — closes every compound in it; lowered, it
 // reopens), kept in its own `supply_closures` table by OnEvent, or by the command
-// centre closing an area explicitly (a closure with its reason, audited). It never
-// reads another module's tables. An order to a compound that is not closed is refused
+// centre closing an area explicitly (a closure with its reason, audited: a compound, a
+// single building, a community). It never reads another module's tables. An order to
+// a building that no closure covers (itself, its compound or an area above) is refused
 // with the reason and nothing is written.
 //
 // Every write is one transaction with its audit entry; a refused step changes nothing.
@@ -128,8 +129,9 @@ class SupplyService {
                        const audit::Actor& by);
   // The closures in force at or under `under_path`, and those above it that cover it.
   Result<std::vector<Closure>> Closures(std::string_view under_path) const;
-  // The closures that make this compound closed (empty: not closed).
-  Result<std::vector<Closure>> ClosuresOf(std::string_view compound_code, std::string_view under_path) const;
+  // The closures that make this area (a compound, a building) closed: its own and those
+  // above it (empty: not closed). NoSuch for an area outside `under_path`.
+  Result<std::vector<Closure>> ClosuresOf(std::string_view area_code, std::string_view under_path) const;
 
   Result<PointRecord> CreatePoint(const NewPoint& n, std::string_view under_path, const audit::Actor& by);
   Result<PointRecord> UpdatePoint(int64_t id, const PointChange& ch, std::string_view under_path,
@@ -141,7 +143,8 @@ class SupplyService {
                                const audit::Actor& by);
 
   // Places an order: the compound under `under_path` (NoSuch otherwise), its building
-  // and household registered, the compound closed, the point serving it with room today.
+  // and household registered, the building closed (by a closure on it, its compound or
+  // above), the point serving it with room today.
   Result<OrderRecord> Place(const OrderRequest& r, std::string_view under_path, const audit::Actor& by);
   Result<OrderRecord> Get(int64_t id, std::string_view under_path) const;
   // Orders under the path matching the filter, newest first.

@@ -128,6 +128,14 @@ TEST_P(SupplyServiceTest, AnOrderToACompoundNotClosedIsRefusedWithTheReasonAndNo
   EXPECT_EQ(supplies_->Place(Resident(), "", by_).status().code(), StatusCode::kConflict);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM supply_orders"), 1);
   EXPECT_EQ(supplies_->Open(kChunguang, "again", "", by_).status().code(), StatusCode::kConflict);
+  // One building closed: its orders go through, the next building's are refused.
+  ASSERT_TRUE(supplies_->Close(kBuilding, "1栋发现阳性", "", by_).ok());
+  EXPECT_TRUE(supplies_->Place(Resident(), "", by_).ok());
+  OrderRequest next = Resident();
+  next.order.building_code = "220102001001-001-02";
+  next.order.household_code = "220102001001-001-02-1-0101";
+  EXPECT_EQ(supplies_->Place(next, "", by_).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM supply_orders"), 2);
   EXPECT_EQ(supplies_->Close(kChunguang, "", "", by_).status().code(), StatusCode::kInvalidArgument);
 }
 
