@@ -35,9 +35,10 @@ OWNERS = {
                    "enterprise_items", "enterprise_appeals", "policies", "policy_benefits", "bank_products",
                    "credit_requests", "voucher_batches", "vouchers", "job_postings", "job_seekers", "job_matches",
                    "major_projects"],
-    "livelihood": ["return_applications", "return_steps", "relief_applications"],
     "quarantine": ["quarantine_rules", "quarantine_sites", "quarantine_rooms", "quarantine_people",
                    "quarantine_checks", "quarantine_tests"],
+    "livelihood": ["return_applications", "return_steps", "relief_applications", "supply_closures",
+                   "delivery_points", "delivery_point_areas", "supply_orders", "supply_stock"],
 }
 
 # Sanctioned exceptions, each with its reason.

@@ -78,6 +78,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddEnterpriseRoutes();
   AddLivelihoodRoutes();
   AddQuarantineRoutes();
+  AddSuppliesRoutes();
   openapi_ = OpenApiJson();
 }
 

@@ -27,6 +27,7 @@
 #include "livelihood/reliefs.h"
 #include "livelihood/returns.h"
 #include "quarantine/quarantines.h"
+#include "livelihood/supply_service.h"
 #include "http/server.h"
 #include "registry/areas.h"
 #include "registry/grid.h"
@@ -56,6 +57,7 @@ struct ApiDeps {
   livelihood::ReturnHomes& returns;
   livelihood::Reliefs& reliefs;
   quarantine::Quarantines& quarantines;
+  livelihood::SupplyService& supplies;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -100,6 +102,7 @@ class Api {
   void AddEnterpriseRoutes();
   void AddLivelihoodRoutes();
   void AddQuarantineRoutes();
+  void AddSuppliesRoutes();
 
   ApiDeps deps_;
   Router router_;

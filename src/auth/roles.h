@@ -69,6 +69,7 @@ inline constexpr std::string_view kQuarantineRead = "quarantine.read";    // sit
 inline constexpr std::string_view kQuarantineWrite = "quarantine.write";  // sites, rooms, rules, assignment, transfers
 inline constexpr std::string_view kQuarantineCare = "quarantine.care";    // check-in, health checks, tests, escalation, release
 inline constexpr std::string_view kQuarantineSelf = "quarantine.self";    // a resident's own quarantine and daily check
+inline constexpr std::string_view kLivelihoodClose = "livelihood.close";  // close or reopen areas for supplies (封闭管理)
 inline constexpr std::string_view kPolicyManage = "policy.manage";        // policies, dry runs, publication, disbursement, credit decisions
 }  // namespace perm
 

@@ -1171,6 +1171,90 @@ CREATE TABLE quarantine_tests (
 CREATE INDEX quarantine_tests_person ON quarantine_tests(person_id, sampled_at);
 )sql",
        "", ""},
+      {19, "livelihood: supplies to closed compounds (封闭小区生活物资保供: closures, delivery points, orders, stock)",
+       R"sql(
+-- Which areas are closed for supplies (封控), as this module knows it: from RiskAreaChanged
+-- (source 'risk', a community at high level; event_seq the last event applied) or closed
+-- by the command centre (source 'order'). A compound is closed when it or an area above
+-- it has a closed row.
+CREATE TABLE supply_closures (
+  area_code TEXT NOT NULL,
+  source TEXT NOT NULL,                -- risk | order
+  area_path TEXT {{BINARY}} NOT NULL,
+  name TEXT NOT NULL,
+  closed INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  by_name TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  event_seq BIGINT NOT NULL,
+  PRIMARY KEY (area_code, source)
+);
+CREATE INDEX supply_closures_path ON supply_closures(area_path);
+-- A delivery point (配送点, large or small) with its daily capacity in orders.
+CREATE TABLE delivery_points (
+  id {{PK}},
+  kind TEXT NOT NULL,                  -- large | small
+  name TEXT NOT NULL,
+  capacity_per_day BIGINT NOT NULL,
+  area_code TEXT NOT NULL,             -- where it stands
+  area_path TEXT {{BINARY}} NOT NULL,  -- jurisdiction
+  address TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX delivery_points_path ON delivery_points(area_path, id);
+-- The compounds or communities a point serves.
+CREATE TABLE delivery_point_areas (
+  point_id BIGINT NOT NULL REFERENCES delivery_points(id),
+  area_code TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,
+  PRIMARY KEY (point_id, area_code)
+);
+CREATE INDEX delivery_point_areas_path ON delivery_point_areas(area_path);
+-- A resident's or a building's (团购) order (livelihood/supplies.h) and its contactless delivery.
+CREATE TABLE supply_orders (
+  id {{PK}},
+  kind TEXT NOT NULL,                  -- resident | group
+  compound_code TEXT NOT NULL,
+  compound_path TEXT {{BINARY}} NOT NULL,  -- jurisdiction
+  building_code TEXT NOT NULL,
+  household_code TEXT NOT NULL,
+  households BIGINT NOT NULL,
+  contact TEXT NOT NULL,
+  items TEXT NOT NULL,                 -- JSON [{"item", "quantity"}]
+  point_id BIGINT NOT NULL REFERENCES delivery_points(id),
+  day TEXT NOT NULL,                   -- the Shanghai date it was placed (the point's capacity)
+  state TEXT NOT NULL,
+  placed_at BIGINT NOT NULL,
+  accepted_at BIGINT NOT NULL,
+  packed_at BIGINT NOT NULL,
+  out_at BIGINT NOT NULL,
+  delivered_at BIGINT NOT NULL,
+  failed_at BIGINT NOT NULL,
+  deliverer TEXT NOT NULL,             -- the volunteer
+  drop_point TEXT NOT NULL,            -- contactless: where it was left
+  photo TEXT NOT NULL,                 -- contactless: the photo's reference
+  reason TEXT NOT NULL,                -- failed: why
+  created_by TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX supply_orders_path ON supply_orders(compound_path, id);
+CREATE INDEX supply_orders_point ON supply_orders(point_id, day, state);
+CREATE INDEX supply_orders_building ON supply_orders(building_code, id);
+CREATE INDEX supply_orders_deliverer ON supply_orders(deliverer, state);
+-- Stock of an item at a point; packing an order takes from it.
+CREATE TABLE supply_stock (
+  point_id BIGINT NOT NULL REFERENCES delivery_points(id),
+  item TEXT NOT NULL,
+  quantity BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (point_id, item)
+);
+)sql",
+       "", ""},
   };
   return kMigrations;
 }

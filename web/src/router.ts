@@ -14,7 +14,9 @@
 // /welcome, which says so. Enterprises (复工复产、惠企政策) live under /enterprises
 // (lib/enterprise.ts): an enterprise user lands on 我的企业 and sees only their own pages; a
 // department handler who serves an enterprise as its liaison officer lands on the liaison
-// page (asked once per login from GET /liaisons?mine=true). /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
+// page (asked once per login from GET /liaisons?mine=true). Supplies to closed compounds live under
+// /supplies (lib/supplies.ts): a volunteer's phone page of today's deliveries and the command
+// centre's desk; reached from the header's sections. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
@@ -24,6 +26,7 @@ import { mayReadAreas, testingHome, testingPageAllowed, type TestingPage } from 
 import { hcHome, hcPageAllowed, type HcPage } from './lib/healthcode'
 import { hotlineHome, hotlineLanding, hotlinePageAllowed, type HotlinePage } from './lib/hotline'
 import { entHome, entLanding, entPageAllowed, mayServeEnterprises, type EntPage } from './lib/enterprise'
+import { suppliesHome, suppliesPageAllowed, type SuppliesPage } from './lib/supplies'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -108,6 +111,9 @@ export const router = createRouter({
             ['benefits', () => import('./views/EntBenefitsView.vue')],
           ] as const
         ).map(([page, component]) => ({ path: `enterprises/${page}`, name: `ent-${page}`, component, meta: { ent: page } })),
+        { path: 'supplies', redirect: { name: 'supplies-desk' } },
+        { path: 'supplies/deliveries', name: 'supplies-deliveries', component: () => import('./views/SupplyDeliveriesView.vue'), meta: { supplies: 'deliveries' } },
+        { path: 'supplies/desk', name: 'supplies-desk', component: () => import('./views/SupplyDeskView.vue'), meta: { supplies: 'desk' } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -149,6 +155,11 @@ router.beforeEach(async (to) => {
   if (hotlinePage && !hotlinePageAllowed(hotlinePage, perms, me)) return hl ? hotlineRoute(hl) : landing
   const entPage = to.meta.ent as EntPage | undefined
   if (entPage && !entPageAllowed(entPage, perms, me)) return en ? entRoute(en) : landing
+  const suppliesPage = to.meta.supplies as SuppliesPage | undefined
+  if (suppliesPage && !suppliesPageAllowed(suppliesPage, perms, me)) {
+    const sp = suppliesHome(perms, me)
+    return sp ? suppliesRoute(sp) : landing
+  }
   const tab = to.name as AreaTab
   if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
@@ -170,6 +181,11 @@ export function hcRoute(page: HcPage): RouteLocationRaw {
 /** The route of a hotline page (/hotline/…). */
 export function hotlineRoute(page: HotlinePage): RouteLocationRaw {
   return { name: `hotline-${page}` }
+}
+
+/** The route of a supplies page (/supplies/…: a volunteer's deliveries, the command centre's desk). */
+export function suppliesRoute(page: SuppliesPage): RouteLocationRaw {
+  return { name: `supplies-${page}` }
 }
 
 /** The route of an enterprise page (/enterprises/…). */

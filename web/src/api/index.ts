@@ -103,6 +103,13 @@ import type {
   RankingRow,
   RateGroupBy,
   RatesReport,
+  DeliveryPoint,
+  SupplyAction,
+  SupplyClosure,
+  SupplyDayTotals,
+  SupplyOrder,
+  SupplyOrderState,
+  SupplyShortage,
 } from './types'
 
 export const client = new ApiClient({
@@ -329,4 +336,28 @@ export const entApi = {
     client.post<Benefit>(`${V1}/benefits/${policy}/${enterprise}/${action}`, reference ? { reference } : undefined),
   vouchers: () => client.get<VoucherReport>(`${V1}/voucher-batches`),
   createBatch: (b: NewVoucherBatch) => client.post<VoucherBatch>(`${V1}/voucher-batches`, b),
+}
+
+// Supplies to closed compounds (docs/livelihood.md).
+const S = `${V1}/supplies`
+
+export interface SupplyOrderQuery {
+  state?: SupplyOrderState
+  building_code?: string
+  point_id?: number
+  deliverer?: string
+  day?: string
+  limit?: number
+}
+
+export const suppliesApi = {
+  closures: () => client.get<{ items: SupplyClosure[] }>(`${S}/closures`),
+  close: (area_code: string, reason: string) => client.post<SupplyClosure>(`${S}/closures`, { area_code, reason }),
+  reopen: (code: string, reason: string) => client.post<SupplyClosure>(`${S}/closures/${enc(code)}/open`, { reason }),
+  points: () => client.get<{ items: DeliveryPoint[] }>(`${S}/points`),
+  orders: (q: SupplyOrderQuery) => client.get<{ items: SupplyOrder[] }>(`${S}/orders`, { ...q }),
+  act: (id: number, action: SupplyAction, body: { deliverer?: string; drop_point?: string; photo?: string; reason?: string } = {}) =>
+    client.post<SupplyOrder>(`${S}/orders/${id}/actions`, { action, ...body }),
+  shortages: () => client.get<{ items: SupplyShortage[] }>(`${S}/shortages`),
+  totals: (day?: string) => client.get<{ day: string; items: SupplyDayTotals[] }>(`${S}/totals`, { day }),
 }

@@ -1480,3 +1480,83 @@ export interface NewVoucherBatch {
   valid_from: string
   valid_to: string
 }
+
+// ---- Supplies to closed compounds (docs/livelihood.md) ----
+
+export interface SupplyClosure {
+  area_code: string
+  name: string | null
+  source: 'risk' | 'order'
+  closed: boolean
+  reason: string
+  by: string
+  since: string | null
+}
+
+export interface SupplyItem {
+  item: string
+  quantity: number
+}
+
+export interface DeliveryPoint {
+  id: number
+  kind: 'large' | 'small'
+  name: string
+  capacity_per_day: number
+  area_code: string
+  address: string
+  active: boolean
+  serves: string[]
+  stock: SupplyItem[]
+  created_at: string | null
+}
+
+export type SupplyOrderState = 'placed' | 'accepted' | 'packed' | 'out_for_delivery' | 'delivered' | 'failed'
+export type SupplyAction = 'accept' | 'pack' | 'dispatch' | 'deliver' | 'fail'
+
+export interface SupplyOrder {
+  id: number
+  kind: 'resident' | 'group'
+  compound_code: string
+  building_code: string
+  household_code: string | null
+  households: number
+  contact: string
+  items: SupplyItem[]
+  point_id: number
+  point_name: string
+  day: string
+  state: SupplyOrderState
+  placed_at: string | null
+  accepted_at: string | null
+  packed_at: string | null
+  out_at: string | null
+  delivered_at: string | null
+  failed_at: string | null
+  deliverer: string | null
+  drop_point: string | null
+  photo: string | null
+  reason: string | null
+  created_by: string
+}
+
+export interface SupplyShortage {
+  point_id: number
+  point_name: string | null
+  item: string
+  demand: number
+  stock: number
+  shortfall: number
+}
+
+export interface SupplyDayTotals {
+  point_id: number
+  point_name: string
+  kind: 'large' | 'small'
+  capacity_per_day: number
+  placed: number
+  open: number
+  delivered: number
+  failed: number
+  households: number
+}

@@ -1,5 +1,6 @@
 // English. Keys match zh-CN.ts one to one (checked by tests/unit/i18n.test.ts).
 import ent from './ent.en'
+import supplies from './supplies.en'
 export default {
   app: {
     name: 'Tongchou',
@@ -947,4 +948,5 @@ export default {
     unexpected: 'Something unexpected happened. Reload the page and try again.',
   },
   ent,
+  supplies,
 }

@@ -1,5 +1,6 @@
 // 简体中文（默认语言）。键与 en.ts 一一对应：tests/unit/i18n.test.ts 会检查。
 import ent from './ent.zh-CN'
+import supplies from './supplies.zh-CN'
 export default {
   app: {
     name: '统筹',
@@ -947,4 +948,5 @@ export default {
     unexpected: '发生意外错误，请刷新页面后重试。',
   },
   ent,
+  supplies,
 }
