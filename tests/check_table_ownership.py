@@ -35,7 +35,8 @@ OWNERS = {
                    "enterprise_items", "enterprise_appeals", "policies", "policy_benefits", "bank_products",
                    "credit_requests", "voucher_batches", "vouchers", "job_postings", "job_seekers", "job_matches",
                    "major_projects"],
-    "livelihood": ["return_applications", "return_steps", "relief_applications"],
+    "livelihood": ["return_applications", "return_steps", "relief_applications", "care_rules", "care_calls",
+                   "care_tasks"],
 }
 
 # Sanctioned exceptions, each with its reason.
