@@ -24,6 +24,7 @@
 #include "healthcode/risk.h"
 #include "hotline/hotline.h"
 #include "enterprise/enterprises.h"
+#include "livelihood/care.h"
 #include "livelihood/reliefs.h"
 #include "livelihood/returns.h"
 #include "http/server.h"
@@ -54,12 +55,16 @@ struct ApiDeps {
   enterprise::Enterprises& enterprises;
   livelihood::ReturnHomes& returns;
   livelihood::Reliefs& reliefs;
+  livelihood::CareRoster& care;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
   std::string web_root = "";  // built console to serve outside /api/ ("" = none)
   TrustedProxies trusted_proxies = {};  // peers whose X-Forwarded-For names the client
 };
+
+// The special-care roster's callers: the enabled grid_worker accounts of the city.
+livelihood::CareWorkerSource GridWorkers(auth::Accounts& accounts);
 
 class Api {
  public:
@@ -97,6 +102,7 @@ class Api {
   void AddOpen311Routes();
   void AddEnterpriseRoutes();
   void AddLivelihoodRoutes();
+  void AddCareRoutes();
 
   ApiDeps deps_;
   Router router_;

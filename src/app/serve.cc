@@ -261,6 +261,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   }
   livelihood::ReturnHomes returns(*store, clock);
   livelihood::Reliefs reliefs(*store, clock);
+  livelihood::CareRoster care(*store, clock, api::GridWorkers(accounts));
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -292,7 +293,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, *enterprises, returns, reliefs, bus, clock,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, *enterprises, returns, reliefs, care, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

@@ -14,7 +14,8 @@
 // /welcome, which says so. Enterprises (复工复产、惠企政策) live under /enterprises
 // (lib/enterprise.ts): an enterprise user lands on 我的企业 and sees only their own pages; a
 // department handler who serves an enterprise as its liaison officer lands on the liaison
-// page (asked once per login from GET /liaisons?mine=true). /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
+// page (asked once per login from GET /liaisons?mine=true). The special-care roster lives
+// under /care (lib/care.ts): a grid worker's call list, the command's escalations and tasks. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
@@ -24,6 +25,7 @@ import { mayReadAreas, testingHome, testingPageAllowed, type TestingPage } from 
 import { hcHome, hcPageAllowed, type HcPage } from './lib/healthcode'
 import { hotlineHome, hotlineLanding, hotlinePageAllowed, type HotlinePage } from './lib/hotline'
 import { entHome, entLanding, entPageAllowed, mayServeEnterprises, type EntPage } from './lib/enterprise'
+import { careHome, carePageAllowed, type CarePage } from './lib/care'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -108,6 +110,9 @@ export const router = createRouter({
             ['benefits', () => import('./views/EntBenefitsView.vue')],
           ] as const
         ).map(([page, component]) => ({ path: `enterprises/${page}`, name: `ent-${page}`, component, meta: { ent: page } })),
+        { path: 'care', redirect: { name: 'care-calls' } },
+        { path: 'care/calls', name: 'care-calls', component: () => import('./views/CareView.vue'), props: { page: 'calls' }, meta: { care: 'calls' } },
+        { path: 'care/board', name: 'care-board', component: () => import('./views/CareView.vue'), props: { page: 'board' }, meta: { care: 'board' } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -149,6 +154,11 @@ router.beforeEach(async (to) => {
   if (hotlinePage && !hotlinePageAllowed(hotlinePage, perms, me)) return hl ? hotlineRoute(hl) : landing
   const entPage = to.meta.ent as EntPage | undefined
   if (entPage && !entPageAllowed(entPage, perms, me)) return en ? entRoute(en) : landing
+  const carePage = to.meta.care as CarePage | undefined
+  if (carePage && !carePageAllowed(carePage, perms)) {
+    const c = careHome(perms)
+    return c ? careRoute(c) : landing
+  }
   const tab = to.name as AreaTab
   if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
@@ -170,6 +180,11 @@ export function hcRoute(page: HcPage): RouteLocationRaw {
 /** The route of a hotline page (/hotline/…). */
 export function hotlineRoute(page: HotlinePage): RouteLocationRaw {
   return { name: `hotline-${page}` }
+}
+
+/** The route of a special-care page (/care/…). */
+export function careRoute(page: CarePage): RouteLocationRaw {
+  return { name: `care-${page}` }
 }
 
 /** The route of an enterprise page (/enterprises/…). */
