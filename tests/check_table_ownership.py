@@ -38,7 +38,7 @@ OWNERS = {
     "quarantine": ["quarantine_rules", "quarantine_sites", "quarantine_rooms", "quarantine_people",
                    "quarantine_checks", "quarantine_tests"],
     "livelihood": ["return_applications", "return_steps", "relief_applications", "supply_closures",
-                   "delivery_points", "delivery_point_areas", "supply_orders", "supply_stock"],
+                   "delivery_points", "delivery_point_areas", "supply_orders", "supply_stock", "care_rules", "care_calls", "care_tasks"],
 }
 
 # Sanctioned exceptions, each with its reason.

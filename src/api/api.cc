@@ -79,6 +79,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddLivelihoodRoutes();
   AddQuarantineRoutes();
   AddSuppliesRoutes();
+  AddCareRoutes();
   openapi_ = OpenApiJson();
 }
 

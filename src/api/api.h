@@ -24,6 +24,7 @@
 #include "healthcode/risk.h"
 #include "hotline/hotline.h"
 #include "enterprise/enterprises.h"
+#include "livelihood/care.h"
 #include "livelihood/reliefs.h"
 #include "livelihood/returns.h"
 #include "quarantine/quarantines.h"
@@ -58,12 +59,16 @@ struct ApiDeps {
   livelihood::Reliefs& reliefs;
   quarantine::Quarantines& quarantines;
   livelihood::SupplyService& supplies;
+  livelihood::CareRoster& care;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
   std::string web_root = "";  // built console to serve outside /api/ ("" = none)
   TrustedProxies trusted_proxies = {};  // peers whose X-Forwarded-For names the client
 };
+
+// The special-care roster's callers: the enabled grid_worker accounts of the city.
+livelihood::CareWorkerSource GridWorkers(auth::Accounts& accounts);
 
 class Api {
  public:
@@ -103,6 +108,7 @@ class Api {
   void AddLivelihoodRoutes();
   void AddQuarantineRoutes();
   void AddSuppliesRoutes();
+  void AddCareRoutes();
 
   ApiDeps deps_;
   Router router_;

@@ -55,10 +55,11 @@ class ApiUnit : public ::testing::Test {
     returns_ = std::make_unique<livelihood::ReturnHomes>(*store_, Clock::System());
     reliefs_ = std::make_unique<livelihood::Reliefs>(*store_, Clock::System());
     quarantines_ = std::make_unique<quarantine::Quarantines>(*store_, Clock::System());
+    care_ = std::make_unique<livelihood::CareRoster>(*store_, Clock::System(), GridWorkers(*accounts_));
     supplies_ = std::make_unique<livelihood::SupplyService>(*store_, Clock::System());
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
                                          *screening_, *risk_, *codes_, *keys_, *checkpoints_, *hotline_, *enterprises_,
-                                         *returns_, *reliefs_, *quarantines_, *supplies_, *bus_,
+                                         *returns_, *reliefs_, *quarantines_, *supplies_, *care_, *bus_,
                                          Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
@@ -76,6 +77,7 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<livelihood::Reliefs> reliefs_;
   std::unique_ptr<quarantine::Quarantines> quarantines_;
   std::unique_ptr<livelihood::SupplyService> supplies_;
+  std::unique_ptr<livelihood::CareRoster> care_;
   std::unique_ptr<healthcode::RiskAreas> risk_;
   std::unique_ptr<healthcode::HealthCodes> codes_;
   std::unique_ptr<healthcode::SigningKeys> keys_;

@@ -263,6 +263,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   livelihood::Reliefs reliefs(*store, clock);
   quarantine::Quarantines quarantines(*store, clock);
   livelihood::SupplyService supplies(*store, clock);
+  livelihood::CareRoster care(*store, clock, api::GridWorkers(accounts));
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -300,7 +301,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
   api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys,
-                **checkpoints, *hotline, *enterprises, returns, reliefs, quarantines, supplies, bus, clock,
+                **checkpoints, *hotline, *enterprises, returns, reliefs, quarantines, supplies, care, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

@@ -1,6 +1,7 @@
 #include "registry/lookup.h"
 
 #include <algorithm>
+#include <map>
 
 namespace tc::registry {
 namespace {
@@ -111,6 +112,66 @@ Result<ResidentPlace> ResidentPlaceByIdNumber(store::Conn& c, std::string_view i
   TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kPlaceColumns) + "AND r.id_number = ?", {std::string(id_number)}));
   if (rows.empty()) return NotFound("no active resident has ID number " + std::string(id_number));
   return PlaceFromRow(rows[0]);
+}
+
+namespace {
+constexpr std::string_view kTaggedColumns =
+    "SELECT r.id, r.name, COALESCE(r.phone, ''), h.unit_code, r.household_code, r.tags FROM residents r "
+    "JOIN households h ON h.code = r.household_code WHERE r.status = 'active' ";
+TaggedResident TaggedFromRow(const store::Row& r) {
+  return {r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)};
+}
+}  // namespace
+
+Result<std::vector<TaggedResident>> TaggedResidents(store::Conn& c, std::string_view scope_key, int64_t tag_mask) {
+  std::string sql = std::string(kTaggedColumns) + "AND (r.tags & ?) <> 0";
+  store::Params params{tag_mask};
+  if (!scope_key.empty()) {
+    sql += " AND r.household_code >= ? AND r.household_code < ?";
+    params.emplace_back(std::string(scope_key));
+    params.emplace_back(store::PrefixEnd(scope_key));
+  }
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(sql + " ORDER BY r.id", params));
+  std::vector<TaggedResident> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows.rows) out.push_back(TaggedFromRow(r));
+  return out;
+}
+
+Result<TaggedResident> TaggedResidentById(store::Conn& c, int64_t id) {
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string(kTaggedColumns) + "AND r.id = ?", {id}));
+  if (rows.empty()) return NotFound("resident " + std::to_string(id) + " does not exist");
+  return TaggedFromRow(rows[0]);
+}
+
+Result<std::vector<GridCover>> GridsUnder(store::Conn& c, std::string_view scope_key) {
+  // Grid codes are "<community>-G07": a key below a community narrows to the community.
+  const std::string prefix(scope_key.substr(0, scope_key.find('-')));
+  std::string where;
+  store::Params params;
+  if (!prefix.empty()) {
+    where = " WHERE g.code >= ? AND g.code < ?";
+    params = {prefix, store::PrefixEnd(prefix)};
+  }
+  TC_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT g.code, g.community_code, COALESCE(g.leader_id, 0), "
+                                         "COALESCE(r.name, ''), COALESCE(r.phone, '') FROM grids g "
+                                         "LEFT JOIN residents r ON r.id = g.leader_id" + where + " ORDER BY g.code",
+                                         params));
+  std::vector<GridCover> out;
+  std::map<std::string, size_t> at;
+  for (const auto& r : rows.rows) {
+    at[r.Text(0)] = out.size();
+    out.push_back({r.Text(0), r.Text(1), r.Int(2), r.Text(3), r.Text(4), {}});
+  }
+  TC_ASSIGN_OR_RETURN(auto buildings,
+                      c.Query("SELECT g.grid_code, g.building_code FROM grid_buildings g" +
+                                  (prefix.empty() ? std::string() : " WHERE g.grid_code >= ? AND g.grid_code < ?") +
+                                  " ORDER BY g.building_code",
+                              params));
+  for (const auto& r : buildings.rows) {
+    if (auto it = at.find(r.Text(0)); it != at.end()) out[it->second].building_codes.push_back(r.Text(1));
+  }
+  return out;
 }
 
 }  // namespace tc::registry

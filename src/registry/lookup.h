@@ -75,4 +75,31 @@ Result<int64_t> ForEachResidentPlace(store::Conn& c, int64_t after_id, int64_t l
 // The active resident with this ID number (NotFound naming it).
 Result<ResidentPlace> ResidentPlaceByIdNumber(store::Conn& c, std::string_view id_number);
 
+// An active resident with their unit and care tags, as a roster needs them (the
+// special-care call lists: livelihood/care.h).
+struct TaggedResident {
+  int64_t id = 0;
+  std::string name, phone;
+  std::string unit_code;
+  std::string household_code;  // starts with the unit's scope key
+  int64_t tags = 0;            // CareTag bits
+};
+// The active residents under `scope_key` (ScopeKeyOfPath; "" the whole city) with any
+// of the care tags in `tag_mask`, by id.
+Result<std::vector<TaggedResident>> TaggedResidents(store::Conn& c, std::string_view scope_key, int64_t tag_mask);
+// One active resident (NotFound naming the id for none or a merged record).
+Result<TaggedResident> TaggedResidentById(store::Conn& c, int64_t id);
+
+// A grid (网格) as other modules see it: its head (网格长, a resident; 0 none) with
+// name and phone, and its buildings in code order.
+struct GridCover {
+  std::string code, community_code;
+  int64_t leader_id = 0;
+  std::string leader_name, leader_phone;
+  std::vector<std::string> building_codes;
+};
+// The grids of every community under `scope_key` (a key below a community gives that
+// community's grids; "" every grid), by code.
+Result<std::vector<GridCover>> GridsUnder(store::Conn& c, std::string_view scope_key);
+
 }  // namespace tc::registry

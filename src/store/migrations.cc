@@ -1253,6 +1253,50 @@ CREATE TABLE supply_stock (
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (point_id, item)
 );
+      {20, "livelihood: the special-care roster (特殊群体关爱: daily calls, the tasks their needs become, the rules)",
+       R"sql(
+-- The roster's rule sets (livelihood/care_calls.h), every version kept; the highest is in force.
+CREATE TABLE care_rules (
+  version {{PK}},
+  rules TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  reason TEXT NOT NULL
+);
+-- One call to a rostered resident: who called (a user), how it went, the needs it
+-- raised (JSON [{"kind","note"}]), and the resident's unit path (jurisdiction).
+-- Escalations are derived from these on read (two missed calls, no call by the deadline).
+CREATE TABLE care_calls (
+  id {{PK}},
+  resident_id BIGINT NOT NULL,
+  worker_id BIGINT NOT NULL,
+  worker_name TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  needs TEXT NOT NULL,
+  note TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL
+);
+CREATE INDEX care_calls_path ON care_calls(area_path, at);
+CREATE INDEX care_calls_resident ON care_calls(resident_id, at);
+-- A need a call raised, become a task for the grid: open until someone closes it.
+CREATE TABLE care_tasks (
+  id {{PK}},
+  call_id BIGINT NOT NULL REFERENCES care_calls(id),
+  resident_id BIGINT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  state TEXT NOT NULL,                 -- open | done
+  raised_by TEXT NOT NULL,
+  raised_at BIGINT NOT NULL,
+  due_by BIGINT NOT NULL,
+  closed_by TEXT NOT NULL,
+  closed_at BIGINT NOT NULL,
+  close_note TEXT NOT NULL
+);
+CREATE INDEX care_tasks_path ON care_tasks(area_path, id);
+CREATE INDEX care_tasks_state ON care_tasks(state, due_by);
 )sql",
        "", ""},
   };

@@ -16,7 +16,8 @@
 // department handler who serves an enterprise as its liaison officer lands on the liaison
 // page (asked once per login from GET /liaisons?mine=true). Supplies to closed compounds live under
 // /supplies (lib/supplies.ts): a volunteer's phone page of today's deliveries and the command
-// centre's desk; reached from the header's sections. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
+// centre's desk; reached from the header's sections. The special-care roster lives
+// under /care (lib/care.ts): a grid worker's call list, the command's escalations and tasks. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
@@ -27,6 +28,7 @@ import { hcHome, hcPageAllowed, type HcPage } from './lib/healthcode'
 import { hotlineHome, hotlineLanding, hotlinePageAllowed, type HotlinePage } from './lib/hotline'
 import { entHome, entLanding, entPageAllowed, mayServeEnterprises, type EntPage } from './lib/enterprise'
 import { suppliesHome, suppliesPageAllowed, type SuppliesPage } from './lib/supplies'
+import { careHome, carePageAllowed, type CarePage } from './lib/care'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -114,6 +116,9 @@ export const router = createRouter({
         { path: 'supplies', redirect: { name: 'supplies-desk' } },
         { path: 'supplies/deliveries', name: 'supplies-deliveries', component: () => import('./views/SupplyDeliveriesView.vue'), meta: { supplies: 'deliveries' } },
         { path: 'supplies/desk', name: 'supplies-desk', component: () => import('./views/SupplyDeskView.vue'), meta: { supplies: 'desk' } },
+        { path: 'care', redirect: { name: 'care-calls' } },
+        { path: 'care/calls', name: 'care-calls', component: () => import('./views/CareView.vue'), props: { page: 'calls' }, meta: { care: 'calls' } },
+        { path: 'care/board', name: 'care-board', component: () => import('./views/CareView.vue'), props: { page: 'board' }, meta: { care: 'board' } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -160,6 +165,11 @@ router.beforeEach(async (to) => {
     const sp = suppliesHome(perms, me)
     return sp ? suppliesRoute(sp) : landing
   }
+  const carePage = to.meta.care as CarePage | undefined
+  if (carePage && !carePageAllowed(carePage, perms)) {
+    const c = careHome(perms)
+    return c ? careRoute(c) : landing
+  }
   const tab = to.name as AreaTab
   if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
@@ -186,6 +196,11 @@ export function hotlineRoute(page: HotlinePage): RouteLocationRaw {
 /** The route of a supplies page (/supplies/…: a volunteer's deliveries, the command centre's desk). */
 export function suppliesRoute(page: SuppliesPage): RouteLocationRaw {
   return { name: `supplies-${page}` }
+}
+
+/** The route of a special-care page (/care/…). */
+export function careRoute(page: CarePage): RouteLocationRaw {
+  return { name: `care-${page}` }
 }
 
 /** The route of an enterprise page (/enterprises/…). */

@@ -1,6 +1,11 @@
 // The console's API client (one per tab) and one function per endpoint it uses.
 import { ApiClient, type Download } from './client'
 import type {
+  CareCallRecord,
+  CareEscalation,
+  CareList,
+  CareTask,
+  NewCareCall,
   Appeal,
   Benefit,
   DeclarationInput,
@@ -236,6 +241,14 @@ export const api = {
   hotlineRankings: (month: string, group_by: RateGroupBy) =>
     client.get<{ month: string; items: RankingRow[] }>(`${H}/rankings`, { month, group_by }),
   hotspots: () => client.get<{ items: Hotspot[] }>(`${H}/hotspots`),
+
+  // The special-care roster (docs/livelihood.md): a grid worker's list is only their own.
+  careLists: (unmask = false) =>
+    client.get<{ date: string; items: CareList[] }>(`${V1}/care/lists`, { unmask: unmask ? 'true' : undefined }),
+  recordCareCall: (c: NewCareCall) => client.post<CareCallRecord>(`${V1}/care/calls`, c),
+  careTasks: (state: 'open' | 'done') => client.get<{ items: CareTask[] }>(`${V1}/care/tasks`, { state }),
+  closeCareTask: (id: number, note: string) => client.post<CareTask>(`${V1}/care/tasks/${id}/close`, { note }),
+  careEscalations: () => client.get<{ items: CareEscalation[] }>(`${V1}/care/escalations`),
 }
 
 export interface HotlineQuery {

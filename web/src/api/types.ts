@@ -1560,3 +1560,86 @@ export interface SupplyDayTotals {
   failed: number
   households: number
 }
+
+// The special-care roster (/api/v1/care; lib/care.ts).
+export interface CareCaller {
+  kind: 'worker' | 'grid_head' | 'nobody'
+  user_id?: number
+  username?: string
+  resident_id?: number
+  name?: string
+  phone?: string
+}
+
+export interface CareNeed {
+  kind: 'medicine' | 'food' | 'medical_visit' | 'other'
+  note: string
+}
+
+export interface CareCall {
+  at: string
+  outcome: 'reached_ok' | 'reached_with_needs' | 'not_reached'
+  needs: CareNeed[]
+  note: string
+}
+
+export interface CareEntry {
+  resident_id: number
+  name: string
+  phone: string
+  kinds: ('severe_illness' | 'elderly_alone' | 'disability' | 'pregnancy')[]
+  priority: number
+  grid_code: string | null
+  called_today: boolean
+  misses_in_row: number
+  last_call: CareCall | null
+}
+
+export interface CareList {
+  caller: CareCaller
+  total: number
+  called_today: number
+  entries: CareEntry[]
+}
+
+export interface CareTask {
+  id: number
+  call_id: number
+  resident_id: number
+  name: string
+  kind: CareNeed['kind']
+  detail: string
+  state: 'open' | 'done'
+  raised_by: string
+  raised_at: string
+  due_by: string
+  closed_by: string | null
+  closed_at: string | null
+  close_note: string
+}
+
+export interface CareCallRecord extends CareCall {
+  id: number
+  resident_id: number
+  name: string
+  worker: string
+  tasks: CareTask[]
+}
+
+export interface NewCareCall {
+  resident_id: number
+  outcome: CareCall['outcome']
+  needs?: CareNeed[]
+  note?: string
+}
+
+export interface CareEscalation {
+  resident_id: number
+  name: string
+  phone: string
+  grid_code: string | null
+  reason: 'missed_in_row' | 'no_call_by_deadline'
+  misses: number
+  to: CareCaller
+  caller: CareCaller
+}
