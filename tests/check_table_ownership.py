@@ -36,6 +36,7 @@ OWNERS = {
                    "credit_requests", "voucher_batches", "vouchers", "job_postings", "job_seekers", "job_matches",
                    "major_projects"],
     "livelihood": ["return_applications", "return_steps", "relief_applications"],
+    "quarantine": ["hospitals", "hospital_admissions", "hospital_awaiting"],
 }
 
 # Sanctioned exceptions, each with its reason.
