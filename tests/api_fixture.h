@@ -93,6 +93,8 @@ class Api : public ::testing::Test {
     // Checkpoint staff: one named on the checkpoint checkpoints_api_test.cc sets up, one not.
     user("checkpoint-g1", "checkpoint_staff", "220102000000");
     user("checkpoint-other", "checkpoint_staff", "220102000000");
+    // Hospital staff of 南关 (hospitals_api_test.cc).
+    user("medic-nanguan", "medical_staff", "220102000000");
     server_ = new ServerProcess();
     // Every test calls from 127.0.0.1: a high address limit so their failed logins do not
     // lock each other out; a long first wait so a throttled test user stays throttled.

@@ -77,6 +77,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddOpen311Routes();
   AddEnterpriseRoutes();
   AddLivelihoodRoutes();
+  AddHospitalRoutes();
   openapi_ = OpenApiJson();
 }
 

@@ -26,6 +26,7 @@
 #include "enterprise/enterprises.h"
 #include "livelihood/reliefs.h"
 #include "livelihood/returns.h"
+#include "quarantine/hospitals.h"
 #include "http/server.h"
 #include "registry/areas.h"
 #include "registry/grid.h"
@@ -54,6 +55,7 @@ struct ApiDeps {
   enterprise::Enterprises& enterprises;
   livelihood::ReturnHomes& returns;
   livelihood::Reliefs& reliefs;
+  quarantine::Hospitals& hospitals;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -97,6 +99,7 @@ class Api {
   void AddOpen311Routes();
   void AddEnterpriseRoutes();
   void AddLivelihoodRoutes();
+  void AddHospitalRoutes();
 
   ApiDeps deps_;
   Router router_;

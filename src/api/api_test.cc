@@ -54,8 +54,9 @@ class ApiUnit : public ::testing::Test {
     enterprises_ = std::move(en).value();
     returns_ = std::make_unique<livelihood::ReturnHomes>(*store_, Clock::System());
     reliefs_ = std::make_unique<livelihood::Reliefs>(*store_, Clock::System());
+    hospitals_ = std::make_unique<quarantine::Hospitals>(*store_, Clock::System());
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
-                                         *screening_, *risk_, *codes_, *keys_, *checkpoints_, *hotline_, *enterprises_, *returns_, *reliefs_, *bus_,
+                                         *screening_, *risk_, *codes_, *keys_, *checkpoints_, *hotline_, *enterprises_, *returns_, *reliefs_, *hospitals_, *bus_,
                                          Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
@@ -71,6 +72,7 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<enterprise::Enterprises> enterprises_;
   std::unique_ptr<livelihood::ReturnHomes> returns_;
   std::unique_ptr<livelihood::Reliefs> reliefs_;
+  std::unique_ptr<quarantine::Hospitals> hospitals_;
   std::unique_ptr<healthcode::RiskAreas> risk_;
   std::unique_ptr<healthcode::HealthCodes> codes_;
   std::unique_ptr<healthcode::SigningKeys> keys_;

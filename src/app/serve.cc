@@ -261,6 +261,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   }
   livelihood::ReturnHomes returns(*store, clock);
   livelihood::Reliefs reliefs(*store, clock);
+  quarantine::Hospitals hospitals(*store, clock);
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -270,6 +271,8 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   bus.Subscribe("health_codes", [&codes](const events::Event& e) { return codes->OnEvent(e); });
   bus.Subscribe("hotline", [&hotline](const events::Event& e) { return hotline->OnEvent(e); });
   bus.Subscribe("enterprises", [&enterprises](const events::Event& e) { return enterprises->OnEvent(e); });
+  // A confirmed case waits for a bed, with a designated hospital suggested.
+  bus.Subscribe("hospitals", [&hospitals](const events::Event& e) { return hospitals.OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
   // The daily tick: risk proposals lift after their days without a case; the visits to
   // risky communities are looked up again; the hotline's classifier is retrained.
@@ -292,7 +295,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   const std::string web_root = FindWebRoot(o.web);
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
-  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, *enterprises, returns, reliefs, bus, clock,
+  api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys, **checkpoints, *hotline, *enterprises, returns, reliefs, hospitals, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

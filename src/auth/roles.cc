@@ -21,12 +21,12 @@ const std::vector<RoleInfo>& Table() {
         kTestingManage, kTestingSample, kTestingResult, kRiskRead, kRiskDeclare, kHealthCodeRead, kHealthCodeManage,
         kCheckpointOperate, kCheckpointManage, kHotlineIntake, kHotlineRead, kHotlineHandle, kHotlineDispatch,
         kHotlineManage, kEnterpriseRead, kEnterpriseWrite, kEnterpriseAct, kEnterpriseLiaison, kPolicyManage,
-        kLivelihoodRead, kLivelihoodWrite}},
+        kLivelihoodRead, kLivelihoodWrite, kMedicalRead, kMedicalWrite}},
       {Role::kCommander, "commander",
        {kAreaRead, kAreaMode, kUserRead, kPersonalRead, kPersonalUnmask, kTraceRun, kCaseRead, kCaseWrite,
         kContactWrite, kTestingRead, kTestingManage, kRiskRead, kRiskDeclare, kHealthCodeRead, kHealthCodeManage,
         kCheckpointManage, kHotlineRead, kHotlineDispatch, kEnterpriseRead, kEnterpriseLiaison, kPolicyManage,
-        kLivelihoodRead}},
+        kLivelihoodRead, kMedicalRead}},
       {Role::kAreaOperator, "area_operator",
        {kAreaRead, kAreaWrite, kUserRead, kPersonalRead, kPersonalUnmask, kRegistryWrite, kVenueWrite,
         kCheckinWrite, kCaseRead, kContactWrite, kTestingRead, kTestingManage, kTestingSample, kRiskRead,
@@ -46,6 +46,7 @@ const std::vector<RoleInfo>& Table() {
       {Role::kSampler, "sampler", {kTestingSample}},
       {Role::kLabTechnician, "lab_technician", {kTestingResult}},
       {Role::kCheckpointStaff, "checkpoint_staff", {kCheckpointOperate}},
+      {Role::kMedicalStaff, "medical_staff", {kAreaRead, kMedicalRead, kMedicalWrite}},
   };
   return kTable;
 }
@@ -63,7 +64,7 @@ std::span<const Role> AllRoles() {
   static const std::array kRoles = {Role::kAdmin,        Role::kCommander,         Role::kAreaOperator,
                                     Role::kGridWorker,   Role::kHotlineAgent,      Role::kDepartmentHandler,
                                     Role::kEnterpriseUser, Role::kResident,       Role::kSampler,
-                                    Role::kLabTechnician, Role::kCheckpointStaff};
+                                    Role::kLabTechnician, Role::kCheckpointStaff, Role::kMedicalStaff};
   return kRoles;
 }
 

@@ -25,6 +25,7 @@ enum class Role {
   kSampler,            // 采样人员: scans at the test sites whose staff list names them
   kLabTechnician,      // 检测人员: reports lab results
   kCheckpointStaff,    // 卡口人员: scans codes and permits at checkpoints whose staff list names them
+  kMedicalStaff,       // 医护人员 / 医院: beds, admissions, transfers and discharges of the hospitals in their node
 };
 
 namespace perm {
@@ -64,6 +65,8 @@ inline constexpr std::string_view kEnterpriseAct = "enterprise.act";      // fil
 inline constexpr std::string_view kEnterpriseLiaison = "enterprise.liaison";  // visits and open items of enterprises
 inline constexpr std::string_view kLivelihoodRead = "livelihood.read";    // return-home applications, their flow and open loop
 inline constexpr std::string_view kLivelihoodWrite = "livelihood.write";  // register and move return-home applications
+inline constexpr std::string_view kMedicalRead = "medical.read";    // hospitals, beds, occupancy, cases awaiting a bed, the bed forecast
+inline constexpr std::string_view kMedicalWrite = "medical.write";  // hospitals and beds, admit, transfer, discharge
 inline constexpr std::string_view kPolicyManage = "policy.manage";        // policies, dry runs, publication, disbursement, credit decisions
 }  // namespace perm
 

@@ -14,7 +14,7 @@
 // /welcome, which says so. Enterprises (复工复产、惠企政策) live under /enterprises
 // (lib/enterprise.ts): an enterprise user lands on 我的企业 and sees only their own pages; a
 // department handler who serves an enterprise as its liaison officer lands on the liaison
-// page (asked once per login from GET /liaisons?mine=true). /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
+// page (asked once per login from GET /liaisons?mine=true). /hospitals (医疗救治) needs medical.read. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
@@ -108,6 +108,8 @@ export const router = createRouter({
             ['benefits', () => import('./views/EntBenefitsView.vue')],
           ] as const
         ).map(([page, component]) => ({ path: `enterprises/${page}`, name: `ent-${page}`, component, meta: { ent: page } })),
+        // Hospitals and fever clinics (医疗救治): beds, cases awaiting a bed, the bed forecast (medical.read).
+        { path: 'hospitals', name: 'hospitals', component: () => import('./views/HospitalsView.vue'), meta: { bare: true, medical: true } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -147,6 +149,7 @@ router.beforeEach(async (to) => {
   if (hcPage && !hcPageAllowed(hcPage, perms, me)) return hc ? hcRoute(hc) : landing
   const hotlinePage = to.meta.hotline as HotlinePage | undefined
   if (hotlinePage && !hotlinePageAllowed(hotlinePage, perms, me)) return hl ? hotlineRoute(hl) : landing
+  if (to.meta.medical && !perms.includes('medical.read')) return landing
   const entPage = to.meta.ent as EntPage | undefined
   if (entPage && !entPageAllowed(entPage, perms, me)) return en ? entRoute(en) : landing
   const tab = to.name as AreaTab

@@ -103,6 +103,11 @@ import type {
   RankingRow,
   RateGroupBy,
   RatesReport,
+  Admission,
+  AwaitingCase,
+  BedForecast,
+  BedKind,
+  Hospital,
 } from './types'
 
 export const client = new ApiClient({
@@ -329,4 +334,13 @@ export const entApi = {
     client.post<Benefit>(`${V1}/benefits/${policy}/${enterprise}/${action}`, reference ? { reference } : undefined),
   vouchers: () => client.get<VoucherReport>(`${V1}/voucher-batches`),
   createBatch: (b: NewVoucherBatch) => client.post<VoucherBatch>(`${V1}/voucher-batches`, b),
+}
+
+/** Hospitals and fever clinics (medical.read / medical.write). */
+export const hospApi = {
+  hospitals: () => client.get<{ items: Hospital[] }>(`${V1}/hospitals`),
+  awaiting: () => client.get<{ items: AwaitingCase[] }>(`${V1}/hospitals/awaiting`),
+  forecast: (days: number) => client.get<BedForecast>(`${V1}/hospitals/forecast`, { days }),
+  admit: (caseId: number, hospitalId?: number, bedKind: BedKind = 'ordinary') =>
+    client.post<Admission>(`${V1}/hospitals/admissions`, { case_id: caseId, hospital_id: hospitalId, bed_kind: bedKind }),
 }

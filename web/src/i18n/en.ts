@@ -1,4 +1,5 @@
 // English. Keys match zh-CN.ts one to one (checked by tests/unit/i18n.test.ts).
+import hosp from './hosp.en'
 import ent from './ent.en'
 export default {
   app: {
@@ -36,6 +37,7 @@ export default {
     sampler: 'Sampler',
     lab_technician: 'Lab technician',
     checkpoint_staff: 'Checkpoint staff',
+    medical_staff: 'Medical staff',
     resident: 'Resident',
   },
   level: {
@@ -947,4 +949,5 @@ export default {
     unexpected: 'Something unexpected happened. Reload the page and try again.',
   },
   ent,
+  hosp,
 }
