@@ -96,6 +96,8 @@ class Api : public ::testing::Test {
     // Quarantine-site staff: one named on the site quarantine_api_test.cc registers, one not.
     user("site-a", "site_staff", "220100000000");
     user("site-other", "site_staff", "220100000000");
+    // Hospital staff of 南关 (hospitals_api_test.cc).
+    user("medic-nanguan", "medical_staff", "220102000000");
     server_ = new ServerProcess();
     // Every test calls from 127.0.0.1: a high address limit so their failed logins do not
     // lock each other out; a long first wait so a throttled test user stays throttled.

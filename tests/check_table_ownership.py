@@ -36,7 +36,8 @@ OWNERS = {
                    "credit_requests", "voucher_batches", "vouchers", "job_postings", "job_seekers", "job_matches",
                    "major_projects"],
     "quarantine": ["quarantine_rules", "quarantine_sites", "quarantine_rooms", "quarantine_people",
-                   "quarantine_checks", "quarantine_tests"],
+                   "quarantine_checks", "quarantine_tests", "hospitals", "hospital_admissions",
+                   "hospital_awaiting"],
     "livelihood": ["return_applications", "return_steps", "relief_applications", "supply_closures",
                    "delivery_points", "delivery_point_areas", "supply_orders", "supply_stock", "care_rules", "care_calls", "care_tasks"],
 }

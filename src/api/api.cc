@@ -80,6 +80,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
   AddQuarantineRoutes();
   AddSuppliesRoutes();
   AddCareRoutes();
+  AddHospitalRoutes();
   openapi_ = OpenApiJson();
 }
 

@@ -29,6 +29,7 @@
 #include "livelihood/returns.h"
 #include "quarantine/quarantines.h"
 #include "livelihood/supply_service.h"
+#include "quarantine/hospitals.h"
 #include "http/server.h"
 #include "registry/areas.h"
 #include "registry/grid.h"
@@ -60,6 +61,7 @@ struct ApiDeps {
   quarantine::Quarantines& quarantines;
   livelihood::SupplyService& supplies;
   livelihood::CareRoster& care;
+  quarantine::Hospitals& hospitals;
   events::Bus& bus;
   const Clock& clock;
   std::string version;  // build version, shown by /health
@@ -109,6 +111,7 @@ class Api {
   void AddQuarantineRoutes();
   void AddSuppliesRoutes();
   void AddCareRoutes();
+  void AddHospitalRoutes();
 
   ApiDeps deps_;
   Router router_;

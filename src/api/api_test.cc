@@ -57,9 +57,10 @@ class ApiUnit : public ::testing::Test {
     quarantines_ = std::make_unique<quarantine::Quarantines>(*store_, Clock::System());
     care_ = std::make_unique<livelihood::CareRoster>(*store_, Clock::System(), GridWorkers(*accounts_));
     supplies_ = std::make_unique<livelihood::SupplyService>(*store_, Clock::System());
+    hospitals_ = std::make_unique<quarantine::Hospitals>(*store_, Clock::System());
     api_ = std::make_unique<Api>(ApiDeps{*store_, *accounts_, *areas_, *residents_, *grids_, *tracing_, *cases_,
                                          *screening_, *risk_, *codes_, *keys_, *checkpoints_, *hotline_, *enterprises_,
-                                         *returns_, *reliefs_, *quarantines_, *supplies_, *care_, *bus_,
+                                         *returns_, *reliefs_, *quarantines_, *supplies_, *care_, *hospitals_, *bus_,
                                          Clock::System(), "test"});
   }
   std::unique_ptr<store::Store> store_;
@@ -78,6 +79,7 @@ class ApiUnit : public ::testing::Test {
   std::unique_ptr<quarantine::Quarantines> quarantines_;
   std::unique_ptr<livelihood::SupplyService> supplies_;
   std::unique_ptr<livelihood::CareRoster> care_;
+  std::unique_ptr<quarantine::Hospitals> hospitals_;
   std::unique_ptr<healthcode::RiskAreas> risk_;
   std::unique_ptr<healthcode::HealthCodes> codes_;
   std::unique_ptr<healthcode::SigningKeys> keys_;

@@ -29,7 +29,7 @@ void Api::AddUserRoutes() {
                  "display_name":{"type":"string"},"password":{"type":"string","minLength":8},
                  "role":{"type":"string","enum":["admin","commander","area_operator","grid_worker",
                  "hotline_agent","department_handler","enterprise_user","resident","sampler",
-                 "lab_technician", "checkpoint_staff", "site_staff"]},
+                 "lab_technician", "checkpoint_staff", "site_staff", "medical_staff"]},
                  "area_code":{"type":"string"},"resident_id":{"type":"integer"}}})",
                .response_schema = R"({"type":"object"})",
                .success_status = 201},

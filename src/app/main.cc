@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   create_user->add_option("--display-name", user.display_name, "Name shown in the console (default: username)");
   create_user->add_option("--role", user.role,
                           "admin, commander, area_operator, grid_worker, hotline_agent, department_handler, "
-                          "enterprise_user or resident")->required();
+                          "enterprise_user, resident, sampler, lab_technician, checkpoint_staff, site_staff or medical_staff")->required();
   create_user->add_option("--area", user.area, "Area code of the user's jurisdiction")->required();
   create_user->add_option("--resident", user.resident_id, "Role resident: the resident (id) this account belongs to");
   create_user->add_flag("--password-stdin", user.password_stdin, "Read the password from standard input")->required();

@@ -264,6 +264,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   quarantine::Quarantines quarantines(*store, clock);
   livelihood::SupplyService supplies(*store, clock);
   livelihood::CareRoster care(*store, clock, api::GridWorkers(accounts));
+  quarantine::Hospitals hospitals(*store, clock);
   events::Bus bus(*store);
   // Modules react to each other through events: a positive individual test becomes a
   // suspected case for the investigators; a confirmed case proposes risk levels; the
@@ -278,6 +279,8 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   bus.Subscribe("quarantine", [&quarantines](const events::Event& e) { return quarantines.OnEvent(e); });
   // Supplies know which compounds are closed from the risk levels declared (封控).
   bus.Subscribe("supplies", [&supplies](const events::Event& e) { return supplies.OnEvent(e); });
+  // A confirmed case waits for a bed, with a designated hospital suggested.
+  bus.Subscribe("hospitals", [&hospitals](const events::Event& e) { return hospitals.OnEvent(e); });
   if (Status s = bus.Deliver(); !s.ok()) spdlog::warn("delivering pending events at start: {}", s.ToString());
   // The daily tick: risk proposals lift after their days without a case; the visits to
   // risky communities are looked up again; the hotline's classifier is retrained.
@@ -301,7 +304,7 @@ int RunServe(const ServeOptions& o, const std::function<void(const std::string& 
   if (!web_root.empty()) spdlog::info("serving the web console from {}", web_root);
   if (!trusted_proxies->empty()) spdlog::info("client addresses from X-Forwarded-For of {}", o.trusted_proxies);
   api::Api api({*store, accounts, areas, residents, grids, tracing, cases, *screening, **risk, *codes, **keys,
-                **checkpoints, *hotline, *enterprises, returns, reliefs, quarantines, supplies, care, bus, clock,
+                **checkpoints, *hotline, *enterprises, returns, reliefs, quarantines, supplies, care, hospitals, bus, clock,
                 kVersion, web_root,
                 std::move(trusted_proxies).value()});
   http::ServerOptions so;

@@ -21,12 +21,13 @@ const std::vector<RoleInfo>& Table() {
         kTestingManage, kTestingSample, kTestingResult, kRiskRead, kRiskDeclare, kHealthCodeRead, kHealthCodeManage,
         kCheckpointOperate, kCheckpointManage, kHotlineIntake, kHotlineRead, kHotlineHandle, kHotlineDispatch,
         kHotlineManage, kEnterpriseRead, kEnterpriseWrite, kEnterpriseAct, kEnterpriseLiaison, kPolicyManage,
-        kLivelihoodRead, kLivelihoodWrite, kLivelihoodClose, kQuarantineRead, kQuarantineWrite, kQuarantineCare}},
+        kLivelihoodRead, kLivelihoodWrite, kLivelihoodClose, kQuarantineRead, kQuarantineWrite, kQuarantineCare,
+        kMedicalRead, kMedicalWrite}},
       {Role::kCommander, "commander",
        {kAreaRead, kAreaMode, kUserRead, kPersonalRead, kPersonalUnmask, kTraceRun, kCaseRead, kCaseWrite,
         kContactWrite, kTestingRead, kTestingManage, kRiskRead, kRiskDeclare, kHealthCodeRead, kHealthCodeManage,
         kCheckpointManage, kHotlineRead, kHotlineDispatch, kEnterpriseRead, kEnterpriseLiaison, kPolicyManage,
-        kLivelihoodRead, kLivelihoodClose, kQuarantineRead, kQuarantineWrite}},
+        kLivelihoodRead, kLivelihoodClose, kQuarantineRead, kQuarantineWrite, kMedicalRead}},
       {Role::kAreaOperator, "area_operator",
        {kAreaRead, kAreaWrite, kUserRead, kPersonalRead, kPersonalUnmask, kRegistryWrite, kVenueWrite,
         kCheckinWrite, kCaseRead, kContactWrite, kTestingRead, kTestingManage, kTestingSample, kRiskRead,
@@ -48,6 +49,7 @@ const std::vector<RoleInfo>& Table() {
       {Role::kLabTechnician, "lab_technician", {kTestingResult}},
       {Role::kCheckpointStaff, "checkpoint_staff", {kCheckpointOperate}},
       {Role::kSiteStaff, "site_staff", {kQuarantineRead, kQuarantineCare}},
+      {Role::kMedicalStaff, "medical_staff", {kAreaRead, kMedicalRead, kMedicalWrite}},
   };
   return kTable;
 }
@@ -65,7 +67,8 @@ std::span<const Role> AllRoles() {
   static const std::array kRoles = {Role::kAdmin,        Role::kCommander,         Role::kAreaOperator,
                                     Role::kGridWorker,   Role::kHotlineAgent,      Role::kDepartmentHandler,
                                     Role::kEnterpriseUser, Role::kResident,       Role::kSampler,
-                                    Role::kLabTechnician, Role::kCheckpointStaff, Role::kSiteStaff};
+                                    Role::kLabTechnician, Role::kCheckpointStaff, Role::kSiteStaff,
+                                    Role::kMedicalStaff};
   return kRoles;
 }
 

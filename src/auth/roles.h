@@ -26,6 +26,7 @@ enum class Role {
   kLabTechnician,      // 检测人员: reports lab results
   kCheckpointStaff,    // 卡口人员: scans codes and permits at checkpoints whose staff list names them
   kSiteStaff,          // 隔离点工作人员: checks in, checks on and releases the guests of sites whose staff list names them
+  kMedicalStaff,       // 医护人员 / 医院: beds, admissions, transfers and discharges of the hospitals in their node
 };
 
 namespace perm {
@@ -70,6 +71,8 @@ inline constexpr std::string_view kQuarantineWrite = "quarantine.write";  // sit
 inline constexpr std::string_view kQuarantineCare = "quarantine.care";    // check-in, health checks, tests, escalation, release
 inline constexpr std::string_view kQuarantineSelf = "quarantine.self";    // a resident's own quarantine and daily check
 inline constexpr std::string_view kLivelihoodClose = "livelihood.close";  // close or reopen areas for supplies (封闭管理)
+inline constexpr std::string_view kMedicalRead = "medical.read";    // hospitals, beds, occupancy, cases awaiting a bed, the bed forecast
+inline constexpr std::string_view kMedicalWrite = "medical.write";  // hospitals and beds, admit, transfer, discharge
 inline constexpr std::string_view kPolicyManage = "policy.manage";        // policies, dry runs, publication, disbursement, credit decisions
 }  // namespace perm
 

@@ -1253,6 +1253,8 @@ CREATE TABLE supply_stock (
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (point_id, item)
 );
+)sql",
+       "", ""},
       {20, "livelihood: the special-care roster (特殊群体关爱: daily calls, the tasks their needs become, the rules)",
        R"sql(
 -- The roster's rule sets (livelihood/care_calls.h), every version kept; the highest is in force.
@@ -1297,6 +1299,59 @@ CREATE TABLE care_tasks (
 );
 CREATE INDEX care_tasks_path ON care_tasks(area_path, id);
 CREATE INDEX care_tasks_state ON care_tasks(state, due_by);
+)sql",
+       "", ""},
+      {21, "quarantine: hospitals and fever clinics (医疗救治), admissions, cases awaiting a bed",
+       R"sql(
+-- A hospital (quarantine/hospitals.h): a designated hospital (定点医院) that admits cases,
+-- a fever clinic (发热门诊), or both; its district gives the jurisdiction; beds by kind.
+CREATE TABLE hospitals (
+  id {{PK}},
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,                   -- designated | fever_clinic | both
+  district_code TEXT NOT NULL,
+  area_path TEXT {{BINARY}} NOT NULL,   -- the district's path: jurisdiction
+  beds_ordinary BIGINT NOT NULL,
+  beds_severe BIGINT NOT NULL,
+  beds_icu BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX hospitals_name ON hospitals(name);
+CREATE INDEX hospitals_path ON hospitals(area_path, id);
+-- A case's stay in a bed of one kind; a transfer closes one stay (outcome 'transferred')
+-- and opens the next. discharged_at 0: still in the bed.
+CREATE TABLE hospital_admissions (
+  id {{PK}},
+  case_id BIGINT NOT NULL,
+  resident_id BIGINT NOT NULL,
+  hospital_id BIGINT NOT NULL REFERENCES hospitals(id),
+  bed_kind TEXT NOT NULL,               -- ordinary | severe | icu
+  admitted_at BIGINT NOT NULL,
+  admitted_by TEXT NOT NULL,
+  discharged_at BIGINT NOT NULL,
+  discharged_by TEXT NOT NULL,
+  outcome TEXT NOT NULL                 -- '' while in; recovered | died | referred | transferred
+);
+-- One bed at a time per case.
+CREATE UNIQUE INDEX hospital_admissions_open_case ON hospital_admissions(case_id) WHERE discharged_at = 0;
+CREATE INDEX hospital_admissions_hospital ON hospital_admissions(hospital_id, discharged_at);
+-- Cases awaiting a bed, as CaseConfirmed events told this module (never the tracing
+-- tables), with the designated hospital suggested for them; admission_id 0 while waiting.
+CREATE TABLE hospital_awaiting (
+  case_id BIGINT PRIMARY KEY,
+  resident_id BIGINT NOT NULL,
+  case_kind TEXT NOT NULL,              -- confirmed | asymptomatic
+  area_path TEXT {{BINARY}} NOT NULL,   -- the case's household path
+  district_code TEXT NOT NULL,
+  report_date TEXT NOT NULL,
+  suggested_hospital_id BIGINT NOT NULL,  -- 0: no designated hospital had a free ordinary bed
+  event_seq BIGINT NOT NULL,
+  since BIGINT NOT NULL,
+  admission_id BIGINT NOT NULL
+);
+CREATE INDEX hospital_awaiting_path ON hospital_awaiting(area_path, case_id);
 )sql",
        "", ""},
   };

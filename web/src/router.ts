@@ -17,7 +17,8 @@
 // page (asked once per login from GET /liaisons?mine=true). Supplies to closed compounds live under
 // /supplies (lib/supplies.ts): a volunteer's phone page of today's deliveries and the command
 // centre's desk; reached from the header's sections. The special-care roster lives
-// under /care (lib/care.ts): a grid worker's call list, the command's escalations and tasks. /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
+// under /care (lib/care.ts): a grid worker's call list, the command's escalations and tasks. /hospitals (医疗救治) needs medical.read.
+// /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import LoginView from './views/LoginView.vue'
@@ -119,6 +120,8 @@ export const router = createRouter({
         { path: 'care', redirect: { name: 'care-calls' } },
         { path: 'care/calls', name: 'care-calls', component: () => import('./views/CareView.vue'), props: { page: 'calls' }, meta: { care: 'calls' } },
         { path: 'care/board', name: 'care-board', component: () => import('./views/CareView.vue'), props: { page: 'board' }, meta: { care: 'board' } },
+        // Hospitals and fever clinics (医疗救治): beds, cases awaiting a bed, the bed forecast (medical.read).
+        { path: 'hospitals', name: 'hospitals', component: () => import('./views/HospitalsView.vue'), meta: { bare: true, medical: true } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
       ],
     },
@@ -158,6 +161,7 @@ router.beforeEach(async (to) => {
   if (hcPage && !hcPageAllowed(hcPage, perms, me)) return hc ? hcRoute(hc) : landing
   const hotlinePage = to.meta.hotline as HotlinePage | undefined
   if (hotlinePage && !hotlinePageAllowed(hotlinePage, perms, me)) return hl ? hotlineRoute(hl) : landing
+  if (to.meta.medical && !perms.includes('medical.read')) return landing
   const entPage = to.meta.ent as EntPage | undefined
   if (entPage && !entPageAllowed(entPage, perms, me)) return en ? entRoute(en) : landing
   const suppliesPage = to.meta.supplies as SuppliesPage | undefined

@@ -115,6 +115,11 @@ import type {
   SupplyOrder,
   SupplyOrderState,
   SupplyShortage,
+  Admission,
+  AwaitingCase,
+  BedForecast,
+  BedKind,
+  Hospital,
 } from './types'
 
 export const client = new ApiClient({
@@ -373,4 +378,13 @@ export const suppliesApi = {
     client.post<SupplyOrder>(`${S}/orders/${id}/actions`, { action, ...body }),
   shortages: () => client.get<{ items: SupplyShortage[] }>(`${S}/shortages`),
   totals: (day?: string) => client.get<{ day: string; items: SupplyDayTotals[] }>(`${S}/totals`, { day }),
+}
+
+/** Hospitals and fever clinics (medical.read / medical.write). */
+export const hospApi = {
+  hospitals: () => client.get<{ items: Hospital[] }>(`${V1}/hospitals`),
+  awaiting: () => client.get<{ items: AwaitingCase[] }>(`${V1}/hospitals/awaiting`),
+  forecast: (days: number) => client.get<BedForecast>(`${V1}/hospitals/forecast`, { days }),
+  admit: (caseId: number, hospitalId?: number, bedKind: BedKind = 'ordinary') =>
+    client.post<Admission>(`${V1}/hospitals/admissions`, { case_id: caseId, hospital_id: hospitalId, bed_kind: bedKind }),
 }

@@ -1643,3 +1643,57 @@ export interface CareEscalation {
   to: CareCaller
   caller: CareCaller
 }
+
+// ---- Hospitals (/api/v1/hospitals) ----
+export type BedKind = 'ordinary' | 'severe' | 'icu'
+export type BedCounts = Record<BedKind, number>
+export interface Hospital {
+  id: number
+  name: string
+  kind: 'designated' | 'fever_clinic' | 'both'
+  admits_cases: boolean
+  district_code: string
+  beds: BedCounts
+  occupied: BedCounts
+  free: BedCounts
+  awaiting_suggested: number
+}
+export interface AwaitingCase {
+  case_id: number
+  resident_id: number
+  name: string
+  case_kind: string
+  district_code: string
+  report_date: string
+  suggested_hospital_id: number | null
+  suggested_hospital_name: string | null
+  since: string | null
+}
+export interface Admission {
+  id: number
+  case_id: number
+  name: string
+  hospital_id: number
+  hospital_name: string
+  bed_kind: BedKind
+  admitted_at: string | null
+  discharged_at: string | null
+  outcome: string | null
+}
+export interface ForecastKindDay {
+  admissions: number
+  discharges: number
+  occupancy: number
+  shortfall: number
+  beds: number
+}
+export interface BedForecastDay {
+  day: number
+  date: string
+  new_cases: number
+  kinds: Record<BedKind, ForecastKindDay>
+}
+export interface BedForecast {
+  inputs: { awaiting_bed: number; kinds: Record<BedKind, { beds: number; occupied: number }> }
+  days: BedForecastDay[]
+}

@@ -1,4 +1,5 @@
 // English. Keys match zh-CN.ts one to one (checked by tests/unit/i18n.test.ts).
+import hosp from './hosp.en'
 import ent from './ent.en'
 import supplies from './supplies.en'
 export default {
@@ -37,6 +38,7 @@ export default {
     sampler: 'Sampler',
     lab_technician: 'Lab technician',
     checkpoint_staff: 'Checkpoint staff',
+    medical_staff: 'Medical staff',
     resident: 'Resident',
   },
   level: {
@@ -974,4 +976,5 @@ export default {
   },
   ent,
   supplies,
+  hosp,
 }

@@ -1,4 +1,5 @@
 // 简体中文（默认语言）。键与 en.ts 一一对应：tests/unit/i18n.test.ts 会检查。
+import hosp from './hosp.zh-CN'
 import ent from './ent.zh-CN'
 import supplies from './supplies.zh-CN'
 export default {
@@ -37,6 +38,7 @@ export default {
     sampler: '采样人员',
     lab_technician: '检测人员',
     checkpoint_staff: '卡口人员',
+    medical_staff: '医护人员',
     resident: '居民',
   },
   level: {
@@ -974,4 +976,5 @@ export default {
   },
   ent,
   supplies,
+  hosp,
 }
