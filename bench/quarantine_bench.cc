@@ -927,5 +927,6 @@ int main(int argc, char** argv) {
   app.add_option("--peer-runs", peer_runs, "Runs of the SQL peers' lists")->capture_default_str();
   app.add_option("--peer-assign-runs", peer_assign_runs, "Runs of the SQL peers' assignment (slow)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress as it comes, also into a file
   return Run(city, pg, scale, runs, peer_runs, peer_assign_runs);
 }
