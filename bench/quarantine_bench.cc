@@ -659,7 +659,7 @@ std::string CheckListSql() {
   return "SELECT person_id, site_id, day, owes_check, test_day FROM (SELECT b.person_id, b.site_id, (" + day_end +
          " - 1 - b.q_start) / 86400000 + 1 AS day, CASE WHEN b.last_check_at < " + day_start +
          " THEN 1 ELSE 0 END AS owes_check, COALESCE((SELECT MIN(t.day) FROM q_test_days t WHERE t.tier = b.tier AND "
-         "b.q_start + (t.day - 1) * 86400000 < " + day_end + " AND b.q_start + (t.next_day - 1) * 86400000 > " +
+         "b.q_start + (t.day - 1) * CAST(86400000 AS BIGINT) < " + day_end + " AND b.q_start + (t.next_day - 1) * CAST(86400000 AS BIGINT) > " +
          day_start + " AND (b.tests_done / (1 << t.idx)) % 2 = 0), 0) AS test_day FROM q_board b WHERE b.status = "
          "'checked_in' AND b.q_start < " + day_end + ") x WHERE owes_check = 1 OR test_day > 0 ORDER BY site_id, person_id";
 }
@@ -811,9 +811,10 @@ int Run(const std::string& city_url, const std::string& pg_url, double scale, in
   for (Peer& p : peers) {
     std::printf("\n== peer %s\n", p.name.c_str());
     WritePeerTables(p, d, board, qrules);
-    // 1. Assignment, one statement per unit: not repeated more than --peer-runs.
+    // 1. Assignment, one statement per unit, --peer-assign-runs times (0: skipped).
     std::vector<double> v;
     PeerAssignment pa;
+    if (peer_assign_runs > 0) {
     for (int r = 0; r < peer_assign_runs; ++r) {
       if (r > 0) ResetRooms(p);
       const auto tq = SteadyClock::now();
@@ -834,6 +835,7 @@ int Run(const std::string& city_url, const std::string& pg_url, double scale, in
                     " households did not fit at their first unit's site, where Assign tries the next\n",
                     p.name.c_str(), pa.placed.size(), a.placed.size(), pa.split_households);
       }
+    }
     }
     // 2. The check list.
     const std::string csql = CheckListSql();
