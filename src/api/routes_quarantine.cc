@@ -429,7 +429,8 @@ void Api::AddQuarantineRoutes() {
                                    {"mode", q::ModeName(c.mode)},
                                    {"day", c.day},
                                    {"check_due", c.check_due},
-                                   {"test_due", c.test_due},
+                                   {"test_due", c.test_day != 0},
+                                   {"test_day", c.test_day ? json(c.test_day) : json(nullptr)},
                                    {"last_check_at", TimeOrNull(c.last_check_at)}});
                 }
                 return JsonReply({{"items", items}});

@@ -1,6 +1,7 @@
 #include "livelihood/care_calls.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "base/json.h"
@@ -30,15 +31,9 @@ bool ParseName(const std::string_view (&names)[N], std::string_view s, int* out)
   return false;
 }
 
-bool Covers(const std::string& area, const std::string& unit_code) {
-  if (area.empty() || unit_code.size() < area.size()) return false;
-  if (unit_code.compare(0, area.size(), area) != 0) return false;
-  return unit_code.size() == area.size() || unit_code[area.size()] == '-';
-}
-
 // How narrowly an area code covers: unit 7, building 5, compound 3, a grid 2 (set
 // apart in Roster), community and above 1 — by the code's '-' segments.
-int Specificity(const std::string& area) { return 1 + 2 * static_cast<int>(std::count(area.begin(), area.end(), '-')); }
+int Specificity(std::string_view area) { return 1 + 2 * static_cast<int>(std::count(area.begin(), area.end(), '-')); }
 
 // Per resident, their calls in time order (only those at or before `until`).
 std::map<int64_t, std::vector<const Call*>> CallsByResident(const std::vector<Call>& calls, Millis until) {
@@ -180,8 +175,37 @@ Result<RecordedCall> RecordCall(const Call& c, const CareRules& rules, Millis no
   return out;
 }
 
+// The codes that cover `unit_code`: the code itself and each prefix ending before a
+// '-' (an area code covers a unit whose code equals it or starts with it and '-'),
+// longest first.
+template <typename F>
+void ForEachCoveringCode(const std::string& unit_code, F&& f) {
+  std::string_view u(unit_code);
+  f(u);
+  for (size_t i = u.size(); i-- > 0;) {
+    if (u[i] == '-') f(u.substr(0, i));
+  }
+}
+
 std::vector<RosterEntry> Roster(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
                                 const std::vector<CareWorker>& workers, const CareRules& rules) {
+  // Looked up per resident by the codes that cover their unit, instead of scanning
+  // every grid's buildings and every worker's areas for each resident (which made the
+  // city's roster quadratic: 740 k residents × 51 k buildings × 122 k covers).
+  // The first grid (in the order given) holding a covering building code:
+  std::unordered_map<std::string_view, size_t> grid_of_building;
+  for (size_t g = 0; g < grids.size(); ++g) {
+    for (const std::string& b : grids[g].building_codes) {
+      if (!b.empty()) grid_of_building.try_emplace(b, g);
+    }
+  }
+  // The first worker (in the order given) covering each area code:
+  std::unordered_map<std::string_view, size_t> worker_of_area;
+  for (size_t w = 0; w < workers.size(); ++w) {
+    for (const std::string& a : workers[w].area_codes) {
+      if (!a.empty()) worker_of_area.try_emplace(a, w);
+    }
+  }
   std::vector<RosterEntry> out;
   for (const CareResident& r : residents) {
     RosterEntry e;
@@ -194,25 +218,28 @@ std::vector<RosterEntry> Roster(const std::vector<CareResident>& residents, cons
     std::stable_sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [p, k] : kinds) e.kinds.push_back(k);
     e.priority = kinds.front().first;
-    for (const CareGrid& g : grids) {
-      const bool in = std::any_of(g.building_codes.begin(), g.building_codes.end(),
-                                  [&](const std::string& b) { return Covers(b, r.unit_code); });
-      if (in) {
-        e.grid_code = g.code;
-        e.grid_head = g.head_id;
-        break;
-      }
+    size_t grid = grids.size();
+    ForEachCoveringCode(r.unit_code, [&](std::string_view code) {
+      if (const auto it = grid_of_building.find(code); it != grid_of_building.end()) grid = std::min(grid, it->second);
+    });
+    if (grid < grids.size()) {
+      e.grid_code = grids[grid].code;
+      e.grid_head = grids[grid].head_id;
     }
+    // The most specific cover (unit 7 … community 1, the grid's code 2); among equals
+    // the first worker given.
     int best = 0;
-    for (const CareWorker& w : workers) {
-      for (const std::string& a : w.area_codes) {
-        const int s = !e.grid_code.empty() && a == e.grid_code ? 2 : Covers(a, r.unit_code) ? Specificity(a) : 0;
-        if (s > best) {
-          best = s;
-          e.caller = w.id;
-        }
-      }
-    }
+    size_t best_worker = workers.size();
+    const auto consider = [&](std::string_view code, int s) {
+      const auto it = worker_of_area.find(code);
+      if (it == worker_of_area.end()) return;
+      if (s > best || (s == best && it->second < best_worker)) best = s, best_worker = it->second;
+    };
+    ForEachCoveringCode(r.unit_code, [&](std::string_view code) {
+      consider(code, !e.grid_code.empty() && code == e.grid_code ? 2 : Specificity(code));
+    });
+    if (!e.grid_code.empty()) consider(e.grid_code, 2);
+    e.caller = best_worker < workers.size() ? workers[best_worker].id : 0;
     if (e.caller == 0) e.caller = e.grid_head;
     out.push_back(std::move(e));
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+
 #include "registry/residents.h"
 
 namespace tc::livelihood {
@@ -229,6 +230,48 @@ TEST_F(CareCallsTest, RulesAreVersionedConfigWithFieldNamingErrors) {
   EXPECT_EQ(field(R"({"call_by_minutes": 1440})"), "call_by_minutes");
   EXPECT_EQ(field(R"({"need_due_hours": {"water": 5}})"), "need_due_hours.water");
   EXPECT_EQ(field(R"({"calls_per_day": 2})"), "calls_per_day");
+}
+
+// 20,000 grids of 3 buildings and 40,000 workers: each resident gets their own grid's
+// head and most specific cover. (The roster once scanned every grid and worker per
+// resident and never finished for the city; it looks covers up by code now, and its
+// speed is measured by make bench-quarantine, not here.)
+TEST(CareRoster, RosterOfManyGridsGivesEachResidentTheirOwnGridsCallers) {
+  std::vector<CareResident> residents;
+  std::vector<CareGrid> grids;
+  std::vector<CareWorker> workers;
+  for (int g = 0; g < 20'000; ++g) {
+    const std::string compound = "2201020" + std::to_string(10'000 + g);
+    grids.push_back({compound + "-G01", 1'000'000 + g, {compound + "-1-1", compound + "-1-2", compound + "-1-3"}});
+    workers.push_back({2'000'000 + g, {compound + "-1-1"}});          // 楼栋长 of building 1
+    workers.push_back({3'000'000 + g, {compound + "-1-2-1"}});        // 单元长 of building 2's unit 1
+    residents.push_back({g, "甲", "138", compound + "-1-" + std::to_string(1 + g % 3) + "-1", kElderlyAlone});
+  }
+  const std::vector<RosterEntry> r = Roster(residents, grids, workers, CareRules{});
+  ASSERT_EQ(r.size(), residents.size());
+  for (int g = 0; g < 20'000; ++g) {
+    EXPECT_EQ(r[g].grid_head, 1'000'000 + g);
+    const int64_t caller = g % 3 == 0 ? 2'000'000 + g : g % 3 == 1 ? 3'000'000 + g : 1'000'000 + g;
+    ASSERT_EQ(r[g].caller, caller) << "resident " << g;
+  }
+}
+
+// Among covers of equal specificity the first worker given calls, and a cover of the
+// grid's own code (2) loses to a building's (5) but beats the community's (1).
+TEST(CareRoster, TheMostSpecificCoverCallsAndTheFirstAmongEquals) {
+  const std::string c = "220102001001";
+  const std::vector<CareResident> residents = {{1, "甲", "1", c + "-1-1-1", kElderlyAlone},
+                                               {2, "乙", "2", c + "-1-2-1", kElderlyAlone}};
+  const std::vector<CareGrid> grids = {{c + "-G09", 0, {}}, {c + "-G01", 100, {c + "-1-1", c + "-1-2"}},
+                                       {c + "-G02", 200, {c + "-1-1"}}};
+  const std::vector<CareWorker> workers = {
+      {301, {c}}, {302, {c + "-G01"}}, {303, {c + "-1-1"}}, {304, {c + "-1-1"}}, {305, {c + "-G01"}}};
+  const std::vector<RosterEntry> r = Roster(residents, grids, workers, CareRules{});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].grid_code, c + "-G01");  // the first grid holding the building
+  EXPECT_EQ(r[0].caller, 303);            // the building's first leader
+  EXPECT_EQ(r[1].grid_code, c + "-G01");
+  EXPECT_EQ(r[1].caller, 302);            // the grid's first cover, over the community's
 }
 
 }  // namespace

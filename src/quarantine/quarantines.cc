@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "quarantine/board.h"
 #include "registry/lookup.h"
 
 namespace tc::quarantine {
@@ -53,20 +54,6 @@ TestOutcome ParseOutcome(std::string_view s) {
   return s == "negative" ? TestOutcome::kNegative : s == "positive" ? TestOutcome::kPositive : TestOutcome::kPending;
 }
 
-// Which scheduled tests (by index into the tier's test_days) have a sample in their window.
-uint32_t TestsMask(const std::vector<Millis>& sampled, Millis start, const TierQuarantine& t) {
-  uint32_t mask = 0;
-  if (start == 0) return mask;
-  for (size_t i = 0; i < t.test_days.size() && i < 32; ++i) {
-    const Millis from = start + (t.test_days[i] - 1) * kDayMs;
-    const Millis to = i + 1 < t.test_days.size() ? start + (t.test_days[i + 1] - 1) * kDayMs : INT64_MAX;
-    for (Millis at : sampled) {
-      if (at >= from && at < to) mask |= 1u << i;
-    }
-  }
-  return mask;
-}
-
 Millis ShanghaiDayStart(Millis t) {
   const Millis local = t + kShanghaiOffsetMs;
   const Millis day = (local >= 0 ? local / kDayMs : (local - kDayMs + 1) / kDayMs) * kDayMs;
@@ -104,14 +91,12 @@ int AgeOn(const std::string& birth_date, Millis now) {
 // ---- The board: compact entries of every person, for the city-wide lists ----
 
 struct Quarantines::Board {
+  // board.h's entry, and what jurisdiction and the room lists need besides.
   struct Entry {
-    int64_t id = 0, site_id = 0, room_id = 0;
-    std::string area_path;
-    Tier tier = Tier::kClose;
-    State status = State::kListed;
+    BoardEntry b;
+    int64_t room_id = 0;
     Mode mode = Mode::kUndecided;
-    Millis since = 0, pickup_at = 0, q_start = 0, q_end = 0, last_check_at = 0;
-    uint32_t tests_mask = 0;
+    std::string area_path;
   };
   struct SiteInfo {
     std::string area_path;
@@ -127,18 +112,18 @@ struct Quarantines::Board {
 
   bool Sees(const Entry& e, const Caller& who) const {
     if (who.staff_only) {
-      auto s = sites.find(e.site_id);
+      auto s = sites.find(e.b.site_id);
       return s != sites.end() && std::find(s->second.staff.begin(), s->second.staff.end(), who.username) !=
                                      s->second.staff.end();
     }
     if (Covers(who.area_path, e.area_path)) return true;
-    auto s = sites.find(e.site_id);
+    auto s = sites.find(e.b.site_id);
     return s != sites.end() && Covers(who.area_path, s->second.area_path);
   }
   void Put(Entry e) {
-    auto it = index.find(e.id);
+    auto it = index.find(e.b.person_id);
     if (it == index.end()) {
-      index[e.id] = entries.size();
+      index[e.b.person_id] = entries.size();
       entries.push_back(std::move(e));
     } else {
       entries[it->second] = std::move(e);
@@ -187,29 +172,29 @@ Status Quarantines::Refresh(store::Conn& c, std::span<const int64_t> ids) {
   std::unordered_map<int64_t, Board::Entry> fresh;
   auto take = [&](const store::Row& r) {
     Board::Entry e;
-    e.id = r.Int(0);
+    e.b.person_id = r.Int(0);
     e.area_path = r.Text(1);
-    tracing::ParseTier(r.Text(2), &e.tier);
-    ParseState(r.Text(3), &e.status);
+    tracing::ParseTier(r.Text(2), &e.b.tier);
+    ParseState(r.Text(3), &e.b.status);
     e.mode = ParseMode(r.Text(4));
-    e.site_id = r.Int(5);
+    e.b.site_id = r.Int(5);
     e.room_id = r.Int(6);
-    e.pickup_at = r.Int(7);
-    e.q_start = r.Int(8);
-    e.q_end = r.Int(9);
+    e.b.pickup_at = r.Int(7);
+    e.b.quarantine_start = r.Int(8);
+    e.b.quarantine_end = r.Int(9);
     auto entered = json::parse(r.Text(10), nullptr, false);
-    const int k = static_cast<int>(e.status);
+    const int k = static_cast<int>(e.b.status);
     if (entered.is_array() && k < static_cast<int>(entered.size()) && entered[k].is_number_integer()) {
-      e.since = entered[k].get<Millis>();
+      e.b.since = entered[k].get<Millis>();
     }
-    fresh[e.id] = std::move(e);
+    fresh[e.b.person_id] = std::move(e);
   };
   constexpr const char* kBoardColumns =
       "SELECT id, area_path, tier, status, mode, site_id, room_id, pickup_at, quarantine_start, quarantine_end, "
       "entered_at FROM quarantine_people";
   std::unordered_map<int64_t, std::vector<Millis>> sampled;
   auto check = [&](const store::Row& r) {
-    if (auto it = fresh.find(r.Int(0)); it != fresh.end()) it->second.last_check_at = r.Int(1);
+    if (auto it = fresh.find(r.Int(0)); it != fresh.end()) it->second.b.last_check_at = r.Int(1);
   };
   auto test = [&](const store::Row& r) { sampled[r.Int(0)].push_back(r.Int(1)); };
   if (!b.loaded) {
@@ -233,7 +218,15 @@ Status Quarantines::Refresh(store::Conn& c, std::span<const int64_t> ids) {
         store::QueryIn(c, "SELECT person_id, sampled_at FROM quarantine_tests WHERE person_id IN ", "", s, test));
   }
   for (auto& [id, e] : fresh) {
-    if (auto t = sampled.find(id); t != sampled.end()) e.tests_mask = TestsMask(t->second, e.q_start, b.rules.For(e.tier));
+    if (auto t = sampled.find(id); t != sampled.end()) {
+      // board.h matches the tests to the tier's schedule windows.
+      QuarantineState st;
+      st.status = e.b.status;
+      st.tier = e.b.tier;
+      st.quarantine_start = e.b.quarantine_start;
+      for (Millis at : t->second) st.tests.push_back({at, TestOutcome::kNegative});
+      e.b.tests_done = BoardEntryOf(id, st, b.rules).tests_done;
+    }
     b.Put(std::move(e));
   }
   b.loaded = true;
@@ -514,10 +507,10 @@ Result<std::vector<SiteRecord>> Quarantines::Sites(const Caller& who) {
   std::map<int64_t, std::set<int64_t>> taken;
   std::map<int64_t, std::pair<int, int>> people;  // booked, checked in
   for (const auto& e : board_->entries) {
-    if (e.site_id == 0 || !Occupies(e.status)) continue;
-    taken[e.site_id].insert(e.room_id);
-    ++people[e.site_id].first;
-    if (e.status == State::kCheckedIn) ++people[e.site_id].second;
+    if (e.b.site_id == 0 || !Occupies(e.b.status)) continue;
+    taken[e.b.site_id].insert(e.room_id);
+    ++people[e.b.site_id].first;
+    if (e.b.status == State::kCheckedIn) ++people[e.b.site_id].second;
   }
   for (auto& s : out) {
     const auto& [n, beds, in_service] = rooms[s.id];
@@ -554,8 +547,8 @@ Result<std::vector<RoomRecord>> Quarantines::Rooms(int64_t site_id, const Caller
   std::unordered_map<int64_t, size_t> at;
   for (size_t i = 0; i < out.size(); ++i) at[out[i].id] = i;
   for (const auto& e : board_->entries) {
-    if (e.site_id != site_id || !Occupies(e.status)) continue;
-    if (auto it = at.find(e.room_id); it != at.end()) out[it->second].occupants.push_back(e.id);
+    if (e.b.site_id != site_id || !Occupies(e.b.status)) continue;
+    if (auto it = at.find(e.room_id); it != at.end()) out[it->second].occupants.push_back(e.b.person_id);
   }
   for (auto& r : out) std::sort(r.occupants.begin(), r.occupants.end());
   return out;
@@ -648,7 +641,7 @@ Result<std::vector<PersonRecord>> Quarantines::Load(store::Conn& c, std::string_
 bool Quarantines::Sees(const PersonRecord& p, const Caller& who) const {
   Board::Entry e;
   e.area_path = p.area_path;
-  e.site_id = p.state.site_id;
+  e.b.site_id = p.state.site_id;
   return board_->Sees(e, who);
 }
 
@@ -664,10 +657,10 @@ Result<std::vector<PersonRecord>> Quarantines::People(const ListQuery& q, const 
   {
     std::lock_guard lock(board_->mu);
     for (const auto& e : board_->entries) {
-      if (!q.state.empty() && e.status != state) continue;
-      if (!q.tier.empty() && e.tier != tier) continue;
-      if (q.site_id && e.site_id != q.site_id) continue;
-      if (board_->Sees(e, who)) ids.push_back(e.id);
+      if (!q.state.empty() && e.b.status != state) continue;
+      if (!q.tier.empty() && e.b.tier != tier) continue;
+      if (q.site_id && e.b.site_id != q.site_id) continue;
+      if (board_->Sees(e, who)) ids.push_back(e.b.person_id);
     }
   }
   std::sort(ids.rbegin(), ids.rend());
@@ -996,53 +989,50 @@ Result<Certificate> Quarantines::CertificateOf(int64_t id, const Caller& who) {
 
 Result<std::vector<CheckItem>> Quarantines::CheckList(const Caller& who, int64_t site_id) {
   TC_RETURN_IF_ERROR(EnsureBoard());
-  const Millis now = clock_.Now();
-  const Millis today = ShanghaiDayStart(now);
-  std::vector<CheckItem> out;
-  std::lock_guard lock(board_->mu);
-  const Board& b = *board_;
-  for (const auto& e : b.entries) {
-    if (e.status != State::kCheckedIn || (site_id && e.site_id != site_id) || !b.Sees(e, who)) continue;
-    CheckItem item;
-    item.person_id = e.id;
-    item.site_id = e.site_id;
-    item.tier = e.tier;
-    item.mode = e.mode;
-    item.day = static_cast<int>((now - e.q_start) / kDayMs) + 1;
-    item.last_check_at = e.last_check_at;
-    item.check_due = e.last_check_at < today;
-    // The test whose window holds today: the last scheduled day on or before today.
-    const auto& days = b.rules.For(e.tier).test_days;
-    for (size_t i = days.size(); i-- > 0;) {
-      if (days[i] <= item.day) {
-        item.test_due = i < 32 && (e.tests_mask & (1u << i)) == 0;
-        break;
-      }
+  std::vector<BoardEntry> mine;
+  std::unordered_map<int64_t, Mode> mode;
+  std::vector<CheckDue> due;
+  {
+    std::lock_guard lock(board_->mu);
+    const Board& b = *board_;
+    for (const auto& e : b.entries) {
+      if (e.b.status != State::kCheckedIn || (site_id && e.b.site_id != site_id) || !b.Sees(e, who)) continue;
+      mine.push_back(e.b);
+      mode[e.b.person_id] = e.mode;
     }
-    if (item.check_due || item.test_due) out.push_back(item);
+    due = quarantine::CheckList(mine, b.rules, ShanghaiDayStart(clock_.Now()));
   }
-  std::sort(out.begin(), out.end(), [](const CheckItem& x, const CheckItem& y) {
-    return x.site_id != y.site_id ? x.site_id < y.site_id : x.person_id < y.person_id;
-  });
+  std::unordered_map<int64_t, Millis> last;
+  for (const auto& e : mine) last[e.person_id] = e.last_check_at;
+  std::vector<CheckItem> out;
+  out.reserve(due.size());
+  for (const CheckDue& d : due) {
+    out.push_back({.person_id = d.person_id,
+                   .site_id = d.site_id,
+                   .tier = d.tier,
+                   .mode = mode[d.person_id],
+                   .day = d.day,
+                   .check_due = d.owes_check,
+                   .test_day = d.test_day,
+                   .last_check_at = last[d.person_id]});
+  }
   return out;
 }
 
 Result<std::vector<StuckPerson>> Quarantines::OpenLoop(const Caller& who) {
   TC_RETURN_IF_ERROR(EnsureBoard());
-  const Millis now = clock_.Now();
-  std::vector<OpenLoopEntry> entries;
-  std::unordered_map<int64_t, int64_t> site_of;
+  std::vector<BoardEntry> mine;
   std::vector<Stuck> stuck;
   {
     std::lock_guard lock(board_->mu);
     const Board& b = *board_;
     for (const auto& e : b.entries) {
-      if (IsFinal(e.status) || !b.Sees(e, who)) continue;
-      entries.push_back({e.id, e.status, e.since, e.pickup_at, e.q_end});
+      if (!IsFinal(e.b.status) && b.Sees(e, who)) mine.push_back(e.b);
     }
-    stuck = OpenLoopReport(entries, b.rules, now);
-    for (const auto& s : stuck) site_of[s.person_id] = b.entries[b.index.at(s.person_id)].site_id;
+    stuck = quarantine::OpenLoop(mine, b.rules, clock_.Now());
   }
+  std::unordered_map<int64_t, int64_t> site_of;
+  for (const auto& e : mine) site_of[e.person_id] = e.site_id;
   std::vector<StuckPerson> out;
   out.reserve(stuck.size());
   for (const Stuck& s : stuck) out.push_back({s.person_id, site_of[s.person_id], s.status, s.since, s.due, s.late});
@@ -1055,9 +1045,9 @@ Result<std::vector<PersonRecord>> Quarantines::Transfers(const Caller& who, int6
   {
     std::lock_guard lock(board_->mu);
     for (const auto& e : board_->entries) {
-      const bool moving = (e.status == State::kAssigned && e.mode == Mode::kCentralised) ||
-                          e.status == State::kPickupScheduled || e.status == State::kPickedUp;
-      if (moving && board_->Sees(e, who)) order.push_back({e.pickup_at ? e.pickup_at : e.since, e.id});
+      const bool moving = (e.b.status == State::kAssigned && e.mode == Mode::kCentralised) ||
+                          e.b.status == State::kPickupScheduled || e.b.status == State::kPickedUp;
+      if (moving && board_->Sees(e, who)) order.push_back({e.b.pickup_at ? e.b.pickup_at : e.b.since, e.b.person_id});
     }
   }
   std::sort(order.begin(), order.end());
@@ -1098,9 +1088,9 @@ Result<ForecastInput> Quarantines::Pipeline(const Caller& who) {
   in.close.by_day.assign(in.close.days, 0);
   in.secondary.by_day.assign(in.secondary.days, 0);
   for (const auto& e : b.entries) {
-    if (!IsActive(e.status) || !IsQuarantineTier(e.tier) || !b.Sees(e, who)) continue;
-    TierPipeline& t = e.tier == Tier::kClose ? in.close : in.secondary;
-    int day = e.status == State::kCheckedIn ? static_cast<int>((now - e.q_start) / kDayMs) + 1 : 1;
+    if (!IsActive(e.b.status) || !IsQuarantineTier(e.b.tier) || !b.Sees(e, who)) continue;
+    TierPipeline& t = e.b.tier == Tier::kClose ? in.close : in.secondary;
+    int day = e.b.status == State::kCheckedIn ? static_cast<int>((now - e.b.quarantine_start) / kDayMs) + 1 : 1;
     day = std::clamp(day, 1, t.days);
     t.by_day[day - 1] += 1;
   }
@@ -1113,8 +1103,8 @@ Result<Quarantines::Counts> Quarantines::Count(const Caller& who) {
   std::lock_guard lock(board_->mu);
   for (const auto& e : board_->entries) {
     if (!board_->Sees(e, who)) continue;
-    ++out.by_state[static_cast<int>(e.status)];
-    if (IsActive(e.status) || e.status == State::kEscalated) {
+    ++out.by_state[static_cast<int>(e.b.status)];
+    if (IsActive(e.b.status) || e.b.status == State::kEscalated) {
       if (e.mode == Mode::kHome) ++out.home;
       if (e.mode == Mode::kCentralised) ++out.centralised;
     }

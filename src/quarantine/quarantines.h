@@ -122,15 +122,16 @@ struct PersonRecord {
   Millis created_at = 0;
 };
 
-// The day's health-check list: a person who owes today's check or test.
+// The day's health-check list: a person who owes today's check or test (board.h's
+// CheckDue, with the mode and the last check).
 struct CheckItem {
   int64_t person_id = 0;
   int64_t site_id = 0;
   Tier tier = Tier::kClose;
   Mode mode = Mode::kUndecided;
-  int day = 0;              // quarantine day today (1-based)
-  bool check_due = false;   // no health check yet today
-  bool test_due = false;    // today is a test day and its test is not taken
+  int day = 0;             // quarantine day reached by the day's end (1-based)
+  bool check_due = false;  // no health check yet today
+  int test_day = 0;        // the scheduled test due today and not taken (its day); 0: none
   Millis last_check_at = 0;
 };
 
@@ -210,8 +211,8 @@ class Quarantines {
   Result<Certificate> CertificateOf(int64_t id, const Caller& who);
 
   // ---- Lists from the board ----
-  // Everyone checked in who owes today's (Shanghai) check or test, by site then id;
-  // `site_id` 0: every site and home quarantine.
+  // Everyone checked in who owes today's (Shanghai) check or test (board.h CheckList),
+  // by site then id (home quarantine first); `site_id` 0: every site and home quarantine.
   Result<std::vector<CheckItem>> CheckList(const Caller& who, int64_t site_id);
   // Everyone stuck in a state past the rules' limit (lifecycle.h OpenLoopReport).
   Result<std::vector<StuckPerson>> OpenLoop(const Caller& who);
