@@ -645,6 +645,28 @@ bool Quarantines::Sees(const PersonRecord& p, const Caller& who) const {
   return board_->Sees(e, who);
 }
 
+Result<std::vector<PersonRecord>> Quarantines::LoadInOrder(const std::vector<int64_t>& ids) {
+  std::vector<PersonRecord> out;
+  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
+    std::unordered_map<int64_t, PersonRecord> by_id;
+    for (size_t i = 0; i < ids.size(); i += 500) {
+      std::string where = "WHERE id IN (";
+      store::Params params;
+      for (size_t k = i; k < std::min(ids.size(), i + 500); ++k) {
+        where += k > i ? ", ?" : "?";
+        params.emplace_back(ids[k]);
+      }
+      TC_ASSIGN_OR_RETURN(auto part, Load(c, where + ")", params, false));
+      for (auto& p : part) by_id[p.id] = std::move(p);
+    }
+    for (int64_t id : ids) {
+      if (auto it = by_id.find(id); it != by_id.end()) out.push_back(std::move(it->second));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::vector<PersonRecord>> Quarantines::People(const ListQuery& q, const Caller& who) {
   State state{};
   if (!q.state.empty() && !ParseState(q.state, &state)) {
@@ -667,22 +689,7 @@ Result<std::vector<PersonRecord>> Quarantines::People(const ListQuery& q, const 
   if (ids.size() > static_cast<size_t>(std::clamp<int64_t>(q.limit, 1, kMaxPeopleList))) {
     ids.resize(std::clamp<int64_t>(q.limit, 1, kMaxPeopleList));
   }
-  std::vector<PersonRecord> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    for (size_t i = 0; i < ids.size(); i += 500) {
-      std::string where = "WHERE id IN (";
-      store::Params params;
-      for (size_t k = i; k < std::min(ids.size(), i + 500); ++k) {
-        where += k > i ? ", ?" : "?";
-        params.emplace_back(ids[k]);
-      }
-      where += ") ORDER BY id DESC";
-      TC_ASSIGN_OR_RETURN(auto part, Load(c, where, params, false));
-      for (auto& p : part) out.push_back(std::move(p));
-    }
-    return Status::Ok();
-  }));
-  return out;
+  return LoadInOrder(ids);
 }
 
 Result<PersonRecord> Quarantines::Get(int64_t id, const Caller& who) {
@@ -1056,25 +1063,7 @@ Result<std::vector<PersonRecord>> Quarantines::Transfers(const Caller& who, int6
   }
   std::vector<int64_t> ids;
   for (const auto& [t, id] : order) ids.push_back(id);
-  std::vector<PersonRecord> out;
-  TC_RETURN_IF_ERROR(store_.Read([&](store::Conn& c) -> Status {
-    std::unordered_map<int64_t, PersonRecord> by_id;
-    for (size_t i = 0; i < ids.size(); i += 500) {
-      std::string where = "WHERE id IN (";
-      store::Params params;
-      for (size_t k = i; k < std::min(ids.size(), i + 500); ++k) {
-        where += k > i ? ", ?" : "?";
-        params.emplace_back(ids[k]);
-      }
-      TC_ASSIGN_OR_RETURN(auto part, Load(c, where + ")", params, false));
-      for (auto& p : part) by_id[p.id] = std::move(p);
-    }
-    for (int64_t id : ids) {
-      if (auto it = by_id.find(id); it != by_id.end()) out.push_back(std::move(it->second));
-    }
-    return Status::Ok();
-  }));
-  return out;
+  return LoadInOrder(ids);
 }
 
 Result<ForecastInput> Quarantines::Pipeline(const Caller& who) {

@@ -236,6 +236,8 @@ class Quarantines {
   Status RefreshAfterCommit(std::span<const int64_t> ids);
   Result<std::vector<PersonRecord>> Load(store::Conn& c, std::string_view where, const store::Params& params,
                                          bool with_health);
+  // The people with these ids, in the order given (read in chunks of 500).
+  Result<std::vector<PersonRecord>> LoadInOrder(const std::vector<int64_t>& ids);
   // Under the board's lock.
   bool Sees(const PersonRecord& p, const Caller& who) const;
 

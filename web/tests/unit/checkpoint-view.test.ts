@@ -63,13 +63,15 @@ beforeEach(() => {
 })
 
 describe('CheckpointView', () => {
-  it('paints the decision on the tick the answer arrives, within 100 ms of Enter', async () => {
+  // The decision must appear with the answer itself: only microtasks run between the reply
+  // and the check, no timer. (Wall-clock time is not asserted here: a loaded machine made
+  // it flaky; the scan's latency is the checkpoint benchmark's business.)
+  it('paints the decision on the tick the answer arrives, with no timer in between', async () => {
     const w = mountView()
     await flushPromises()
     let resolve!: (r: CheckpointScanReply) => void
     answer = () => new Promise((r) => (resolve = r))
 
-    const t0 = performance.now()
     await type(w, 'TC1.AEBGWMIAAAAAAYRJXB7Q')
     await drainMicrotasks()
     expect(scans).toEqual([['G1', 'TC1.AEBGWMIAAAAAAYRJXB7Q']])
@@ -77,14 +79,12 @@ describe('CheckpointView', () => {
 
     resolve(decided('deny', '红码：居住在高风险区'))
     await drainMicrotasks()
-    const painted = performance.now() - t0
     const d = w.find('[data-test=checkpoint-decision]')
     expect(d.exists()).toBe(true)
     expect(d.attributes('data-decision')).toBe('deny')
     expect(d.find('[data-test=decision-word]').text()).toBe('STOP')
     expect(d.find('[data-test=decision-reason]').text()).toBe('红码：居住在高风险区')
     expect((d.element as HTMLElement).style.background).toMatch(/rgb\(217, 48, 37\)|#d93025/i)
-    expect(painted).toBeLessThan(100)
     // Ready for the next scan: input empty and focused.
     const input = w.find('input[name=checkpoint-code]').element as HTMLInputElement
     expect(input.value).toBe('')
