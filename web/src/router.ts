@@ -120,6 +120,8 @@ export const router = createRouter({
         { path: 'care', redirect: { name: 'care-calls' } },
         { path: 'care/calls', name: 'care-calls', component: () => import('./views/CareView.vue'), props: { page: 'calls' }, meta: { care: 'calls' } },
         { path: 'care/board', name: 'care-board', component: () => import('./views/CareView.vue'), props: { page: 'board' }, meta: { care: 'board' } },
+        { path: 'care/returns', name: 'care-returns', component: () => import('./views/LivelihoodView.vue'), props: { page: 'returns' }, meta: { care: 'returns' } },
+        { path: 'care/reliefs', name: 'care-reliefs', component: () => import('./views/LivelihoodView.vue'), props: { page: 'reliefs' }, meta: { care: 'reliefs' } },
         // Hospitals and fever clinics (医疗救治): beds, cases awaiting a bed, the bed forecast (medical.read).
         { path: 'hospitals', name: 'hospitals', component: () => import('./views/HospitalsView.vue'), meta: { bare: true, medical: true } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },

@@ -120,6 +120,10 @@ import type {
   BedForecast,
   BedKind,
   Hospital,
+  ReliefApplication,
+  ReliefTotals,
+  ReturnApplication,
+  ReturnFlowDay,
 } from './types'
 
 export const client = new ApiClient({
@@ -254,6 +258,17 @@ export const api = {
   careTasks: (state: 'open' | 'done') => client.get<{ items: CareTask[] }>(`${V1}/care/tasks`, { state }),
   closeCareTask: (id: number, note: string) => client.post<CareTask>(`${V1}/care/tasks/${id}/close`, { note }),
   careEscalations: () => client.get<{ items: CareEscalation[] }>(`${V1}/care/escalations`),
+
+  // Return home and relief (docs/livelihood.md).
+  returns: (state?: string) => client.get<{ items: ReturnApplication[] }>(`${V1}/returns`, { state, limit: 500 }),
+  returnsOpenLoop: () => client.get<{ items: ReturnApplication[] }>(`${V1}/returns/open-loop`),
+  returnsFlow: (from: string, to: string) => client.get<{ items: ReturnFlowDay[] }>(`${V1}/returns/flow`, { from, to }),
+  actOnReturn: (id: number, body: Record<string, string>) =>
+    client.post<ReturnApplication>(`${V1}/returns/${id}/actions`, body),
+  reliefs: (state?: string) => client.get<{ items: ReliefApplication[] }>(`${V1}/reliefs`, { state, limit: 500 }),
+  reliefTotals: () => client.get<{ items: ReliefTotals[] }>(`${V1}/reliefs/totals`),
+  actOnRelief: (id: number, body: Record<string, string>) =>
+    client.post<ReliefApplication>(`${V1}/reliefs/${id}/actions`, body),
 }
 
 export interface HotlineQuery {

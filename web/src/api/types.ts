@@ -1697,3 +1697,54 @@ export interface BedForecast {
   inputs: { awaiting_bed: number; kinds: Record<BedKind, { beds: number; occupied: number }> }
   days: BedForecastDay[]
 }
+
+// ---- Return home and relief (/api/v1/returns, /api/v1/reliefs; lib/livelihood.ts) ----
+export interface ReturnApplication {
+  id: number
+  resident_id: number
+  name: string
+  origin_area: string
+  destination: string
+  phone: string
+  state: import('../lib/livelihood').ReturnState
+  since: string | null
+  transport: { vehicle: string; pickup_point: string; escort: string; scheduled_at: string | null } | null
+  reason: string | null
+  received_by: string | null
+  history: { state: string; at: string }[]
+  created_by: string
+  due_by?: string | null
+}
+
+export interface ReturnFlowDay {
+  day: string
+  stages: { stage: string; entered: number; left: number; queue: number; median_hours: number }[]
+  bottleneck: string | null
+}
+
+export interface ReliefApplication {
+  id: number
+  resident_id: number
+  name: string
+  district_code: string
+  state: import('../lib/livelihood').ReliefState
+  eligible: boolean
+  eligible_rule: string | null
+  eligible_amount_fen: number
+  amount_fen: number
+  payment_ref: string | null
+  reason: string | null
+  applied_at: string | null
+}
+
+export interface ReliefTotals {
+  district_code: string
+  applications: number
+  pending: number
+  approved: number
+  paid: number
+  rejected: number
+  approved_fen: number
+  paid_fen: number
+  unpaid_fen: number
+}

@@ -5,8 +5,10 @@
 export const CARE_READ = 'livelihood.read'
 export const CARE_WRITE = 'livelihood.write'
 
-export type CarePage = 'calls' | 'board'
-export const CARE_PAGES: readonly CarePage[] = ['calls', 'board']
+// The section also holds return home (`returns`) and relief (`reliefs`), read with
+// livelihood.read (LivelihoodView.vue; the steps need livelihood.write, checked by the server).
+export type CarePage = 'calls' | 'board' | 'returns' | 'reliefs'
+export const CARE_PAGES: readonly CarePage[] = ['calls', 'board', 'returns', 'reliefs']
 
 export function carePageAllowed(page: CarePage, permissions: readonly string[] | undefined): boolean {
   return !!permissions?.includes(page === 'calls' ? CARE_WRITE : CARE_READ)
