@@ -70,6 +70,23 @@ TEST(Demo, PrintsTheConsoleUrlAndRunsOnTheLastDayOfItsData) {
   EXPECT_GT(summary["cases"].value("total", 0), 0) << "the demo has an outbreak";
   ASSERT_FALSE(summary["curve"].empty());
   EXPECT_LE(summary["curve"].back().value("date", ""), last_day);
+
+  // Quarantine: site01 works the demo hotel (20 rooms) and sees its guests checked in
+  // today on the day's check list; the command sees the people by state.
+  auto site_login = client.Send("POST", "/api/v1/auth/login",
+                                json{{"username", "site01"}, {"password", "tongchou-demo"}}.dump(),
+                                {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(site_login.ok() && site_login->status == 200)
+      << (site_login.ok() ? site_login->body : site_login.status().ToString());
+  const std::string site_token = json::parse(site_login->body).value("token", "");
+  const json sites = Get(demo.port(), "/api/v1/quarantine/sites", site_token);
+  ASSERT_EQ(sites["items"].size(), 1u) << sites.dump();
+  EXPECT_EQ(sites["items"][0].value("rooms", 0), 20) << sites.dump();
+  EXPECT_GT(sites["items"][0].value("checked_in", 0), 0) << sites.dump();
+  const json checks = Get(demo.port(), "/api/v1/quarantine/check-list", site_token);
+  EXPECT_EQ(checks["items"].size(), static_cast<size_t>(sites["items"][0].value("checked_in", 0))) << checks.dump();
+  const json counts = Get(demo.port(), "/api/v1/quarantine/summary", json::parse(login->body).value("token", ""));
+  EXPECT_GT(counts["states"].value("assigned", 0) + counts["states"].value("picked_up", 0), 0) << counts.dump();
   EXPECT_EQ(demo.Stop(), 0);
 }
 

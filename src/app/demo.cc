@@ -18,6 +18,11 @@
 #include "gen/testing_round.h"
 #include "healthcode/checkpoints.h"
 #include "healthcode/keys.h"
+#include "events/events.h"
+#include "quarantine/quarantines.h"
+#include "registry/residents.h"
+#include "tracing/cases.h"
+#include "tracing/service.h"
 #include "tracing/checkins.h"
 #include "tracing/epidemic.h"
 #include "registry/areas.h"
@@ -134,6 +139,66 @@ Status SeedEnterprises(store::Store& store, const Clock& clock, auth::Accounts& 
   return Status::Ok();
 }
 
+// Quarantine (隔离转运) in the demo district 南关区: a hotel with 20 rooms (two of them
+// accessible, some with two beds) and site01 on its staff; six residents of grid01's
+// community, resident01 among them, listed as close contacts through tracing (so
+// ContactListed flows to the quarantine service over the bus, as in `serve`). Rooms are
+// assigned to those the rules can place (the others stay listed, for the desk's dry run
+// to explain); of those placed, two are picked up and checked in (site01's check list),
+// one picked up and waiting at the door, one with a pickup scheduled, the rest assigned.
+Status SeedQuarantine(store::Store& store, const Clock& clock, const registry::Area& community, int64_t resident01,
+                      const audit::Actor& by) {
+  tracing::Tracing tracing(store, clock);
+  tracing::Cases cases(store, clock, tracing);
+  registry::Residents residents(store, clock);
+  TC_ASSIGN_OR_RETURN(auto people, residents.List({.scope = registry::ScopeKeyOfCode(community.code), .limit = 40}));
+  std::vector<int64_t> ids;
+  if (resident01 != 0) ids.push_back(resident01);
+  for (const auto& r : people) {
+    if (ids.size() >= 6) break;
+    if (r.id != resident01) ids.push_back(r.id);
+  }
+  int listed = 0;
+  for (int64_t id : ids) {
+    auto c = cases.AddContact(id, "close", 0, "与确诊病例同场所停留（演示数据）", by);
+    if (c.ok()) ++listed;
+    else if (c.status().code() != StatusCode::kConflict) return c.status();  // a case or listed already: skip
+  }
+  quarantine::Quarantines q(store, clock);
+  events::Bus bus(store);
+  bus.Subscribe("quarantine", [&q](const events::Event& e) { return q.OnEvent(e); });
+  TC_RETURN_IF_ERROR(bus.Deliver());
+  quarantine::NewSite site{.name = "锦江之星(长春南关店)", .kind = "hotel", .district_code = "220102000000",
+                           .address = "南关区人民大街1号", .point = quarantine::GeoPoint{125.33, 43.87},
+                           .staff = {"site01"}, .phone = "0431-80000001"};
+  for (int i = 1; i <= 20; ++i) {
+    const int floor = 1 + (i - 1) / 10, n = 1 + (i - 1) % 10;
+    site.rooms.push_back(
+        {.number = std::to_string(floor * 100 + n), .beds = n > 7 ? 2 : 1, .accessible = floor == 1 && n <= 2});
+  }
+  TC_ASSIGN_OR_RETURN(auto created, q.CreateSite(site, {}, by));
+  TC_ASSIGN_OR_RETURN(auto assigned, q.AutoAssign({}, {}, by));
+  int checked_in = 0;
+  for (size_t i = 0; i < assigned.placed.size(); ++i) {
+    const int64_t id = assigned.placed[i].person_id;
+    if (i >= 4) break;  // the rest stay assigned
+    quarantine::Action pickup{.kind = quarantine::ActionKind::kSchedulePickup,
+                              .vehicle = "吉A·G" + std::to_string(3101 + i),
+                              .pickup_at = clock.Now() + (i == 3 ? 2 * 3'600'000LL : 0)};
+    TC_RETURN_IF_ERROR(q.Act(id, pickup, {}, by).status());
+    if (i == 3) continue;  // pickup in two hours
+    TC_RETURN_IF_ERROR(q.Act(id, {.kind = quarantine::ActionKind::kPickUp}, {}, by).status());
+    if (i == 2) continue;  // on the way
+    TC_RETURN_IF_ERROR(q.Act(id, {.kind = quarantine::ActionKind::kCheckIn}, {}, by).status());
+    ++checked_in;
+  }
+  TC_RETURN_IF_ERROR(bus.Deliver());
+  std::fprintf(stderr,
+               "demo quarantine site %lld (%s, 20 rooms, staff site01): %d close contacts listed, %zu assigned, "
+               "%d checked in\n",
+               static_cast<long long>(created.id), created.name.c_str(), listed, assigned.placed.size(), checked_in);
+  return Status::Ok();
+}
 
 // The first child of `code` (by code), for picking a community to bind a grid worker to.
 Result<registry::Area> FirstChild(registry::Areas& areas, const std::string& code) {
@@ -183,6 +248,7 @@ Status Seed(store::Store& store, double scale) {
       {"sampler01", "采样员01", "sampler", community.code},
       {"lab01", "检测机构01", "lab_technician", "220100000000"},
       {"checkpoint01", "卡口人员01", "checkpoint_staff", "220102000000"},
+      {"site01", "隔离点工作人员01", "site_staff", "220102000000"},
       {"water01", "供水集团受理员", "department_handler", "220100000000"},
   };
   const audit::Actor by{"demo", ""};
@@ -253,6 +319,7 @@ Status Seed(store::Store& store, double scale) {
                  static_cast<long long>(requests.requests), requests.from_date.c_str(), requests.to_date.c_str(),
                  100 * requests.epidemic_share());
     TC_RETURN_IF_ERROR(SeedEnterprises(store, clock, accounts, scale, DateShanghai(noon)));
+    TC_RETURN_IF_ERROR(SeedQuarantine(store, clock, community, resident, by));
   }
   return Status::Ok();
 }
@@ -289,6 +356,7 @@ int RunDemo(ServeOptions options, bool reset, double scale) {
         "  Open      %s  (API document: %sapi/v1/openapi.json)\n"
         "  Logins    admin / commander / nanguan / kuancheng / grid01 / hotline / sampler01 / lab01 / resident01,\n"
         "            checkpoint01, water01 (12345: the water company's inbox), firm01 (an enterprise),\n"
+        "            site01 (a quarantine hotel's staff),\n"
         "            officer01 (its liaison officer), password: %s\n"
         "  Today     %s in the demo (the day of its last check-in; the clock runs from there)\n"
         "  Stop with Ctrl-C.\n\n",

@@ -17,7 +17,10 @@
 // page (asked once per login from GET /liaisons?mine=true). Supplies to closed compounds live under
 // /supplies (lib/supplies.ts): a volunteer's phone page of today's deliveries and the command
 // centre's desk; reached from the header's sections. The special-care roster lives
-// under /care (lib/care.ts): a grid worker's call list, the command's escalations and tasks. /hospitals (医疗救治) needs medical.read.
+// under /care (lib/care.ts): a grid worker's call list, the command's escalations and tasks.
+// Quarantine and transfer live under /quarantine (lib/quarantine.ts): the site's phone page
+// (check list, arrivals, release), the command's desk; a resident's own quarantine is
+// /me/quarantine. A site's staff (no area pages) lands on the site page. /hospitals (医疗救治) needs medical.read.
 // /public/risk (today's risk areas) needs no login. The server falls back to index.html for any non-API
 // path, so history mode works on reload.
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
@@ -30,6 +33,7 @@ import { hotlineHome, hotlineLanding, hotlinePageAllowed, type HotlinePage } fro
 import { entHome, entLanding, entPageAllowed, mayServeEnterprises, type EntPage } from './lib/enterprise'
 import { suppliesHome, suppliesPageAllowed, type SuppliesPage } from './lib/supplies'
 import { careHome, carePageAllowed, type CarePage } from './lib/care'
+import { quarantineHome, quarantinePageAllowed, type QuarantinePage } from './lib/quarantine'
 
 export const AREA_TABS = ['overview', 'residents', 'coverage', 'cases', 'tracing'] as const
 export type AreaTab = (typeof AREA_TABS)[number]
@@ -122,6 +126,10 @@ export const router = createRouter({
         { path: 'care/board', name: 'care-board', component: () => import('./views/CareView.vue'), props: { page: 'board' }, meta: { care: 'board' } },
         { path: 'care/returns', name: 'care-returns', component: () => import('./views/LivelihoodView.vue'), props: { page: 'returns' }, meta: { care: 'returns' } },
         { path: 'care/reliefs', name: 'care-reliefs', component: () => import('./views/LivelihoodView.vue'), props: { page: 'reliefs' }, meta: { care: 'reliefs' } },
+        { path: 'quarantine', redirect: { name: 'quarantine-site' } },
+        { path: 'quarantine/site', name: 'quarantine-site', component: () => import('./views/QuarantineSiteView.vue'), meta: { quarantine: 'site' } },
+        { path: 'quarantine/desk', name: 'quarantine-desk', component: () => import('./views/QuarantineDeskView.vue'), meta: { quarantine: 'desk' } },
+        { path: 'me/quarantine', name: 'quarantine-me', component: () => import('./views/MyQuarantineView.vue'), meta: { quarantine: 'me' } },
         // Hospitals and fever clinics (医疗救治): beds, cases awaiting a bed, the bed forecast (medical.read).
         { path: 'hospitals', name: 'hospitals', component: () => import('./views/HospitalsView.vue'), meta: { bare: true, medical: true } },
         { path: 'welcome', name: 'welcome', component: () => import('./views/WelcomeView.vue'), meta: { bare: true } },
@@ -149,14 +157,16 @@ router.beforeEach(async (to) => {
   const hc = hcHome(perms, me)
   const hl = hotlineHome(perms, me)
   const en = entHome(perms, me)
+  const qh = quarantineHome(perms, me)
   // Without the area pages: the first testing page, the first /hc page, the first
-  // hotline page, the first enterprise page, or /welcome when there is none.
-  const start: RouteLocationRaw = home ? testingRoute(home) : hc ? hcRoute(hc) : hl ? hotlineRoute(hl) : en ? entRoute(en) : { name: 'welcome' }
+  // hotline page, the first enterprise page, the first quarantine page (a site's staff),
+  // or /welcome when there is none.
+  const start: RouteLocationRaw = home ? testingRoute(home) : hc ? hcRoute(hc) : hl ? hotlineRoute(hl) : en ? entRoute(en) : qh ? quarantineRoute(qh) : { name: 'welcome' }
   const entJob = to.name === 'home' || to.name === 'welcome' ? entLanding(perms, me, await servesEnterprises(perms, me)) : null
   const job = hotlineLanding(perms, me)
   const landing = entJob ? entRoute(entJob) : job ? hotlineRoute(job) : mayReadAreas(perms) ? areaRoute(me.area_code) : start
   if (to.name === 'home') return landing
-  if (to.name === 'welcome') return mayReadAreas(perms) || home || hc || hl || en ? landing : true
+  if (to.name === 'welcome') return mayReadAreas(perms) || home || hc || hl || en || qh ? landing : true
   const page = to.meta.testing as TestingPage | undefined
   if (page && !testingPageAllowed(page, perms, me)) return home ? testingRoute(home) : landing
   const hcPage = to.meta.hc as HcPage | undefined
@@ -176,6 +186,8 @@ router.beforeEach(async (to) => {
     const c = careHome(perms)
     return c ? careRoute(c) : landing
   }
+  const quarantinePage = to.meta.quarantine as QuarantinePage | undefined
+  if (quarantinePage && !quarantinePageAllowed(quarantinePage, perms, me)) return qh ? quarantineRoute(qh) : landing
   const tab = to.name as AreaTab
   if ((AREA_TABS as readonly string[]).includes(tab) && !mayReadAreas(perms)) return start
   if ((AREA_TABS as readonly string[]).includes(tab) && !tabAllowed(tab, perms)) {
@@ -207,6 +219,11 @@ export function suppliesRoute(page: SuppliesPage): RouteLocationRaw {
 /** The route of a special-care page (/care/…). */
 export function careRoute(page: CarePage): RouteLocationRaw {
   return { name: `care-${page}` }
+}
+
+/** The route of a quarantine page (/quarantine/site, /quarantine/desk, /me/quarantine). */
+export function quarantineRoute(page: QuarantinePage): RouteLocationRaw {
+  return { name: `quarantine-${page}` }
 }
 
 /** The route of an enterprise page (/enterprises/…). */

@@ -1,6 +1,15 @@
 // The console's API client (one per tab) and one function per endpoint it uses.
 import { ApiClient, type Download } from './client'
 import type {
+  QuarantineAction,
+  QuarantineActionBody,
+  QuarantineAssignResult,
+  QuarantineCheckItem,
+  QuarantinePerson,
+  QuarantineSite,
+  QuarantineState,
+  QuarantineStuck,
+  QuarantineSummary,
   CareCallRecord,
   CareEscalation,
   CareList,
@@ -402,4 +411,31 @@ export const hospApi = {
   forecast: (days: number) => client.get<BedForecast>(`${V1}/hospitals/forecast`, { days }),
   admit: (caseId: number, hospitalId?: number, bedKind: BedKind = 'ordinary') =>
     client.post<Admission>(`${V1}/hospitals/admissions`, { case_id: caseId, hospital_id: hospitalId, bed_kind: bedKind }),
+}
+
+// Quarantine and transfer (docs/quarantine.md): quarantine.read / write / care, a
+// resident's own page quarantine.self. A site_staff account sees its sites' guests only.
+const Q = `${V1}/quarantine`
+
+export interface QuarantinePeopleQuery {
+  state?: QuarantineState
+  tier?: 'close' | 'secondary'
+  site_id?: number
+  limit?: number
+}
+
+export const quarantineApi = {
+  sites: () => client.get<{ items: QuarantineSite[] }>(`${Q}/sites`),
+  people: (q: QuarantinePeopleQuery = {}) => client.get<{ items: QuarantinePerson[] }>(`${Q}/people`, { ...q }),
+  person: (id: number) => client.get<QuarantinePerson>(`${Q}/people/${id}`),
+  act: (id: number, action: QuarantineAction, body: QuarantineActionBody = {}) =>
+    client.post<QuarantinePerson>(`${Q}/people/${id}/actions`, { action, ...body }),
+  checkList: (siteId?: number) => client.get<{ items: QuarantineCheckItem[] }>(`${Q}/check-list`, { site_id: siteId }),
+  openLoop: () => client.get<{ items: QuarantineStuck[] }>(`${Q}/open-loop`),
+  transfers: () => client.get<{ items: QuarantinePerson[] }>(`${Q}/transfers`),
+  summary: () => client.get<QuarantineSummary>(`${Q}/summary`),
+  assign: (dryRun: boolean) => client.post<QuarantineAssignResult>(`${Q}/assign`, { dry_run: dryRun }),
+  mine: () => client.get<QuarantinePerson>(`${V1}/me/quarantine`),
+  selfCheck: (temperature_c: number, symptoms: string) =>
+    client.post<QuarantinePerson>(`${V1}/me/quarantine/checks`, { temperature_c, symptoms }),
 }

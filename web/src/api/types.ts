@@ -1748,3 +1748,136 @@ export interface ReliefTotals {
   paid_fen: number
   unpaid_fen: number
 }
+
+// ---- Quarantine and transfer (隔离转运; docs/quarantine.md) ----
+export type QuarantineState =
+  | 'listed'
+  | 'assigned'
+  | 'pickup_scheduled'
+  | 'picked_up'
+  | 'checked_in'
+  | 'released'
+  | 'escalated'
+  | 'hospitalised'
+  | 'absconded'
+  | 'refused'
+  | 'cancelled'
+export type QuarantineMode = 'undecided' | 'centralised' | 'home'
+export type QuarantineAction =
+  | 'assign'
+  | 'schedule_pickup'
+  | 'pick_up'
+  | 'check_in'
+  | 'health_check'
+  | 'test_result'
+  | 'release'
+  | 'escalate'
+  | 'hospitalise'
+  | 'abscond'
+  | 'refuse'
+  | 'relist'
+  | 'cancel'
+export interface QuarantineSite {
+  id: number
+  name: string
+  kind: string
+  district_code: string
+  address: string
+  phone: string
+  lon: number | null
+  lat: number | null
+  open: boolean
+  capacity: number
+  effective_capacity: number
+  staff: string[]
+  rooms: number
+  beds: number
+  booked: number
+  checked_in: number
+  free_rooms: number
+}
+export interface QuarantineCheck {
+  at: string
+  temperature_c: number
+  symptoms: string
+}
+export interface QuarantineTest {
+  sampled_at: string
+  outcome: 'negative' | 'positive' | 'pending'
+}
+export interface QuarantinePerson {
+  id: number
+  contact_id: number | null
+  resident_id: number
+  name: string
+  phone: string
+  id_number: string
+  household_code: string
+  district_code: string
+  tier: 'close' | 'secondary'
+  state: QuarantineState
+  since: string | null
+  mode: QuarantineMode
+  site_id: number | null
+  site_name: string | null
+  room_id: number | null
+  room_number: string | null
+  vehicle: string | null
+  pickup_at: string | null
+  picked_up_at: string | null
+  quarantine_start: string | null
+  quarantine_end: string | null
+  certificate: string | null
+  reason: string | null
+  hospital: string | null
+  reassign_count: number
+  relist_count: number
+  // One person read alone (GET /people/{id}, /me/quarantine, an action's answer).
+  checks?: QuarantineCheck[]
+  tests?: QuarantineTest[]
+  release?: { allowed: boolean; reasons: string[] }
+}
+export interface QuarantineCheckItem {
+  person_id: number
+  site_id: number | null
+  tier: 'close' | 'secondary'
+  mode: QuarantineMode
+  day: number
+  check_due: boolean
+  test_due: boolean
+  test_day: number | null
+  last_check_at: string | null
+}
+export interface QuarantineStuck {
+  person_id: number
+  site_id: number | null
+  state: QuarantineState
+  since: string | null
+  due: string | null
+  late_minutes: number
+}
+export interface QuarantineSummary {
+  states: Record<QuarantineState, number>
+  home: number
+  centralised: number
+  pipeline: { close: number[]; secondary: number[] }
+}
+export interface QuarantineAssignResult {
+  written: boolean
+  placed: { person_id: number; site_id: number; room_id: number }[]
+  unplaced: { person_id: number; reason: string; message: string }[]
+}
+export interface QuarantineActionBody {
+  home?: boolean
+  site_id?: number
+  room_id?: number
+  vehicle?: string
+  pickup_at?: string
+  temperature_c?: number
+  symptoms?: string
+  sampled_at?: string
+  outcome?: 'negative' | 'positive'
+  certificate?: string
+  hospital?: string
+  note?: string
+}

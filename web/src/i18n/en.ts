@@ -2,6 +2,7 @@
 import hosp from './hosp.en'
 import ent from './ent.en'
 import supplies from './supplies.en'
+import quarantine from './quarantine.en'
 export default {
   app: {
     name: 'Tongchou',
@@ -38,6 +39,7 @@ export default {
     sampler: 'Sampler',
     lab_technician: 'Lab technician',
     checkpoint_staff: 'Checkpoint staff',
+    site_staff: 'Quarantine site staff',
     medical_staff: 'Medical staff',
     resident: 'Resident',
   },
@@ -1007,5 +1009,6 @@ export default {
   },
   ent,
   supplies,
+  quarantine,
   hosp,
 }

@@ -2,6 +2,7 @@
 import hosp from './hosp.zh-CN'
 import ent from './ent.zh-CN'
 import supplies from './supplies.zh-CN'
+import quarantine from './quarantine.zh-CN'
 export default {
   app: {
     name: '统筹',
@@ -38,6 +39,7 @@ export default {
     sampler: '采样人员',
     lab_technician: '检测人员',
     checkpoint_staff: '卡口人员',
+    site_staff: '隔离点工作人员',
     medical_staff: '医护人员',
     resident: '居民',
   },
@@ -1007,5 +1009,6 @@ export default {
   },
   ent,
   supplies,
+  quarantine,
   hosp,
 }

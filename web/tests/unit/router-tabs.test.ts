@@ -55,4 +55,14 @@ describe('where a login lands', () => {
     expect((await landing({ role: 'grid_worker', permissions: ['area.read', 'testing.read'] }, '/welcome')).name).toBe('overview')
     expect((await landing({ role: 'grid_worker', permissions: ['area.read', 'testing.read'] }, '/testing/me')).name).toBe('testing-rounds')
   })
+
+  it('sends a quarantine site’s staff to the site page and never to the desk, and opens a resident’s own quarantine', async () => {
+    const staff = { role: 'site_staff', permissions: ['quarantine.read', 'quarantine.care'] }
+    expect((await landing(staff)).name).toBe('quarantine-site')
+    expect((await landing(staff, '/quarantine/desk')).name).toBe('quarantine-site')
+    expect((await landing(staff, '/welcome')).name).toBe('quarantine-site')
+    expect((await landing({ role: 'resident', permissions: ['quarantine.self'], resident_id: 7 }, '/me/quarantine')).name).toBe('quarantine-me')
+    expect((await landing({ role: 'resident', permissions: ['quarantine.self'], resident_id: 7 }, '/quarantine/site')).name).toBe('quarantine-me')
+    expect((await landing({ role: 'commander', permissions: ['area.read', 'quarantine.read', 'quarantine.write'] }, '/quarantine/site')).name).toBe('quarantine-desk')
+  })
 })
