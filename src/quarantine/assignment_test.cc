@@ -355,6 +355,54 @@ TEST(Assign, TheAnswerDoesNotDependOnInputOrder) {
   for (const auto& [r, h] : households_in) EXPECT_EQ(h.size(), 1u) << "room " << r;
 }
 
+TEST(Assign, SplitHouseholdsAreTheSameWhateverTheInputOrderAndNoChildIsWithoutAnAdult) {
+  std::vector<Site> sites;
+  for (int s = 1; s <= 5; ++s) {
+    std::vector<Room> rooms;
+    for (int r = 0; r < 24; ++r) rooms.push_back({s * 1000 + r, 1 + (r * 7 + s) % 4, r % 9 == 0});
+    sites.push_back(MakeSite(s, "D" + std::to_string(s % 2), rooms, GeoPoint{116.0 + s * 0.1, 39.9}));
+  }
+  // Households of 5 to 9 close contacts, all sharing, so every one placed is split;
+  // members 3 to 6 children, of the first or the second member in turn.
+  std::mt19937 rng(11);
+  std::vector<Person> people;
+  int64_t id = 1;
+  for (int64_t h = 1; h <= 40; ++h) {
+    const int64_t first = id, n = 5 + static_cast<int64_t>(rng() % 5);
+    for (int64_t k = 0; k < n; ++k, ++id) {
+      Person p = Close(id, h, "D" + std::to_string(h % 2));
+      if (k >= 2 && k < 6) p = Child(p, k % 2 ? first + 1 : first);
+      p.needs_accessible = rng() % 15 == 0;
+      people.push_back(p);
+    }
+  }
+  const auto a = Assign(sites, {}, people, {});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->placed.size() + a->unplaced.size(), people.size());
+  EXPECT_GT(a->placed.size(), people.size() / 2);
+  EXPECT_TRUE(Validate(sites, {}, a->placed).ok());
+  std::map<int64_t, Person> by_id;
+  for (const Person& p : people) by_id[p.id] = p;
+  std::map<int64_t, std::set<int64_t>> sites_of;
+  std::map<int64_t, int> adults_in, children_in;  // by room
+  for (const Booking& b : a->placed) {
+    sites_of[b.household_id].insert(b.site_id);
+    ++(by_id[b.person_id].child ? children_in : adults_in)[b.room_id];
+  }
+  for (const auto& [h, s] : sites_of) EXPECT_EQ(s.size(), 1u) << "household " << h;
+  for (const auto& [room, n] : children_in) EXPECT_GT(adults_in[room], 0) << "room " << room;
+  std::shuffle(people.begin(), people.end(), rng);
+  std::shuffle(sites.begin(), sites.end(), rng);
+  for (Site& s : sites) std::shuffle(s.rooms.begin(), s.rooms.end(), rng);
+  const auto b = Assign(sites, {}, people, {});
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(a->placed.size(), b->placed.size());
+  for (size_t i = 0; i < a->placed.size(); ++i) {
+    EXPECT_EQ(a->placed[i].person_id, b->placed[i].person_id);
+    EXPECT_EQ(a->placed[i].room_id, b->placed[i].room_id);
+  }
+}
+
 TEST(Assign, BadSitesAreRefusedNamingTheRecord) {
   std::vector<Site> sites = {MakeSite(1, "D1", {{101, 5}})};
   auto a = Assign(sites, {}, std::vector<Person>{}, {});
