@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <numeric>
 #include <unordered_map>
@@ -31,6 +32,7 @@ struct SiteSlot {
 struct Unit {
   std::vector<int32_t> members;  // indices into people
   bool accessible = false;
+  bool shared = false;  // a household's shared room: may be split over rooms of one site
   int size() const { return static_cast<int>(members.size()); }
 };
 
@@ -49,11 +51,18 @@ bool ForEachBucket(int size, bool accessible, F&& f) {
   return false;
 }
 
-// Chooses a bucket per unit at `slot`, all or nothing (units are sorted hardest first).
-bool Fit(const SiteSlot& slot, const std::vector<Unit>& units, int people, std::vector<int>& chosen) {
-  if (people > slot.capacity_left) return false;
-  std::array<int64_t, kBuckets> left;
-  for (int b = 0; b < kBuckets; ++b) left[b] = static_cast<int64_t>(slot.free[b].size());
+// Free rooms per bucket of a site (or of all sites, for a quick no).
+std::array<int64_t, kBuckets> Counts(const SiteSlot& slot) {
+  std::array<int64_t, kBuckets> n;
+  for (int b = 0; b < kBuckets; ++b) n[b] = static_cast<int64_t>(slot.free[b].size());
+  return n;
+}
+
+// Chooses a bucket per unit among `left` free rooms, all or nothing (units are sorted
+// hardest first).
+bool Fit(std::array<int64_t, kBuckets> left, int64_t capacity, const std::vector<Unit>& units, int people,
+         std::vector<int>& chosen) {
+  if (people > capacity) return false;
   chosen.clear();
   for (const Unit& u : units) {
     const bool ok = ForEachBucket(u.size(), u.accessible, [&](int b) {
@@ -65,6 +74,22 @@ bool Fit(const SiteSlot& slot, const std::vector<Unit>& units, int people, std::
     if (!ok) return false;
   }
   return true;
+}
+
+// The ways to seat `n` people in exactly `k` rooms of at most `largest` beds, room sizes
+// largest first; the most even first (3+2 before 4+1), so no household takes big rooms
+// it does not need.
+void Shapes(int n, int k, int largest, std::vector<int>& shape, std::vector<std::vector<int>>& out) {
+  if (k == 0) {
+    if (n == 0) out.push_back(shape);
+    return;
+  }
+  const int most = std::min({largest, n - (k - 1), shape.empty() ? largest : shape.back()});
+  for (int size = (n + k - 1) / k; size <= most; ++size) {
+    shape.push_back(size);
+    Shapes(n - size, k - 1, largest, shape, out);
+    shape.pop_back();
+  }
 }
 
 double Dist2(const GeoPoint& a, const GeoPoint& b) {
@@ -96,6 +121,7 @@ class Assigner {
  private:
   void PlaceHousehold(std::vector<int32_t>& members, Assignment& out);
   void FormUnits(std::vector<int32_t> members, bool shared, std::vector<Unit>& units, Assignment& out);
+  std::vector<Unit> Split(const Unit& unit, const std::vector<int>& sizes) const;
   std::vector<int32_t>& Order(const std::string& district);
   void Unplace(int32_t i, UnplacedReason r, std::string message, Assignment& out) {
     out.unplaced.push_back({people_[i].id, people_[i].household_id, r, std::move(message)});
@@ -248,6 +274,7 @@ void Assigner::FormUnits(std::vector<int32_t> members, bool shared, std::vector<
       return;
     }
     Unit u;
+    u.shared = true;
     u.members = std::move(members);
     for (int32_t i : u.members) u.accessible |= people_[i].needs_accessible;
     units.push_back(std::move(u));
@@ -275,6 +302,54 @@ void Assigner::FormUnits(std::vector<int32_t> members, bool shared, std::vector<
   }
 }
 
+// Seats a shared unit in rooms of `sizes` (largest first): one adult in each room first,
+// guardians with the most children first, each with its children while beds last; then
+// the other adults, then the children left over (guardian's room full, or guardian not
+// here), each in the room with the most beds left. Needs as many adults as rooms.
+std::vector<Unit> Assigner::Split(const Unit& unit, const std::vector<int>& sizes) const {
+  std::vector<Unit> rooms(sizes.size());
+  std::vector<int> space(sizes.begin(), sizes.end());
+  std::vector<int32_t> adults, loose;
+  std::unordered_map<int64_t, std::vector<int32_t>> children;  // guardian's person id → children here
+  for (int32_t i : unit.members) {
+    if (!people_[i].child) adults.push_back(i);
+  }
+  for (int32_t i : unit.members) {
+    if (!people_[i].child) continue;
+    const bool guardian_here = std::any_of(adults.begin(), adults.end(),
+                                           [&](int32_t a) { return people_[a].id == people_[i].guardian_id; });
+    (guardian_here ? children[people_[i].guardian_id] : loose).push_back(i);
+  }
+  const auto count = [&](int32_t a) {
+    const auto c = children.find(people_[a].id);
+    return c == children.end() ? size_t{0} : c->second.size();
+  };
+  std::stable_sort(adults.begin(), adults.end(), [&](int32_t a, int32_t b) { return count(a) > count(b); });
+  const auto seat = [&](size_t r, int32_t i) {
+    rooms[r].members.push_back(i);
+    rooms[r].accessible |= people_[i].needs_accessible;
+    --space[r];
+  };
+  const auto roomiest = [&] { return static_cast<size_t>(std::max_element(space.begin(), space.end()) - space.begin()); };
+  std::vector<int32_t> overflow;
+  for (size_t a = 0; a < adults.size(); ++a) {
+    const size_t r = a < rooms.size() ? a : roomiest();
+    seat(r, adults[a]);
+    if (const auto c = children.find(people_[adults[a]].id); c != children.end()) {
+      for (int32_t child : c->second) {
+        if (space[r] > 0) {
+          seat(r, child);
+        } else {
+          overflow.push_back(child);
+        }
+      }
+    }
+  }
+  for (int32_t child : overflow) seat(roomiest(), child);
+  for (int32_t child : loose) seat(roomiest(), child);
+  return rooms;
+}
+
 void Assigner::PlaceHousehold(std::vector<int32_t>& members, Assignment& out) {
   std::vector<int32_t> close, secondary;
   for (int32_t i : members) (people_[i].tier == Tier::kClose ? close : secondary).push_back(i);
@@ -291,61 +366,142 @@ void Assigner::PlaceHousehold(std::vector<int32_t>& members, Assignment& out) {
       for (int32_t i : u.members) Unplace(i, r, m, out);
     }
   };
-  for (const Unit& u : units) {
-    if (u.size() > largest_room_ && largest_room_ > 0) {
-      unplace_all(UnplacedReason::kHouseholdLargerThanAnyRoom,
-                  "household " + std::to_string(household) + " would share a room of " + std::to_string(u.size()) +
-                      " beds; the largest room has " + std::to_string(largest_room_));
-      return;
-    }
-  }
-  // Hardest first: accessible, then larger.
-  std::stable_sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) {
-    if (a.accessible != b.accessible) return a.accessible;
-    return a.size() > b.size();
-  });
   const std::string who =
       household != 0 ? "household " + std::to_string(household) : "person " + std::to_string(people_[members[0]].id);
-  const std::string no_room = who + ": no open site has " + std::to_string(units.size()) +
-                              (units.size() == 1 ? " room" : " rooms") + " (" + UnitsText(units) + ") free for " +
-                              std::to_string(people) + (people == 1 ? " person" : " people");
-  // A quick no: some unit fits no free room anywhere.
+  // The largest room any open site has (none: every plan fails the quick no below).
+  const int largest = largest_room_ > 0 ? largest_room_ : kMaxBeds;
+  // At most one unit is a shared room of several people (close contacts share only when
+  // the household has no secondary ones); it may be split over rooms of its site.
+  std::vector<Unit> fixed;
+  std::optional<Unit> shared;
   for (const Unit& u : units) {
-    if (!ForEachBucket(u.size(), u.accessible, [&](int b) { return global_free_[b] > 0; })) {
-      unplace_all(UnplacedReason::kNoCapacity, no_room);
+    if (u.shared && u.size() > 1) {
+      shared = u;
+    } else {
+      fixed.push_back(u);
+    }
+  }
+  for (const Unit& u : fixed) {
+    if (u.size() > largest) {
+      unplace_all(UnplacedReason::kHouseholdLargerThanAnyRoom,
+                  who + ": person " + std::to_string(people_[u.members[0]].id) + " with " +
+                      std::to_string(u.size() - 1) + " children would need a room of " + std::to_string(u.size()) +
+                      " beds; the largest room has " + std::to_string(largest));
       return;
     }
   }
+  // Rooms for the shared unit: one when a room fits, else the fewest that do, each
+  // with an adult of the household to accompany its children.
+  int fewest = 1, most = 1;
+  if (shared) {
+    const int n = shared->size();
+    const int adults =
+        static_cast<int>(std::count_if(shared->members.begin(), shared->members.end(), [&](int32_t i) { return !people_[i].child; }));
+    fewest = (n + largest - 1) / largest;
+    most = std::min(adults, n);
+    if (fewest > most) {
+      unplace_all(UnplacedReason::kHouseholdLargerThanAnyRoom,
+                  who + ": " + std::to_string(n) + " people would need " + std::to_string(fewest) +
+                      " rooms (the largest room has " + std::to_string(largest) + " beds) but only " +
+                      std::to_string(adults) + (adults == 1 ? " adult" : " adults") +
+                      " to accompany the children in them");
+      return;
+    }
+  }
+  // The plans with `rooms` rooms for the shared unit, hardest unit first (accessible,
+  // then larger), those no free rooms anywhere could take dropped.
+  const auto plans_with = [&](int rooms) {
+    std::vector<std::vector<Unit>> plans;
+    std::vector<std::vector<int>> shapes;
+    if (shared) {
+      std::vector<int> shape;
+      Shapes(shared->size(), rooms, largest, shape, shapes);
+    } else {
+      shapes.emplace_back();
+    }
+    for (const std::vector<int>& shape : shapes) {
+      std::vector<Unit> plan = fixed;
+      if (shared) {
+        if (rooms == 1) {
+          plan.push_back(*shared);
+        } else {
+          for (Unit& u : Split(*shared, shape)) plan.push_back(std::move(u));
+        }
+      }
+      std::stable_sort(plan.begin(), plan.end(), [](const Unit& a, const Unit& b) {
+        if (a.accessible != b.accessible) return a.accessible;
+        return a.size() > b.size();
+      });
+      plans.push_back(std::move(plan));
+    }
+    return plans;
+  };
+  std::vector<std::vector<Unit>> plans = plans_with(fewest);
+  const std::vector<Unit>& first_plan = plans.front();
+  const std::string no_room = who + ": no open site has " + std::to_string(first_plan.size()) +
+                              (first_plan.size() == 1 ? " room" : " rooms") + " (" + UnitsText(first_plan) +
+                              ") free for " + std::to_string(people) + (people == 1 ? " person" : " people");
   const Person& first = people_[*std::min_element(members.begin(), members.end(),
                                                   [&](int32_t a, int32_t b) { return people_[a].id < people_[b].id; })];
   std::vector<int32_t>& sites = Order(first.district);
   std::vector<int> chosen;
-  int dead = 0;
   int32_t found = -1;
-  for (int32_t s : sites) {
-    if (!slots_[s].Live()) {
-      ++dead;
-      continue;
+  std::vector<Unit> plan;
+  for (int rooms = fewest; rooms <= most && found < 0; ++rooms) {
+    std::vector<std::vector<Unit>> candidates = rooms == fewest ? plans : plans_with(rooms);
+    // A quick no: the free rooms of all sites together could not take the plan.
+    std::erase_if(candidates, [&](const std::vector<Unit>& c) {
+      return !Fit(global_free_, std::numeric_limits<int64_t>::max(), c, people, chosen);
+    });
+    if (candidates.empty()) continue;
+    // Nearest site first; at a site the most even plan that fits.
+    int dead = 0;
+    for (int32_t s : sites) {
+      if (!slots_[s].Live()) {
+        ++dead;
+        continue;
+      }
+      const std::array<int64_t, kBuckets> counts = Counts(slots_[s]);
+      for (std::vector<Unit>& c : candidates) {
+        if (Fit(counts, slots_[s].capacity_left, c, people, chosen)) {
+          found = s;
+          plan = std::move(c);
+          break;
+        }
+      }
+      if (found >= 0) break;
     }
-    if (Fit(slots_[s], units, people, chosen)) {
-      found = s;
-      break;
-    }
+    if (dead >= kCompactAfterDead) std::erase_if(sites, [&](int32_t s) { return !slots_[s].Live(); });
   }
-  if (dead >= kCompactAfterDead) std::erase_if(sites, [&](int32_t s) { return !slots_[s].Live(); });
   if (found < 0) {
     unplace_all(UnplacedReason::kNoCapacity, no_room);
     return;
   }
+  // The first room is the lowest free id of its kind; the household's other rooms the
+  // free ones of their kinds with ids nearest it (rooms numbered along a floor).
   SiteSlot& slot = slots_[found];
   const Site& site = sites_[found];
-  for (size_t k = 0; k < units.size(); ++k) {
+  std::optional<int64_t> anchor;
+  for (size_t k = 0; k < plan.size(); ++k) {
     const int b = chosen[k];
-    const int32_t r = slot.free[b].back();
-    slot.free[b].pop_back();
+    std::vector<int32_t>& list = slot.free[b];  // highest id first
+    size_t pos = list.size() - 1;
+    if (anchor) {
+      // The first room with an id below the anchor's, and the one before it (above).
+      const auto below = std::partition_point(list.begin(), list.end(),
+                                              [&](int32_t r) { return site.rooms[r].id > *anchor; });
+      pos = static_cast<size_t>(below - list.begin());
+      if (pos == list.size() ||
+          (pos > 0 && site.rooms[list[pos - 1]].id - *anchor < *anchor - site.rooms[list[pos]].id)) {
+        --pos;
+      }
+    }
+    const int32_t r = list[pos];
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(pos));
+    if (!anchor) anchor = site.rooms[r].id;
     --slot.free_rooms;
     --global_free_[b];
-    for (int32_t i : units[k].members) {
+    for (int32_t i : plan[k].members) {
       out.placed.push_back({people_[i].id, people_[i].household_id, site.id, site.rooms[r].id});
     }
   }

@@ -4,20 +4,29 @@
 //
 // The rules:
 //   - close contacts get single rooms, unless every member of the household being
-//     placed is a close contact: then the household shares one room (beds permitting);
-//   - secondary contacts share one room with their household's secondary members;
+//     placed is a close contact: then the household shares a room;
+//   - secondary contacts share a room with their household's secondary members;
+//   - a shared room too large for any room (more than the largest room's beds, at most
+//     4), or for the free rooms of every site, is split into the fewest rooms of ONE
+//     site, the most even sizes first (3+2 before 4+1), one adult of the household in
+//     each — guardians first, each with its children while beds last, the other
+//     children beside another adult of the household; a household with too few adults
+//     to accompany its children in the rooms it needs is not split
+//     (household_larger_than_any_room);
 //   - households never mix in a room, close and secondary never share, and a
-//     household's rooms are all at one site;
+//     household's rooms are all at one site: the first the lowest free id of its kind,
+//     the others the free ones of their kinds with ids nearest it (adjacent numbers);
 //   - a child (Person::child) never sits alone in a room: in single rooms it joins its
 //     guardian's, when the guardian is a close contact placed with it;
 //   - someone needing an accessible / ground-floor room (elderly, disabled) gets one;
 //     others take accessible rooms only when no other room fits;
 //   - sites in the person's own district first (by id), then the others nearest first
 //     (site point, else its district's reference point); within a site the smallest
-//     free room that fits, lowest id first.
+//     free room that fits. Fewer rooms win over nearer sites: a household shares one
+//     room at a far site rather than two at a near one.
 // Households are placed in this order: those with close contacts, those needing an
-// accessible room, larger first, then by lowest person id. A household that fits no
-// single site is left unplaced as a whole, with the reason.
+// accessible room, larger first, then by lowest person id. A household that no single
+// site can hold is left unplaced as a whole (no_capacity), never spread over sites.
 //
 //   std::vector<Site> sites = …;             // rooms with beds 1–4, open or closed
 //   std::vector<Booking> existing = …;       // who is in which room now
@@ -26,8 +35,9 @@
 //   TC_RETURN_IF_ERROR(Validate(sites, existing, a->placed));   // what the service checks on write
 //
 // Cost: per-site free-room lists by bed count and accessibility, a live-site list per
-// district in nearest order; no per-person scan of rooms (316 k people in well under
-// a second on one core).
+// district in nearest order; no per-person scan of rooms. A split household tries a
+// handful of room plans (the ways to seat n people in k rooms of at most 4 beds) per
+// site, each first against the free rooms of all sites together.
 #pragma once
 
 #include <cstdint>
@@ -94,8 +104,9 @@ struct AssignmentRules {
 };
 
 enum class UnplacedReason : uint8_t {
-  kNoCapacity,                  // no open site has the rooms the household needs
-  kHouseholdLargerThanAnyRoom,  // a room to share would need more beds than any room has
+  kNoCapacity,                  // no single open site has the rooms the household needs
+  kHouseholdLargerThanAnyRoom,  // a room to share is larger than any room, and splitting it would
+                                // leave children without an adult (fewer adults than rooms)
   kNoGuardian,                  // a child who would be alone in a room
   kNotQuarantined,              // the exposed tier: health monitoring, not a room
   kAlreadyPlaced,               // booked already, or listed twice
@@ -125,7 +136,8 @@ Result<Assignment> Assign(std::span<const Site> sites, std::span<const Booking> 
 // Whether `proposed` may be added to `existing`: NotFound naming an unknown site or
 // room; Conflict naming the record for a closed site or a room out of service, a
 // person booked twice, a room already taken by another household (double assignment),
-// households mixed in a room, a room's beds or a site's capacity exceeded.
+// households mixed in a room, a room's beds or a site's capacity exceeded. A household
+// over several rooms (a split shared room) is accepted.
 Status Validate(std::span<const Site> sites, std::span<const Booking> existing, std::span<const Booking> proposed);
 
 }  // namespace tc::quarantine

@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <span>
 
 namespace tc::quarantine {
 namespace {
@@ -120,8 +121,15 @@ TEST(Assign, EveryUnplacedReasonIsGiven) {
   child.guardian_id = 9;
   Person exposed = Close(11, 0);
   exposed.tier = Tier::kExposed;
+  // Household 30: one adult and four children to share, so two rooms of 4 beds at most,
+  // and only one adult to accompany the children in them.
+  std::vector<Person> five = {Close(1, 30), Close(2, 30), Close(3, 30), Close(4, 30), Close(5, 30)};
+  for (Person& c : std::span(five).subspan(1)) {
+    c.child = true;
+    c.guardian_id = 1;
+  }
   const std::vector<Person> people = {
-      Close(1, 30), Close(2, 30),     Close(3, 30), Close(4, 30), Close(5, 30),  // five to share: no room has 5 beds
+      five[0],      five[1],           five[2],      five[3],      five[4],
       child,        Secondary(9, 40),  // a close child whose guardian is secondary: alone in a single room
       exposed,      Close(77, 0),      // exposed; already booked
       Close(12, 0), Close(12, 0),      // listed twice
@@ -137,9 +145,131 @@ TEST(Assign, EveryUnplacedReasonIsGiven) {
   const auto p = ByPerson(*a);
   EXPECT_TRUE(p.count(9));   // the guardian is placed
   EXPECT_TRUE(p.count(12));  // once
-  const auto five =
+  const auto adult =
       std::find_if(a->unplaced.begin(), a->unplaced.end(), [](const Unplaced& u) { return u.person_id == 1; });
-  EXPECT_EQ(five->message, "household 30 would share a room of 5 beds; the largest room has 4");
+  EXPECT_EQ(adult->message,
+            "household 30: 5 people would need 2 rooms (the largest room has 4 beds) but only 1 adult to accompany "
+            "the children in them");
+}
+
+Person Child(Person p, int64_t guardian) {
+  p.child = true;
+  p.guardian_id = guardian;
+  return p;
+}
+
+TEST(Assign, AHouseholdLargerThanAnyRoomIsSplitAtOneSiteWithItsChildrenBesideAnAdult) {
+  // Household 50, all close contacts, so one shared room — but 5 people and rooms of at
+  // most 4 beds. Site 2 (another district) has rooms enough too; site 1 comes first.
+  const std::vector<Site> sites = {
+      MakeSite(1, "D1", {{11, 1}, {12, 3}, {13, 2}, {14, 3}, {15, 2}, {16, 4}}),
+      MakeSite(2, "D2", {{21, 3}, {22, 2}}),
+  };
+  const std::vector<Person> people = {Close(1, 50), Close(2, 50), Child(Close(3, 50), 1), Child(Close(4, 50), 1),
+                                      Child(Close(5, 50), 2)};
+  const auto a = Assign(sites, {}, people, {});
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_TRUE(a->unplaced.empty());
+  const auto p = ByPerson(*a);
+  ASSERT_EQ(p.size(), 5u);
+  for (const auto& [id, b] : p) EXPECT_EQ(b.site_id, 1) << "person " << id;
+  // 3 + 2 (not 4 + 1): guardian 1 with its children 3 and 4 in the lowest triple, 12;
+  // guardian 2 with child 5 in the double nearest it, 13 (not 15, not the quad).
+  EXPECT_EQ(p.at(1).room_id, 12);
+  EXPECT_EQ(p.at(3).room_id, 12);
+  EXPECT_EQ(p.at(4).room_id, 12);
+  EXPECT_EQ(p.at(2).room_id, 13);
+  EXPECT_EQ(p.at(5).room_id, 13);
+  EXPECT_TRUE(Validate(sites, {}, a->placed).ok());
+
+  // A guardian with more children than its room has beds: the one left over goes to a
+  // room with the household's other adult, never alone.
+  const std::vector<Person> many = {Close(1, 60), Close(2, 60), Child(Close(3, 60), 1), Child(Close(4, 60), 1),
+                                    Child(Close(5, 60), 1)};
+  const auto m = Assign(sites, {}, many, {});
+  ASSERT_TRUE(m.ok());
+  const auto q = ByPerson(*m);
+  ASSERT_EQ(q.size(), 5u);
+  EXPECT_EQ(q.at(1).room_id, 12);
+  EXPECT_EQ(q.at(3).room_id, 12);
+  EXPECT_EQ(q.at(4).room_id, 12);
+  EXPECT_EQ(q.at(2).room_id, 13);
+  EXPECT_EQ(q.at(5).room_id, 13);
+}
+
+TEST(Assign, AHouseholdOfSixGoesToTheOneSiteThatCanHoldIt) {
+  // Household 60: six secondary contacts, who share — two rooms at least. Site 1 (own
+  // district) has 5 beds, site 2 (nearer than 3) three rooms but 5 beds; only site 3
+  // holds six, in two triples.
+  std::vector<Site> sites = {
+      MakeSite(1, "D1", {{101, 4}, {102, 1}}, GeoPoint{116.40, 39.90}),
+      MakeSite(2, "D2", {{201, 2}, {202, 2}, {203, 1}}, GeoPoint{116.45, 39.95}),
+      MakeSite(3, "D3", {{301, 3}, {302, 3}}, GeoPoint{117.40, 40.90}),
+  };
+  std::vector<Person> people;
+  for (int64_t id = 1; id <= 6; ++id) people.push_back(Secondary(id, 60));
+  const auto a = Assign(sites, {}, people, {});
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->unplaced.empty());
+  ASSERT_EQ(a->placed.size(), 6u);
+  std::map<int64_t, int> in_room;
+  for (const Booking& b : a->placed) {
+    EXPECT_EQ(b.site_id, 3) << "person " << b.person_id;
+    ++in_room[b.room_id];
+  }
+  EXPECT_EQ(in_room, (std::map<int64_t, int>{{301, 3}, {302, 3}}));
+  EXPECT_TRUE(Validate(sites, {}, a->placed).ok());
+
+  // Without site 3 no single site holds all six, though the beds of 1 and 2 would: the
+  // household is not placed, and not spread over sites.
+  sites.pop_back();
+  const auto none = Assign(sites, {}, people, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->placed.empty());
+  ASSERT_EQ(none->unplaced.size(), 6u);
+  for (const Unplaced& u : none->unplaced) EXPECT_EQ(u.reason, UnplacedReason::kNoCapacity);
+  EXPECT_EQ(none->unplaced[0].message, "household 60: no open site has 2 rooms (3 beds, 3 beds) free for 6 people");
+
+  // With only single rooms left at a site, six adults take six of them there (the
+  // fewest rooms that site can give).
+  const std::vector<Site> singles = {
+      MakeSite(4, "D1", {{401, 1}, {402, 1}, {403, 1}, {404, 1}, {405, 1}, {406, 1}, {407, 1}})};
+  const auto s = Assign(singles, {}, people, {});
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->unplaced.empty());
+  std::set<int64_t> rooms;
+  for (const Booking& b : s->placed) rooms.insert(b.room_id);
+  EXPECT_EQ(rooms, (std::set<int64_t>{401, 402, 403, 404, 405, 406}));
+}
+
+TEST(Assign, AHouseholdWhoseChildrenCannotAllBeAccompaniedIsNotSplit) {
+  // Two adults and seven children to share: nine people need three rooms of at most 4
+  // beds, and a room of children alone is not allowed.
+  const std::vector<Site> sites = {Hotel(), MakeSite(2, "D1", {{501, 4}, {502, 4}, {503, 4}})};
+  std::vector<Person> people = {Close(1, 70), Close(2, 70)};
+  for (int64_t id = 3; id <= 9; ++id) people.push_back(Child(Close(id, 70), 1));
+  const auto a = Assign(sites, {}, people, {});
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->placed.empty());
+  ASSERT_EQ(a->unplaced.size(), 9u);
+  for (const Unplaced& u : a->unplaced) EXPECT_EQ(u.reason, UnplacedReason::kHouseholdLargerThanAnyRoom);
+  EXPECT_EQ(a->unplaced[0].message,
+            "household 70: 9 people would need 3 rooms (the largest room has 4 beds) but only 2 adults to accompany "
+            "the children in them");
+  // One more adult and the ten are split 4 + 3 + 3 (site 2: the hotel has one quad and
+  // one triple), one adult in each room.
+  people.push_back(Close(10, 70));
+  const auto b = Assign(sites, {}, people, {});
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE(b->unplaced.empty());
+  std::map<int64_t, int> adults_in, people_in;
+  for (const Booking& x : b->placed) {
+    ++people_in[x.room_id];
+    if (x.person_id == 1 || x.person_id == 2 || x.person_id == 10) ++adults_in[x.room_id];
+  }
+  EXPECT_EQ(people_in, (std::map<int64_t, int>{{501, 4}, {502, 3}, {503, 3}}));
+  for (const auto& [room, n] : people_in) EXPECT_EQ(adults_in[room], 1) << "room " << room;
+  EXPECT_EQ(b->placed[0].room_id, 501);  // guardian 1 with three of its children
 }
 
 TEST(Assign, TheSharingRulesCanBeTurnedOff) {
@@ -225,6 +355,54 @@ TEST(Assign, TheAnswerDoesNotDependOnInputOrder) {
   for (const auto& [r, h] : households_in) EXPECT_EQ(h.size(), 1u) << "room " << r;
 }
 
+TEST(Assign, SplitHouseholdsAreTheSameWhateverTheInputOrderAndNoChildIsWithoutAnAdult) {
+  std::vector<Site> sites;
+  for (int s = 1; s <= 5; ++s) {
+    std::vector<Room> rooms;
+    for (int r = 0; r < 24; ++r) rooms.push_back({s * 1000 + r, 1 + (r * 7 + s) % 4, r % 9 == 0});
+    sites.push_back(MakeSite(s, "D" + std::to_string(s % 2), rooms, GeoPoint{116.0 + s * 0.1, 39.9}));
+  }
+  // Households of 5 to 9 close contacts, all sharing, so every one placed is split;
+  // members 3 to 6 children, of the first or the second member in turn.
+  std::mt19937 rng(11);
+  std::vector<Person> people;
+  int64_t id = 1;
+  for (int64_t h = 1; h <= 40; ++h) {
+    const int64_t first = id, n = 5 + static_cast<int64_t>(rng() % 5);
+    for (int64_t k = 0; k < n; ++k, ++id) {
+      Person p = Close(id, h, "D" + std::to_string(h % 2));
+      if (k >= 2 && k < 6) p = Child(p, k % 2 ? first + 1 : first);
+      p.needs_accessible = rng() % 15 == 0;
+      people.push_back(p);
+    }
+  }
+  const auto a = Assign(sites, {}, people, {});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->placed.size() + a->unplaced.size(), people.size());
+  EXPECT_GT(a->placed.size(), people.size() / 2);
+  EXPECT_TRUE(Validate(sites, {}, a->placed).ok());
+  std::map<int64_t, Person> by_id;
+  for (const Person& p : people) by_id[p.id] = p;
+  std::map<int64_t, std::set<int64_t>> sites_of;
+  std::map<int64_t, int> adults_in, children_in;  // by room
+  for (const Booking& b : a->placed) {
+    sites_of[b.household_id].insert(b.site_id);
+    ++(by_id[b.person_id].child ? children_in : adults_in)[b.room_id];
+  }
+  for (const auto& [h, s] : sites_of) EXPECT_EQ(s.size(), 1u) << "household " << h;
+  for (const auto& [room, n] : children_in) EXPECT_GT(adults_in[room], 0) << "room " << room;
+  std::shuffle(people.begin(), people.end(), rng);
+  std::shuffle(sites.begin(), sites.end(), rng);
+  for (Site& s : sites) std::shuffle(s.rooms.begin(), s.rooms.end(), rng);
+  const auto b = Assign(sites, {}, people, {});
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(a->placed.size(), b->placed.size());
+  for (size_t i = 0; i < a->placed.size(); ++i) {
+    EXPECT_EQ(a->placed[i].person_id, b->placed[i].person_id);
+    EXPECT_EQ(a->placed[i].room_id, b->placed[i].room_id);
+  }
+}
+
 TEST(Assign, BadSitesAreRefusedNamingTheRecord) {
   std::vector<Site> sites = {MakeSite(1, "D1", {{101, 5}})};
   auto a = Assign(sites, {}, std::vector<Person>{}, {});
@@ -261,6 +439,21 @@ TEST_F(ValidateTest, ACheckInBeyondTheSitesCapacityIsRefused) {
   const Status s = Validate(sites_, existing_, std::vector<Booking>{{4, 20, 1, 102}, {5, 50, 1, 103}});
   EXPECT_EQ(s.code(), StatusCode::kConflict);
   EXPECT_EQ(s.message(), "site 1 is full: it holds 4 people and has 4; person 5 would exceed it");
+}
+
+TEST_F(ValidateTest, AHouseholdOverSeveralRoomsOfOneSiteIsAccepted) {
+  const std::vector<Site> sites = {MakeSite(3, "D1", {{301, 2}, {302, 2}, {303, 1}})};
+  const std::vector<Booking> split = {{1, 50, 3, 301}, {2, 50, 3, 301}, {3, 50, 3, 302}};
+  EXPECT_TRUE(Validate(sites, {}, split).ok());
+  // Still no other household in its rooms, and no one booked twice.
+  std::vector<Booking> mixed = split;
+  mixed.push_back({4, 51, 3, 302});
+  EXPECT_EQ(Validate(sites, {}, mixed).message(),
+            "room 302 at site 3 is already occupied by another household; person 4 (household 51) cannot be assigned to "
+            "it");
+  std::vector<Booking> twice = split;
+  twice.push_back({3, 50, 3, 303});
+  EXPECT_EQ(Validate(sites, {}, twice).message(), "person 3 is already assigned to room 302 at site 3");
 }
 
 TEST_F(ValidateTest, OtherBadBookingsAreRefusedNamingTheRecord) {
