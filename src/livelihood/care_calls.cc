@@ -304,7 +304,73 @@ FlatRoster MakeFlatRoster(const std::vector<CareResident>& residents, const std:
     return p;
   };
 
-  std::unordered_map<std::string_view, Placed> units;
+  // The covers of a unit's proper prefixes (its building, compound, community …), kept
+  // per parent code: residents of a building share them, so per resident only the unit
+  // code itself is looked up (and the parent when it is not the last one seen).
+  struct Parent {
+    int32_t grid = -1;
+    uint8_t n = 0;
+    bool overflow = false;  // more covers than fit: the unit is placed the slow way
+    std::array<std::pair<std::string_view, int32_t>, 8> workers;
+  };
+  const auto scan = [&](std::string_view parent) {
+    Parent p;
+    ForEachCoveringCode(parent, [&](std::string_view code) {
+      const auto it = covers.find(code);
+      if (it == covers.end()) return;
+      if (it->second.grid >= 0 && (p.grid < 0 || it->second.grid < p.grid)) p.grid = it->second.grid;
+      if (it->second.worker < 0) return;
+      if (p.n < p.workers.size()) {
+        p.workers[p.n++] = {code, it->second.worker};
+      } else {
+        p.overflow = true;
+      }
+    });
+    return p;
+  };
+  std::unordered_map<std::string_view, Parent> parents;
+  std::string_view last_parent;
+  const Parent* parent = nullptr;
+  const Parent none;
+  const auto place_fast = [&](std::string_view unit) {
+    const size_t dash = unit.rfind('-');
+    if (dash == std::string_view::npos) {
+      parent = &none;
+      last_parent = {};
+    } else if (parent == nullptr || unit.substr(0, dash) != last_parent) {
+      last_parent = unit.substr(0, dash);
+      auto [it, fresh] = parents.try_emplace(last_parent);
+      if (fresh) it->second = scan(last_parent);
+      parent = &it->second;
+    }
+    if (parent->overflow) return place(unit);
+    int32_t grid = parent->grid, own_worker = -1;
+    if (const auto it = covers.find(unit); it != covers.end()) {
+      if (it->second.grid >= 0 && (grid < 0 || it->second.grid < grid)) grid = it->second.grid;
+      own_worker = it->second.worker;
+    }
+    int best = 0;
+    int32_t best_worker = -1;
+    const auto consider = [&](int32_t w, std::string_view code) {
+      if (w < 0) return;
+      const int s = grid >= 0 && code == grids[grid].code ? 2 : Specificity(code);
+      if (s > best || (s == best && w < best_worker)) best = s, best_worker = w;
+    };
+    consider(own_worker, unit);
+    for (uint8_t i = 0; i < parent->n; ++i) consider(parent->workers[i].second, parent->workers[i].first);
+    if (grid >= 0 && grid_worker[grid] >= 0) {
+      const int32_t w = grid_worker[grid];
+      if (2 > best || (2 == best && w < best_worker)) best = 2, best_worker = w;
+    }
+    Placed p{.grid = grid, .caller = nobody};
+    if (best_worker >= 0 && workers[best_worker].id != 0) {
+      p.caller = worker_caller[best_worker];
+    } else if (grid >= 0) {
+      p.caller = head_caller[grid];
+    }
+    return p;
+  };
+
   const std::string* last_unit = nullptr;
   Placed last;
   out.entries.reserve(residents.size());
@@ -316,9 +382,7 @@ FlatRoster MakeFlatRoster(const std::vector<CareResident>& residents, const std:
     }
     if (kinds == 0) continue;
     if (last_unit == nullptr || r.unit_code != *last_unit) {
-      const auto [it, fresh] = units.try_emplace(r.unit_code);
-      if (fresh) it->second = place(r.unit_code);
-      last = it->second;
+      last = place_fast(r.unit_code);
       last_unit = &r.unit_code;
     }
     out.entries.push_back({.resident = static_cast<uint32_t>(i), .grid = last.grid, .caller = last.caller, .kinds = kinds});
