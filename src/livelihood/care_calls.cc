@@ -518,7 +518,18 @@ CallListSet FlatCallLists(const std::vector<CareResident>& residents, const std:
                           const std::vector<CareWorker>& workers, const std::vector<Call>& calls,
                           const CareRules& rules, Millis day_start) {
   const FlatRoster roster = MakeFlatRoster(residents, grids, workers, rules);
-  const History h = MakeHistory(residents, roster, calls, day_start + kDay - 1);
+  const Millis until = day_start + kDay - 1;
+  // When the roster's ids ascend and the calls come by resident id (as an index on
+  // (resident_id, at) gives them), each resident's calls are met walking both once —
+  // no table by id (which for a city is tens of MB of fresh pages per call).
+  bool walk = std::is_sorted(calls.begin(), calls.end(),
+                             [](const Call& a, const Call& b) { return a.resident_id < b.resident_id; });
+  for (size_t j = 1; walk && j < roster.entries.size(); ++j) {
+    walk = residents[roster.entries[j - 1].resident].id < residents[roster.entries[j].resident].id;
+  }
+  const History h = walk ? History{} : MakeHistory(residents, roster, calls, until);
+  size_t next_call = 0;
+  std::vector<uint32_t> run;  // one resident's calls up to `until`, in time order
   const auto sets = KindSets(rules);
   // Grouped by caller (dense index, ids ascending) by counting, then each list sorted.
   const size_t nc = roster.callers.size();
@@ -541,11 +552,32 @@ CallListSet FlatCallLists(const std::vector<CareResident>& residents, const std:
     l.kinds = k.kinds;
     l.kind_count = k.count;
     l.priority = k.priority;
-    if (const int32_t c = h.last[j]; c >= 0) {
-      l.last_call = c;
-      l.last_at = calls[c].at;
+    int32_t last = -1;
+    uint16_t misses = 0;
+    if (walk) {
+      const int64_t id = l.resident_id;
+      while (next_call < calls.size() && calls[next_call].resident_id < id) ++next_call;
+      run.clear();
+      for (; next_call < calls.size() && calls[next_call].resident_id == id; ++next_call) {
+        if (calls[next_call].at <= until) run.push_back(static_cast<uint32_t>(next_call));
+      }
+      if (!run.empty()) {
+        const auto by_time = [&](uint32_t a, uint32_t b) { return calls[a].at < calls[b].at; };
+        if (run.size() > 1 && !std::is_sorted(run.begin(), run.end(), by_time)) {
+          std::stable_sort(run.begin(), run.end(), by_time);
+        }
+        last = static_cast<int32_t>(run.back());
+        for (auto it = run.rbegin(); it != run.rend() && calls[*it].outcome == CallOutcome::kNotReached; ++it) ++misses;
+      }
+    } else {
+      last = h.last[j];
+      misses = h.misses[j];
+    }
+    if (last >= 0) {
+      l.last_call = last;
+      l.last_at = calls[last].at;
       l.called_today = l.last_at >= day_start;
-      l.misses_in_row = h.misses[j];
+      l.misses_in_row = misses;
     }
   }
   for (const CallListSet::List& list : out.lists) {

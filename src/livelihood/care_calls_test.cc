@@ -396,40 +396,54 @@ TEST(CareRoster, FlatCallListsEqualTheNaiveDefinitionOnARandomCity) {
                      .outcome = static_cast<CallOutcome>(pick(3))});
   }
   const CareRules rules;
-  const auto want = NaiveCallLists(residents, grids, workers, calls, rules, kApr1);
-  const auto got = CallLists(residents, grids, workers, calls, rules, kApr1);
-  ASSERT_EQ(got.size(), want.size());
-  size_t lines = 0, with_calls = 0;
-  for (const auto& [caller, list] : want) {
-    ASSERT_TRUE(got.contains(caller)) << "caller " << caller;
-    const auto& g = got.at(caller);
-    ASSERT_EQ(g.size(), list.size()) << "caller " << caller;
-    for (size_t i = 0; i < list.size(); ++i) {
-      SCOPED_TRACE("caller " + std::to_string(caller) + " line " + std::to_string(i));
-      EXPECT_EQ(g[i].resident_id, list[i].resident_id);
-      EXPECT_EQ(g[i].name, list[i].name);
-      EXPECT_EQ(g[i].kinds, list[i].kinds);
-      EXPECT_EQ(g[i].priority, list[i].priority);
-      EXPECT_EQ(g[i].grid_code, list[i].grid_code);
-      EXPECT_EQ(g[i].has_last_call, list[i].has_last_call);
-      EXPECT_EQ(g[i].last_call.at, list[i].last_call.at);
-      EXPECT_EQ(g[i].last_call.outcome, list[i].last_call.outcome);
-      EXPECT_EQ(g[i].called_today, list[i].called_today);
-      EXPECT_EQ(g[i].misses_in_row, list[i].misses_in_row);
-      ++lines, with_calls += list[i].has_last_call;
+  // As given (calls in no order: found through a table by id), then residents by id and
+  // calls by resident (the walk of both at once).
+  const auto check = [&] {
+    const auto want = NaiveCallLists(residents, grids, workers, calls, rules, kApr1);
+    const auto got = CallLists(residents, grids, workers, calls, rules, kApr1);
+    ASSERT_EQ(got.size(), want.size());
+    size_t lines = 0, with_calls = 0;
+    for (const auto& [caller, list] : want) {
+      ASSERT_TRUE(got.contains(caller)) << "caller " << caller;
+      const auto& g = got.at(caller);
+      ASSERT_EQ(g.size(), list.size()) << "caller " << caller;
+      for (size_t i = 0; i < list.size(); ++i) {
+        SCOPED_TRACE("caller " + std::to_string(caller) + " line " + std::to_string(i));
+        EXPECT_EQ(g[i].resident_id, list[i].resident_id);
+        EXPECT_EQ(g[i].name, list[i].name);
+        EXPECT_EQ(g[i].kinds, list[i].kinds);
+        EXPECT_EQ(g[i].priority, list[i].priority);
+        EXPECT_EQ(g[i].grid_code, list[i].grid_code);
+        EXPECT_EQ(g[i].has_last_call, list[i].has_last_call);
+        EXPECT_EQ(g[i].last_call.at, list[i].last_call.at);
+        EXPECT_EQ(g[i].last_call.outcome, list[i].last_call.outcome);
+        EXPECT_EQ(g[i].called_today, list[i].called_today);
+        EXPECT_EQ(g[i].misses_in_row, list[i].misses_in_row);
+        ++lines, with_calls += list[i].has_last_call;
+      }
     }
+    EXPECT_GT(lines, 200u);  // the case is not empty
+    EXPECT_GT(with_calls, 100u);
+    // The flat set holds the same lines.
+    const CallListSet flat = FlatCallLists(residents, grids, workers, calls, rules, kApr1);
+    EXPECT_EQ(flat.size(), lines);
+    for (const auto& [caller, list] : want) {
+      const CallListSet::List* l = flat.Find(caller);
+      ASSERT_NE(l, nullptr) << "caller " << caller;
+      EXPECT_EQ(l->end - l->begin, list.size());
+    }
+    EXPECT_EQ(flat.Find(-1), nullptr);
+  };
+  {
+    SCOPED_TRACE("as given");
+    check();
   }
-  EXPECT_GT(lines, 200u);  // the case is not empty
-  EXPECT_GT(with_calls, 100u);
-  // The flat set holds the same lines.
-  const CallListSet flat = FlatCallLists(residents, grids, workers, calls, rules, kApr1);
-  EXPECT_EQ(flat.size(), lines);
-  for (const auto& [caller, list] : want) {
-    const CallListSet::List* l = flat.Find(caller);
-    ASSERT_NE(l, nullptr) << "caller " << caller;
-    EXPECT_EQ(l->end - l->begin, list.size());
+  std::sort(residents.begin(), residents.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  std::stable_sort(calls.begin(), calls.end(), [](auto& a, auto& b) { return a.resident_id < b.resident_id; });
+  {
+    SCOPED_TRACE("by resident id");
+    check();
   }
-  EXPECT_EQ(flat.Find(-1), nullptr);
 }
 
 }  // namespace
