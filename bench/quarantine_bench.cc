@@ -798,7 +798,7 @@ int Run(const std::string& city_url, const std::string& pg_url, double scale, in
   for (const auto& l : calls.lists) {
     for (uint32_t i = l.begin; i < l.end; ++i) {
       call_digest.Row();
-      for (int64_t v : {l.caller, calls.lines[i].resident_id, int64_t(calls.lines[i].priority)}) call_digest.Add(v);
+      for (int64_t v : {l.caller, calls.At(i).resident_id, int64_t(calls.At(i).priority)}) call_digest.Add(v);
     }
   }
 

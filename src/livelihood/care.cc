@@ -213,8 +213,8 @@ Result<std::vector<CareList>> CareRoster::Lists(const CareView& view) const {
     CareList l{.caller = s.CallerOf(list.caller)};
     l.entries.reserve(list.end - list.begin);
     for (uint32_t i = list.begin; i < list.end; ++i) {
-      l.entries.push_back(MakeCallEntry(set.lines[i], s.residents, s.grids, s.calls));
-      l.called_today += set.lines[i].called_today;
+      l.entries.push_back(MakeCallEntry(set.At(i), s.residents, s.grids, s.calls));
+      l.called_today += set.At(i).called_today;
     }
     out.push_back(std::move(l));
   }

@@ -209,9 +209,11 @@ struct FlatRoster {
 // building and area code — once per distinct unit (residents of a unit mostly come
 // together), instead of scanning every grid and worker per resident (which made the
 // city's roster quadratic: 740 k residents × 51 k buildings × 122 k covers).
-FlatRoster MakeFlatRoster(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
-                          const std::vector<CareWorker>& workers, const CareRules& rules) {
-  FlatRoster out;
+// Walks the roster: `emit(const Rostered&)` for each rostered resident in the residents'
+// order; returns the distinct caller ids ascending (Rostered::caller indexes them).
+template <typename Emit>
+std::vector<int64_t> WalkRoster(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
+                                const std::vector<CareWorker>& workers, const CareRules& rules, Emit&& emit) {
   // The first grid (in the order given) with the code as a building, the first worker
   // (in the order given) covering it as an area.
   struct Cover {
@@ -239,14 +241,15 @@ FlatRoster MakeFlatRoster(const std::vector<CareResident>& residents, const std:
     if (const auto it = covers.find(grids[g].code); it != covers.end()) grid_worker[g] = it->second.worker;
   }
   // Caller ids made dense: every worker's id, every grid's head and 0, sorted.
-  out.callers.reserve(workers.size() + grids.size() + 1);
-  out.callers.push_back(0);
-  for (const CareWorker& w : workers) out.callers.push_back(w.id);
-  for (const CareGrid& g : grids) out.callers.push_back(g.head_id);
-  std::sort(out.callers.begin(), out.callers.end());
-  out.callers.erase(std::unique(out.callers.begin(), out.callers.end()), out.callers.end());
+  std::vector<int64_t> callers;
+  callers.reserve(workers.size() + grids.size() + 1);
+  callers.push_back(0);
+  for (const CareWorker& w : workers) callers.push_back(w.id);
+  for (const CareGrid& g : grids) callers.push_back(g.head_id);
+  std::sort(callers.begin(), callers.end());
+  callers.erase(std::unique(callers.begin(), callers.end()), callers.end());
   const auto dense = [&](int64_t id) {
-    return static_cast<uint32_t>(std::lower_bound(out.callers.begin(), out.callers.end(), id) - out.callers.begin());
+    return static_cast<uint32_t>(std::lower_bound(callers.begin(), callers.end(), id) - callers.begin());
   };
   std::vector<uint32_t> worker_caller(workers.size()), head_caller(grids.size());
   for (size_t w = 0; w < workers.size(); ++w) worker_caller[w] = dense(workers[w].id);
@@ -373,7 +376,6 @@ FlatRoster MakeFlatRoster(const std::vector<CareResident>& residents, const std:
 
   const std::string* last_unit = nullptr;
   Placed last;
-  out.entries.reserve(residents.size());
   for (size_t i = 0; i < residents.size(); ++i) {
     const CareResident& r = residents[i];
     uint8_t kinds = 0;
@@ -385,8 +387,15 @@ FlatRoster MakeFlatRoster(const std::vector<CareResident>& residents, const std:
       last = place_fast(r.unit_code);
       last_unit = &r.unit_code;
     }
-    out.entries.push_back({.resident = static_cast<uint32_t>(i), .grid = last.grid, .caller = last.caller, .kinds = kinds});
+    emit(Rostered{.resident = static_cast<uint32_t>(i), .grid = last.grid, .caller = last.caller, .kinds = kinds});
   }
+  return callers;
+}
+
+FlatRoster MakeFlatRoster(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
+                          const std::vector<CareWorker>& workers, const CareRules& rules) {
+  FlatRoster out;
+  out.callers = WalkRoster(residents, grids, workers, rules, [&](const Rostered& r) { out.entries.push_back(r); });
   return out;
 }
 
@@ -398,15 +407,16 @@ struct History {
   std::vector<int32_t> last;
   std::vector<uint16_t> misses;
 };
-History MakeHistory(const std::vector<CareResident>& residents, const FlatRoster& roster,
+// `resident(j)`: the index into `residents` of the j-th of n rostered.
+template <typename ResidentOf>
+History MakeHistory(const std::vector<CareResident>& residents, size_t n, ResidentOf&& resident,
                     const std::vector<Call>& calls, Millis until) {
-  const size_t n = roster.entries.size();
   History h{std::vector<int32_t>(n, -1), std::vector<uint16_t>(n, 0)};
   if (n == 0 || calls.empty()) return h;
   int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (const Rostered& e : roster.entries) {
-    lo = std::min(lo, residents[e.resident].id);
-    hi = std::max(hi, residents[e.resident].id);
+  for (size_t j = 0; j < n; ++j) {
+    lo = std::min(lo, residents[resident(j)].id);
+    hi = std::max(hi, residents[resident(j)].id);
   }
   const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
   std::vector<int32_t> table;
@@ -416,14 +426,14 @@ History MakeHistory(const std::vector<CareResident>& residents, const FlatRoster
   if (dense) {
     table.assign(range, -1);
     for (size_t j = n; j-- > 0;) {
-      int32_t& t = table[residents[roster.entries[j].resident].id - lo];
+      int32_t& t = table[residents[resident(j)].id - lo];
       twice |= t >= 0;
       t = static_cast<int32_t>(j);
     }
   } else {
     map.reserve(n);
     for (size_t j = n; j-- > 0;) {
-      int32_t& t = map.try_emplace(residents[roster.entries[j].resident].id, -1).first->second;
+      int32_t& t = map.try_emplace(residents[resident(j)].id, -1).first->second;
       twice |= t >= 0;
       t = static_cast<int32_t>(j);
     }
@@ -470,7 +480,7 @@ History MakeHistory(const std::vector<CareResident>& residents, const FlatRoster
   }
   // Entries of a resident given twice read the first entry's history.
   for (size_t j = 0; twice && j < n; ++j) {
-    const int32_t s = slot_of(residents[roster.entries[j].resident].id);
+    const int32_t s = slot_of(residents[resident(j)].id);
     if (s >= 0 && static_cast<size_t>(s) != j) h.last[j] = h.last[s], h.misses[j] = h.misses[s];
   }
   return h;
@@ -517,34 +527,17 @@ const CallListSet::List* CallListSet::Find(int64_t caller) const {
 CallListSet FlatCallLists(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
                           const std::vector<CareWorker>& workers, const std::vector<Call>& calls,
                           const CareRules& rules, Millis day_start) {
-  const FlatRoster roster = MakeFlatRoster(residents, grids, workers, rules);
   const Millis until = day_start + kDay - 1;
-  // When the roster's ids ascend and the calls come by resident id (as an index on
-  // (resident_id, at) gives them), each resident's calls are met walking both once —
-  // no table by id (which for a city is tens of MB of fresh pages per call).
-  bool walk = std::is_sorted(calls.begin(), calls.end(),
-                             [](const Call& a, const Call& b) { return a.resident_id < b.resident_id; });
-  for (size_t j = 1; walk && j < roster.entries.size(); ++j) {
-    walk = residents[roster.entries[j - 1].resident].id < residents[roster.entries[j].resident].id;
-  }
-  const History h = walk ? History{} : MakeHistory(residents, roster, calls, until);
-  size_t next_call = 0;
-  std::vector<uint32_t> run;  // one resident's calls up to `until`, in time order
   const auto sets = KindSets(rules);
-  // Grouped by caller (dense index, ids ascending) by counting, then each list sorted.
-  const size_t nc = roster.callers.size();
-  std::vector<uint32_t> start(nc + 1, 0);
-  for (const Rostered& r : roster.entries) ++start[r.caller + 1];
-  for (size_t c = 0; c < nc; ++c) start[c + 1] += start[c];
+  // The lines in the residents' order, each written once; their callers aside.
   CallListSet out;
-  for (size_t c = 0; c < nc; ++c) {
-    if (start[c + 1] > start[c]) out.lists.push_back({roster.callers[c], start[c], start[c + 1]});
-  }
-  out.lines.resize(roster.entries.size());
-  std::vector<uint32_t> at(start.begin(), start.end() - 1);
-  for (size_t j = 0; j < roster.entries.size(); ++j) {
-    const Rostered& r = roster.entries[j];
-    CallLine& l = out.lines[at[r.caller]++];
+  std::vector<uint32_t> caller_of;
+  // At most every resident: reserved, not touched (no copies while growing).
+  out.lines.reserve(residents.size());
+  caller_of.reserve(residents.size());
+  bool ascending = true;
+  const std::vector<int64_t> callers = WalkRoster(residents, grids, workers, rules, [&](const Rostered& r) {
+    CallLine l;
     l.resident_id = residents[r.resident].id;
     l.resident = r.resident;
     l.grid = r.grid;
@@ -552,36 +545,60 @@ CallListSet FlatCallLists(const std::vector<CareResident>& residents, const std:
     l.kinds = k.kinds;
     l.kind_count = k.count;
     l.priority = k.priority;
-    int32_t last = -1;
-    uint16_t misses = 0;
-    if (walk) {
-      const int64_t id = l.resident_id;
-      while (next_call < calls.size() && calls[next_call].resident_id < id) ++next_call;
+    ascending = ascending && (out.lines.empty() || out.lines.back().resident_id < l.resident_id);
+    out.lines.push_back(l);
+    caller_of.push_back(r.caller);
+  });
+  const size_t n = out.lines.size();
+  const auto set_last = [&](CallLine& l, int32_t last, uint16_t misses) {
+    if (last < 0) return;
+    l.last_call = last;
+    l.last_at = calls[last].at;
+    l.called_today = l.last_at >= day_start;
+    l.misses_in_row = misses;
+  };
+  // When the roster's ids ascend and the calls come by resident id (as an index on
+  // (resident_id, at) gives them), each resident's calls are met walking both once —
+  // no table by id (which for a city is tens of MB of fresh pages per call).
+  if (ascending && std::is_sorted(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
+        return a.resident_id < b.resident_id;
+      })) {
+    size_t next = 0;
+    std::vector<uint32_t> run;  // one resident's calls up to `until`, in time order
+    const auto by_time = [&](uint32_t a, uint32_t b) { return calls[a].at < calls[b].at; };
+    for (CallLine& l : out.lines) {
+      while (next < calls.size() && calls[next].resident_id < l.resident_id) ++next;
       run.clear();
-      for (; next_call < calls.size() && calls[next_call].resident_id == id; ++next_call) {
-        if (calls[next_call].at <= until) run.push_back(static_cast<uint32_t>(next_call));
+      for (; next < calls.size() && calls[next].resident_id == l.resident_id; ++next) {
+        if (calls[next].at <= until) run.push_back(static_cast<uint32_t>(next));
       }
-      if (!run.empty()) {
-        const auto by_time = [&](uint32_t a, uint32_t b) { return calls[a].at < calls[b].at; };
-        if (run.size() > 1 && !std::is_sorted(run.begin(), run.end(), by_time)) {
-          std::stable_sort(run.begin(), run.end(), by_time);
-        }
-        last = static_cast<int32_t>(run.back());
-        for (auto it = run.rbegin(); it != run.rend() && calls[*it].outcome == CallOutcome::kNotReached; ++it) ++misses;
+      if (run.empty()) continue;
+      if (run.size() > 1 && !std::is_sorted(run.begin(), run.end(), by_time)) {
+        std::stable_sort(run.begin(), run.end(), by_time);
       }
-    } else {
-      last = h.last[j];
-      misses = h.misses[j];
+      uint16_t misses = 0;
+      for (auto it = run.rbegin(); it != run.rend() && calls[*it].outcome == CallOutcome::kNotReached; ++it) ++misses;
+      set_last(l, static_cast<int32_t>(run.back()), misses);
     }
-    if (last >= 0) {
-      l.last_call = last;
-      l.last_at = calls[last].at;
-      l.called_today = l.last_at >= day_start;
-      l.misses_in_row = misses;
-    }
+  } else {
+    const History h = MakeHistory(
+        residents, n, [&](size_t j) { return out.lines[j].resident; }, calls, until);
+    for (size_t j = 0; j < n; ++j) set_last(out.lines[j], h.last[j], h.misses[j]);
   }
+  // Grouped by caller (dense index, ids ascending) by counting, then each list sorted.
+  const size_t nc = callers.size();
+  std::vector<uint32_t> start(nc + 1, 0);
+  for (uint32_t c : caller_of) ++start[c + 1];
+  for (size_t c = 0; c < nc; ++c) start[c + 1] += start[c];
+  for (size_t c = 0; c < nc; ++c) {
+    if (start[c + 1] > start[c]) out.lists.push_back({callers[c], start[c], start[c + 1]});
+  }
+  out.order.resize(n);
+  std::vector<uint32_t> at(start.begin(), start.end() - 1);
+  for (size_t j = 0; j < n; ++j) out.order[at[caller_of[j]]++] = static_cast<uint32_t>(j);
+  const auto before = [&](uint32_t a, uint32_t b) { return LineBefore(out.lines[a], out.lines[b]); };
   for (const CallListSet::List& list : out.lists) {
-    std::sort(out.lines.begin() + list.begin, out.lines.begin() + list.end, LineBefore);
+    std::sort(out.order.begin() + list.begin, out.order.begin() + list.end, before);
   }
   return out;
 }
@@ -615,7 +632,7 @@ std::map<int64_t, std::vector<CallEntry>> CallLists(const std::vector<CareReside
   for (const CallListSet::List& list : set.lists) {
     auto& into = lists[list.caller];
     into.reserve(list.end - list.begin);
-    for (uint32_t i = list.begin; i < list.end; ++i) into.push_back(MakeCallEntry(set.lines[i], residents, grids, calls));
+    for (uint32_t i = list.begin; i < list.end; ++i) into.push_back(MakeCallEntry(set.At(i), residents, grids, calls));
   }
   return lists;
 }
@@ -624,7 +641,8 @@ std::vector<Escalation> Escalations(const std::vector<CareResident>& residents, 
                                     const std::vector<CareWorker>& workers, const std::vector<Call>& calls,
                                     const CareRules& rules, Millis day_start, Millis now) {
   const FlatRoster roster = MakeFlatRoster(residents, grids, workers, rules);
-  const History h = MakeHistory(residents, roster, calls, now);
+  const History h = MakeHistory(
+      residents, roster.entries.size(), [&](size_t j) { return roster.entries[j].resident; }, calls, now);
   const auto sets = KindSets(rules);
   const bool past_deadline = now >= day_start + rules.call_by_minutes * kMinute;
   std::vector<std::pair<int, Escalation>> out;

@@ -165,11 +165,14 @@ struct CallLine {
 struct CallListSet {
   struct List {
     int64_t caller = 0;  // 0: nobody covers them
-    uint32_t begin = 0, end = 0;  // [begin, end) in `lines`
+    uint32_t begin = 0, end = 0;  // [begin, end) in `order`
   };
   std::vector<List> lists;      // by caller id ascending
-  std::vector<CallLine> lines;  // list after list, each in call order
+  std::vector<CallLine> lines;  // one per rostered resident, in the residents' order
+  std::vector<uint32_t> order;  // indexes into `lines`: list after list, each in call order
   size_t size() const { return lines.size(); }
+  // The line at position `i` of `order` (a list is At(begin) … At(end - 1)).
+  const CallLine& At(uint32_t i) const { return lines[order[i]]; }
   // The list of `caller` (nullptr when they have none).
   const List* Find(int64_t caller) const;
 };
