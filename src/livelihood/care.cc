@@ -135,7 +135,7 @@ struct CareRoster::Snapshot {
   std::vector<CareResident> residents;  // by id
   std::vector<CareGrid> grids;          // by code
   std::vector<CareWorker> workers;      // by user id
-  std::vector<Call> calls;              // by time
+  std::vector<Call> calls;              // by resident id, then time
   std::map<int64_t, std::string> usernames;                      // worker user id → username
   std::map<int64_t, std::pair<std::string, std::string>> heads;  // head resident id → name, phone
 
@@ -188,10 +188,12 @@ Result<CareRoster::Snapshot> CareRoster::Load(const CareView& view, Millis day_s
     store::Params params{day_start - kHistoryDays * kDay, until};
     PathRange(view.under_path, where, params);
     TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kCallColumns + " FROM care_calls " + where +
-                                               " ORDER BY at, id",
+                                               " ORDER BY resident_id, at, id",
                                            params));
+    // By resident (residents by id too): the core walks both together. Calls of
+    // residents not on the roster are ignored by it.
     s.calls.reserve(rows.rows.size());
-    for (const auto& r : rows.rows) s.calls.push_back(CallFromRow(r));  // others' calls are ignored by the core
+    for (const auto& r : rows.rows) s.calls.push_back(CallFromRow(r));
     return Status::Ok();
   }));
   // Workers by user id, so that among equally specific covers the first is stable.

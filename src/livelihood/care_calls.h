@@ -177,7 +177,10 @@ struct CallListSet {
   const List* Find(int64_t caller) const;
 };
 // CallLists (below) in flat form: the same lists in the same order. Linear in residents
-// and calls plus a sort within each list; the codes are hashed once per distinct unit.
+// and calls plus a sort within each list: per resident their unit's code is looked up
+// (the covers of its building and above are kept per building), and when the residents
+// come by id and the calls by resident id (as the stores give them with an index on
+// (resident_id, at)) both are walked together; otherwise the calls are found by id.
 CallListSet FlatCallLists(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
                           const std::vector<CareWorker>& workers, const std::vector<Call>& calls,
                           const CareRules& rules, Millis day_start);
