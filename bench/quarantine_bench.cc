@@ -15,7 +15,7 @@
 //                 beds and capacity held, a household at one site, no child alone);
 //              2. quarantine::CheckList over the board (board.h) on the day;
 //              3. quarantine::OpenLoop over the board in a realistic mix of states;
-//              4. livelihood::CallLists for the city's rostered residents.
+//              4. livelihood::FlatCallLists (the call lists, no string copied) for the city's rostered residents.
 //   peers    the same on SQLite and PostgreSQL (tables written by this program, indexes
 //            as a DBA would add them), median of --peer-runs; answers compared — a
 //            mismatch or a violation prints "!!!" and fails the run (exit 1).
@@ -778,13 +778,12 @@ int Run(const std::string& city_url, const std::string& pg_url, double scale, in
 
   // ---- 4. Call lists ----
   const livelihood::CareRules crules;
-  std::map<int64_t, std::vector<livelihood::CallEntry>> calls;
-  ms = Time(runs, [&] { calls = livelihood::CallLists(d.residents, d.grids, d.workers, d.calls, crules, kDayStart); });
+  livelihood::CallListSet calls;
+  ms = Time(runs, [&] { calls = livelihood::FlatCallLists(d.residents, d.grids, d.workers, d.calls, crules, kDayStart); });
   ours["calllists"] = Median(ms);
-  size_t entries = 0;
-  for (const auto& [w, l] : calls) entries += l.size();
-  std::printf("== 4. call lists: %zu rostered in %zu lists (%zu uncovered) in %.0f ms\n", entries, calls.size(),
-              calls.contains(0) ? calls.at(0).size() : size_t{0}, ours["calllists"]);
+  const livelihood::CallListSet::List* uncovered = calls.Find(0);
+  std::printf("== 4. call lists: %zu rostered in %zu lists (%zu uncovered) in %.0f ms\n", calls.size(),
+              calls.lists.size(), uncovered ? size_t{uncovered->end - uncovered->begin} : size_t{0}, ours["calllists"]);
 
   // Our answers as digests, to compare with the SQL's.
   Digest check_digest, open_digest, call_digest;
@@ -796,10 +795,10 @@ int Run(const std::string& city_url, const std::string& pg_url, double scale, in
     open_digest.Row();
     for (int64_t v : {int64_t(s.status), s.person_id, s.since, s.due}) open_digest.Add(v);
   }
-  for (const auto& [w, l] : calls) {
-    for (const auto& e : l) {
+  for (const auto& l : calls.lists) {
+    for (uint32_t i = l.begin; i < l.end; ++i) {
       call_digest.Row();
-      for (int64_t v : {w, e.resident_id, int64_t(e.priority)}) call_digest.Add(v);
+      for (int64_t v : {l.caller, calls.At(i).resident_id, int64_t(calls.At(i).priority)}) call_digest.Add(v);
     }
   }
 

@@ -34,9 +34,6 @@ void PathRange(std::string_view under, std::string& where, store::Params& params
   params.emplace_back(store::PrefixEnd(under));
 }
 
-// The community a unit or area code lies in: the code before its first '-'.
-std::string CommunityOf(std::string_view code) { return std::string(code.substr(0, code.find('-'))); }
-
 Millis DayStart(Millis now) {
   const Millis local = now + kShanghaiOffsetMs;
   return (local - ((local % kDay) + kDay) % kDay) - kShanghaiOffsetMs;
@@ -46,24 +43,6 @@ int64_t RosterMask(const CareRules& r) {
   int64_t m = 0;
   for (int64_t t : r.tags) m |= t;
   return m;
-}
-
-int BestPriority(int64_t tags, const CareRules& r) {
-  int best = 100;
-  for (int k = 0; k < kCareKindCount; ++k) {
-    if (tags & r.tags[k]) best = std::min(best, r.priority[k]);
-  }
-  return best;
-}
-
-// The order of care_calls.h's CallLists, for lists merged across communities.
-bool CallOrder(const CallEntry& a, const CallEntry& b) {
-  if (a.priority != b.priority) return a.priority < b.priority;
-  if (a.called_today != b.called_today) return !a.called_today;
-  if (a.misses_in_row != b.misses_in_row) return a.misses_in_row > b.misses_in_row;
-  const Millis la = a.has_last_call ? a.last_call.at : -1, lb = b.has_last_call ? b.last_call.at : -1;
-  if (la != lb) return la < lb;
-  return a.resident_id < b.resident_id;
 }
 
 std::string NeedsJson(const std::vector<NeedItem>& needs) {
@@ -147,22 +126,18 @@ std::string_view CareCallerKindName(CareCaller::Kind k) {
   return "nobody";
 }
 
-// What a view reads, grouped by community (a worker covers only areas of one community
-// and a grid lies in one, so each community's lists are computed on their own).
+// What a view reads, for the whole view at once (the flat call lists of care_calls.h:
+// one pass for the city, no per-community maps or string copies per resident).
 // Caller keys as the pure core sees them: > 0 a worker's user id, < 0 minus the grid
 // head's resident id, 0 nobody.
 struct CareRoster::Snapshot {
-  struct Community {
-    std::vector<CareResident> residents;
-    std::vector<CareGrid> grids;
-    std::vector<CareWorker> workers;
-    std::vector<Call> calls;
-  };
   CareRules rules;
-  std::map<std::string, Community> communities;
-  std::map<int64_t, std::string> usernames;           // worker user id → username
+  std::vector<CareResident> residents;  // by id
+  std::vector<CareGrid> grids;          // by code
+  std::vector<CareWorker> workers;      // by user id
+  std::vector<Call> calls;              // by resident id, then time
+  std::map<int64_t, std::string> usernames;                      // worker user id → username
   std::map<int64_t, std::pair<std::string, std::string>> heads;  // head resident id → name, phone
-  std::map<int64_t, CareResident> residents;          // by id
 
   CareCaller CallerOf(int64_t key) const {
     CareCaller c;
@@ -177,6 +152,12 @@ struct CareRoster::Snapshot {
     }
     return c;
   }
+  // The resident with this id (residents are by id), nullptr for none.
+  const CareResident* Resident(int64_t id) const {
+    const auto it = std::lower_bound(residents.begin(), residents.end(), id,
+                                     [](const CareResident& r, int64_t x) { return r.id < x; });
+    return it != residents.end() && it->id == id ? &*it : nullptr;
+  }
 };
 
 Result<CareRoster::Snapshot> CareRoster::Load(const CareView& view, Millis day_start, Millis until) const {
@@ -188,45 +169,38 @@ Result<CareRoster::Snapshot> CareRoster::Load(const CareView& view, Millis day_s
                                 ? std::string()
                                 : registry::ScopeKeyOfPath(view.under_path);
     TC_ASSIGN_OR_RETURN(auto people, registry::TaggedResidents(c, key, RosterMask(s.rules)));
+    s.residents.reserve(people.size());
     for (auto& p : people) {
-      s.communities[CommunityOf(p.unit_code)].residents.push_back(
-          {.id = p.id, .name = std::move(p.name), .phone = std::move(p.phone), .unit_code = p.unit_code, .tags = p.tags});
+      s.residents.push_back({.id = p.id,
+                             .name = std::move(p.name),
+                             .phone = std::move(p.phone),
+                             .unit_code = std::move(p.unit_code),
+                             .tags = p.tags});
     }
+    std::sort(s.residents.begin(), s.residents.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     TC_ASSIGN_OR_RETURN(auto grids, registry::GridsUnder(c, key));
+    s.grids.reserve(grids.size());
     for (auto& g : grids) {
-      auto it = s.communities.find(g.community_code);
-      if (it == s.communities.end()) continue;
       if (g.leader_id) s.heads[g.leader_id] = {g.leader_name, g.leader_phone};
-      it->second.grids.push_back({.code = g.code, .head_id = -g.leader_id, .building_codes = std::move(g.building_codes)});
+      s.grids.push_back({.code = std::move(g.code), .head_id = -g.leader_id, .building_codes = std::move(g.building_codes)});
     }
     std::string where = "WHERE at >= ? AND at <= ?";
     store::Params params{day_start - kHistoryDays * kDay, until};
     PathRange(view.under_path, where, params);
     TC_ASSIGN_OR_RETURN(auto rows, c.Query(std::string("SELECT ") + kCallColumns + " FROM care_calls " + where +
-                                               " ORDER BY at, id",
+                                               " ORDER BY resident_id, at, id",
                                            params));
-    std::map<int64_t, std::string> community_of;
-    for (const auto& [code, com] : s.communities) {
-      for (const auto& r : com.residents) community_of[r.id] = code;
-    }
-    for (const auto& r : rows.rows) {
-      Call call = CallFromRow(r);
-      if (auto it = community_of.find(call.resident_id); it != community_of.end()) {
-        s.communities[it->second].calls.push_back(std::move(call));
-      }
-    }
+    // By resident (residents by id too): the core walks both together. Calls of
+    // residents not on the roster are ignored by it.
+    s.calls.reserve(rows.rows.size());
+    for (const auto& r : rows.rows) s.calls.push_back(CallFromRow(r));
     return Status::Ok();
   }));
   // Workers by user id, so that among equally specific covers the first is stable.
   std::sort(accounts.begin(), accounts.end(), [](const auto& a, const auto& b) { return a.user_id < b.user_id; });
-  for (const auto& w : accounts) {
+  for (auto& w : accounts) {
     s.usernames[w.user_id] = w.username;
-    if (auto it = s.communities.find(CommunityOf(w.area_code)); it != s.communities.end()) {
-      it->second.workers.push_back({.id = w.user_id, .area_codes = {w.area_code}});
-    }
-  }
-  for (const auto& [code, com] : s.communities) {
-    for (const auto& r : com.residents) s.residents[r.id] = r;
+    s.workers.push_back({.id = w.user_id, .area_codes = {std::move(w.area_code)}});
   }
   return s;
 }
@@ -234,22 +208,19 @@ Result<CareRoster::Snapshot> CareRoster::Load(const CareView& view, Millis day_s
 Result<std::vector<CareList>> CareRoster::Lists(const CareView& view) const {
   const Millis now = clock_.Now(), day_start = DayStart(now);
   TC_ASSIGN_OR_RETURN(Snapshot s, Load(view, day_start, day_start + kDay - 1));
-  std::map<int64_t, std::vector<CallEntry>> merged;
-  for (const auto& [code, com] : s.communities) {
-    for (auto& [caller, list] : CallLists(com.residents, com.grids, com.workers, com.calls, s.rules, day_start)) {
-      if (view.only_worker && caller != view.only_worker) continue;
-      auto& into = merged[caller];
-      into.insert(into.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
-    }
-  }
-  if (view.only_worker) merged[view.only_worker];  // their list, if empty
+  const CallListSet set = FlatCallLists(s.residents, s.grids, s.workers, s.calls, s.rules, day_start);
   std::vector<CareList> out;
-  for (auto& [caller, entries] : merged) {
-    std::sort(entries.begin(), entries.end(), CallOrder);
-    CareList l{.caller = s.CallerOf(caller), .entries = std::move(entries)};
-    for (const auto& e : l.entries) l.called_today += e.called_today;
+  for (const CallListSet::List& list : set.lists) {
+    if (view.only_worker && list.caller != view.only_worker) continue;
+    CareList l{.caller = s.CallerOf(list.caller)};
+    l.entries.reserve(list.end - list.begin);
+    for (uint32_t i = list.begin; i < list.end; ++i) {
+      l.entries.push_back(MakeCallEntry(set.At(i), s.residents, s.grids, s.calls));
+      l.called_today += set.At(i).called_today;
+    }
     out.push_back(std::move(l));
   }
+  if (view.only_worker && out.empty()) out.push_back({.caller = s.CallerOf(view.only_worker)});  // their list, if empty
   auto rank = [](const CareList& l) {
     return l.caller.kind == CareCaller::Kind::kWorker ? 0 : l.caller.kind == CareCaller::Kind::kGridHead ? 1 : 2;
   };
@@ -416,24 +387,20 @@ Result<CareTask> CareRoster::CloseTask(int64_t id, std::string_view note, std::s
 Result<std::vector<CareEscalation>> CareRoster::EscalationsNow(const CareView& view, std::string_view grid) const {
   const Millis now = clock_.Now(), day_start = DayStart(now);
   TC_ASSIGN_OR_RETURN(Snapshot s, Load(view, day_start, now));
-  std::vector<std::pair<int, CareEscalation>> out;
-  for (const auto& [code, com] : s.communities) {
-    for (Escalation& e : Escalations(com.residents, com.grids, com.workers, com.calls, s.rules, day_start, now)) {
-      if (view.only_worker && e.caller != view.only_worker) continue;
-      if (!grid.empty() && e.grid_code != grid) continue;
-      const CareResident* r = &s.residents.at(e.resident_id);
-      CareEscalation x{.resident_name = r->name, .resident_phone = r->phone, .to = s.CallerOf(e.to),
-                       .caller = s.CallerOf(e.caller)};
-      x.escalation = std::move(e);
-      out.push_back({BestPriority(r->tags, s.rules), std::move(x)});
-    }
+  // Escalations come by priority, then resident id.
+  std::vector<CareEscalation> out;
+  for (Escalation& e : Escalations(s.residents, s.grids, s.workers, s.calls, s.rules, day_start, now)) {
+    if (view.only_worker && e.caller != view.only_worker) continue;
+    if (!grid.empty() && e.grid_code != grid) continue;
+    const CareResident* r = s.Resident(e.resident_id);
+    CareEscalation x{.resident_name = r ? r->name : std::string(),
+                     .resident_phone = r ? r->phone : std::string(),
+                     .to = s.CallerOf(e.to),
+                     .caller = s.CallerOf(e.caller)};
+    x.escalation = std::move(e);
+    out.push_back(std::move(x));
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second.escalation.resident_id < b.second.escalation.resident_id;
-  });
-  std::vector<CareEscalation> result;
-  for (auto& [p, e] : out) result.push_back(std::move(e));
-  return result;
+  return out;
 }
 
 Result<CareRules> CareRoster::Rules() const {

@@ -146,10 +146,53 @@ struct RosterEntry {
 std::vector<RosterEntry> Roster(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
                                 const std::vector<CareWorker>& workers, const CareRules& rules);
 
+// The day's call lists in flat form — the fast path for a whole city (the service and
+// bench-quarantine use it): one line per rostered resident, every list one after
+// another, with no string copied: a line names its resident, grid and latest call by
+// index into the inputs given (which must outlive the set to be read through it).
+struct CallLine {
+  int64_t resident_id = 0;
+  uint32_t resident = 0;   // index into `residents`
+  int32_t grid = -1;       // index into `grids`; -1 when no grid holds their building
+  int32_t last_call = -1;  // index into `calls` of the latest before the day's end; -1 none
+  Millis last_at = -1;     // that call's time; -1 none
+  int32_t priority = 0;    // the best kind's priority (1 highest)
+  uint16_t misses_in_row = 0;
+  bool called_today = false;
+  uint8_t kind_count = 0;
+  std::array<CareKind, kCareKindCount> kinds{};  // why, in priority order (the first kind_count)
+};
+struct CallListSet {
+  struct List {
+    int64_t caller = 0;  // 0: nobody covers them
+    uint32_t begin = 0, end = 0;  // [begin, end) in `order`
+  };
+  std::vector<List> lists;      // by caller id ascending
+  std::vector<CallLine> lines;  // one per rostered resident, in the residents' order
+  std::vector<uint32_t> order;  // indexes into `lines`: list after list, each in call order
+  size_t size() const { return lines.size(); }
+  // The line at position `i` of `order` (a list is At(begin) … At(end - 1)).
+  const CallLine& At(uint32_t i) const { return lines[order[i]]; }
+  // The list of `caller` (nullptr when they have none).
+  const List* Find(int64_t caller) const;
+};
+// CallLists (below) in flat form: the same lists in the same order. Linear in residents
+// and calls plus a sort within each list: per resident their unit's code is looked up
+// (the covers of its building and above are kept per building), and when the residents
+// come by id and the calls by resident id (as the stores give them with an index on
+// (resident_id, at)) both are walked together; otherwise the calls are found by id.
+CallListSet FlatCallLists(const std::vector<CareResident>& residents, const std::vector<CareGrid>& grids,
+                          const std::vector<CareWorker>& workers, const std::vector<Call>& calls,
+                          const CareRules& rules, Millis day_start);
+// A flat line as an owned CallEntry (names, phone, grid code and the last call copied).
+CallEntry MakeCallEntry(const CallLine& l, const std::vector<CareResident>& residents,
+                        const std::vector<CareGrid>& grids, const std::vector<Call>& calls);
+
 // The day's call lists, keyed by caller id (0: nobody covers them), each sorted by
 // priority, then those not yet called today, then most missed calls in a row, then the
 // longest since the last call (never called first), then resident id. `day_start` is
-// the day's midnight in Shanghai; calls after the day's end are ignored.
+// the day's midnight in Shanghai; calls after the day's end are ignored. Owned copies
+// of FlatCallLists' lines (for small inputs and tests).
 std::map<int64_t, std::vector<CallEntry>> CallLists(const std::vector<CareResident>& residents,
                                                     const std::vector<CareGrid>& grids,
                                                     const std::vector<CareWorker>& workers,

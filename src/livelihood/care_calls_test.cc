@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
 
 #include "registry/residents.h"
 
@@ -272,6 +275,175 @@ TEST(CareRoster, TheMostSpecificCoverCallsAndTheFirstAmongEquals) {
   EXPECT_EQ(r[0].caller, 303);            // the building's first leader
   EXPECT_EQ(r[1].grid_code, c + "-G01");
   EXPECT_EQ(r[1].caller, 302);            // the grid's first cover, over the community's
+}
+
+// The call lists as the header defines them, written the slow and obvious way (every
+// grid and worker scanned per resident, the calls per resident in a map): the flat fast
+// path must give the same lists, line by line.
+std::map<int64_t, std::vector<CallEntry>> NaiveCallLists(const std::vector<CareResident>& residents,
+                                                         const std::vector<CareGrid>& grids,
+                                                         const std::vector<CareWorker>& workers,
+                                                         const std::vector<Call>& calls, const CareRules& rules,
+                                                         Millis day_start) {
+  const auto covers = [](const std::string& area, const std::string& unit) {
+    return unit == area || (unit.size() > area.size() && unit.starts_with(area) && unit[area.size()] == '-');
+  };
+  std::map<int64_t, std::vector<const Call*>> by;
+  for (const Call& c : calls) {
+    if (c.at < day_start + kDay) by[c.resident_id].push_back(&c);
+  }
+  for (auto& [id, v] : by) std::stable_sort(v.begin(), v.end(), [](auto a, auto b) { return a->at < b->at; });
+  std::map<int64_t, std::vector<CallEntry>> lists;
+  for (const CareResident& r : residents) {
+    CallEntry e{.resident_id = r.id, .name = r.name, .phone = r.phone};
+    std::vector<std::pair<int, CareKind>> kinds;
+    for (int k = 0; k < kCareKindCount; ++k) {
+      if (r.tags & rules.tags[k]) kinds.push_back({rules.priority[k], static_cast<CareKind>(k)});
+    }
+    if (kinds.empty()) continue;
+    std::stable_sort(kinds.begin(), kinds.end(), [](auto a, auto b) { return a.first < b.first; });
+    for (auto [p, k] : kinds) e.kinds.push_back(k);
+    e.priority = kinds[0].first;
+    int64_t head = 0;
+    for (const CareGrid& g : grids) {
+      if (std::any_of(g.building_codes.begin(), g.building_codes.end(),
+                      [&](const std::string& b) { return !b.empty() && covers(b, r.unit_code); })) {
+        e.grid_code = g.code, head = g.head_id;
+        break;
+      }
+    }
+    int best = 0;
+    int64_t caller = 0;
+    for (const CareWorker& w : workers) {
+      for (const std::string& a : w.area_codes) {
+        if (a.empty()) continue;
+        int s = 0;
+        if (!e.grid_code.empty() && a == e.grid_code) {
+          s = 2;
+        } else if (covers(a, r.unit_code)) {
+          s = 1 + 2 * static_cast<int>(std::count(a.begin(), a.end(), '-'));
+        }
+        if (s > best) best = s, caller = w.id;
+      }
+    }
+    if (caller == 0) caller = head;
+    if (auto it = by.find(r.id); it != by.end()) {
+      e.has_last_call = true;
+      e.last_call = *it->second.back();
+      e.called_today = e.last_call.at >= day_start;
+      for (auto c = it->second.rbegin(); c != it->second.rend() && (*c)->outcome == CallOutcome::kNotReached; ++c) {
+        ++e.misses_in_row;
+      }
+    }
+    lists[caller].push_back(std::move(e));
+  }
+  for (auto& [c, l] : lists) {
+    std::sort(l.begin(), l.end(), [](const CallEntry& a, const CallEntry& b) {
+      const auto key = [](const CallEntry& x) {
+        return std::make_tuple(x.priority, x.called_today, -x.misses_in_row, x.has_last_call ? x.last_call.at : -1,
+                               x.resident_id);
+      };
+      return key(a) < key(b);
+    });
+  }
+  return lists;
+}
+
+// Three communities of compounds, buildings and units; grids sharing buildings, workers
+// covering every level (several the same area), a worker who is also a grid's head,
+// residents out of id order and of units met again later, calls several a person with
+// ties in time and some after the day.
+TEST(CareRoster, FlatCallListsEqualTheNaiveDefinitionOnARandomCity) {
+  std::mt19937_64 rng(20);
+  const auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  std::vector<std::string> units, buildings, areas;
+  for (int c = 1; c <= 3; ++c) {
+    const std::string com = "22010200100" + std::to_string(c);
+    areas.push_back(com);
+    for (int p = 1; p <= 3; ++p) {
+      areas.push_back(com + "-" + std::to_string(p));
+      for (int b = 1; b <= 3; ++b) {
+        buildings.push_back(com + "-" + std::to_string(p) + "-" + std::to_string(b));
+        areas.push_back(buildings.back());
+        for (int u = 1; u <= 2; ++u) units.push_back(buildings.back() + "-" + std::to_string(u));
+      }
+    }
+  }
+  areas.insert(areas.end(), units.begin(), units.end());
+  std::vector<CareGrid> grids;
+  for (int g = 0; g < 12; ++g) {
+    CareGrid grid{.code = buildings[g * 2].substr(0, 12) + "-G" + std::to_string(10 + g), .head_id = g % 4 ? 500 + g : 0};
+    for (int i = 0; i < 3; ++i) grid.building_codes.push_back(buildings[pick(buildings.size())]);
+    grids.push_back(grid);
+    areas.push_back(grid.code);
+  }
+  std::vector<CareWorker> workers;
+  for (int w = 0; w < 40; ++w) workers.push_back({w == 7 ? 503 : 600 + w, {areas[pick(areas.size())]}});
+  std::vector<CareResident> residents;
+  for (int i = 0; i < 400; ++i) {
+    residents.push_back({1000 + pick(5000), "r" + std::to_string(i), std::to_string(i), units[pick(units.size())],
+                         static_cast<int64_t>(rng() % 64)});
+  }
+  std::sort(residents.begin(), residents.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  residents.erase(std::unique(residents.begin(), residents.end(), [](auto& a, auto& b) { return a.id == b.id; }),
+                  residents.end());
+  std::shuffle(residents.begin(), residents.end(), rng);
+  std::vector<Call> calls;
+  for (int i = 0; i < 900; ++i) {
+    calls.push_back({.resident_id = residents[pick(residents.size())].id + (i % 50 == 0 ? 7919 : 0),
+                     .worker_id = 1,
+                     .at = kApr1 + (pick(5) - 3) * kDay + pick(4) * kHour,
+                     .outcome = static_cast<CallOutcome>(pick(3))});
+  }
+  const CareRules rules;
+  // As given (calls in no order: found through a table by id), then residents by id and
+  // calls by resident (the walk of both at once).
+  const auto check = [&] {
+    const auto want = NaiveCallLists(residents, grids, workers, calls, rules, kApr1);
+    const auto got = CallLists(residents, grids, workers, calls, rules, kApr1);
+    ASSERT_EQ(got.size(), want.size());
+    size_t lines = 0, with_calls = 0;
+    for (const auto& [caller, list] : want) {
+      ASSERT_TRUE(got.contains(caller)) << "caller " << caller;
+      const auto& g = got.at(caller);
+      ASSERT_EQ(g.size(), list.size()) << "caller " << caller;
+      for (size_t i = 0; i < list.size(); ++i) {
+        SCOPED_TRACE("caller " + std::to_string(caller) + " line " + std::to_string(i));
+        EXPECT_EQ(g[i].resident_id, list[i].resident_id);
+        EXPECT_EQ(g[i].name, list[i].name);
+        EXPECT_EQ(g[i].kinds, list[i].kinds);
+        EXPECT_EQ(g[i].priority, list[i].priority);
+        EXPECT_EQ(g[i].grid_code, list[i].grid_code);
+        EXPECT_EQ(g[i].has_last_call, list[i].has_last_call);
+        EXPECT_EQ(g[i].last_call.at, list[i].last_call.at);
+        EXPECT_EQ(g[i].last_call.outcome, list[i].last_call.outcome);
+        EXPECT_EQ(g[i].called_today, list[i].called_today);
+        EXPECT_EQ(g[i].misses_in_row, list[i].misses_in_row);
+        ++lines, with_calls += list[i].has_last_call;
+      }
+    }
+    EXPECT_GT(lines, 200u);  // the case is not empty
+    EXPECT_GT(with_calls, 100u);
+    // The flat set holds the same lines.
+    const CallListSet flat = FlatCallLists(residents, grids, workers, calls, rules, kApr1);
+    EXPECT_EQ(flat.size(), lines);
+    for (const auto& [caller, list] : want) {
+      const CallListSet::List* l = flat.Find(caller);
+      ASSERT_NE(l, nullptr) << "caller " << caller;
+      EXPECT_EQ(l->end - l->begin, list.size());
+    }
+    EXPECT_EQ(flat.Find(-1), nullptr);
+  };
+  {
+    SCOPED_TRACE("as given");
+    check();
+  }
+  std::sort(residents.begin(), residents.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  std::stable_sort(calls.begin(), calls.end(), [](auto& a, auto& b) { return a.resident_id < b.resident_id; });
+  {
+    SCOPED_TRACE("by resident id");
+    check();
+  }
 }
 
 }  // namespace
