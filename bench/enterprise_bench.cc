@@ -44,6 +44,10 @@
 namespace {
 
 using namespace tc;
+using bench::Check;
+using bench::Die;
+using bench::Median;
+using bench::Must;
 using namespace tc::enterprise;
 using bench::SteadyClock;
 
@@ -52,22 +56,6 @@ using bench::SteadyClock;
 constexpr Millis kNow = 1'646'064'000'000;
 constexpr const char* kWaveEnd = "2022-02-28";
 
-[[noreturn]] void Die(const std::string& what, const Status& s) {
-  std::fprintf(stderr, "enterprise_bench: %s: %s\n", what.c_str(), s.ToString().c_str());
-  std::exit(1);
-}
-template <typename T>
-T Must(Result<T> r, const std::string& what) {
-  if (!r.ok()) Die(what, r.status());
-  return std::move(r).value();
-}
-void Check(const Status& s, const std::string& what) {
-  if (!s.ok()) Die(what, s);
-}
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 int64_t CountOf(store::Store& s, const std::string& sql) {
   int64_t n = 0;
   Check(s.Read([&](store::Conn& c) -> Status {

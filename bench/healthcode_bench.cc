@@ -19,6 +19,7 @@
 #include <random>
 
 #include "base/crypto.h"
+#include "bench_util.h"
 #include "events/events.h"
 #include "healthcode/codes.h"
 #include "healthcode/keys.h"
@@ -32,25 +33,12 @@
 namespace {
 
 using namespace tc;
+using bench::Die;
+using bench::Median;
+using bench::Must;
 using Steady = std::chrono::steady_clock;
 
 double Ms(Steady::time_point a, Steady::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-[[noreturn]] void Die(const std::string& what, const Status& s) {
-  std::fprintf(stderr, "healthcode_bench: %s: %s\n", what.c_str(), s.ToString().c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Must(Result<T> r, const std::string& what) {
-  if (!r.ok()) Die(what, r.status());
-  return std::move(r).value();
-}
 
 }  // namespace
 

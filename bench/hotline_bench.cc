@@ -35,21 +35,10 @@
 namespace {
 
 using namespace tc;
+using bench::Die;
+using bench::Median;
+using bench::Must;
 using bench::SteadyClock;
-
-[[noreturn]] void Die(const std::string& what, const Status& s) {
-  std::fprintf(stderr, "hotline_bench: %s: %s\n", what.c_str(), s.ToString().c_str());
-  std::exit(1);
-}
-template <typename T>
-T Must(Result<T> r, const std::string& what) {
-  if (!r.ok()) Die(what, r.status());
-  return std::move(r).value();
-}
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 std::vector<hotline::AddressArea> Areas(store::Store& s) {
   std::vector<hotline::AddressArea> areas;

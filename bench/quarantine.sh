@@ -14,7 +14,8 @@
 # else build/bench-tracing/city-1.db or build/bench-enterprise/… when there, else
 # `tongchou gen city --scale 1`), kept in build/bench-quarantine; the city itself is
 # never modified. PostgreSQL is a throwaway server.
-# Options: --scale S, --city FILE, --runs N, --peer-runs N, --peer-assign-runs N, --no-pg.
+# Options: --scale S, --city FILE, --runs N, --peer-runs N, --peer-assign-runs N,
+# --peer-assign-budget SECONDS (a peer's assignment loop stopped there: a lower bound), --no-pg.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale=$2; shift 2 ;;
     --city) city=$2; shift 2 ;;
-    --runs|--peer-runs|--peer-assign-runs) run_args+=("$1" "$2"); shift 2 ;;
+    --runs|--peer-runs|--peer-assign-runs|--peer-assign-budget) run_args+=("$1" "$2"); shift 2 ;;
     --no-pg) pg=0; shift ;;
     *) echo "quarantine.sh: unknown option $1" >&2; exit 2 ;;
   esac

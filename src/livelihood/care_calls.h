@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/huge_pages.h"
 #include "base/status.h"
 #include "base/time.h"
 
@@ -167,9 +168,11 @@ struct CallListSet {
     int64_t caller = 0;  // 0: nobody covers them
     uint32_t begin = 0, end = 0;  // [begin, end) in `order`
   };
-  std::vector<List> lists;      // by caller id ascending
-  std::vector<CallLine> lines;  // one per rostered resident, in the residents' order
-  std::vector<uint32_t> order;  // indexes into `lines`: list after list, each in call order
+  // The lines and their order for a city are tens of MB per call: huge pages (a few
+  // faults instead of thousands, see base/huge_pages.h).
+  std::vector<List> lists;     // by caller id ascending
+  BigVector<CallLine> lines;   // one per rostered resident, in the residents' order
+  BigVector<uint32_t> order;   // indexes into `lines`: list after list, each in call order
   size_t size() const { return lines.size(); }
   // The line at position `i` of `order` (a list is At(begin) … At(end - 1)).
   const CallLine& At(uint32_t i) const { return lines[order[i]]; }
