@@ -1,5 +1,6 @@
 // Black-box tests of `tongchou demo` and --listen: the banner names the console's
-// URL with the bound port, and the demo's clock shows the last day of its data.
+// URL with the bound port, the demo's clock shows the last day of its data, and the
+// quarantine hotel and the hospitals it seeds are there.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -87,6 +88,23 @@ TEST(Demo, PrintsTheConsoleUrlAndRunsOnTheLastDayOfItsData) {
   EXPECT_EQ(checks["items"].size(), static_cast<size_t>(sites["items"][0].value("checked_in", 0))) << checks.dump();
   const json counts = Get(demo.port(), "/api/v1/quarantine/summary", json::parse(login->body).value("token", ""));
   EXPECT_GT(counts["states"].value("assigned", 0) + counts["states"].value("picked_up", 0), 0) << counts.dump();
+
+  // Hospitals: the demo seeds a designated hospital and a fever clinic with beds by kind,
+  // so the hospitals page has rows and the confirmed cases a hospital to be suggested.
+  const json hospitals = Get(demo.port(), "/api/v1/hospitals", json::parse(login->body).value("token", ""));
+  int designated = 0, fever_clinics = 0;
+  for (const auto& h : hospitals["items"]) {
+    const json& beds = h["beds"];
+    const int64_t all = beds.value("ordinary", 0) + beds.value("severe", 0) + beds.value("icu", 0);
+    EXPECT_GT(all, 0) << "a demo hospital without beds: " << h.dump();
+    if (h.value("kind", "") == "designated") {
+      ++designated;
+      EXPECT_GT(beds.value("icu", 0), 0) << h.dump();
+    }
+    if (h.value("kind", "") == "fever_clinic") ++fever_clinics;
+  }
+  EXPECT_EQ(designated, 1) << hospitals.dump();
+  EXPECT_EQ(fever_clinics, 1) << hospitals.dump();
   EXPECT_EQ(demo.Stop(), 0);
 }
 

@@ -1,7 +1,7 @@
 // `tongchou demo`: a small synthetic Changchun (gen city at --scale, default 0.01:
 // about 90,000 residents with their dwellings, grids, 三长 and 包保), one user per
-// role, ten days of check-ins with an outbreak, then the server on a clock whose day
-// is the data's last. Prints the console's URL and the logins once it listens.
+// role, ten days of check-ins with an outbreak, a quarantine hotel, a designated
+// hospital and a fever clinic, then the server on a clock whose day is the data's last. Prints the console's URL and the logins once it listens.
 // Idempotent: an existing demo database is reused.
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +19,7 @@
 #include "healthcode/checkpoints.h"
 #include "healthcode/keys.h"
 #include "events/events.h"
+#include "quarantine/hospitals.h"
 #include "quarantine/quarantines.h"
 #include "registry/residents.h"
 #include "tracing/cases.h"
@@ -200,6 +201,29 @@ Status SeedQuarantine(store::Store& store, const Clock& clock, const registry::A
   return Status::Ok();
 }
 
+// Hospitals (医疗救治) of the demo city, so the hospitals page is not empty: a designated
+// hospital (定点医院) in 南关区 with ordinary, severe and ICU beds, suggested for a case
+// confirmed in the console (its CaseConfirmed event; the generated outbreak's cases emit
+// none, so the awaiting list starts empty), and a fever clinic (发热门诊) in 宽城区 with
+// ordinary beds only.
+Status SeedHospitals(store::Store& store, const Clock& clock, const audit::Actor& by) {
+  quarantine::Hospitals hospitals(store, clock);
+  const quarantine::NewHospital seeds[] = {
+      {.name = "长春市传染病医院", .kind = quarantine::HospitalKind::kDesignated, .district_code = "220102000000",
+       .beds = {120, 30, 12}},
+      {.name = "长春市宽城区人民医院发热门诊", .kind = quarantine::HospitalKind::kFeverClinic,
+       .district_code = "220103000000", .beds = {16, 0, 0}},
+  };
+  for (const auto& n : seeds) {
+    TC_ASSIGN_OR_RETURN(auto h, hospitals.Create(n, "", by));
+    std::fprintf(stderr, "demo hospital %lld (%s, %s): %lld ordinary, %lld severe, %lld ICU beds\n",
+                 static_cast<long long>(h.id), h.name.c_str(), std::string(quarantine::HospitalKindName(h.kind)).c_str(),
+                 static_cast<long long>(h.beds[quarantine::kOrdinary]),
+                 static_cast<long long>(h.beds[quarantine::kSevere]), static_cast<long long>(h.beds[quarantine::kIcu]));
+  }
+  return Status::Ok();
+}
+
 // The first child of `code` (by code), for picking a community to bind a grid worker to.
 Result<registry::Area> FirstChild(registry::Areas& areas, const std::string& code) {
   TC_ASSIGN_OR_RETURN(auto kids, areas.Children(code));
@@ -320,6 +344,7 @@ Status Seed(store::Store& store, double scale) {
                  100 * requests.epidemic_share());
     TC_RETURN_IF_ERROR(SeedEnterprises(store, clock, accounts, scale, DateShanghai(noon)));
     TC_RETURN_IF_ERROR(SeedQuarantine(store, clock, community, resident, by));
+    TC_RETURN_IF_ERROR(SeedHospitals(store, clock, by));
   }
   return Status::Ok();
 }

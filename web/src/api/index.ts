@@ -7,6 +7,10 @@ import type {
   QuarantineCheckItem,
   QuarantinePerson,
   QuarantineSite,
+  QuarantineSitePatch,
+  QuarantineRoom,
+  NewQuarantineRoom,
+  NewQuarantineSite,
   QuarantineState,
   QuarantineStuck,
   QuarantineSummary,
@@ -118,7 +122,10 @@ import type {
   RateGroupBy,
   RatesReport,
   DeliveryPoint,
+  DeliveryPointPatch,
+  NewDeliveryPoint,
   SupplyAction,
+  SupplyItem,
   SupplyClosure,
   SupplyDayTotals,
   SupplyOrder,
@@ -129,6 +136,8 @@ import type {
   BedForecast,
   BedKind,
   Hospital,
+  HospitalPatch,
+  NewHospital,
   ReliefApplication,
   ReliefTotals,
   ReturnApplication,
@@ -397,6 +406,10 @@ export const suppliesApi = {
   close: (area_code: string, reason: string) => client.post<SupplyClosure>(`${S}/closures`, { area_code, reason }),
   reopen: (code: string, reason: string) => client.post<SupplyClosure>(`${S}/closures/${enc(code)}/open`, { reason }),
   points: () => client.get<{ items: DeliveryPoint[] }>(`${S}/points`),
+  createPoint: (p: NewDeliveryPoint) => client.post<DeliveryPoint>(`${S}/points`, p),
+  updatePoint: (id: number, patch: DeliveryPointPatch) => client.request<DeliveryPoint>('PATCH', `${S}/points/${id}`, { body: patch }),
+  /** Absolute quantities of the named items; items not named keep theirs. */
+  setStock: (id: number, items: SupplyItem[]) => client.request<DeliveryPoint>('PUT', `${S}/points/${id}/stock`, { body: { items } }),
   orders: (q: SupplyOrderQuery) => client.get<{ items: SupplyOrder[] }>(`${S}/orders`, { ...q }),
   act: (id: number, action: SupplyAction, body: { deliverer?: string; drop_point?: string; photo?: string; reason?: string } = {}) =>
     client.post<SupplyOrder>(`${S}/orders/${id}/actions`, { action, ...body }),
@@ -408,6 +421,8 @@ export const suppliesApi = {
 export const hospApi = {
   hospitals: () => client.get<{ items: Hospital[] }>(`${V1}/hospitals`),
   awaiting: () => client.get<{ items: AwaitingCase[] }>(`${V1}/hospitals/awaiting`),
+  createHospital: (h: NewHospital) => client.post<Hospital>(`${V1}/hospitals`, h),
+  updateHospital: (id: number, patch: HospitalPatch) => client.request<Hospital>('PATCH', `${V1}/hospitals/${id}`, { body: patch }),
   forecast: (days: number) => client.get<BedForecast>(`${V1}/hospitals/forecast`, { days }),
   admit: (caseId: number, hospitalId?: number, bedKind: BedKind = 'ordinary') =>
     client.post<Admission>(`${V1}/hospitals/admissions`, { case_id: caseId, hospital_id: hospitalId, bed_kind: bedKind }),
@@ -426,6 +441,13 @@ export interface QuarantinePeopleQuery {
 
 export const quarantineApi = {
   sites: () => client.get<{ items: QuarantineSite[] }>(`${Q}/sites`),
+  createSite: (site: NewQuarantineSite) => client.post<QuarantineSite>(`${Q}/sites`, site),
+  updateSite: (id: number, patch: QuarantineSitePatch) => client.request<QuarantineSite>('PATCH', `${Q}/sites/${id}`, { body: patch }),
+  rooms: (siteId: number) => client.get<{ items: QuarantineRoom[] }>(`${Q}/sites/${siteId}/rooms`),
+  /** Answers all the site's rooms after the addition. */
+  addRooms: (siteId: number, rooms: NewQuarantineRoom[]) => client.post<{ items: QuarantineRoom[] }>(`${Q}/sites/${siteId}/rooms`, { rooms }),
+  setRoomInService: (siteId: number, roomId: number, inService: boolean) =>
+    client.request<QuarantineRoom>('PATCH', `${Q}/sites/${siteId}/rooms/${roomId}`, { body: { in_service: inService } }),
   people: (q: QuarantinePeopleQuery = {}) => client.get<{ items: QuarantinePerson[] }>(`${Q}/people`, { ...q }),
   person: (id: number) => client.get<QuarantinePerson>(`${Q}/people/${id}`),
   act: (id: number, action: QuarantineAction, body: QuarantineActionBody = {}) =>

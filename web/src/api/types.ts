@@ -1510,6 +1510,23 @@ export interface DeliveryPoint {
   stock: SupplyItem[]
   created_at: string | null
 }
+/** POST /supplies/points. */
+export interface NewDeliveryPoint {
+  kind: 'large' | 'small'
+  name: string
+  capacity_per_day: number
+  area_code: string
+  address?: string
+  serves: string[]
+}
+/** PATCH /supplies/points/{id}: only what changes (kind and area stay); active false retires it. */
+export interface DeliveryPointPatch {
+  name?: string
+  address?: string
+  capacity_per_day?: number
+  serves?: string[]
+  active?: boolean
+}
 
 export type SupplyOrderState = 'placed' | 'accepted' | 'packed' | 'out_for_delivery' | 'delivered' | 'failed'
 export type SupplyAction = 'accept' | 'pack' | 'dispatch' | 'deliver' | 'fail'
@@ -1647,16 +1664,31 @@ export interface CareEscalation {
 // ---- Hospitals (/api/v1/hospitals) ----
 export type BedKind = 'ordinary' | 'severe' | 'icu'
 export type BedCounts = Record<BedKind, number>
+export type HospitalKind = 'designated' | 'fever_clinic' | 'both'
+export const HOSPITAL_KINDS: readonly HospitalKind[] = ['designated', 'fever_clinic', 'both']
 export interface Hospital {
   id: number
   name: string
-  kind: 'designated' | 'fever_clinic' | 'both'
+  kind: HospitalKind
   admits_cases: boolean
   district_code: string
   beds: BedCounts
   occupied: BedCounts
   free: BedCounts
   awaiting_suggested: number
+}
+/** POST /hospitals: beds by kind (a kind left out is 0). */
+export interface NewHospital {
+  name: string
+  kind: HospitalKind
+  district_code: string
+  beds: BedCounts
+}
+/** PATCH /hospitals/{id}: only what changes; beds of a kind left out keep their count. */
+export interface HospitalPatch {
+  name?: string
+  kind?: HospitalKind
+  beds?: Partial<BedCounts>
 }
 export interface AwaitingCase {
   case_id: number
@@ -1795,6 +1827,43 @@ export interface QuarantineSite {
   booked: number
   checked_in: number
   free_rooms: number
+}
+/** A site's room (GET /quarantine/sites/{id}/rooms); occupants: quarantine person ids booked in it. */
+export interface QuarantineRoom {
+  id: number
+  site_id: number
+  number: string
+  beds: number
+  accessible: boolean
+  in_service: boolean
+  occupants: number[]
+}
+/** A room to add: beds 1–4. */
+export interface NewQuarantineRoom {
+  number: string
+  beds: number
+  accessible: boolean
+}
+export type QuarantineSiteKind = 'hotel' | 'other'
+/** POST /quarantine/sites; capacity 0 means its beds. */
+export interface NewQuarantineSite {
+  name: string
+  kind: QuarantineSiteKind
+  district_code: string
+  address?: string
+  phone?: string
+  capacity?: number
+  staff?: string[]
+  rooms?: NewQuarantineRoom[]
+}
+/** PATCH /quarantine/sites/{id}: only what changes (kind and district stay). */
+export interface QuarantineSitePatch {
+  name?: string
+  address?: string
+  phone?: string
+  open?: boolean
+  capacity?: number
+  staff?: string[]
 }
 export interface QuarantineCheck {
   at: string

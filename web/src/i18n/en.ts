@@ -3,6 +3,7 @@ import hosp from './hosp.en'
 import ent from './ent.en'
 import supplies from './supplies.en'
 import quarantine from './quarantine.en'
+import forms from './forms.en'
 export default {
   app: {
     name: 'Tongchou',
@@ -1011,4 +1012,5 @@ export default {
   supplies,
   quarantine,
   hosp,
+  forms,
 }

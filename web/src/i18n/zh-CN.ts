@@ -3,6 +3,7 @@ import hosp from './hosp.zh-CN'
 import ent from './ent.zh-CN'
 import supplies from './supplies.zh-CN'
 import quarantine from './quarantine.zh-CN'
+import forms from './forms.zh-CN'
 export default {
   app: {
     name: '统筹',
@@ -1011,4 +1012,5 @@ export default {
   supplies,
   quarantine,
   hosp,
+  forms,
 }
