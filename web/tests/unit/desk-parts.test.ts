@@ -1,7 +1,9 @@
 // The pieces the desk pages share: the title row (title, refresh button that spins while
 // loading and asks the page to reload), the titled section (attributes land on the
-// <section>), and a desk's data (overview and filtered list on mount, the filtered list
-// alone when the filter changes, failures reported).
+// <section>), a desk's data (overview and filtered list on mount, the filtered list alone
+// when the filter changes, failures reported), and a form's problems (useFormProblems:
+// the server's refusal of the input by field and as a whole on the form; any other
+// failure reported as a message, not put on the form).
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, nextTick, ref } from 'vue'
 import { flushPromises, mount } from '@vue/test-utils'
@@ -10,6 +12,7 @@ import { ApiError } from '../../src/api/client'
 import DeskHeader from '../../src/components/DeskHeader.vue'
 import DeskSection from '../../src/components/DeskSection.vue'
 import { useDeskData } from '../../src/composables/useDeskData'
+import { useFormProblems } from '../../src/composables/useFormProblems'
 import en from '../../src/i18n/en'
 import zhCN from '../../src/i18n/zh-CN'
 import { installElementPlus } from '../../src/plugins'
@@ -104,5 +107,59 @@ describe('useDeskData', () => {
     expect(calls).toEqual(['overview'])
     expect(d.loading.value).toBe(false)
     expect(reported).toHaveLength(1)
+  })
+})
+
+describe('useFormProblems', () => {
+  function withForm(refusals?: number[]) {
+    let form!: ReturnType<typeof useFormProblems>
+    mount(
+      defineComponent({
+        setup() {
+          form = refusals ? useFormProblems(refusals) : useFormProblems()
+          return () => h('div')
+        },
+      }),
+      plugins(),
+    )
+    return form
+  }
+  const refusal = (status: number) =>
+    new ApiError(status, { title: 'Invalid request', detail: 'phone: not a phone number', errors: [{ field: 'phone', message: 'not a phone number' }] })
+
+  it('puts a 400 or 422 on the form by field and as a whole, without a message', () => {
+    for (const status of [400, 422]) {
+      const f = withForm()
+      f.showFailure(refusal(status))
+      expect(f.problems.value).toEqual({ phone: 'not a phone number' })
+      expect(f.failure.value).toBe('phone: not a phone number')
+    }
+    expect(reported).toEqual([])
+  })
+  it('falls back to the title when the refusal has no detail', () => {
+    const f = withForm()
+    f.showFailure(new ApiError(422, { title: 'Invalid request' }))
+    expect(f.failure.value).toBe('Invalid request')
+  })
+  it('reports any other failure and leaves the form alone', () => {
+    const f = withForm()
+    f.showFailure(refusal(409))
+    f.showFailure(new ApiError(500, { request_id: 'r1' }))
+    expect(f.problems.value).toEqual({})
+    expect(f.failure.value).toBe('')
+    expect(reported).toHaveLength(2)
+  })
+  it('takes further statuses as refusals when asked', () => {
+    const f = withForm([400, 422, 409])
+    f.showFailure(refusal(409))
+    expect(f.failure.value).toBe('phone: not a phone number')
+    expect(reported).toEqual([])
+  })
+  it('clears both', () => {
+    const f = withForm()
+    f.showFailure(refusal(422))
+    f.clear()
+    expect(f.problems.value).toEqual({})
+    expect(f.failure.value).toBe('')
   })
 })
