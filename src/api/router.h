@@ -75,6 +75,9 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // Indices into routes_ by segment count, in the order added: Find() only looks at
+  // routes as deep as the path.
+  std::vector<std::vector<size_t>> by_depth_;
 };
 
 }  // namespace tc::api

@@ -13,6 +13,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <unistd.h>
+
 #include <boost/asio/basic_socket_acceptor.hpp>
 #include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
@@ -196,6 +198,9 @@ class Session;
 struct Worker {
   // Concurrency hint 1: one thread runs this context.
   asio::io_context ioc{1};
+  // True while a handler runs on this thread; the acceptor prefers workers that
+  // are not busy. Written by the worker, read by the accept thread.
+  std::atomic<bool> in_handler{false};
 };
 
 // State shared by the acceptor and all sessions of one Server.
@@ -212,7 +217,7 @@ struct ServerCore {
     for (int i = 0; i < std::max(1, options.threads); ++i) workers.push_back(std::make_unique<Worker>());
   }
   ~ServerCore() {
-    // The acceptor's context first: a pending accept holds a socket of a worker.
+    // The acceptor's context first: its handlers hand sockets to the workers.
     accept_ioc.reset();
     workers.clear();
   }
@@ -248,8 +253,8 @@ struct ServerCore {
 // per request.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(ServerCore& core, Socket socket)
-      : core_(core), socket_(std::move(socket)), timer_(socket_.get_executor()) {
+  Session(ServerCore& core, Worker& worker, Socket socket)
+      : core_(core), worker_(worker), socket_(std::move(socket)), timer_(socket_.get_executor()) {
     error_code ec;
     const tcp::endpoint peer = socket_.remote_endpoint(ec);
     if (!ec) req_.remote_addr = peer.address().to_string();
@@ -350,6 +355,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (q != std::string_view::npos) req_.query.assign(target.substr(q + 1));
 
     state_ = State::kHandling;
+    worker_.in_handler.store(true, std::memory_order_relaxed);
     Response response;
     try {
       response = core_.handler(req_);
@@ -360,6 +366,7 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::error("http: handler threw on {} {}", req_.method, req_.target);
       response = RenderError(core_.error_renderer, req_, 500, "internal error");
     }
+    worker_.in_handler.store(false, std::memory_order_relaxed);
     if (req_.body.capacity() > kKeepCapacity) std::string().swap(req_.body);
     return Reply(std::move(response), keep_alive, head, version, /*linger=*/false);
   }
@@ -503,6 +510,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ServerCore& core_;
+  Worker& worker_;
   Socket socket_;
   Timer timer_;
   beast::flat_buffer buffer_;
@@ -534,22 +542,43 @@ struct Server::Impl {
   Impl(ServerOptions options, Handler handler, ErrorRenderer error_renderer)
       : core(std::move(options), std::move(handler), std::move(error_renderer)) {}
 
-  // Accepts on the accept thread and hands connections to the workers in turn;
-  // each connection then lives on its worker's thread alone.
+  // Accepts on the accept thread and hands each connection to the next worker in
+  // turn, skipping one that is inside a handler when another is not; the
+  // connection then lives on that worker's thread alone.
   void Accept() {
-    Worker& target = *core.workers[next_worker];
-    next_worker = (next_worker + 1) % core.workers.size();
-    acceptor.async_accept(target.ioc, [this](error_code ec, Socket socket) {
+    acceptor.async_accept([this](error_code ec, asio::basic_stream_socket<tcp, Executor> accepted) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       if (ec) {
         spdlog::warn("http: accept failed: {}", ec.message());
       } else if (!core.stopping) {
-        const Executor executor = socket.get_executor();
-        auto session = std::make_shared<Session>(core, std::move(socket));
-        asio::post(executor, [session] { session->Start(); });
+        Worker& target = PickWorker();
+        const int fd = accepted.release(ec);
+        Socket socket(target.ioc);
+        if (!ec) socket.assign(protocol, fd, ec);
+        if (ec) {
+          spdlog::warn("http: cannot hand over an accepted connection: {}", ec.message());
+          if (fd >= 0 && !socket.is_open()) ::close(fd);
+        } else {
+          auto session = std::make_shared<Session>(core, target, std::move(socket));
+          asio::post(target.ioc, [session] { session->Start(); });
+        }
       }
       if (!core.stopping) Accept();
     });
+  }
+
+  Worker& PickWorker() {
+    const size_t n = core.workers.size();
+    size_t pick = next_worker;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t w = (next_worker + i) % n;
+      if (!core.workers[w]->in_handler.load(std::memory_order_relaxed)) {
+        pick = w;
+        break;
+      }
+    }
+    next_worker = (pick + 1) % n;
+    return *core.workers[pick];
   }
 
   ServerCore core;
@@ -557,6 +586,7 @@ struct Server::Impl {
   Acceptor acceptor{core.accept_ioc->get_executor()};
   std::optional<asio::signal_set> signals;
   size_t next_worker = 0;
+  tcp protocol = tcp::v4();  // of the listening address
   uint16_t port = 0;
   bool started = false;
 };
@@ -589,6 +619,7 @@ Status Server::Start() {
   if (ec) return fail(ec.message());
   if (endpoints.empty()) return fail("host has no address");
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  impl.protocol = endpoint.protocol();
   impl.acceptor.open(endpoint.protocol(), ec);
   if (ec) return fail(ec.message());
   impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);

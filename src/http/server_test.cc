@@ -531,8 +531,8 @@ TEST(HttpServerTest, NoContentHasNoBodyAndConnectionGoesOn) {
 }
 
 // Connections are spread over the I/O threads: while one thread's handler blocks,
-// a connection on another thread is served.
-TEST(HttpServerTest, ConnectionsAreSpreadOverIoThreads) {
+// new connections go to the other thread and are served.
+TEST(HttpServerTest, ConnectionsAreSpreadOverIoThreadsAvoidingABusyOne) {
   ServerOptions options = TestOptions();
   options.threads = 2;
   std::promise<void> release;
@@ -550,12 +550,16 @@ TEST(HttpServerTest, ConnectionsAreSpreadOverIoThreads) {
   RawConnection blocked(ts.port());
   ASSERT_TRUE(blocked.Send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n"));
   entered.get_future().wait();
-  RawConnection other(ts.port());
-  ASSERT_TRUE(other.Send("GET /free HTTP/1.1\r\nHost: t\r\n\r\n"));
-  std::optional<std::string> free = other.ReadResponse();
+  // Turn by turn the second of these would land on the blocked thread.
+  for (int i = 0; i < 3; ++i) {
+    RawConnection other(ts.port());
+    ASSERT_TRUE(other.Send("GET /free HTTP/1.1\r\nHost: t\r\n\r\n"));
+    std::optional<std::string> free = other.ReadResponse();
+    if (!free) release.set_value();
+    ASSERT_TRUE(free.has_value()) << "connection " << i;
+    EXPECT_NE(free->find("GET|/free|"), std::string::npos) << *free;
+  }
   release.set_value();
-  ASSERT_TRUE(free.has_value());
-  EXPECT_NE(free->find("GET|/free|"), std::string::npos) << *free;
   ASSERT_TRUE(blocked.ReadResponse().has_value());
 }
 
