@@ -1,6 +1,7 @@
 #include "api/router.h"
 
 #include <array>
+#include <unordered_map>
 
 namespace tc::api {
 namespace {
@@ -26,8 +27,36 @@ void Router::Add(std::string method, std::string pattern, RouteDoc doc, HandlerF
   r.segments = Split(r.pattern);
   const size_t depth = r.segments.size();
   if (by_depth_.size() <= depth) by_depth_.resize(depth + 1);
-  by_depth_[depth].push_back(routes_.size());
+  by_depth_[depth].all.push_back(routes_.size());
   routes_.push_back(std::move(r));
+  Reindex(by_depth_[depth]);
+}
+
+void Router::Reindex(Depth& depth) const {
+  // The key is the position where every route of this depth has a literal and the
+  // literals differ most.
+  depth.key.reset();
+  depth.by_key.clear();
+  const size_t n = routes_[depth.all.front()].segments.size();
+  size_t best_distinct = 1;
+  for (size_t i = 0; i < n; ++i) {
+    std::unordered_map<std::string_view, int> distinct;
+    bool all_literal = true;
+    for (const size_t index : depth.all) {
+      const std::string& seg = routes_[index].segments[i];
+      if (IsParam(seg)) {
+        all_literal = false;
+        break;
+      }
+      distinct[seg];
+    }
+    if (all_literal && distinct.size() > best_distinct) {
+      best_distinct = distinct.size();
+      depth.key = i;
+    }
+  }
+  if (!depth.key) return;
+  for (const size_t index : depth.all) depth.by_key[routes_[index].segments[*depth.key]].push_back(index);
 }
 
 Match Router::Find(std::string_view method, std::string_view path) const {
@@ -46,8 +75,15 @@ Match Router::Find(std::string_view method, std::string_view path) const {
     start = end + 1;
   }
   if (n >= by_depth_.size()) return m;
+  const Depth& depth = by_depth_[n];
+  const std::vector<size_t>* candidates = &depth.all;
+  if (depth.key) {
+    const auto it = depth.by_key.find(segs[*depth.key]);
+    if (it == depth.by_key.end()) return m;
+    candidates = &it->second;
+  }
   int best_literals = -1;  // a literal segment beats a parameter: /residents/duplicates over /residents/{id}
-  for (const size_t index : by_depth_[n]) {
+  for (const size_t index : *candidates) {
     const Route& r = routes_[index];
     int literals = 0;
     bool ok = true;
