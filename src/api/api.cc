@@ -37,8 +37,26 @@ http::Response ToResponse(Reply reply) {
   return r;
 }
 
+// A fresh request id: 16 hex digits from a per-thread SplitMix64 sequence seeded
+// from the system's random source once per thread. Ids tell requests apart in logs
+// and problem bodies; they are not secrets, so no system call per request.
+std::string NewRequestId() {
+  thread_local uint64_t state = std::stoull(RandomHex(8), nullptr, 16);
+  state += 0x9e3779b97f4a7c15ULL;
+  uint64_t z = state;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) id[i] = kHex[z & 0xf];
+  return id;
+}
+
 void LogAccess(const http::Request& req, std::string_view client, const http::Response& resp,
                std::string_view request_id, std::string_view user, double ms) {
+  auto logger = spdlog::get("access");
+  if (!logger) return;  // --access-log off: no line to build
   nlohmann::json line = {{"ts", FormatShanghai(NowMillis())},
                          {"request_id", request_id},
                          {"remote", client},
@@ -49,9 +67,7 @@ void LogAccess(const http::Request& req, std::string_view client, const http::Re
                          {"ms", std::round(ms * 100) / 100},
                          {"user", user}};
   if (client != req.remote_addr) line["peer"] = req.remote_addr;  // the trusted proxy it came through
-  auto logger = spdlog::get("access");
-  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (logger) logger->info(text);
+  logger->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace
@@ -87,13 +103,13 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)), static_files_(deps_.web_root) {
 http::Response Api::Handle(const http::Request& req) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id =
-      IsGoodRequestId(req.Header("x-request-id")) ? std::string(req.Header("x-request-id")) : RandomHex(8);
+      IsGoodRequestId(req.Header("x-request-id")) ? std::string(req.Header("x-request-id")) : NewRequestId();
   const std::string client = ClientAddress(deps_.trusted_proxies, req);
   std::string user = "-";
   http::Response resp = [&]() -> http::Response {
     const bool open311 = req.path.starts_with("/open311/");
     if (!req.path.starts_with("/api/") && !open311 && static_files_.enabled()) return *static_files_.Serve(req);
-    const Match m = router_.Find(req.method, req.path);
+    Match m = router_.Find(req.method, req.path);
     if (!m.route && open311) {  // GeoReport's own error shape, not problem+json
       http::Response r;
       r.status = 404;
@@ -114,7 +130,7 @@ http::Response Api::Handle(const http::Request& req) {
                              request_id);
     }
     const Route& route = *m.route;
-    Context ctx(req, m.params, request_id, client);
+    Context ctx(req, std::move(m.params), request_id, client);
     if (route.doc.access != Access::kPublic) {
       const std::string_view token = BearerToken(req);
       if (token.empty()) {
@@ -173,7 +189,7 @@ Result<registry::Area> Api::CoveredArea(const Context& ctx, std::string_view cod
 }
 
 http::Response Api::RenderServerError(const http::Request& partial, int status, std::string detail) {
-  const std::string request_id = RandomHex(8);
+  const std::string request_id = NewRequestId();
   http::Response resp = ProblemResponse(status, detail, partial.path.empty() ? partial.target : partial.path,
                                         request_id);
   resp.headers.emplace_back("X-Request-Id", request_id);

@@ -147,6 +147,80 @@ TEST(Router, MatchesParametersAndPrefersExactMethod) {
   EXPECT_FALSE(router.Find("GET", "/a/1/2").path_exists);
 }
 
+// The reference Find: every route, in the order added (what Router::Find did
+// before it indexed routes by depth and key segment).
+Match ScanAll(const Router& router, std::string_view method, std::string_view path) {
+  Match m;
+  if (path.empty() || path[0] != '/') return m;
+  std::vector<std::string> segs;
+  for (size_t start = 1; start <= path.size();) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segs.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  int best = -1;
+  for (const Route& r : router.routes()) {
+    if (r.segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> params;
+    int literals = 0;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      const std::string& p = r.segments[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        ok = !segs[i].empty();
+        params[p.substr(1, p.size() - 2)] = segs[i];
+      } else {
+        ok = p == segs[i];
+        ++literals;
+      }
+    }
+    if (!ok || literals < best) continue;
+    if (literals > best) {
+      best = literals;
+      m.allowed.clear();
+      m.route = nullptr;
+    }
+    m.path_exists = true;
+    m.allowed.push_back(r.method);
+    if (!m.route && (r.method == method || (method == "HEAD" && r.method == "GET"))) {
+      m.route = &r;
+      m.params = params;
+    }
+  }
+  return m;
+}
+
+TEST_F(ApiUnit, IndexedRouterFindsWhatAFullScanFindsForEveryRoute) {
+  const Router& router = api_->router();
+  std::vector<std::string> paths;
+  for (const Route& r : router.routes()) {
+    std::string concrete, other;
+    for (const std::string& seg : r.segments) {
+      const bool param = seg.size() > 2 && seg.front() == '{';
+      concrete += "/" + (param ? std::string("x1") : seg);
+      other += "/" + (param ? seg.substr(1, seg.size() - 2) : seg);  // a literal where a parameter is
+    }
+    paths.push_back(concrete);
+    paths.push_back(other);
+    paths.push_back(concrete + "/extra");
+    paths.push_back(concrete.substr(0, concrete.rfind('/')) + "/");
+  }
+  paths.insert(paths.end(), {"/", "/api", "/api/v1", "/api/v1/", "/nothing/here", "//", "/api/v2/health"});
+  for (const std::string& path : paths) {
+    for (const char* method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}) {
+      const Match want = ScanAll(router, method, path);
+      const Match got = router.Find(method, path);
+      ASSERT_EQ(got.route, want.route) << method << " " << path;
+      if (want.route) {
+        EXPECT_EQ(got.params, want.params) << method << " " << path;
+      }
+      EXPECT_EQ(got.path_exists, want.path_exists) << method << " " << path;
+      EXPECT_EQ(got.allowed, want.allowed) << method << " " << path;
+    }
+  }
+}
+
 TEST(Problem, MapsCodesAndListsFieldErrorsAsPointers) {
   Status s = InvalidArgument("bad");
   s.AddFieldError("items[2].name", "is required");

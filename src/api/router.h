@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -74,7 +75,23 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // Routes of one depth (segment count). Find() only looks at routes as deep as the
+  // path, and, when every one of them has a literal at position `key`, only at those
+  // whose literal there is the path's segment.
+  struct Depth {
+    std::vector<size_t> all;  // indices into routes_, in the order added
+    std::optional<size_t> key;
+    struct Hash {
+      using is_transparent = void;
+      size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    // literal at `key` → indices, in the order added
+    std::unordered_map<std::string, std::vector<size_t>, Hash, std::equal_to<>> by_key;
+  };
+  void Reindex(Depth& depth) const;
+
   std::vector<Route> routes_;
+  std::vector<Depth> by_depth_;
 };
 
 }  // namespace tc::api

@@ -4,8 +4,11 @@
 //   if (auto s = server.Start(); !s.ok()) ...;   // binds and listens
 //   server.Run();                                // blocks until SIGINT/SIGTERM or Stop()
 //
-// Multi-threaded (options.threads I/O threads run handlers), keep-alive, limits on
-// header and body size, read/idle timeouts. Stop() / a signal stops accepting, lets
+// Multi-threaded (options.threads I/O threads run handlers, each with its own event
+// loop; one more thread accepts and deals connections out in turn, and a connection
+// stays on its thread, so one slow handler delays only the connections of its
+// thread), keep-alive, pipelining, limits on header and body size, read/idle
+// timeouts. Stop() / a signal stops accepting, lets
 // in-flight requests finish (up to options.shutdown_grace_ms), then returns from Run().
 // The handler is called concurrently from several threads and must be thread-safe.
 #pragma once
@@ -50,7 +53,7 @@ using ErrorRenderer = std::function<Response(const Request& partial, int status,
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;            // 0: pick a free port (see Server::port())
-  int threads = 4;
+  int threads = 4;                 // I/O threads (plus one accept thread)
   size_t header_limit = 16 * 1024;        // bytes of request line + headers
   size_t body_limit = 8 * 1024 * 1024;    // bytes of body
   int read_timeout_ms = 30'000;    // to receive a whole request once it has started

@@ -364,6 +364,238 @@ TEST(HttpServerTest, ConcurrentClients) {
   EXPECT_EQ(ok.load(), kThreads * kRequests);
 }
 
+// A connection reuses its request, parser and buffers from one request to the
+// next; nothing of an earlier request may show in a later one.
+TEST(HttpServerTest, KeepAliveReusesNothingOfEarlierRequestsOverManyRequests) {
+  std::mutex mu;
+  std::vector<Request> seen;
+  TestServer ts([&](const Request& r) {
+    std::lock_guard lock(mu);
+    seen.push_back(r);
+    return Echo(r);
+  });
+  RawConnection conn(ts.port());
+  ASSERT_TRUE(conn.connected());
+  constexpr int kRequests = 300;
+  for (int i = 0; i < kRequests; ++i) {
+    std::string request;
+    if (i % 3 == 0) {
+      const std::string body(i % 2 == 0 ? 100'000 : 5, 'b');
+      request = "POST /p" + std::to_string(i) + "?q=" + std::to_string(i) +
+                " HTTP/1.1\r\nHost: t\r\nX-Test: long-header-value-" + std::to_string(i) +
+                "\r\nX-Extra-One: 1\r\nX-Extra-Two: 2\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\n\r\n" + body;
+    } else {
+      request = "GET /g" + std::to_string(i) + " HTTP/1.1\r\nHost: t\r\n\r\n";
+    }
+    ASSERT_TRUE(conn.Send(request)) << i;
+    std::optional<std::string> response = conn.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << i;
+    ASSERT_EQ(response->rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << *response;
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kRequests));
+  for (int i = 0; i < kRequests; ++i) {
+    const Request& r = seen[i];
+    if (i % 3 == 0) {
+      EXPECT_EQ(r.method, "POST");
+      EXPECT_EQ(r.query, "q=" + std::to_string(i));
+      EXPECT_EQ(r.body.size(), i % 2 == 0 ? 100'000u : 5u);
+      EXPECT_EQ(r.Header("x-test"), "long-header-value-" + std::to_string(i));
+      EXPECT_EQ(r.headers.size(), 5u) << i;
+    } else {
+      EXPECT_EQ(r.method, "GET");
+      EXPECT_EQ(r.path, "/g" + std::to_string(i));
+      EXPECT_EQ(r.query, "") << i;
+      EXPECT_EQ(r.body, "") << i;
+      EXPECT_EQ(r.Header("x-test"), "") << i;
+      ASSERT_EQ(r.headers.size(), 1u) << i;
+      EXPECT_EQ(r.headers[0].first, "host");
+    }
+    EXPECT_EQ(r.remote_addr, "127.0.0.1");
+  }
+}
+
+// Many requests sent in one write (more than one read's worth) are all answered,
+// in order, on the one connection.
+TEST(HttpServerTest, ManyPipelinedRequestsAreAnsweredInOrder) {
+  TestServer ts(Echo);
+  RawConnection conn(ts.port());
+  ASSERT_TRUE(conn.connected());
+  constexpr int kRequests = 200;
+  std::string batch;
+  for (int i = 0; i < kRequests; ++i) {
+    batch += "GET /n" + std::to_string(i) + " HTTP/1.1\r\nHost: t\r\nX-Test: " + std::to_string(i) + "\r\n\r\n";
+  }
+  ASSERT_GT(batch.size(), 8192u);
+  ASSERT_TRUE(conn.Send(batch));
+  for (int i = 0; i < kRequests; ++i) {
+    std::optional<std::string> response = conn.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << i;
+    EXPECT_NE(response->find("GET|/n" + std::to_string(i) + "||" + "|" + std::to_string(i) + "|"), std::string::npos)
+        << i << ": " << *response;
+  }
+}
+
+// A response larger than the socket takes at once is written in parts, and the
+// connection then serves its next request.
+TEST(HttpServerTest, LargeResponseIsWrittenWholeAndConnectionGoesOn) {
+  const std::string big(16 * 1024 * 1024, 'r');
+  TestServer ts([&](const Request& r) {
+    if (r.path == "/big") return Response{200, "text/plain", big, {}};
+    return Echo(r);
+  });
+  Client client("127.0.0.1", ts.port());
+  Result<ClientResponse> r = client.Send("GET", "/big");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body.size(), big.size());
+  EXPECT_TRUE(r->body == big);
+  Result<ClientResponse> next = client.Send("GET", "/after");
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->body, "GET|/after||||127.0.0.1");
+}
+
+// A client that stops reading a large response is dropped after read_timeout_ms,
+// so a graceful stop does not wait out the grace period for it.
+TEST(HttpServerTest, ClientThatStopsReadingIsDroppedAfterReadTimeout) {
+  ServerOptions options = TestOptions();
+  options.read_timeout_ms = 100;
+  options.shutdown_grace_ms = 60'000;
+  std::promise<void> handled;
+  TestServer ts(
+      [&](const Request&) {
+        handled.set_value();
+        return Response{200, "text/plain", std::string(64 * 1024 * 1024, 's'), {}};
+      },
+      options);
+  RawConnection conn(ts.port());
+  ASSERT_TRUE(conn.Send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n"));
+  handled.get_future().wait();
+  ts.server().Stop();
+  auto joined = std::async(std::launch::async, [&] { ts.Join(); });
+  EXPECT_EQ(joined.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+}
+
+// Steady requests keep a connection open past idle_timeout_ms; once it is idle
+// for that long it is closed.
+TEST(HttpServerTest, BusyConnectionOutlivesIdleTimeoutThenIdlesOut) {
+  ServerOptions options = TestOptions();
+  options.idle_timeout_ms = 150;
+  TestServer ts(Echo, options);
+  RawConnection conn(ts.port());
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+  int served = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_TRUE(conn.Send("GET /tick HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(conn.ReadResponse().has_value()) << "after " << served << " requests";
+    ++served;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // pacing, not synchronisation
+  }
+  EXPECT_GT(served, 5);
+  EXPECT_TRUE(conn.ReadsEof());
+}
+
+TEST(HttpServerTest, Http10GetsKeepAliveOnlyWhenAsked) {
+  TestServer ts(Echo);
+  RawConnection kept(ts.port());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(kept.Send("GET /k HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    std::optional<std::string> response = kept.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << i;
+    EXPECT_EQ(response->rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << *response;
+    EXPECT_NE(response->find("\r\nConnection: keep-alive\r\n"), std::string::npos) << *response;
+  }
+  RawConnection once(ts.port());
+  ASSERT_TRUE(once.Send("GET /o HTTP/1.0\r\n\r\n"));
+  std::optional<std::string> response = once.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->find("Connection:"), std::string::npos) << *response;
+  EXPECT_TRUE(once.ReadsEof());
+}
+
+TEST(HttpServerTest, NoContentHasNoBodyAndConnectionGoesOn) {
+  TestServer ts([](const Request& r) {
+    if (r.path == "/none") return Response{204, "text/plain", "dropped", {}};
+    return Echo(r);
+  });
+  RawConnection conn(ts.port());
+  ASSERT_TRUE(conn.Send("GET /none HTTP/1.1\r\nHost: t\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n"));
+  std::optional<std::string> none = conn.ReadResponse();
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->rfind("HTTP/1.1 204 No Content\r\n", 0), 0u) << *none;
+  EXPECT_EQ(none->find("Content-Length"), std::string::npos) << *none;
+  EXPECT_EQ(none->find("Content-Type"), std::string::npos) << *none;
+  std::optional<std::string> next = conn.ReadResponse();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << *next;
+}
+
+// Connections are spread over the I/O threads: while one thread's handler blocks,
+// new connections go to the other thread and are served.
+TEST(HttpServerTest, ConnectionsAreSpreadOverIoThreadsAvoidingABusyOne) {
+  ServerOptions options = TestOptions();
+  options.threads = 2;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  TestServer ts(
+      [&](const Request& r) {
+        if (r.path == "/block") {
+          entered.set_value();
+          released.wait();
+        }
+        return Echo(r);
+      },
+      options);
+  RawConnection blocked(ts.port());
+  ASSERT_TRUE(blocked.Send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n"));
+  entered.get_future().wait();
+  // Turn by turn the second of these would land on the blocked thread.
+  for (int i = 0; i < 3; ++i) {
+    RawConnection other(ts.port());
+    ASSERT_TRUE(other.Send("GET /free HTTP/1.1\r\nHost: t\r\n\r\n"));
+    std::optional<std::string> free = other.ReadResponse();
+    if (!free) release.set_value();
+    ASSERT_TRUE(free.has_value()) << "connection " << i;
+    EXPECT_NE(free->find("GET|/free|"), std::string::npos) << *free;
+  }
+  release.set_value();
+  ASSERT_TRUE(blocked.ReadResponse().has_value());
+}
+
+// Stop() while a request is in flight and a second is pipelined behind it: the
+// first is answered with Connection: close, the second is not started.
+TEST(HttpServerTest, StopAnswersInFlightRequestButNotThePipelinedOneBehindIt) {
+  ServerOptions options = TestOptions();
+  options.shutdown_grace_ms = 60'000;
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> calls{0};
+  TestServer ts(
+      [&](const Request& r) {
+        ++calls;
+        if (r.path == "/block") {
+          entered.set_value();
+          released.wait();
+        }
+        return Echo(r);
+      },
+      options);
+  RawConnection conn(ts.port());
+  ASSERT_TRUE(conn.Send("GET /block HTTP/1.1\r\nHost: t\r\n\r\nGET /behind HTTP/1.1\r\nHost: t\r\n\r\n"));
+  entered.get_future().wait();
+  ts.server().Stop();
+  release.set_value();
+  std::optional<std::string> first = conn.ReadResponse();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_NE(first->find("GET|/block|"), std::string::npos) << *first;
+  EXPECT_NE(first->find("\r\nConnection: close\r\n"), std::string::npos) << *first;
+  EXPECT_TRUE(conn.ReadsEof());
+  ts.Join();
+  EXPECT_EQ(calls.load(), 1);
+}
+
 TEST(HttpServerTest, IdleConnectionIsClosedAfterIdleTimeout) {
   ServerOptions options = TestOptions();
   options.idle_timeout_ms = 50;
