@@ -180,8 +180,10 @@ export async function runAll(setup) {
     browser = await launchBrowser()
     console.log(`[e2e] chromium ${browser.version()}`)
     const ctx = await setup({ server, api: apiFor(server.url) })
-    const only = process.env.TC_ONLY // a substring of scenario names, to run a few while developing
-    for (const s of scenarios.filter((x) => !only || x.name.includes(only))) {
+    // To run a few while developing: TC_ONLY, a substring of scenario names; TC_E2E_ONLY, a regular expression.
+    const only = process.env.TC_ONLY
+    const pattern = process.env.TC_E2E_ONLY ? new RegExp(process.env.TC_E2E_ONLY) : null
+    for (const s of scenarios.filter((x) => (!only || x.name.includes(only)) && (!pattern || pattern.test(x.name)))) {
       const t0 = Date.now()
       const context = await browser.newContext({
         ...(s.opts.device ?? DESKTOP),

@@ -1,5 +1,5 @@
 // End-to-end scenarios of the web console against the real tongchou binary.
-// Usage: npm run e2e   (env: TC_BINARY, TC_WEB_DIST, TC_ARTIFACTS, TC_CHROMIUM, TC_SCALE)
+// Usage: npm run e2e   (env: TC_BINARY, TC_WEB_DIST, TC_ARTIFACTS, TC_CHROMIUM, TC_SCALE, TC_ONLY, TC_E2E_ONLY)
 // Screenshots and downloads are kept in TC_ARTIFACTS (default ../artifacts/web-e2e).
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
@@ -1800,6 +1800,416 @@ scenario('enterprises: officer01, a liaison officer, lands on the liaison page w
   await assertText(page.locator('[data-test=liaison-card] .card-head'), `走访 ${served[0].visits + 1} 次`)
   await shot('desktop-ent-liaison')
 })
+
+// ------------------------------------------------ quarantine, care, supplies, hospitals (issue 20)
+
+/**
+ * Residents of `area` the API lets us list as close contacts (a case or a contact
+ * already is refused with 409 and skipped), n of them; returns their quarantine people
+ * (listed by the quarantine service from ContactListed).
+ */
+/** The quarantine people in a state (the list is not paged: up to 5000, as the pages read it). */
+async function qPeople(api, token, state) {
+  return (await api.get(token, `/api/v1/quarantine/people?state=${state}&limit=5000`)).items
+}
+
+async function listCloseContacts(api, admin, area, n, reason) {
+  const residents = (await api.get(admin, `/api/v1/residents?area=${area}&limit=200`)).items
+  const listed = []
+  for (const r of residents.slice(40)) {
+    if (listed.length >= n) break
+    try {
+      await api.post(admin, '/api/v1/contacts', { resident_id: r.id, ring: 'close', reason })
+      listed.push(r.id)
+    } catch (e) {
+      if (!/→ 409/.test(String(e.message))) throw e
+    }
+  }
+  assert.equal(listed.length, n, `${n} residents of ${area} listed as close contacts`)
+  const people = await qPeople(api, admin, 'listed')
+  const ours = people.filter((p) => listed.includes(p.resident_id))
+  assert.equal(ours.length, n, 'each contact listed for quarantine')
+  return ours
+}
+
+scenario(
+  'phone 390×844, quarantine: site01 opens the hotel’s page, sees its guests and arrivals, records a health check and the page shows it',
+  { device: PHONE },
+  async ({ page, shot, api }) => {
+    const site01 = await api.login('site01')
+    const guests = await qPeople(api, site01, 'checked_in')
+    const arrivals = await qPeople(api, site01, 'picked_up')
+    const checks = (await api.get(site01, '/api/v1/quarantine/check-list')).items
+    assert.ok(guests.length >= 1, 'the demo hotel has guests checked in')
+    const due = checks.find((c) => c.check_due)
+    assert.ok(due, 'a guest owes today’s health check')
+    const guest = guests.find((g) => g.id === due.person_id)
+
+    await login(page, 'site01')
+    await page.waitForURL(/\/quarantine\/site$/) // a site's staff lands on the site page
+    await page.locator('[data-test=quarantine-site]').waitFor()
+    // Every guest has a card (today's check list first), every arrival one with a check-in button.
+    const cards = page.locator('[data-test=check-card], [data-test=guest-card]')
+    await page.locator(`[data-id="${guest.id}"][data-test=check-card]`).waitFor()
+    assert.equal(await cards.count(), guests.length)
+    assert.equal(await page.locator('[data-test=check-card]').count(), checks.length)
+    assert.equal(await page.locator('[data-test=arrival-card]').count(), arrivals.length)
+    const card = page.locator(`[data-test=check-card][data-id="${guest.id}"]`)
+    await assertText(card, guest.name)
+    await assertText(card, `${guest.site_name} ${guest.room_number}`)
+    await assertText(card, '待测体温')
+    await noHorizontalScroll(page)
+    await shot('phone-quarantine-site')
+
+    // Open the guest: the release verdict's reasons as the server gives them, then the check.
+    await card.locator('[data-test=check-open]').click()
+    const detail = card.locator('[data-test=person-detail]')
+    await detail.waitFor()
+    const before = await api.get(site01, `/api/v1/quarantine/people/${guest.id}`)
+    assert.deepEqual(await detail.locator('[data-test=release-reason]').allInnerTexts(), before.release.reasons)
+    await detail.locator('[data-test=act-health_check]').click()
+    await detail.locator('[data-test=temperature] input').fill('36.6')
+    await detail.locator('[data-test=symptoms]').fill('')
+    await shot('phone-quarantine-check-form')
+    await detail.locator('[data-test=act-save]').click()
+    await page.locator('.el-message--success', { hasText: '已记录' }).waitFor()
+    await detail.waitFor({ state: 'detached' })
+    // The check is stored with its temperature, and today's card no longer asks for it.
+    const after = await api.get(site01, `/api/v1/quarantine/people/${guest.id}`)
+    assert.equal(after.checks.length, before.checks.length + 1)
+    assert.equal(after.state, 'checked_in')
+    const stillDue = (await api.get(site01, '/api/v1/quarantine/check-list')).items.find((c) => c.person_id === guest.id)
+    assert.ok(!stillDue || !stillDue.check_due, 'the check is no longer due today')
+    const now = page.locator(`[data-id="${guest.id}"]`).first()
+    await now.waitFor()
+    await page.waitForFunction(
+      (id) => !document.querySelector(`[data-id="${id}"]`)?.textContent?.includes('待测体温'),
+      guest.id,
+    )
+    // Opened again, the verdict counts the check recorded.
+    await now.locator('[data-test=check-open]').click()
+    await now.locator('[data-test=person-detail]').waitFor()
+    assert.deepEqual(await now.locator('[data-test=release-reason]').allInnerTexts(), after.release.reasons)
+    assert.notDeepEqual(after.release.reasons, before.release.reasons, 'the verdict changed with the check')
+    await noHorizontalScroll(page)
+    await shot('phone-quarantine-site-checked')
+  },
+)
+
+scenario(
+  'quarantine desk: counts by state, the open-loop report, a dry-run assignment then the real one, and the people list by state',
+  {},
+  async ({ page, shot, api, admin, community }) => {
+    const commander = await api.login('commander')
+    const ours = await listCloseContacts(api, admin, community.code, 2, 'e2e 隔离调度')
+    // Earlier scenarios' tracing runs may have listed many more than the demo hotel holds: a
+    // second site of the district with a room for everyone listed, so the run can place ours.
+    const waiting = (await qPeople(api, admin, 'listed')).length
+    const spare = await api.post(admin, '/api/v1/quarantine/sites', {
+      name: 'e2e 隔离酒店', district_code: '220102000000', address: '南关区 e2e 路 1 号', phone: '0431-80000099',
+      rooms: Array.from({ length: waiting + 2 }, (_, i) => ({ number: `E${i + 1}`, beds: 4 })),
+    })
+    const summary = await api.get(commander, '/api/v1/quarantine/summary')
+    const openLoop = (await api.get(commander, '/api/v1/quarantine/open-loop')).items
+    assert.ok(summary.states.listed >= 2)
+
+    await login(page, 'commander')
+    await page.waitForURL(/\/area\//)
+    await page.locator('[data-test=nav-quarantine]').click()
+    await page.waitForURL(/\/quarantine\/desk$/)
+    const counts = page.locator('[data-test=qdesk-counts]')
+    for (const [state, n] of Object.entries(summary.states)) {
+      await assertText(counts.locator(`[data-state=${state}] .num`), new RegExp(`^${nf('zh-CN').format(n)}$`))
+    }
+    // The open-loop report: grouped by state with the count stuck, or none.
+    const loop = page.locator('[data-test=qdesk-open-loop]')
+    if (!openLoop.length) await assertText(loop, '无超时人员')
+    else {
+      for (const state of new Set(openLoop.map((x) => x.state))) {
+        const n = openLoop.filter((x) => x.state === state).length
+        await assertText(loop.locator(`.el-collapse-item[data-state=${state}] .el-tag`), String(n))
+      }
+    }
+    // The people list starts on 待分配 (listed): our two contacts are there.
+    await assertText(page.locator('[data-test=qdesk-sites] .el-table__row', { hasText: spare.name }), String(waiting + 2))
+    const people = page.locator('[data-test=qdesk-people]')
+    for (const p of ours) await people.locator('.el-table__row', { hasText: p.name }).waitFor()
+    await shot('desktop-quarantine-desk')
+
+    // A dry run proposes without writing; the page says how many it would place.
+    const dryReply = page.waitForResponse((r) => r.url().includes('/api/v1/quarantine/assign') && r.request().method() === 'POST')
+    await page.locator('[data-test=assign-dry-run]').click()
+    const dry = await (await dryReply).json()
+    assert.equal(dry.written, false)
+    for (const p of ours) assert.ok(dry.placed.some((x) => x.person_id === p.id), `the dry run places ${p.name}`)
+    await assertText(page.locator('[data-test=assign-result]'), `可安排 ${dry.placed.length} 人，未能安排 ${dry.unplaced.length} 人（尚未写入）`)
+    if (dry.unplaced.length) assert.equal(await page.locator('[data-test=assign-unplaced] .el-table__row').count(), dry.unplaced.length)
+    for (const p of ours) assert.equal((await api.get(commander, `/api/v1/quarantine/people/${p.id}`)).state, 'listed', 'a dry run writes nothing')
+    await shot('desktop-quarantine-dry-run')
+
+    // The real one: written, the counts and the list follow.
+    const realReply = page.waitForResponse((r) => r.url().includes('/api/v1/quarantine/assign') && r.request().method() === 'POST')
+    await page.locator('[data-test=assign-confirm]').click()
+    const real = await (await realReply).json()
+    assert.equal(real.written, true)
+    await assertText(page.locator('[data-test=assign-result]'), `已安排 ${real.placed.length} 人，未能安排 ${real.unplaced.length} 人`)
+    const placed = []
+    for (const p of ours) {
+      const now = await api.get(commander, `/api/v1/quarantine/people/${p.id}`)
+      assert.equal(now.state, 'assigned')
+      placed.push(now)
+    }
+    const after = await api.get(commander, '/api/v1/quarantine/summary')
+    await assertText(counts.locator('[data-state=listed] .num'), new RegExp(`^${nf('zh-CN').format(after.states.listed)}$`))
+    await assertText(counts.locator('[data-state=assigned] .num'), new RegExp(`^${nf('zh-CN').format(after.states.assigned)}$`))
+    for (const p of ours) await people.locator('.el-table__row', { hasText: p.name }).waitFor({ state: 'detached' })
+    // Filtered by 已分配: our two with their site and room.
+    await page.locator('[data-test=qdesk-state]').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '已分配' }).click()
+    for (const p of placed) await assertText(people.locator('.el-table__row', { hasText: p.name }), `${p.site_name} ${p.room_number}`)
+    const assigned = await qPeople(api, commander, 'assigned')
+    assert.equal(await people.locator('.el-table__row').count(), Math.min(assigned.length, 500)) // the page reads up to 500
+    // The count buttons filter too: 隔离中 (checked in).
+    await counts.locator('[data-state=checked_in]').click()
+    const inside = await qPeople(api, commander, 'checked_in')
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-test=qdesk-people] .el-table__row').length === n,
+      inside.length,
+    )
+    await assertText(people.locator('.el-table__row').first(), inside[0].name)
+    await shot('desktop-quarantine-people')
+  },
+)
+
+scenario(
+  'phone 390×844, special care: grid01 opens the call list, records a call with a need, and the need is an open task',
+  { device: PHONE },
+  async ({ page, shot, api }) => {
+    const grid01 = await api.login('grid01')
+    const lists = (await api.get(grid01, '/api/v1/care/lists')).items
+    const entries = lists.flatMap((l) => l.entries)
+    const entry = entries.find((e) => !e.called_today)
+    assert.ok(entry, 'someone on grid01’s list not called today')
+    const called = entries.filter((e) => e.called_today).length
+
+    await loginOk(page, 'grid01')
+    await page.goto('/care/calls')
+    await page.locator('[data-test=care-calls]').waitFor()
+    await page.locator('[data-test=care-entry]').first().waitFor()
+    assert.equal(await page.locator('[data-test=care-entry]').count(), entries.length)
+    await assertText(page.locator('[data-test=care-summary]'), `今日已拨 ${called} / ${entries.length} 人`)
+    const card = page.locator(`[data-test=care-entry][data-resident="${entry.resident_id}"]`)
+    await assertText(card, entry.name)
+    await noHorizontalScroll(page)
+    await shot('phone-care-calls')
+
+    await card.locator('strong').click()
+    await page.locator('[data-test=care-outcome] [data-outcome=reached_with_needs]').click()
+    await page.locator('[data-test=care-add-need]').click()
+    const need = page.locator('[data-test=care-need]').first()
+    await need.locator('[data-need=medicine]').click()
+    await need.locator('input[type=text]').fill('e2e 降压药两盒')
+    await shot('phone-care-record')
+    await page.locator('[data-test=care-submit]').click()
+    await page.locator('[data-test=care-outcome]').waitFor({ state: 'hidden' })
+    await assertText(page.locator('[data-test=care-summary]'), `今日已拨 ${called + 1} / ${entries.length} 人`)
+    await assertText(card.locator('[data-test=care-last]'), '已接通·有需求')
+    // The call is stored with its need, and the need became an open task.
+    const calls = (await api.get(grid01, `/api/v1/care/residents/${entry.resident_id}/calls`)).items
+    assert.equal(calls[0].outcome, 'reached_with_needs')
+    assert.deepEqual(calls[0].needs, [{ kind: 'medicine', note: 'e2e 降压药两盒' }])
+    const task = calls[0].tasks[0]
+    assert.ok(task && task.state === 'open' && task.kind === 'medicine')
+
+    // 上报与任务: the task is listed with its detail; it is closed once.
+    await page.locator('[data-test=care-tabs] .el-tabs__item', { hasText: '上报与任务' }).click()
+    await page.waitForURL(/\/care\/board$/)
+    const row = page.locator('[data-test=care-task]', { hasText: 'e2e 降压药两盒' })
+    await assertText(row, `${entry.name} · 药品`)
+    await noHorizontalScroll(page)
+    await shot('phone-care-task')
+    await row.locator('[data-test=care-close]').click()
+    await row.waitFor({ state: 'detached' })
+    const open = (await api.get(grid01, '/api/v1/care/tasks?state=open')).items
+    assert.ok(!open.some((t) => t.id === task.id), 'the task is closed')
+  },
+)
+
+/**
+ * Supplies for grid01's first compound: closed by order, a small delivery point serving
+ * it with 5 of an item in stock, and two group orders for 2 and 4 of it (a shortfall of 1).
+ */
+async function suppliesFor(api, admin, community, compound, tag) {
+  const building = (await api.get(admin, `/api/v1/areas?parent=${compound.code}`)).items[0]
+  const closures = (await api.get(admin, '/api/v1/supplies/closures')).items
+  if (!closures.some((c) => c.area_code === compound.code)) {
+    await api.post(admin, '/api/v1/supplies/closures', { area_code: compound.code, reason: 'e2e 封闭管理' })
+  }
+  const point = await api.post(admin, '/api/v1/supplies/points', {
+    kind: 'small', name: `e2e 配送点${tag}`, capacity_per_day: 50, area_code: community.code, serves: [compound.code],
+  })
+  const item = `e2e-大米${tag}`
+  await api.put(admin, `/api/v1/supplies/points/${point.id}/stock`, { items: [{ item, quantity: 5 }] })
+  const order = (quantity) =>
+    api.post(admin, '/api/v1/supplies/orders', {
+      kind: 'group', compound_code: compound.code, building_code: building.code, households: 3, point_id: point.id, contact: '楼长 e2e',
+      items: [{ item, quantity }],
+    })
+  return { point, item, building, small: await order(2), large: await order(4) }
+}
+
+scenario(
+  'supplies desk: a shortage flagged for a point, and an order taken through accept, pack and dispatch to a volunteer',
+  {},
+  async ({ page, shot, api, admin, community, compound }) => {
+    const s = await suppliesFor(api, admin, community, compound, 'A')
+    const shortages = (await api.get(admin, '/api/v1/supplies/shortages')).items
+    const flag = shortages.find((x) => x.point_id === s.point.id && x.item === s.item)
+    assert.deepEqual([flag.demand, flag.stock, flag.shortfall], [6, 5, 1])
+
+    await login(page, 'admin')
+    await page.waitForURL(/\/area\//)
+    // 保供 opens on the admin's own deliveries (they may write); the desk is its second tab.
+    await page.locator('[data-test=nav-supplies]').click()
+    await page.waitForURL(/\/supplies\/deliveries$/)
+    await page.locator('[data-test=supplies-tabs] .el-tabs__item', { hasText: '保供调度' }).click()
+    await page.waitForURL(/\/supplies\/desk$/)
+    const short = page.locator('[data-test=desk-shortages] .el-table__row', { hasText: s.point.name })
+    await assertText(short, s.item)
+    const cells = await short.locator('td').allInnerTexts()
+    assert.deepEqual(cells.slice(-3).map((c) => c.trim()), ['6', '5', '1'])
+    await assertText(page.locator('[data-test=desk-closures] .el-table__row', { hasText: compound.code }), '封闭管理')
+    await assertText(page.locator('[data-test=desk-points] .el-table__row', { hasText: s.point.name }), `${s.item} 5`)
+    const orders = page.locator('[data-test=desk-orders]')
+    const row = orders.locator('.el-table__row', { hasText: `${s.item} ×2` })
+    await row.waitFor()
+    await shot('desktop-supplies-desk')
+
+    const states = ['placed', 'accepted', 'packed']
+    const labels = { placed: '待受理', accepted: '已受理', packed: '已分拣', out_for_delivery: '配送中' }
+    for (const [i, state] of states.entries()) {
+      await orders.locator('[data-test=desk-state] .el-radio-button', { hasText: labels[state] }).click()
+      await row.locator('[data-test=order-step]').click()
+      if (state === 'packed') {
+        // Dispatch asks who takes it out.
+        await page.locator('.el-message-box input').fill('grid01')
+        await page.locator('.el-message-box .el-button--primary').click()
+      }
+      await page.locator('.el-message--success', { hasText: `已${['受理', '分拣', '派送'][i]}` }).waitFor()
+      await row.waitFor({ state: 'detached' })
+      const now = await api.get(admin, `/api/v1/supplies/orders/${s.small.id}`)
+      assert.equal(now.state, i === 2 ? 'out_for_delivery' : states[i + 1])
+    }
+    // Packing took 2 from the stock: the point shows 3, the shortfall stays at 1 (4 open, 3 left).
+    await assertText(page.locator('[data-test=desk-points] .el-table__row', { hasText: s.point.name }), `${s.item} 3`)
+    await assertText(page.locator('[data-test=desk-shortages] .el-table__row', { hasText: s.point.name }), s.item)
+    await orders.locator('[data-test=desk-state] .el-radio-button', { hasText: labels.out_for_delivery }).click()
+    await assertText(orders.locator('.el-table__row', { hasText: `${s.item} ×2` }), 'grid01')
+    const out = await api.get(admin, `/api/v1/supplies/orders/${s.small.id}`)
+    assert.equal(out.deliverer, 'grid01')
+    await shot('desktop-supplies-dispatched')
+  },
+)
+
+scenario(
+  'phone 390×844, supplies: a volunteer (grid01) sees the order out with them and marks it delivered at a drop point',
+  { device: PHONE },
+  async ({ page, shot, api, admin, community, compound }) => {
+    const s = await suppliesFor(api, admin, community, compound, 'B')
+    for (const [action, extra] of [['accept', {}], ['pack', {}], ['dispatch', { deliverer: 'grid01' }]]) {
+      await api.post(admin, `/api/v1/supplies/orders/${s.small.id}/actions`, { action, ...extra })
+    }
+    const mine = (await api.get(await api.login('grid01'), '/api/v1/supplies/orders?deliverer=me&state=out_for_delivery')).items
+
+    await loginOk(page, 'grid01')
+    await page.goto('/supplies/deliveries')
+    const card = page.locator(`[data-test=delivery-card][data-id="${s.small.id}"]`)
+    await card.waitFor()
+    assert.equal(await page.locator('[data-test=delivery-card]').count(), mine.length)
+    await assertText(card, s.building.code)
+    await assertText(card, `${s.item} ×2`)
+    await assertText(card, '楼长 e2e')
+    await noHorizontalScroll(page)
+    await shot('phone-supplies-deliveries')
+    await card.locator('[data-test=deliver-start]').click()
+    await card.locator('[data-test=drop-point]').fill('1栋东门快递架')
+    await card.locator('[data-test=photo]').fill('photo://e2e-1')
+    await card.locator('[data-test=deliver-save]').click()
+    await card.waitFor({ state: 'detached' })
+    await assertText(page.locator('[data-test=delivered-row]', { hasText: s.building.code }), '1栋东门快递架')
+    const done = await api.get(admin, `/api/v1/supplies/orders/${s.small.id}`)
+    assert.equal(done.state, 'delivered')
+    assert.equal(done.drop_point, '1栋东门快递架')
+    await shot('phone-supplies-delivered')
+  },
+)
+
+scenario(
+  'hospitals: beds by kind for the designated hospital and the fever clinic, a confirmed case admitted, the bed forecast',
+  {},
+  async ({ page, shot, api, admin, district }) => {
+    // A case confirmed now waits for a bed with a designated hospital suggested.
+    const taken = new Set((await api.get(admin, '/api/v1/cases?limit=1000')).items.map((c) => c.resident_id))
+    const street = (await api.get(admin, `/api/v1/areas?parent=${district.code}`)).items.at(-1)
+    const residents = (await api.get(admin, `/api/v1/residents?area=${street.code}&limit=100`)).items
+    const who = residents.reverse().find((r) => !taken.has(r.id))
+    const today = (await api.get(null, '/api/v1/health')).time.slice(0, 10)
+    const kase = await api.post(admin, '/api/v1/cases', { resident_id: who.id, kind: 'confirmed', report_date: today, note: 'e2e 收治' })
+    const hospitals = (await api.get(admin, '/api/v1/hospitals')).items
+    const designated = hospitals.find((h) => h.kind === 'designated')
+    const clinic = hospitals.find((h) => h.kind === 'fever_clinic')
+    assert.ok(designated && clinic, 'the demo has a designated hospital and a fever clinic')
+    const waiting = (await api.get(admin, '/api/v1/hospitals/awaiting')).items.find((w) => w.case_id === kase.id)
+    assert.ok(waiting, 'the confirmed case awaits a bed')
+
+    await login(page, 'admin')
+    await page.waitForURL(/\/area\//)
+    await page.locator('[data-test=nav-hospitals]').click()
+    await page.waitForURL(/\/hospitals$/)
+    const table = page.locator('[data-test=hospital-table]')
+    const rowOf = (h) => table.locator('.el-table__row', { hasText: h.name })
+    for (const h of [designated, clinic]) {
+      await assertText(rowOf(h), h.kind === 'designated' ? '定点医院' : '发热门诊')
+      for (const k of ['ordinary', 'severe', 'icu']) {
+        await assertText(rowOf(h).locator(`[data-test=beds-${k}]`), `${h.occupied[k]} / ${h.beds[k]}`)
+      }
+    }
+    const awaiting = page.locator('[data-test=awaiting-table] .el-table__row', { hasText: who.name })
+    await assertText(awaiting, waiting.suggested_hospital_name)
+    const forecast = await api.get(admin, '/api/v1/hospitals/forecast?days=14')
+    await page.locator(`[data-test=bed-forecast][data-days="${forecast.days.length}"]`).waitFor()
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=bed-forecast] svg path').length > 3)
+    await shot('desktop-hospitals')
+
+    // Admitted: off the awaiting list, one more bed taken at the suggested hospital.
+    await awaiting.locator('[data-test=admit]').click()
+    await page.locator('.el-message--success', { hasText: `病例 ${kase.id} 已收治` }).waitFor()
+    await awaiting.waitFor({ state: 'detached' })
+    const suggested = (await api.get(admin, `/api/v1/hospitals/${waiting.suggested_hospital_id}`))
+    const before = hospitals.find((h) => h.id === waiting.suggested_hospital_id)
+    const kinds = ['ordinary', 'severe', 'icu']
+    assert.equal(kinds.reduce((n, k) => n + suggested.occupied[k], 0), kinds.reduce((n, k) => n + before.occupied[k], 0) + 1)
+    for (const k of kinds) await assertText(rowOf(suggested).locator(`[data-test=beds-${k}]`), `${suggested.occupied[k]} / ${suggested.beds[k]}`)
+
+    // The forecast over a week: the chart has 7 days and the line under it names the first shortfall.
+    await page.locator('[data-test=forecast-days] input').fill('7')
+    await page.locator('[data-test=forecast-days] input').press('Enter')
+    await page.locator('[data-test=bed-forecast][data-days="7"]').waitFor()
+    const week = await api.get(admin, '/api/v1/hospitals/forecast?days=7')
+    const bedName = { ordinary: '普通床位', severe: '重症床位', icu: 'ICU' }
+    let line = '预测期内无床位缺口。'
+    outer: for (const d of week.days) {
+      for (const k of kinds) {
+        if (d.kinds[k].shortfall > 0.05) {
+          line = `缺口：${d.date} ${bedName[k]}缺 ${Math.ceil(d.kinds[k].shortfall)} 张。`
+          break outer
+        }
+      }
+    }
+    await assertText(page.locator('[data-test=forecast-shortfall]'), line)
+    await shot('desktop-hospitals-forecast')
+  },
+)
 
 // --------------------------------------------------------------------------- main
 
