@@ -26,6 +26,8 @@ export default {
   days: 'Days',
   occupancy: '{kind} occupied',
   capacity: '{kind} beds',
+  axisBeds: 'Beds',
+  axisCases: 'Cases',
   newCases: 'Expected new cases',
   forecastAria: 'Forecast of bed occupancy against beds, by kind and day',
   shortfall: 'Shortfall: {kind} beds short by {n} on {date}.',

@@ -26,6 +26,8 @@ export default {
   days: '天数',
   occupancy: '{kind}占用',
   capacity: '{kind}总数',
+  axisBeds: '床位',
+  axisCases: '病例',
   newCases: '预计新增病例',
   forecastAria: '各类床位逐日占用与床位数预测图',
   shortfall: '缺口：{date} {kind}缺 {n} 张。',
